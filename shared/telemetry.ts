@@ -1,0 +1,118 @@
+// Telemetry: the typed events the engine emits and the snapshot the aggregator publishes (~1 Hz).
+// The renderer, the CLI progress line and the tests all read these same shapes.
+import type { CallKind, FailureKind, ProviderId, QuotaDimension } from './provider';
+import type { Status } from './domain';
+
+export type BreakerState = 'closed' | 'open' | 'half_open';
+
+/** Why a breaker tripped, in the operator's words (UI.md: 429 / 5xx / timeout / auth). */
+export type TripCause = '429' | '5xx' | 'timeout' | 'network' | 'auth' | 'forced' | 'probe_failed';
+
+export type EngineEvent =
+  | { type: 'call_started'; at: number; submissionId: string; kind: CallKind; provider: ProviderId; model: string; attempt: number }
+  | {
+      type: 'call_finished';
+      at: number;
+      submissionId: string;
+      kind: CallKind;
+      provider: ProviderId;
+      model: string;
+      attempt: number;
+      outcome: 'ok' | FailureKind;
+      latencyMs: number;
+      tokens: number;
+    }
+  | { type: 'http_429'; at: number; provider: ProviderId; model: string; dimension?: QuotaDimension; daily: boolean }
+  | {
+      type: 'breaker_transition';
+      at: number;
+      provider: ProviderId;
+      from: BreakerState;
+      to: BreakerState;
+      cause: string;
+      tripCause?: TripCause;
+      forced: boolean;
+    }
+  | { type: 'quota_learned'; at: number; provider: ProviderId; model: string; detail: string }
+  | { type: 'provider_paused'; at: number; provider: ProviderId; until: number; reason: string }
+  | { type: 'provider_exhausted'; at: number; provider: ProviderId; until: number; reason: string }
+  | { type: 'provider_misconfigured'; at: number; provider: ProviderId; reason: string }
+  | { type: 'budget_spent'; at: number; submissionId: string; used: number; budget: number }
+  | { type: 'fallback'; at: number; submissionId: string; kind: CallKind; from: ProviderId; to: ProviderId | 'none'; reason: string }
+  | { type: 'submission_finished'; at: number; submissionId: string; status: Status; score: number; callsUsed: number };
+
+export type EngineEventType = EngineEvent['type'];
+
+export interface BreakerSnapshot {
+  state: BreakerState;
+  /** Set by an operator (force open / reset), not by traffic. */
+  forced: boolean;
+  errorRate: number;
+  threshold: number;
+  windowMs: number;
+  /** Calls inside the rolling window, against minCalls. */
+  calls: number;
+  minCalls: number;
+  /** When an OPEN breaker lets its first half-open probe through (epoch ms), else null. */
+  halfOpenAt: number | null;
+  lastTripCause: TripCause | null;
+  lastTransitionAt: number | null;
+}
+
+export interface ProviderSnapshot {
+  provider: ProviderId;
+  breaker: BreakerSnapshot;
+  /** Starts in the last 60 s, against the effective (safety-adjusted, AIMD-adjusted) limit. */
+  rpm: number;
+  rpmLimit: number;
+  tpm: number;
+  tpmLimit: number;
+  rpdUsed: number;
+  rpdLimit: number;
+  inFlight: number;
+  concurrencyLimit: number;
+  queued: number;
+  http429Last5m: number;
+  errorsLast5m: number;
+  /** A spent daily quota: epoch ms of the reset, else null. */
+  exhaustedUntil: number | null;
+  /** Provider-wide pause from quota feedback or an operator, epoch ms, else null. */
+  pausedUntil: number | null;
+  misconfigured: string | null;
+  hasKey: boolean;
+  simulated: boolean;
+  nextAdmissionAt: number | null;
+  /** For the first waiting requests: why they wait ("TPM: 4,210 tokens short, admissible at 12:00:37"). */
+  waitReasons: string[];
+  meanWaitMs: number;
+  p90LatencyMs: number;
+  /** Mean jitter multiplier applied to waits (1 = none); its throughput cost is about 1 - 1/mean. */
+  jitterMean: number;
+}
+
+export type BatchState = 'idle' | 'running' | 'paused' | 'cancelling' | 'cancelled' | 'finished';
+
+export interface BatchSnapshot {
+  runId: string;
+  state: BatchState;
+  total: number;
+  done: number;
+  byStatus: Record<Status, number>;
+  callsUsed: number;
+  cacheHits: number;
+  fallbacks: number;
+  startedAt: number;
+  etaMs: number | null;
+  /** histogram[n] = submissions that used n calls (finished ones). */
+  budgetHistogram: number[];
+  budget: number;
+  /** Ids of submissions that ran out of budget (most recent first, capped). */
+  budgetExhausted: string[];
+  workers: number;
+}
+
+export interface Snapshot {
+  at: number;
+  providers: ProviderSnapshot[];
+  batch: BatchSnapshot | null;
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.{ts,tsx}'],
+    environment: 'node',
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    // Two cores in CI: one fork each keeps native modules (sqlite, sharp) and real servers independent.
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+  },
+});
