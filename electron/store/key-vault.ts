@@ -1,0 +1,78 @@
+// API keys live only in the main process, encrypted at rest. Electron encrypts with safeStorage
+// (electron/main/key-vault.ts); the headless CLI and web host use this file vault: AES-256-GCM with a
+// random master key kept beside it with owner-only permissions. Keys are never logged or sent out.
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { ProviderId } from '../../shared/provider';
+
+export interface KeyVault {
+  has(p: ProviderId): boolean;
+  get(p: ProviderId): string | undefined;
+  set(p: ProviderId, key: string): void;
+  clear(p: ProviderId): void;
+}
+
+type Sealed = { iv: string; tag: string; data: string };
+
+function writePrivate(file: string, data: string | Buffer): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, data, { mode: 0o600 });
+  renameSync(tmp, file);
+  chmodSync(file, 0o600);
+}
+
+export class FileKeyVault implements KeyVault {
+  private readonly file: string;
+  private readonly masterFile: string;
+  private sealed: Partial<Record<ProviderId, Sealed>> = {};
+
+  constructor(dir: string) {
+    this.file = join(dir, 'keys.json');
+    this.masterFile = join(dir, 'master.key');
+    if (existsSync(this.file)) this.sealed = JSON.parse(readFileSync(this.file, 'utf8')) as typeof this.sealed;
+  }
+
+  private master(): Buffer {
+    if (!existsSync(this.masterFile)) writePrivate(this.masterFile, randomBytes(32));
+    return readFileSync(this.masterFile);
+  }
+
+  has(p: ProviderId): boolean {
+    return this.sealed[p] !== undefined;
+  }
+
+  get(p: ProviderId): string | undefined {
+    const s = this.sealed[p];
+    if (!s) return undefined;
+    const d = createDecipheriv('aes-256-gcm', this.master(), Buffer.from(s.iv, 'base64'));
+    d.setAuthTag(Buffer.from(s.tag, 'base64'));
+    return Buffer.concat([d.update(Buffer.from(s.data, 'base64')), d.final()]).toString('utf8');
+  }
+
+  set(p: ProviderId, key: string): void {
+    const iv = randomBytes(12);
+    const c = createCipheriv('aes-256-gcm', this.master(), iv);
+    const data = Buffer.concat([c.update(key, 'utf8'), c.final()]);
+    this.sealed[p] = { iv: iv.toString('base64'), tag: c.getAuthTag().toString('base64'), data: data.toString('base64') };
+    this.save();
+  }
+
+  clear(p: ProviderId): void {
+    delete this.sealed[p];
+    this.save();
+  }
+
+  private save(): void {
+    writePrivate(this.file, JSON.stringify(this.sealed));
+  }
+}
+
+/** Keys from the vault win over the environment (settings > env), per ENGINE.md precedence. */
+export function resolveKey(vault: KeyVault | undefined, p: ProviderId, env: Record<string, string | undefined>): string | undefined {
+  const fromVault = vault?.get(p);
+  if (fromVault) return fromVault;
+  const fromEnv = env[`${p.toUpperCase()}_API_KEY`]?.trim();
+  return fromEnv ? fromEnv : undefined;
+}
