@@ -1,0 +1,217 @@
+// Zod schemas for the shared types that cross the API boundary (telemetry, domain, config, rules).
+// Each schema is checked against its hand-written TS type at compile time (both directions), so the two can't drift.
+import { z } from 'zod';
+import { CALL_KINDS, PROVIDER_IDS, type FailureKind } from './provider';
+import { RULE_IDS, STATUSES, type CallRecord, type RuleDefinition, type RuleResult, type Submission, type SubmissionResult } from './domain';
+import type { BatchSnapshot, BreakerSnapshot, EngineEvent, ProviderSnapshot, Snapshot, TripCause } from './telemetry';
+
+/** Compile-time proof that A and B are mutually assignable. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Expect<T extends true> = T;
+
+const FAILURE_KINDS = [
+  'rate_limit',
+  'daily_quota',
+  'overloaded',
+  'server',
+  'timeout',
+  'network',
+  'auth',
+  'bad_request',
+  'not_found',
+  'too_large',
+  'safety',
+  'malformed',
+  'aborted',
+] as const satisfies readonly FailureKind[];
+
+export const ProviderIdSchema = z.enum(PROVIDER_IDS);
+export const StatusSchema = z.enum(STATUSES);
+const CallKindSchema = z.enum(CALL_KINDS);
+const FailureKindSchema = z.enum(FAILURE_KINDS);
+const OutcomeSchema = z.union([z.literal('ok'), FailureKindSchema]);
+const VerdictSourceSchema = z.enum([...PROVIDER_IDS, 'heuristic', 'cache']);
+const epochOrNull = z.number().nullable();
+
+export const BreakerStateSchema = z.enum(['closed', 'open', 'half_open']);
+const TripCauseSchema = z.enum(['429', '5xx', 'timeout', 'network', 'auth', 'forced', 'probe_failed']);
+
+export const BreakerSnapshotSchema = z.object({
+  state: BreakerStateSchema,
+  forced: z.boolean(),
+  errorRate: z.number(),
+  threshold: z.number(),
+  windowMs: z.number(),
+  calls: z.number(),
+  minCalls: z.number(),
+  halfOpenAt: epochOrNull,
+  lastTripCause: TripCauseSchema.nullable(),
+  lastTransitionAt: epochOrNull,
+});
+
+export const ProviderSnapshotSchema = z.object({
+  provider: ProviderIdSchema,
+  breaker: BreakerSnapshotSchema,
+  rpm: z.number(),
+  rpmLimit: z.number(),
+  tpm: z.number(),
+  tpmLimit: z.number(),
+  rpdUsed: z.number(),
+  rpdLimit: z.number(),
+  inFlight: z.number(),
+  concurrencyLimit: z.number(),
+  queued: z.number(),
+  http429Last5m: z.number(),
+  errorsLast5m: z.number(),
+  exhaustedUntil: epochOrNull,
+  pausedUntil: epochOrNull,
+  misconfigured: z.string().nullable(),
+  hasKey: z.boolean(),
+  simulated: z.boolean(),
+  nextAdmissionAt: epochOrNull,
+  waitReasons: z.array(z.string()),
+  meanWaitMs: z.number(),
+  p90LatencyMs: z.number(),
+  jitterMean: z.number(),
+});
+
+export const BatchStateSchema = z.enum(['idle', 'running', 'paused', 'cancelling', 'cancelled', 'finished']);
+
+export const ByStatusSchema = z.record(StatusSchema, z.number());
+
+export const BatchSnapshotSchema = z.object({
+  runId: z.string(),
+  state: BatchStateSchema,
+  total: z.number(),
+  done: z.number(),
+  byStatus: ByStatusSchema,
+  callsUsed: z.number(),
+  cacheHits: z.number(),
+  fallbacks: z.number(),
+  startedAt: z.number(),
+  etaMs: z.number().nullable(),
+  budgetHistogram: z.array(z.number()),
+  budget: z.number(),
+  budgetExhausted: z.array(z.string()),
+  workers: z.number(),
+});
+
+export const SnapshotSchema = z.object({
+  at: z.number(),
+  providers: z.array(ProviderSnapshotSchema),
+  batch: BatchSnapshotSchema.nullable(),
+});
+
+export const BreakerTransitionSchema = z.object({
+  type: z.literal('breaker_transition'),
+  at: z.number(),
+  provider: ProviderIdSchema,
+  from: BreakerStateSchema,
+  to: BreakerStateSchema,
+  cause: z.string(),
+  tripCause: TripCauseSchema.optional(),
+  forced: z.boolean(),
+});
+
+export const Http429Schema = z.object({
+  type: z.literal('http_429'),
+  at: z.number(),
+  provider: ProviderIdSchema,
+  model: z.string(),
+  dimension: z.enum(['RPM', 'TPM', 'RPD', 'TPD']).optional(),
+  daily: z.boolean(),
+});
+
+const RuleIdSchema = z.enum(RULE_IDS);
+const RuleCategorySchema = z.enum(['theme', 'pdf', 'image', 'similarity']);
+
+export const RuleDefinitionSchema = z
+  .object({
+    id: RuleIdSchema,
+    category: RuleCategorySchema,
+    name: z.string().min(1),
+    points: z.number().finite().nonnegative(),
+    enabled: z.boolean(),
+    call: CallKindSchema.nullable(),
+    threshold: z.number().finite().optional(),
+  })
+  .strict();
+
+export const RuleResultSchema = z.object({
+  ruleId: RuleIdSchema,
+  category: RuleCategorySchema,
+  name: z.string(),
+  points: z.number(),
+  earned: z.number(),
+  verdict: z.enum(['pass', 'fail', 'undetermined', 'disabled', 'skipped']),
+  reason: z.string(),
+  source: z.union([VerdictSourceSchema, z.literal('rule')]),
+});
+
+export const CallRecordSchema = z.object({
+  submissionId: z.string(),
+  kind: CallKindSchema,
+  provider: ProviderIdSchema,
+  model: z.string(),
+  attempt: z.number(),
+  outcome: OutcomeSchema,
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  latencyMs: z.number(),
+  startedAt: z.number(),
+  message: z.string().optional(),
+});
+
+export const SubmissionResultSchema = z.object({
+  submissionId: z.string(),
+  row: z.number(),
+  status: StatusSchema,
+  score: z.number(),
+  categoryScores: z.record(RuleCategorySchema, z.number()),
+  undeterminedPoints: z.number(),
+  rules: z.array(RuleResultSchema),
+  requirementsNotMet: z.string(),
+  provider: z.union([VerdictSourceSchema, z.literal('none')]),
+  callsUsed: z.number(),
+  calls: z.array(CallRecordSchema),
+  error: z.string().optional(),
+  finishedAt: z.number(),
+});
+
+export const SubmissionSchema = z.object({
+  id: z.string(),
+  row: z.number(),
+  title: z.string().nullable(),
+  objectives: z.string().nullable(),
+  learningOutcomes: z.string().nullable(),
+  theme: z.string().nullable(),
+  eventType: z.string().nullable(),
+  declaredLevel: z.number().nullable(),
+  durationHours: z.number().nullable(),
+  participants: z.number(),
+  mode: z.enum(['online', 'offline']).nullable(),
+  eventDriven: z.number().nullable(),
+  fromDate: z.string().nullable(),
+  financialYear: z.string().nullable(),
+  academicYear: z.string().nullable(),
+  reportPath: z.string().nullable(),
+  photoPaths: z.array(z.string()),
+  problems: z.array(z.string()),
+});
+
+// The compiler checks every schema above against the shared TS type it mirrors.
+type _SchemaChecks = [
+  Expect<Same<z.infer<typeof BreakerSnapshotSchema>, BreakerSnapshot>>,
+  Expect<Same<z.infer<typeof ProviderSnapshotSchema>, ProviderSnapshot>>,
+  Expect<Same<z.infer<typeof BatchSnapshotSchema>, BatchSnapshot>>,
+  Expect<Same<z.infer<typeof SnapshotSchema>, Snapshot>>,
+  Expect<Same<z.infer<typeof TripCauseSchema>, TripCause>>,
+  Expect<Same<z.infer<typeof BreakerTransitionSchema>, Extract<EngineEvent, { type: 'breaker_transition' }>>>,
+  Expect<Same<z.infer<typeof Http429Schema>, Extract<EngineEvent, { type: 'http_429' }>>>,
+  Expect<Same<z.infer<typeof RuleDefinitionSchema>, RuleDefinition>>,
+  Expect<Same<z.infer<typeof RuleResultSchema>, RuleResult>>,
+  Expect<Same<z.infer<typeof CallRecordSchema>, CallRecord>>,
+  Expect<Same<z.infer<typeof SubmissionResultSchema>, SubmissionResult>>,
+  Expect<Same<z.infer<typeof SubmissionSchema>, Submission>>,
+  Expect<Same<z.infer<typeof FailureKindSchema>, FailureKind>>,
+];

@@ -1,0 +1,240 @@
+// The one API contract: every command (input + output schema) and every pushed event.
+// The Electron preload, the web-host client and createApi (electron/api.ts) all derive from these two maps.
+import { z } from 'zod';
+import { engineConfigSchema, type ConfigPatch } from './config';
+import {
+  BatchSnapshotSchema,
+  BatchStateSchema,
+  BreakerSnapshotSchema,
+  BreakerTransitionSchema,
+  ByStatusSchema,
+  Http429Schema,
+  ProviderIdSchema,
+  RuleDefinitionSchema,
+  SnapshotSchema,
+  StatusSchema,
+  SubmissionResultSchema,
+  SubmissionSchema,
+} from './api-schemas';
+
+/** Ids the web host hands out for uploads: random, URL- and file-name-safe. */
+export const UPLOAD_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+/**
+ * A file or folder the operator gave us. Electron resolves drops to absolute paths (webUtils.getPathForFile);
+ * the web host stores uploads in a per-launch temp folder and replaces `upload` refs with `path` refs before
+ * calling the Api, so createApi only ever sees paths.
+ */
+export const FileRefSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('path'), path: z.string().min(1).max(4096) }).strict(),
+  z.object({ kind: z.literal('upload'), id: z.string().regex(UPLOAD_ID, 'not an upload id') }).strict(),
+]);
+export type FileRef = z.infer<typeof FileRefSchema>;
+
+const runId = z.string().min(1).max(200);
+const reason = z.string().max(500).optional();
+const empty = z.object({}).strict();
+
+/** What the operator sees before starting: the mapping, the first rows, the problems, or why the file is refused. */
+export const BatchPreviewSchema = z.object({
+  fileName: z.string(),
+  format: z.enum(['csv', 'xlsx']),
+  rowCount: z.number(),
+  /** The header as read from the file. */
+  columns: z.array(z.string()),
+  /** Each Submission field and the column it was read from (null: not found). */
+  mapping: z.array(z.object({ field: z.string(), column: z.string().nullable(), required: z.boolean() })),
+  firstRows: z.array(SubmissionSchema),
+  /** Problems found in the file or rows; `row` is the 1-based data row, null for file-level problems. */
+  problems: z.array(z.object({ row: z.number().nullable(), message: z.string() })),
+  attachments: z
+    .object({ root: z.string(), reportsFound: z.number(), reportsMissing: z.number(), photosFound: z.number(), photosMissing: z.number() })
+    .nullable(),
+  /** Set when the file must not run (missing columns, shifted header...); nothing can be started then. */
+  refusal: z.string().nullable(),
+});
+export type BatchPreview = z.infer<typeof BatchPreviewSchema>;
+
+export const RunSummarySchema = z.object({
+  runId: z.string(),
+  fileName: z.string(),
+  createdAt: z.number(),
+  state: BatchStateSchema,
+  total: z.number(),
+  done: z.number(),
+  byStatus: ByStatusSchema,
+  callsUsed: z.number(),
+  /** Judged by the provider simulator, not a real model. */
+  simulated: z.boolean(),
+});
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+
+/** One line of the results table. */
+export const ResultRowSchema = z.object({
+  runId: z.string(),
+  submissionId: z.string(),
+  row: z.number(),
+  title: z.string().nullable(),
+  score: z.number(),
+  status: StatusSchema,
+  /** Names of the failed or undetermined rules. */
+  failedRules: z.array(z.string()),
+  provider: SubmissionResultSchema.shape.provider,
+  callsUsed: z.number(),
+  simulated: z.boolean(),
+});
+export type ResultRow = z.infer<typeof ResultRowSchema>;
+
+const batchControl = { input: z.object({ runId }).strict(), output: z.object({ runId: z.string(), state: BatchStateSchema }) };
+
+const breakerAction = {
+  input: z.object({ provider: ProviderIdSchema, reason }).strict(),
+  output: z.object({ provider: ProviderIdSchema, breaker: BreakerSnapshotSchema, message: z.string() }),
+};
+
+export const AuditEntrySchema = z.object({
+  id: z.number(),
+  at: z.number(),
+  /** "operator" for UI/CLI actions, "engine" for breaker transitions and automatic pauses. */
+  actor: z.string(),
+  action: z.string(),
+  target: z.string().nullable(),
+  before: z.unknown(),
+  after: z.unknown(),
+  reason: z.string().nullable(),
+});
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+
+export const ALERT_KINDS = ['breaker_open', 'sustained_429', 'budget_exhausted', 'quota_exhausted', 'provider_misconfigured'] as const;
+export const AlertSchema = z.object({
+  id: z.string(),
+  at: z.number(),
+  kind: z.enum(ALERT_KINDS),
+  provider: ProviderIdSchema.nullable(),
+  message: z.string(),
+  acknowledgedAt: z.number().nullable(),
+});
+export type Alert = z.infer<typeof AlertSchema>;
+
+const configDiff = z.object({ before: engineConfigSchema, after: engineConfigSchema });
+const isPlainObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export const COMMANDS = {
+  previewBatch: {
+    input: z.object({ file: FileRefSchema, attachments: FileRefSchema.nullable() }).strict(),
+    output: BatchPreviewSchema,
+  },
+  startBatch: {
+    input: z.object({ file: FileRefSchema, attachments: FileRefSchema.nullable() }).strict(),
+    output: z.object({ runId: z.string() }),
+  },
+  pauseBatch: batchControl,
+  resumeBatch: batchControl,
+  cancelBatch: batchControl,
+  rerunUndetermined: { input: z.object({ runId }).strict(), output: z.object({ runId: z.string(), queued: z.number() }) },
+  listRuns: { input: empty, output: z.array(RunSummarySchema) },
+  getResults: {
+    input: z
+      .object({
+        runId,
+        status: z.array(StatusSchema).optional(),
+        offset: z.number().int().nonnegative(),
+        limit: z.number().int().positive().max(1000),
+      })
+      .strict(),
+    output: z.object({ total: z.number(), rows: z.array(ResultRowSchema) }),
+  },
+  getSubmission: {
+    input: z.object({ runId, submissionId: z.string().min(1).max(200) }).strict(),
+    output: z.object({ submission: SubmissionSchema.nullable(), result: SubmissionResultSchema.nullable(), simulated: z.boolean() }),
+  },
+  exportResults: {
+    input: z.object({ runId, format: z.enum(['csv', 'xlsx']) }).strict(),
+    /** `path` is where main wrote the file; the web host adds `downloadUrl` to fetch it. */
+    output: z.object({ path: z.string(), fileName: z.string(), bytes: z.number(), rows: z.number(), downloadUrl: z.string().optional() }),
+  },
+  resetBreaker: breakerAction,
+  forceOpenBreaker: breakerAction,
+  pauseProvider: {
+    /** `until` (epoch ms) pauses the provider until then; null resumes it now. */
+    input: z.object({ provider: ProviderIdSchema, until: z.number().int().positive().nullable(), reason }).strict(),
+    output: z.object({ provider: ProviderIdSchema, pausedUntil: z.number().nullable() }),
+  },
+  getConfig: { input: empty, output: engineConfigSchema },
+  updateConfig: {
+    /** Deep-validated by applyConfigPatch on the main side, which names the bad key. */
+    input: z.object({ patch: z.custom<ConfigPatch>(isPlainObject, 'patch must be an object'), reason }).strict(),
+    output: configDiff,
+  },
+  getRules: { input: empty, output: z.array(RuleDefinitionSchema) },
+  updateRules: {
+    input: z
+      .object({ rules: z.array(RuleDefinitionSchema).min(1), reason })
+      .strict()
+      .refine((v) => new Set(v.rules.map((r) => r.id)).size === v.rules.length, { message: 'rule ids must be unique', path: ['rules'] }),
+    output: z.object({ before: z.array(RuleDefinitionSchema), after: z.array(RuleDefinitionSchema) }),
+  },
+  /** Whether each provider has a key, and whether the simulator stands in. Never the key itself. */
+  getKeyStatus: {
+    input: empty,
+    output: z.object({ providers: z.array(z.object({ provider: ProviderIdSchema, set: z.boolean() })), simulated: z.boolean() }),
+  },
+  /** Write-only: null clears the key. */
+  setApiKey: {
+    input: z.object({ provider: ProviderIdSchema, key: z.string().trim().min(1).max(512).nullable() }).strict(),
+    output: z.object({ provider: ProviderIdSchema, set: z.boolean() }),
+  },
+  readAuditLog: {
+    input: z.object({ offset: z.number().int().nonnegative(), limit: z.number().int().positive().max(1000) }).strict(),
+    output: z.object({ total: z.number(), entries: z.array(AuditEntrySchema) }),
+  },
+  listAlerts: { input: z.object({ includeAcknowledged: z.boolean() }).strict(), output: z.array(AlertSchema) },
+  ackAlert: { input: z.object({ id: z.string().min(1).max(200) }).strict(), output: AlertSchema },
+  getSnapshot: { input: empty, output: SnapshotSchema },
+} as const;
+
+export const EVENTS = {
+  /** The aggregator's ~1 Hz snapshot. */
+  snapshot: SnapshotSchema,
+  /** A breaker transition, pushed at once. */
+  breaker: BreakerTransitionSchema,
+  /** A 429 from a provider (chart markers). */
+  http429: Http429Schema,
+  /** The batch's state and counters, pushed on every state change and submission. */
+  progress: BatchSnapshotSchema,
+  alert: AlertSchema,
+  /** A finished submission, for the live results table. */
+  submission: ResultRowSchema,
+  /** A new audit-log line (operator action or breaker transition), for chart annotations and the log. */
+  audit: AuditEntrySchema,
+} as const;
+
+export type CommandName = keyof typeof COMMANDS;
+export type EventName = keyof typeof EVENTS;
+export type CommandInput<K extends CommandName> = z.input<(typeof COMMANDS)[K]['input']>;
+export type CommandOutput<K extends CommandName> = z.output<(typeof COMMANDS)[K]['output']>;
+export type EventPayload<E extends EventName> = z.output<(typeof EVENTS)[E]>;
+
+export type ValidatorApi = { [K in CommandName]: (input: CommandInput<K>) => Promise<CommandOutput<K>> } & {
+  /** Subscribe to an event; returns the unsubscribe function. */
+  on<E extends EventName>(event: E, fn: (payload: EventPayload<E>) => void): () => void;
+};
+
+export const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[];
+export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
+
+export function isCommandName(name: string): name is CommandName {
+  return Object.prototype.hasOwnProperty.call(COMMANDS, name);
+}
+
+/** An error every transport carries across unchanged: the message is for the operator. */
+export interface ApiErrorBody {
+  error: string;
+  /** 'bad_request' (payload failed its schema), 'failed' (the command threw), 'unauthorized', 'forbidden', 'not_found'. */
+  code: 'bad_request' | 'failed' | 'unauthorized' | 'forbidden' | 'not_found' | 'too_large';
+}
+
+/** A readable one-line message for a zod error: "file.path: Too small...; limit: ...". */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'input'}: ${i.message}`).join('; ');
+}
