@@ -238,3 +238,13 @@ export interface ApiErrorBody {
 export function describeZodError(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'input'}: ${i.message}`).join('; ');
 }
+
+/**
+ * What the Electron preload exposes beside `window.validator` (the ValidatorApi): the absolute path of a dropped or
+ * picked File or folder, from webUtils.getPathForFile. The argument is a DOM File (typed loosely: shared/ has no DOM).
+ */
+export interface PreloadFiles {
+  pathForFile(file: unknown): string;
+}
+/** The window globals the preload defines with contextBridge.exposeInMainWorld. */
+export const PRELOAD_GLOBALS = { api: 'validator', files: 'validatorFiles' } as const;
