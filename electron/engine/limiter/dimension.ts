@@ -1,0 +1,28 @@
+// One quota dimension (RPM, TPM, RPD, TPD) in the provider's own accounting model.
+import type { QuotaDimension } from '../../../shared/provider';
+
+/** What a dimension charged for one admission; settled or refunded later through the same dimension. */
+export interface Charge {
+  at: number;
+  amount: number;
+}
+
+export interface Dimension {
+  readonly name: QuotaDimension;
+  /** The limit in force now (after the safety factor and any AIMD decrease). */
+  readonly limit: number;
+  /** The most one request may ever cost here: the configured effective limit. Above it, a request can never run. */
+  readonly hardLimit: number;
+  setLimits(limit: number, hardLimit: number): void;
+  /** The earliest time >= now at which `cost` fits. */
+  earliest(now: number, cost: number): number;
+  take(now: number, cost: number): Charge;
+  /** The request really started later than admitted (it waited for a concurrency slot). */
+  restamp(charge: Charge, at: number): void;
+  /** Replace the estimate with the actual amount. */
+  settle(charge: Charge, amount: number, now: number): void;
+  refund(charge: Charge, now: number): void;
+  used(now: number): number;
+  /** The server told us how much it has left (already net of its own limit); never raises our view. */
+  sync?(now: number, serverRemaining: number, serverLimit: number): void;
+}
