@@ -28,7 +28,7 @@ async function drive(clock: VirtualClock, limiter: RateLimiter, arrivals: Arriva
       arrivals.map(async (r, i) => {
         await clock.sleep(t0 + r.at - clock.now());
         const a = await limiter.acquire(r.tokens);
-        resolutions[i]++;
+        resolutions[i] = (resolutions[i] ?? 0) + 1;
         admittedAt[i] = a.admittedAt;
         await hold?.(a, i);
       }),
