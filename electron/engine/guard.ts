@@ -1,0 +1,71 @@
+// Concurrency guard: bounds calls in flight per provider. It wraps only the HTTP call, resizes live, and an
+// aborted waiter leaves the queue without taking (or leaking) a slot.
+
+interface Waiter {
+  grant(release: () => void): void;
+}
+
+export class ConcurrencyGuard {
+  private active = 0;
+  private waiters: Waiter[] = [];
+
+  constructor(private max: number) {}
+
+  get limit(): number {
+    return this.max;
+  }
+  get inFlight(): number {
+    return this.active;
+  }
+  get queued(): number {
+    return this.waiters.length;
+  }
+
+  /** Resolves with an idempotent release function once a slot is free. */
+  acquire(signal?: AbortSignal): Promise<() => void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.active < this.max && this.waiters.length === 0) return Promise.resolve(this.take());
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        const i = this.waiters.indexOf(w);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(signal?.reason);
+      };
+      const w: Waiter = {
+        grant: (release) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(release);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(w);
+    });
+  }
+
+  /** Live resize: growing admits waiters at once; shrinking lets calls in flight finish. */
+  resize(n: number): void {
+    this.max = Math.max(1, Math.floor(n));
+    this.grantWaiting();
+  }
+
+  private take(): () => void {
+    this.active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.active--;
+      this.grantWaiting();
+    };
+  }
+
+  private grantWaiting(): void {
+    while (this.active < this.max && this.waiters.length > 0) (this.waiters.shift() as Waiter).grant(this.take());
+  }
+}
+
+/** Little's law: calls in flight needed to sustain `rpm` at `p90LatencyMs`, bounded. */
+export function autoConcurrency(rpm: number, p90LatencyMs: number, bounds = { min: 1, max: 128 }): number {
+  const n = Math.ceil((rpm * p90LatencyMs) / 60_000);
+  return Math.min(bounds.max, Math.max(bounds.min, n));
+}
