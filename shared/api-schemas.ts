@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { CALL_KINDS, PROVIDER_IDS, type FailureKind } from './provider';
 import { RULE_IDS, STATUSES, type CallRecord, type RuleDefinition, type RuleResult, type Submission, type SubmissionResult } from './domain';
+import { BATCH_PROBLEM_KINDS, MAPPED_FIELDS, type BatchPreview } from './batch';
 import type { BatchSnapshot, BreakerSnapshot, EngineEvent, ProviderSnapshot, Snapshot, TripCause } from './telemetry';
 
 /** Compile-time proof that A and B are mutually assignable. */
@@ -199,6 +200,24 @@ export const SubmissionSchema = z.object({
   problems: z.array(z.string()),
 });
 
+/** What the operator sees before starting: the mapping, the first rows, the problems, or why the file is refused. */
+export const BatchPreviewSchema = z.object({
+  fileName: z.string(),
+  format: z.enum(['csv', 'xlsx']),
+  encoding: z.enum(['utf-8', 'utf-8-bom', 'windows-1252']).nullable(),
+  rowCount: z.number(),
+  columns: z.array(z.string()),
+  mapping: z.array(z.object({ field: z.enum(MAPPED_FIELDS), column: z.string().nullable(), required: z.boolean() })),
+  firstRows: z.array(SubmissionSchema),
+  problems: z.array(z.object({ kind: z.enum(BATCH_PROBLEM_KINDS), row: z.number().nullable(), column: z.string().nullable(), message: z.string() })),
+  problemCount: z.number(),
+  attachments: z
+    .object({ root: z.string(), reportsFound: z.number(), reportsMissing: z.number(), photosFound: z.number(), photosMissing: z.number() })
+    .nullable(),
+  refusal: z.string().nullable(),
+  refusalCode: z.enum(['unreadable', 'unsupported_format', 'empty', 'missing_columns', 'misaligned', 'malformed']).nullable(),
+});
+
 // The compiler checks every schema above against the shared TS type it mirrors.
 type _SchemaChecks = [
   Expect<Same<z.infer<typeof BreakerSnapshotSchema>, BreakerSnapshot>>,
@@ -214,4 +233,5 @@ type _SchemaChecks = [
   Expect<Same<z.infer<typeof SubmissionResultSchema>, SubmissionResult>>,
   Expect<Same<z.infer<typeof SubmissionSchema>, Submission>>,
   Expect<Same<z.infer<typeof FailureKindSchema>, FailureKind>>,
+  Expect<Same<z.infer<typeof BatchPreviewSchema>, BatchPreview>>,
 ];

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { engineConfigSchema, type ConfigPatch } from './config';
 import {
+  BatchPreviewSchema,
   BatchSnapshotSchema,
   BatchStateSchema,
   BreakerSnapshotSchema,
@@ -35,25 +36,8 @@ const runId = z.string().min(1).max(200);
 const reason = z.string().max(500).optional();
 const empty = z.object({}).strict();
 
-/** What the operator sees before starting: the mapping, the first rows, the problems, or why the file is refused. */
-export const BatchPreviewSchema = z.object({
-  fileName: z.string(),
-  format: z.enum(['csv', 'xlsx']),
-  rowCount: z.number(),
-  /** The header as read from the file. */
-  columns: z.array(z.string()),
-  /** Each Submission field and the column it was read from (null: not found). */
-  mapping: z.array(z.object({ field: z.string(), column: z.string().nullable(), required: z.boolean() })),
-  firstRows: z.array(SubmissionSchema),
-  /** Problems found in the file or rows; `row` is the 1-based data row, null for file-level problems. */
-  problems: z.array(z.object({ row: z.number().nullable(), message: z.string() })),
-  attachments: z
-    .object({ root: z.string(), reportsFound: z.number(), reportsMissing: z.number(), photosFound: z.number(), photosMissing: z.number() })
-    .nullable(),
-  /** Set when the file must not run (missing columns, shifted header...); nothing can be started then. */
-  refusal: z.string().nullable(),
-});
-export type BatchPreview = z.infer<typeof BatchPreviewSchema>;
+export { BatchPreviewSchema };
+export type { BatchPreview } from './batch';
 
 export const RunSummarySchema = z.object({
   runId: z.string(),
