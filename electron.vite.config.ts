@@ -1,0 +1,43 @@
+// electron-vite: main (ESM, package.json "main"), the sandboxed preload (one CommonJS file) and the renderer.
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+
+const at = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/** Native modules: loaded from node_modules at runtime (unpacked from the asar by electron-builder), never bundled. */
+export const NATIVE_MODULES = ['better-sqlite3', 'sharp'];
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: at('./out/main'),
+      // Every runtime dependency stays an import from node_modules; the app's own code is bundled.
+      externalizeDeps: true,
+      rollupOptions: {
+        input: { index: at('./electron/main/index.ts') },
+        external: NATIVE_MODULES,
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: at('./out/preload'),
+      // A sandboxed preload can require only 'electron' and a few builtins, and cannot be ESM:
+      // bundle everything it uses (shared/ and zod) into a single CommonJS file.
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { index: at('./electron/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs', inlineDynamicImports: true },
+      },
+    },
+  },
+  renderer: {
+    root: at('./renderer'),
+    plugins: [react()],
+    build: {
+      outDir: at('./out/renderer'),
+      rollupOptions: { input: at('./renderer/index.html') },
+    },
+  },
+});

@@ -1,0 +1,68 @@
+// Trust no sender and no payload (UI.md principle 5). Pure functions, unit-tested without Electron:
+// ipc.ts turns an IpcMainInvokeEvent into SenderFacts and calls these before any command runs.
+import { COMMANDS, describeZodError, isCommandName, type ApiErrorBody, type CommandName } from '../../shared/api';
+import { originOf } from './app-origin';
+
+/** What main knows about who sent an IPC message. */
+export interface SenderFacts {
+  /** Id of the WebContents that sent it. */
+  webContentsId: number;
+  /** URL of the sending frame; null once the frame navigated away or was destroyed. */
+  frameUrl: string | null;
+  /** True only for the top-level frame of that WebContents. */
+  isMainFrame: boolean;
+}
+
+/** The one sender the app trusts: its window's main frame showing the app's own origin. */
+export interface TrustedSender {
+  webContentsId: number;
+  origin: string;
+}
+
+export class IpcRejected extends Error {
+  override name = 'IpcRejected';
+  constructor(
+    readonly code: ApiErrorBody['code'],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** True when `url` is on exactly `expectedOrigin` (scheme, host and port). */
+export function isTrustedOrigin(url: string | null, expectedOrigin: string): boolean {
+  return url !== null && originOf(url) === expectedOrigin;
+}
+
+/** Throws IpcRejected ('forbidden') unless the message comes from the trusted window's main frame on our origin. */
+export function checkSender(sender: SenderFacts, trusted: TrustedSender | null): void {
+  if (!trusted) throw new IpcRejected('forbidden', 'IPC refused: the app window is not open.');
+  if (sender.webContentsId !== trusted.webContentsId) {
+    throw new IpcRejected('forbidden', `IPC refused: sender ${sender.webContentsId} is not the app window.`);
+  }
+  if (!sender.isMainFrame) throw new IpcRejected('forbidden', 'IPC refused: the sender is a subframe, not the app page.');
+  if (sender.frameUrl === null) throw new IpcRejected('forbidden', 'IPC refused: the sending frame is gone.');
+  if (!isTrustedOrigin(sender.frameUrl, trusted.origin)) {
+    throw new IpcRejected('forbidden', `IPC refused: origin ${originOf(sender.frameUrl) ?? 'unknown'} is not ${trusted.origin}.`);
+  }
+}
+
+function hasUploadRef(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(hasUploadRef);
+  if (typeof v !== 'object' || v === null) return false;
+  return (v as { kind?: unknown }).kind === 'upload' || Object.values(v).some(hasUploadRef);
+}
+
+/**
+ * The command's input, parsed by its schema from shared/api.ts; throws IpcRejected with a readable reason.
+ * Upload refs belong to the web host: the desktop app gets real paths from the preload's pathForFile.
+ */
+export function parsePayload(command: string, payload: unknown): { name: CommandName; input: unknown } {
+  if (!isCommandName(command)) throw new IpcRejected('not_found', `Unknown command "${command}".`);
+  const parsed = COMMANDS[command].input.safeParse(payload);
+  if (!parsed.success) throw new IpcRejected('bad_request', `Invalid ${command} request: ${describeZodError(parsed.error)}`);
+  if (hasUploadRef(parsed.data)) {
+    throw new IpcRejected('bad_request', `Invalid ${command} request: the desktop app takes file paths, not upload ids.`);
+  }
+  return { name: command, input: parsed.data };
+}
