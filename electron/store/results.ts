@@ -1,0 +1,144 @@
+// Finished submissions. Each is committed in its own transaction (result row + rule verdicts + calls),
+// so a crash loses nothing that finished and never leaves half a result. Saving a submission again
+// (re-running undetermined rows) replaces its result and verdicts in place and appends its new calls.
+import type { CallRecord, SubmissionResult } from '../../shared/domain';
+import type { Db } from './db';
+
+/** A stored result with the row's original cells, in the batch file's column order. */
+export interface StoredResult {
+  runId: number;
+  cells: (string | null)[];
+  result: SubmissionResult;
+}
+
+interface SubmissionRow {
+  run_id: number;
+  cells_json: string;
+  result_json: string;
+}
+
+interface CallRow {
+  submission_id: string;
+  kind: CallRecord['kind'];
+  provider: CallRecord['provider'];
+  model: string;
+  attempt: number;
+  outcome: CallRecord['outcome'];
+  input_tokens: number;
+  output_tokens: number;
+  latency_ms: number;
+  started_at: number;
+  message: string | null;
+}
+
+function toStored(r: SubmissionRow): StoredResult {
+  return { runId: r.run_id, cells: JSON.parse(r.cells_json) as (string | null)[], result: JSON.parse(r.result_json) as SubmissionResult };
+}
+
+export class Results {
+  private readonly upsert;
+  private readonly clearRules;
+  private readonly insertRule;
+  private readonly insertCall;
+  private readonly saveTx;
+
+  constructor(private readonly db: Db) {
+    this.upsert = db.prepare(
+      `INSERT INTO submissions (run_id, submission_id, row, cells_json, status, score, category_scores_json, undetermined_points,
+         requirements, provider, calls_used, error, finished_at, result_json)
+       VALUES (@runId, @submissionId, @row, @cells, @status, @score, @categoryScores, @undeterminedPoints,
+         @requirements, @provider, @callsUsed, @error, @finishedAt, @json)
+       ON CONFLICT (run_id, submission_id) DO UPDATE SET
+         row = excluded.row, cells_json = excluded.cells_json, status = excluded.status, score = excluded.score,
+         category_scores_json = excluded.category_scores_json, undetermined_points = excluded.undetermined_points,
+         requirements = excluded.requirements, provider = excluded.provider, calls_used = excluded.calls_used,
+         error = excluded.error, finished_at = excluded.finished_at, result_json = excluded.result_json`,
+    );
+    this.clearRules = db.prepare('DELETE FROM rule_results WHERE run_id = ? AND submission_id = ?');
+    this.insertRule = db.prepare(
+      `INSERT INTO rule_results (run_id, submission_id, rule_id, category, name, points, earned, verdict, reason, source)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertCall = db.prepare(
+      `INSERT INTO calls (run_id, submission_id, kind, provider, model, attempt, outcome, input_tokens, output_tokens, latency_ms, started_at, message)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.saveTx = db.transaction((runId: number, r: SubmissionResult, cells: readonly (string | null)[]) => {
+      this.upsert.run({
+        runId,
+        submissionId: r.submissionId,
+        row: r.row,
+        cells: JSON.stringify(cells),
+        status: r.status,
+        score: r.score,
+        categoryScores: JSON.stringify(r.categoryScores),
+        undeterminedPoints: r.undeterminedPoints,
+        requirements: r.requirementsNotMet,
+        provider: r.provider,
+        callsUsed: r.callsUsed,
+        error: r.error ?? null,
+        finishedAt: r.finishedAt,
+        json: JSON.stringify(r),
+      });
+      this.clearRules.run(runId, r.submissionId);
+      for (const x of r.rules) {
+        this.insertRule.run(runId, r.submissionId, x.ruleId, x.category, x.name, x.points, x.earned, x.verdict, x.reason, x.source);
+      }
+      for (const c of r.calls) {
+        this.insertCall.run(runId, r.submissionId, c.kind, c.provider, c.model, c.attempt, c.outcome, c.inputTokens, c.outputTokens, c.latencyMs, c.startedAt, c.message ?? null);
+      }
+    });
+  }
+
+  /** Commit one finished submission atomically; saving it again replaces it (no duplicate row). */
+  save(runId: number, result: SubmissionResult, cells: readonly (string | null)[]): void {
+    this.saveTx(runId, result, cells);
+  }
+
+  /** Ids already finished in a run (any status, Error included): a resumed run skips them. */
+  finishedIds(runId: number): Set<string> {
+    const rows = this.db.prepare('SELECT submission_id FROM submissions WHERE run_id = ?').pluck().all(runId) as string[];
+    return new Set(rows);
+  }
+
+  /** Every finished result of a run, in row order. */
+  list(runId: number): StoredResult[] {
+    return (this.db.prepare('SELECT run_id, cells_json, result_json FROM submissions WHERE run_id = ? ORDER BY row').all(runId) as SubmissionRow[]).map(toStored);
+  }
+
+  /** The rows whose outcome hangs on undetermined rules: what "re-run undetermined" re-evaluates. */
+  review(runId: number): StoredResult[] {
+    return (
+      this.db
+        .prepare(`SELECT run_id, cells_json, result_json FROM submissions WHERE run_id = ? AND status = 'Review' ORDER BY row`)
+        .all(runId) as SubmissionRow[]
+    ).map(toStored);
+  }
+
+  get(runId: number, submissionId: string): StoredResult | undefined {
+    const row = this.db
+      .prepare('SELECT run_id, cells_json, result_json FROM submissions WHERE run_id = ? AND submission_id = ?')
+      .get(runId, submissionId) as SubmissionRow | undefined;
+    return row && toStored(row);
+  }
+
+  /** Every physical call made for a submission in a run, across re-runs, oldest first. */
+  calls(runId: number, submissionId: string): CallRecord[] {
+    const rows = this.db
+      .prepare('SELECT * FROM calls WHERE run_id = ? AND submission_id = ? ORDER BY id')
+      .all(runId, submissionId) as CallRow[];
+    return rows.map((c) => ({
+      submissionId: c.submission_id,
+      kind: c.kind,
+      provider: c.provider,
+      model: c.model,
+      attempt: c.attempt,
+      outcome: c.outcome,
+      inputTokens: c.input_tokens,
+      outputTokens: c.output_tokens,
+      latencyMs: c.latency_ms,
+      startedAt: c.started_at,
+      ...(c.message === null ? {} : { message: c.message }),
+    }));
+  }
+}
