@@ -1,0 +1,62 @@
+// The ingest API (DOMAIN.md §1): preview a batch file, or read it whole for a run. Both parse in a
+// worker thread, so the main thread (Electron main, the web host, the CLI progress line) stays responsive.
+import { Worker } from 'node:worker_threads';
+import type { BatchEncoding, BatchFormat, BatchPreview, BatchProblem, BatchRefusalCode } from '../../shared/batch';
+import type { Submission } from '../../shared/domain';
+import type { AttachmentOptions } from './attachments';
+import { BatchFileError } from './batch-file-error';
+import type { IngestReply, IngestRequest } from './ingest-worker';
+
+export interface PreviewOptions {
+  /** When given, every report and photo path is looked up there and counted. */
+  attachmentsRoot?: string | null;
+  attachmentOptions?: AttachmentOptions;
+}
+
+export interface BatchContents {
+  format: BatchFormat;
+  encoding: BatchEncoding;
+  /** The header as read, for export in the original column order. */
+  columns: string[];
+  /** The original cells of each data row; rows[i] belongs to submissions[i]. */
+  rows: string[][];
+  submissions: Submission[];
+  problems: BatchProblem[];
+}
+
+/** The preview of a file; a refused file comes back with `refusal` set rather than as a throw. */
+export async function previewBatch(file: string, opts: PreviewOptions = {}): Promise<BatchPreview> {
+  return (await inWorker({
+    op: 'preview',
+    file,
+    attachmentsRoot: opts.attachmentsRoot ?? null,
+    attachmentOptions: opts.attachmentOptions ?? {},
+  })) as BatchPreview;
+}
+
+/** Everything a run needs from the file. Throws BatchFileError when the file must not run. */
+export async function readBatch(file: string): Promise<BatchContents> {
+  return (await inWorker({ op: 'read', file })) as BatchContents;
+}
+
+const ENTRY = new URL('./ingest-worker-entry.mjs', import.meta.url);
+
+function inWorker(req: IngestRequest): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(ENTRY, { workerData: req });
+    let settled = false;
+    worker.once('message', (reply: IngestReply) => {
+      settled = true;
+      if (reply.ok) resolve(reply.value);
+      else reject(reply.code ? new BatchFileError(reply.code as BatchRefusalCode, reply.message) : new Error(reply.message));
+      void worker.terminate();
+    });
+    worker.once('error', (err) => {
+      settled = true;
+      reject(err);
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new Error(`the ingest worker stopped (exit code ${code}) before answering`));
+    });
+  });
+}

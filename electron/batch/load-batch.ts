@@ -1,0 +1,65 @@
+// Reads a batch file (CSV or XLSX, told apart by content) and maps it to Submissions, refusing files that
+// must not run: empty, no required column, a header that doesn't line up, an old binary .xls.
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import type { BatchProblem } from '../../shared/batch';
+import type { Submission } from '../../shared/domain';
+import { checkAlignment } from '../validation/alignment';
+import { COLUMN_SPECS, mapColumns, mapRows, type ColumnMap } from '../validation/mapping';
+import { BatchFileError } from './batch-file-error';
+import { readCsv } from './ingest-csv';
+import type { RawTable } from './raw-table';
+
+export interface LoadedBatch {
+  table: RawTable;
+  map: ColumnMap;
+  /** submissions[i] maps table.rows[i]. */
+  submissions: Submission[];
+  problems: BatchProblem[];
+}
+
+export async function readTable(file: string): Promise<RawTable> {
+  const head = await firstBytes(file, 8);
+  // "PK": a zip, i.e. an XLSX workbook. exceljs is big: only XLSX files pay for loading it.
+  if (head[0] === 0x50 && head[1] === 0x4b) return (await import('./ingest-xlsx')).readXlsx(file);
+  if (head.readUInt32BE(0) === 0xd0cf11e0) {
+    throw new BatchFileError('unsupported_format', 'This is an old binary Excel file (.xls). Save it as .xlsx or .csv and load it again.');
+  }
+  if (/\.xlsx?$/i.test(file)) throw new BatchFileError('unreadable', `${path.basename(file)} is not a valid Excel workbook.`);
+  return readCsv(file);
+}
+
+export async function loadBatch(file: string): Promise<LoadedBatch> {
+  const table = await readTable(file);
+  const map = mapColumns(table.columns);
+  const required = COLUMN_SPECS.filter((s) => s.required);
+  if (map.missingRequired.length === required.length) {
+    throw new BatchFileError(
+      'missing_columns',
+      `The header has none of the required columns. Missing: ${map.missingRequired.join(', ')}. Is this an event export?`,
+    );
+  }
+  if (table.rows.length === 0) throw new BatchFileError('empty', 'The file has a header but no data rows.');
+  const misaligned = checkAlignment(table.columns, table.rows, map);
+  if (misaligned) throw new BatchFileError('misaligned', misaligned);
+  const { submissions, problems } = mapRows(table.columns, table.rows, map);
+  return { table, map, submissions, problems: [...map.problems, ...problems] };
+}
+
+async function firstBytes(file: string, n: number): Promise<Buffer> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new BatchFileError('unreadable', code === 'ENOENT' ? `${path.basename(file)} does not exist.` : `${path.basename(file)} cannot be opened (${code}).`);
+  }
+  try {
+    const buf = Buffer.alloc(n);
+    const { bytesRead } = await handle.read(buf, 0, n, 0);
+    if (bytesRead === 0) throw new BatchFileError('empty', 'The file is empty (0 bytes).');
+    return buf;
+  } finally {
+    await handle.close();
+  }
+}
