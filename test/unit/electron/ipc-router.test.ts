@@ -61,6 +61,15 @@ describe('IPC router', () => {
     expect(calls).toEqual([]);
   });
 
+  it('a refused key never appears in the error or the log', async () => {
+    const { route, logs } = setup({});
+    const long = `${KEY}${'x'.repeat(600)}`;
+    const reply = await route(ours, 'setApiKey', { provider: 'groq', key: long });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(JSON.stringify(reply)).not.toContain(KEY);
+    expect(logs.join('\n')).not.toContain(KEY);
+  });
+
   it('strips reply fields outside the output schema (a key can never ride along)', async () => {
     const { route } = setup({ setApiKey: () => ({ provider: 'groq', set: true, key: KEY }) });
     const reply = await route(ours, 'setApiKey', { provider: 'groq', key: KEY });
