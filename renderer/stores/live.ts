@@ -42,6 +42,8 @@ export interface LiveState {
   alerts: Alert[];
   /** Bumped when submissions finish, so views of results know to refetch. */
   resultsVersion: number;
+  /** Bumped on every new audit line, so the audit view refetches. */
+  auditVersion: number;
 }
 
 export const initialLiveState: LiveState = {
@@ -54,6 +56,7 @@ export const initialLiveState: LiveState = {
   batch: null,
   alerts: [],
   resultsVersion: 0,
+  auditVersion: 0,
 };
 
 function sameIds(a: readonly string[], b: readonly string[]): boolean {
@@ -102,6 +105,7 @@ export function reduce(state: LiveState, events: readonly LiveEvent[], now: numb
       }
       case 'audit': {
         const a = e.payload;
+        patch({ auditVersion: next.auditVersion + 1 });
         if (a.actor === 'operator') {
           const provider = a.target === 'gemini' || a.target === 'groq' ? a.target : null;
           patch({ annotations: [...next.annotations, { at: a.at, provider, label: a.action.replace(/_/g, ' ') }] });

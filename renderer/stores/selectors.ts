@@ -18,6 +18,7 @@ export const selectAlerts = (s: LiveState) => s.alerts;
 export const selectAlertCount = (s: LiveState) => s.alerts.length;
 export const selectReceivedAt = (s: LiveState) => s.receivedAt;
 export const selectSnapshotAt = (s: LiveState) => s.snapshot?.at ?? null;
+export const selectAuditVersion = (s: LiveState) => s.auditVersion;
 export const selectResultsVersion = (s: LiveState) => s.resultsVersion;
 export const selectSimulated = (s: LiveState) => s.snapshot?.providers.some((p) => p.simulated) ?? false;
 

@@ -128,6 +128,7 @@ describe('live store', () => {
     live.push({ event: 'audit', payload: { id: 1, at: 6, actor: 'operator', action: 'breaker_reset', target: 'gemini', before: 'open', after: 'closed', reason: null } });
     live.push({ event: 'audit', payload: { id: 2, at: 7, actor: 'engine', action: 'breaker_transition', target: 'gemini', before: null, after: null, reason: null } });
     frames.runFrame();
+    expect(live.store.getState().auditVersion).toBe(2);
     expect(live.store.getState().annotations).toEqual([
       { at: 5, provider: 'gemini', label: 'gemini breaker closed → open' },
       { at: 6, provider: 'gemini', label: 'breaker reset' },

@@ -1,0 +1,23 @@
+// The Batches screen: intake (drop, preview, start), the selected run, its results and a submission's detail.
+import { useState } from 'react';
+import { useSession } from '../../stores/session';
+import { BatchIntake } from './BatchIntake';
+import { ResultsTable } from './ResultsTable';
+import { RunPanel } from './RunPanel';
+import { SubmissionDrawer } from './SubmissionDrawer';
+
+export function Batches() {
+  const runId = useSession((s) => s.runId);
+  const [open, setOpen] = useState<string | null>(null);
+  return (
+    <section aria-labelledby="batches-h" className="screen">
+      <header className="screen-head">
+        <h1 id="batches-h">Batches</h1>
+      </header>
+      <BatchIntake />
+      <RunPanel />
+      {runId && <ResultsTable runId={runId} onOpen={setOpen} />}
+      {runId && open && <SubmissionDrawer runId={runId} submissionId={open} onClose={() => setOpen(null)} />}
+    </section>
+  );
+}

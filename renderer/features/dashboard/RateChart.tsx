@@ -1,0 +1,60 @@
+// Actual rate against the effective limit over a fixed window, with 429 markers and audit/breaker annotations.
+import { useMemo } from 'react';
+import { CartesianGrid, ComposedChart, Line, ReferenceLine, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
+import type { ProviderId } from '../../../shared/provider';
+import { PROVIDER_LABEL, fmtClock, fmtInt } from '../../components/format';
+import { useLive } from '../../stores';
+import { CHART_WINDOW_MS } from '../../stores/live';
+import { selectAnnotations, selectMarkers, selectSeries, selectSnapshotAt } from '../../stores/selectors';
+
+const MARKER_BUCKET_MS = 5_000;
+
+export function RateChart({ id, metric }: { id: ProviderId; metric: 'rpm' | 'tpm' }) {
+  const series = useLive(useMemo(() => selectSeries(id), [id]));
+  const markers = useLive(selectMarkers);
+  const annotations = useLive(selectAnnotations);
+  const end = useLive(selectSnapshotAt) ?? 0;
+  const start = end - CHART_WINDOW_MS;
+  const limitKey = metric === 'rpm' ? 'rpmLimit' : 'tpmLimit';
+  const name = `${PROVIDER_LABEL[id] ?? id} ${metric.toUpperCase()}`;
+
+  // One marker per 5 s bucket, placed at the top of the limit line, so a 429 storm stays readable.
+  const marks = useMemo(() => {
+    if (metric !== 'rpm') return [];
+    const top = Math.max(1, ...series.map((p) => p.rpmLimit));
+    const buckets = new Map<number, number>();
+    for (const m of markers) if (m.provider === id && m.at >= start) buckets.set(Math.floor(m.at / MARKER_BUCKET_MS), (buckets.get(Math.floor(m.at / MARKER_BUCKET_MS)) ?? 0) + 1);
+    return [...buckets].map(([b, count]) => ({ at: b * MARKER_BUCKET_MS, y: top, count }));
+  }, [markers, series, id, start, metric]);
+  const notes = annotations.filter((a) => a.at >= start && (a.provider === null || a.provider === id));
+  const last = series.at(-1);
+  const http429s = marks.reduce((n, m) => n + m.count, 0);
+
+  return (
+    <figure className="chart" aria-label={`${name} chart`}>
+      <figcaption>
+        <strong>{name}</strong>{' '}
+        <span className="muted">
+          {last ? `${fmtInt(last[metric])} now, limit ${fmtInt(last[limitKey])}` : 'no data yet'}
+          {metric === 'rpm' && ` · ${http429s} × 429 in window`} · last {CHART_WINDOW_MS / 60_000} min
+        </span>
+      </figcaption>
+      <div className="chart-box">
+        <ResponsiveContainer width="100%" height={170}>
+          <ComposedChart data={series} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+            <CartesianGrid stroke="#e5e7eb" vertical={false} />
+            <XAxis dataKey="at" type="number" domain={[start, end]} allowDataOverflow tickFormatter={fmtClock} tick={{ fontSize: 11 }} minTickGap={40} />
+            <YAxis tick={{ fontSize: 11 }} width={metric === 'tpm' ? 64 : 40} tickFormatter={(v: number) => fmtInt(v)} allowDecimals={false} />
+            <Tooltip labelFormatter={(v) => fmtClock(Number(v))} isAnimationActive={false} />
+            <Line name="limit" dataKey={limitKey} type="stepAfter" stroke="#9ca3af" strokeDasharray="5 4" dot={false} isAnimationActive={false} />
+            <Line name="actual" dataKey={metric} type="monotone" stroke="#2563eb" strokeWidth={2} dot={false} isAnimationActive={false} />
+            {marks.length > 0 && <Scatter name="429" data={marks} dataKey="y" fill="#dc2626" shape="triangle" isAnimationActive={false} />}
+            {notes.map((n, i) => (
+              <ReferenceLine key={`${n.at}-${i}`} x={n.at} stroke="#a16207" strokeDasharray="2 3" label={{ value: n.label, position: 'insideTopLeft', fontSize: 10, fill: '#713f12' }} />
+            ))}
+          </ComposedChart>
+        </ResponsiveContainer>
+      </div>
+    </figure>
+  );
+}
