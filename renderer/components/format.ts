@@ -12,8 +12,8 @@ export function fmtDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${s % 60}s`;
-  return `${Math.floor(m / 60)}h ${m % 60}m`;
+  if (m < 60) return s % 60 ? `${m}m ${s % 60}s` : `${m} min`;
+  return m % 60 ? `${Math.floor(m / 60)}h ${m % 60}m` : `${m / 60}h`;
 }
 
 export const fmtClock = (epochMs: number) => new Date(epochMs).toLocaleTimeString('en-GB', { hour12: false });

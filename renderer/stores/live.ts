@@ -99,7 +99,7 @@ export function reduce(state: LiveState, events: readonly LiveEvent[], now: numb
         break;
       case 'breaker': {
         const b = e.payload;
-        const label = `${b.provider} breaker ${b.from.replace('_', '-')} → ${b.to.replace('_', '-')}${b.forced ? ' (forced)' : ''}`;
+        const label = `breaker ${b.to.replace('_', '-')}${b.forced ? ' (forced)' : ''}`;
         patch({ annotations: [...next.annotations, { at: b.at, provider: b.provider, label }] });
         break;
       }

@@ -130,7 +130,7 @@ describe('live store', () => {
     frames.runFrame();
     expect(live.store.getState().auditVersion).toBe(2);
     expect(live.store.getState().annotations).toEqual([
-      { at: 5, provider: 'gemini', label: 'gemini breaker closed → open' },
+      { at: 5, provider: 'gemini', label: 'breaker open' },
       { at: 6, provider: 'gemini', label: 'breaker reset' },
     ]);
   });

@@ -50,7 +50,7 @@ export function RateChart({ id, metric }: { id: ProviderId; metric: 'rpm' | 'tpm
             <Line name="actual" dataKey={metric} type="monotone" stroke="#2563eb" strokeWidth={2} dot={false} isAnimationActive={false} />
             {marks.length > 0 && <Scatter name="429" data={marks} dataKey="y" fill="#dc2626" shape="triangle" isAnimationActive={false} />}
             {notes.map((n, i) => (
-              <ReferenceLine key={`${n.at}-${i}`} x={n.at} stroke="#a16207" strokeDasharray="2 3" label={{ value: n.label, position: 'insideTopLeft', fontSize: 10, fill: '#713f12' }} />
+              <ReferenceLine key={`${n.at}-${i}`} x={n.at} stroke="#a16207" strokeDasharray="2 3" label={{ value: n.label, position: n.at > start + CHART_WINDOW_MS / 2 ? 'insideTopRight' : 'insideTopLeft', fontSize: 10, fill: '#713f12' }} />
             ))}
           </ComposedChart>
         </ResponsiveContainer>
