@@ -1,7 +1,8 @@
-// electron-vite: main (ESM, package.json "main"), the sandboxed preload (one CommonJS file) and the renderer.
+// electron-vite: main (ESM, package.json "main"), the sandboxed preload (one CommonJS file) and the renderer
+// (renderer/vite.config.ts, shared with the web host build).
 import { fileURLToPath } from 'node:url';
-import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import rendererConfig from './renderer/vite.config';
 
 const at = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -32,10 +33,13 @@ export default defineConfig({
       },
     },
   },
+  // The renderer's own config (React plugin, relative base, no inline module-preload polyfill), the same
+  // build the web host serves; only the paths are pinned here.
   renderer: {
+    ...rendererConfig,
     root: at('./renderer'),
-    plugins: [react()],
     build: {
+      ...rendererConfig.build,
       outDir: at('./out/renderer'),
       rollupOptions: { input: at('./renderer/index.html') },
     },

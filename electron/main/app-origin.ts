@@ -19,5 +19,8 @@ export function originOf(url: string): string | null {
   return u.host ? `${u.protocol}//${u.host}` : null;
 }
 
-/** Registered before 'ready': standard (real origin, relative URLs) and secure (a secure context, like https). */
-export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true } as const;
+/**
+ * Registered before 'ready': standard (real origin, relative URLs), secure (a secure context, like https),
+ * fetch() and CORS-mode loads (vite emits `<script type="module" crossorigin>`), all same-origin under the CSP.
+ */
+export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } as const;
