@@ -213,7 +213,7 @@ function PreviewPanel({ preview, onStart, starting }: { preview: BatchPreview; o
         <table className="compact">
           <thead>
             <tr>
-              {['Row', 'Id', 'Title', 'Theme', 'Type', 'Hours', 'Participants', 'Mode', 'Report', 'Photos'].map((h) => (
+              {['Row', 'Id', 'Title', 'Theme', 'Type', 'Hours', 'Participants', 'Mode', 'Report given', 'Photos given'].map((h) => (
                 <th key={h} scope="col">
                   {h}
                 </th>

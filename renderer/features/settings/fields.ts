@@ -48,7 +48,7 @@ export function getPath(obj: unknown, path: string): unknown {
 /** A copy of `obj` with `path` set to `value` (plain JSON data). */
 export function setPath<T>(obj: T, path: string, value: unknown): T {
   const [head, ...rest] = path.split('.');
-  const node = obj as Record<string, unknown>;
+  const node = (obj ?? {}) as Record<string, unknown>;
   if (head === undefined) return obj;
   return { ...node, [head]: rest.length ? setPath(node[head], rest.join('.'), value) : value } as T;
 }
