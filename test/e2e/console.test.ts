@@ -11,7 +11,7 @@ import { EXPORT_COLUMNS, csvText, rowCells, syntheticRow } from '../fixtures/gen
 import { chromiumMissing, launchChromium } from './support/browser';
 import { consoleApi, type ConsoleApi } from './support/console-api';
 import { pageErrors, shot, waitForText } from './support/page';
-import { ensureRendererBuilt } from './support/renderer-build';
+import { ensureRendererBuilt } from '../../electron/host/renderer-build';
 
 const suite = chromiumMissing ? describe.skip : describe;
 

@@ -2,7 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright';
-import { repoRoot } from './renderer-build';
+import { repoRoot } from '../../../electron/host/renderer-build';
 
 export const screenshotDir = path.join(repoRoot, 'test-results', 'screenshots');
 
