@@ -18,6 +18,8 @@ export interface JsonSchema {
   required?: string[];
   items?: JsonSchema;
   description?: string;
+  /** The value may be null (Gemini `nullable`; e.g. a participant count the model can't tell). */
+  nullable?: boolean;
 }
 
 /** One logical request, before routing. Bytes are already prepared (PDF raw, photos downscaled JPEG). */

@@ -1,0 +1,140 @@
+// Gemini through @google/generative-ai. The SDK is confined to this file, so moving to @google/genai touches nothing
+// else. The SDK never retries; its own timeout timer leaks, so the call runs under our Deadline instead.
+import {
+  GoogleGenerativeAI,
+  GoogleGenerativeAIAbortError,
+  GoogleGenerativeAIFetchError,
+  GoogleGenerativeAIResponseError,
+  type Part,
+  type ResponseSchema,
+} from '@google/generative-ai';
+import type { CallKind, CallOutcome, LlmRequest, QuotaDimension, QuotaInfo } from '../../shared/provider';
+import { RealClock, type Clock } from '../engine/clock';
+import type { ProviderAdapter } from '../engine/adapter';
+import { startDeadline, type Deadline } from './deadline';
+import { GO_DURATION_PATTERN, parseGoDuration } from './go-duration';
+import { errorMessage, failure, fromReplyText, type CallContext } from './outcome';
+import { geminiTokens } from './token-estimate';
+
+export interface GeminiAdapterOptions {
+  apiKey: string;
+  /** Without a trailing slash; the SDK's default (Google's endpoint) when absent. */
+  baseUrl?: string;
+  apiVersion?: 'v1beta' | 'v1';
+  textModel: string;
+  visionModel: string;
+  timeoutMs: number;
+  clock?: Clock;
+}
+
+interface ErrorDetail {
+  '@type'?: string;
+  reason?: string;
+  retryDelay?: string;
+  violations?: Array<{ quotaId?: string; quotaValue?: string }>;
+}
+
+function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+export function createGeminiAdapter(opts: GeminiAdapterOptions): ProviderAdapter {
+  const clock = opts.clock ?? new RealClock();
+  const client = new GoogleGenerativeAI(opts.apiKey);
+  const requestOptions = { ...(opts.baseUrl && { baseUrl: opts.baseUrl.replace(/\/+$/, '') }), ...(opts.apiVersion && { apiVersion: opts.apiVersion }) };
+  const modelFor = (kind: CallKind) => (kind === 'image' ? opts.visionModel : opts.textModel);
+
+  async function call(req: LlmRequest, signal: AbortSignal): Promise<CallOutcome> {
+    const ctx: CallContext = { provider: 'gemini', model: modelFor(req.kind), startedAt: clock.now(), now: () => clock.now() };
+    const deadline = startDeadline(clock, opts.timeoutMs, signal);
+    try {
+      const model = client.getGenerativeModel(
+        {
+          model: ctx.model,
+          systemInstruction: req.system,
+          safetySettings: [],
+          generationConfig: {
+            responseMimeType: 'application/json',
+            responseSchema: req.schema as unknown as ResponseSchema,
+            maxOutputTokens: req.maxOutputTokens,
+            temperature: 0,
+          },
+        },
+        requestOptions,
+      );
+      const parts: Part[] = [{ text: req.prompt }];
+      if (req.pdf) parts.push({ inlineData: { mimeType: 'application/pdf', data: base64(req.pdf.bytes) } });
+      for (const img of req.images ?? []) parts.push({ inlineData: { mimeType: 'image/jpeg', data: base64(img) } });
+      const { response } = await model.generateContent({ contents: [{ role: 'user', parts }] }, { signal: deadline.signal });
+      const meta = response.usageMetadata;
+      const usage = {
+        inputTokens: meta?.promptTokenCount ?? 0,
+        outputTokens: meta?.candidatesTokenCount ?? 0,
+        totalTokens: meta?.totalTokenCount ?? (meta?.promptTokenCount ?? 0) + (meta?.candidatesTokenCount ?? 0),
+      };
+      let text: string;
+      try {
+        text = response.text(); // throws on SAFETY / RECITATION blocks
+      } catch (err) {
+        return failure(ctx, 'safety', errorMessage(err), { usage });
+      }
+      return fromReplyText(ctx, text, req.schema, usage);
+    } catch (err) {
+      return classify(ctx, err, deadline);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  return {
+    id: 'gemini',
+    modelFor,
+    supports: () => true, // reads PDFs natively, text layer or not
+    estimateTokens: (req) =>
+      geminiTokens({ chars: req.system.length + req.prompt.length, images: req.images?.length ?? 0, pdfPages: req.pdf?.pages ?? 0 }),
+    call,
+  };
+}
+
+/** "Please retry in 41.754757778s." in the 429 message, when RetryInfo is missing. */
+const RETRY_IN = new RegExp(`retry in (${GO_DURATION_PATTERN})`, 'i');
+
+function classify(ctx: CallContext, err: unknown, deadline: Deadline): CallOutcome {
+  const message = errorMessage(err);
+  const isAbort = err instanceof GoogleGenerativeAIAbortError || (err instanceof Error && err.name === 'AbortError') || deadline.signal.aborted;
+  if (isAbort) return failure(ctx, deadline.timedOut() ? 'timeout' : 'aborted', deadline.timedOut() ? `no reply in time: ${message}` : message);
+  if (err instanceof GoogleGenerativeAIResponseError) return failure(ctx, 'safety', message);
+  if (err instanceof SyntaxError) return failure(ctx, 'malformed', `the response body is not JSON: ${message}`);
+  if (!(err instanceof GoogleGenerativeAIFetchError) || err.status === undefined) return failure(ctx, 'network', message);
+
+  const status = err.status;
+  const details = (Array.isArray(err.errorDetails) ? err.errorDetails : []) as ErrorDetail[];
+  const byType = (suffix: string) => details.find((d) => typeof d['@type'] === 'string' && d['@type'].endsWith(suffix));
+  if (status === 429) return rateLimited(ctx, message, byType('google.rpc.QuotaFailure'), byType('google.rpc.RetryInfo'));
+  if (status === 503) return failure(ctx, 'overloaded', message, { status });
+  if (status >= 500) return failure(ctx, 'server', message, { status });
+  if (status === 401 || status === 403) return failure(ctx, 'auth', message, { status });
+  if (status === 400 && byType('google.rpc.ErrorInfo')?.reason === 'API_KEY_INVALID') return failure(ctx, 'auth', message, { status });
+  if (status === 404) return failure(ctx, 'not_found', message, { status });
+  if (status === 413) return failure(ctx, 'too_large', message, { status });
+  return failure(ctx, 'bad_request', message, { status });
+}
+
+/** Classify by quotaId, never by the delay: a per-day 429 still suggests a short retryDelay. */
+function rateLimited(ctx: CallContext, message: string, quotaFailure: ErrorDetail | undefined, retryInfo: ErrorDetail | undefined): CallOutcome {
+  const violation = quotaFailure?.violations?.find((v) => v.quotaId) ?? quotaFailure?.violations?.[0];
+  const id = violation?.quotaId ?? '';
+  const daily = /PerDay/i.test(id);
+  const tokens = /Token/i.test(id);
+  const dimension: QuotaDimension | undefined = id ? (daily ? (tokens ? 'TPD' : 'RPD') : tokens ? 'TPM' : 'RPM') : undefined;
+  const delay = retryInfo?.retryDelay ?? RETRY_IN.exec(message)?.[1];
+  const retryAfterMs = delay !== undefined ? (parseGoDuration(delay) ?? undefined) : undefined;
+  const limit = violation?.quotaValue !== undefined ? Number(violation.quotaValue) : NaN;
+  const quota: QuotaInfo | undefined = Number.isFinite(limit) ? (tokens ? { limitTokens: limit } : { limitRequests: limit }) : undefined;
+  return failure(ctx, daily ? 'daily_quota' : 'rate_limit', message, {
+    status: 429,
+    ...(retryAfterMs !== undefined && { retryAfterMs }),
+    ...(dimension && { dimension }),
+    ...(quota && { quota }),
+  });
+}

@@ -1,0 +1,89 @@
+// The Gemini wire (PROVIDERS.md): POST /{v1beta|v1}/models/{model}:generateContent | :streamGenerateContent?alt=sse |
+// :countTokens, key in x-goog-api-key (or ?key=). Quotas: rolling minute RPM and input TPM, RPD to midnight Pacific.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { textTokens } from '../token-estimate';
+import { GEMINI_BODIES, geminiError, geminiReply } from './bodies';
+import { deliver, deliverSse, json, type Delivery, type Waits } from './http';
+import { geminiQuotaBody } from './quota-gemini';
+import { replyText, scriptedDelivery } from './scripted';
+import { maskKey, type SimState } from './state';
+import type { LogEntry } from './types';
+import { geminiInputTokens, judgeGemini, type GeminiRequestBody } from './wire-judge';
+
+export const GEMINI_ROUTE = /^\/(v1beta|v1)\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens)$/;
+
+export async function handleGemini(state: SimState, waits: Waits, req: IncomingMessage, res: ServerResponse, url: URL, raw: Buffer): Promise<void> {
+  const m = GEMINI_ROUTE.exec(url.pathname);
+  const [, version = 'v1beta', model = '', task = 'generateContent'] = m ?? [];
+  const route = (m ? task : 'unknown') as LogEntry['route'];
+  const key = (req.headers['x-goog-api-key'] as string | undefined) ?? url.searchParams.get('key');
+  let body: GeminiRequestBody | null = null;
+  let parseError = '';
+  try {
+    body = JSON.parse(raw.toString('utf8') || '{}') as GeminiRequestBody;
+  } catch (err) {
+    parseError = (err as Error).message;
+  }
+  const entry = state.record({ provider: 'gemini', method: req.method ?? 'POST', path: url.pathname, route, model: m ? model : null, key: maskKey(key), status: 0, outcome: 'ok', request: body ?? raw.toString('utf8') });
+  const send = async (outcome: LogEntry['outcome'], d: Delivery, dimension?: string) => {
+    entry.status = d.status;
+    entry.outcome = outcome;
+    if (dimension) entry.dimension = dimension;
+    await deliver(res, waits, d);
+  };
+
+  if (!m || req.method !== 'POST') return send('not_found', json(404, geminiError(404, `Path ${url.pathname} is not a Gemini API method.`)));
+  if (!key) return send('auth', json(403, GEMINI_BODIES.missingKey()));
+  if (!state.acceptKey(key)) return send('auth', json(400, GEMINI_BODIES.invalidKey()));
+  if (!body) return send('bad_request', json(400, GEMINI_BODIES.invalidJson(parseError)));
+  const request = body;
+  const stream = task === 'streamGenerateContent';
+
+  const okBody = async (reply: unknown, finishReason: string | undefined): Promise<Delivery> => {
+    const j = await judgeGemini(request);
+    const text = reply === undefined ? j.reply : replyText(reply);
+    return json(200, geminiReply(model, text, { inputTokens: j.inputTokens, outputTokens: textTokens(text.length) }, finishReason));
+  };
+
+  const scripted = state.takeScript('gemini', model);
+  if (scripted) {
+    const d = await scriptedDelivery(scripted, { ok: okBody, error: (s) => geminiError(s, s === 429 ? 'Resource has been exhausted (e.g. check quota).' : 'Scripted error.') });
+    return send('scripted', d);
+  }
+  if (!state.isModel('gemini', model)) return send('not_found', json(404, GEMINI_BODIES.unknownModel(model, version, task)));
+  const outage = state.activeOutage('gemini', model);
+  if (outage) return send('outage', json(outage.status, outage.status === 503 ? GEMINI_BODIES.overloaded() : GEMINI_BODIES.internal()));
+
+  if (task === 'countTokens') {
+    const inner = (request as { generateContentRequest?: GeminiRequestBody }).generateContentRequest ?? request;
+    return send('ok', json(200, { totalTokens: await geminiInputTokens(inner) }));
+  }
+
+  const judged = await judgeGemini(request);
+  const quota = state.geminiQuota(key, model);
+  const now = state.clock.now();
+  const admission = quota.admit(now, judged.inputTokens);
+  if (!admission.ok) return send('rate_limited', json(429, geminiQuotaBody(model, admission)), admission.dimension);
+  quota.charge(now, judged.inputTokens);
+
+  const latency = state.latencyMs('gemini', model, judged.hasAttachment);
+  const usage = { inputTokens: judged.inputTokens, outputTokens: judged.outputTokens };
+  if (!stream) return send('ok', { ...json(200, geminiReply(model, judged.reply, usage)), delayMs: latency });
+
+  entry.status = 200;
+  if (!(await waits.wait(latency / 2, res))) return;
+  const pieces = splitText(judged.reply, 3);
+  const events = pieces.map((piece, i) => {
+    const last = i === pieces.length - 1;
+    const chunk = { candidates: [{ content: { role: 'model', parts: [{ text: piece }] }, index: 0, ...(last && { finishReason: 'STOP' }) }], modelVersion: model };
+    return JSON.stringify(last ? { ...chunk, usageMetadata: geminiReply(model, judged.reply, usage).usageMetadata } : chunk);
+  });
+  await deliverSse(res, waits, {}, events, latency / 2 / Math.max(1, pieces.length - 1));
+}
+
+export function splitText(text: string, n: number): string[] {
+  const size = Math.max(1, Math.ceil(text.length / n));
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out.length ? out : [''];
+}
