@@ -40,10 +40,13 @@ export async function readBatch(file: string): Promise<BatchContents> {
 }
 
 const ENTRY = new URL('./ingest-worker-entry.mjs', import.meta.url);
+// Workers inherit the parent's node flags; --input-type (from `node --input-type=module -e …`) would make
+// Node refuse the worker's file entry, and the entry registers its own loader anyway.
+const WORKER_EXEC_ARGV = process.execArgv.filter((a) => !a.startsWith('--input-type'));
 
 function inWorker(req: IngestRequest): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(ENTRY, { workerData: req });
+    const worker = new Worker(ENTRY, { workerData: req, execArgv: WORKER_EXEC_ARGV });
     let settled = false;
     worker.once('message', (reply: IngestReply) => {
       settled = true;
