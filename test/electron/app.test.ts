@@ -39,7 +39,7 @@ describe.skipIf(skipReason !== null)(`Electron app${skipReason ? ` (skipped: ${s
 
   beforeAll(async () => {
     await ensureDisplay();
-    buildApp();
+    await buildApp();
     launched = await launchApp();
   }, 300_000);
 

@@ -1,10 +1,12 @@
 // The Electron e2e harness: finds the Electron binary (absent on machines that can't download it), gives the
 // app a display (Xvfb when there is none), builds it once with electron-vite, and launches it with Playwright.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron, type ElectronApplication, type Page } from 'playwright';
+import { ensureRendererBuilt } from '../../electron/host/renderer-build';
+import { buildSections } from './build-sections';
 
 export const repoRoot = process.cwd();
 const electronDist = join(repoRoot, 'node_modules', 'electron', 'dist');
@@ -42,17 +44,13 @@ export function stopDisplay(): void {
   display = null;
 }
 
-let built = false;
-
-/** `electron-vite build` once per test process: main, the CJS preload and the renderer into out/. */
-export function buildApp(): void {
-  if (built) return;
-  const run = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  });
-  if (run.status !== 0) throw new Error(`electron-vite build failed:\n${run.stdout}\n${run.stderr}`);
-  built = true;
+/**
+ * The app as `electron-vite build` makes it: main and the CJS preload into out/, and the renderer through the
+ * web host's locked fresh-or-build (the Chromium e2e suites may be serving out/renderer at the same time).
+ */
+export async function buildApp(): Promise<void> {
+  await ensureRendererBuilt();
+  await buildSections(['main', 'preload'], join(repoRoot, 'test-results', `electron-e2e-${process.pid}`));
 }
 
 export interface LaunchedApp {

@@ -1,13 +1,13 @@
 // The preload as Electron gets it: electron-vite builds electron/preload/index.ts with the real config, and the
 // bundle is run the way a sandboxed preload runs: a CommonJS script whose `require` knows only a few modules.
 // Electron itself is not installed here, so its three preload APIs are recorded stand-ins.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
-import { build } from 'electron-vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import config, { NATIVE_MODULES } from '../../../electron.vite.config';
 import { COMMAND_NAMES, PRELOAD_GLOBALS } from '../../../shared/api';
+import { buildSections } from '../../electron/build-sections';
 
 const work = join(process.cwd(), 'test-results', `electron-preload-${process.pid}`);
 const outDir = join(work, 'out');
@@ -17,19 +17,8 @@ const SANDBOX_MODULES = new Set(['electron', 'events', 'timers', 'url']);
 let bundle = '';
 
 beforeAll(async () => {
-  mkdirSync(work, { recursive: true });
-  // A config file beside the build: the repo's preload section with the output redirected here.
-  const file = join(work, 'preload-only.config.ts');
-  writeFileSync(
-    file,
-    [
-      "import full from '../../electron.vite.config';",
-      'const c = full as { preload: { build: object } };',
-      `export default { preload: { ...c.preload, build: { ...c.preload.build, outDir: ${JSON.stringify(outDir)} } } };`,
-    ].join('\n'),
-  );
-  await build({ configFile: file, logLevel: 'silent' });
-  bundle = readFileSync(join(outDir, 'index.cjs'), 'utf8');
+  await buildSections(['preload'], work, outDir);
+  bundle = readFileSync(join(outDir, 'preload', 'index.cjs'), 'utf8');
 }, 120_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
