@@ -12,14 +12,20 @@ interface Props {
   fields?: ReactNode;
   /** Runs on confirm with the dialog's form data; returns the message to show. */
   run(form: FormData): Promise<string>;
+  /** Where the result goes when a parent shows one line for several actions; else it shows beside the button. */
+  onResult?(result: ActionResult): void;
 }
 
-type Result = { ok: boolean; message: string } | null;
+export interface ActionResult {
+  ok: boolean;
+  message: string;
+}
 
-export function ConfirmAction({ label, title, description, confirmLabel = label, danger, disabled, fields, run }: Props) {
+export function ConfirmAction({ label, title, description, confirmLabel = label, danger, disabled, fields, run, onResult }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<Result>(null);
+  const [inline, setInline] = useState<ActionResult | null>(null);
+  const setResult = onResult ?? setInline;
   const titleId = useId();
 
   async function confirm(form: FormData) {
@@ -40,12 +46,7 @@ export function ConfirmAction({ label, title, description, confirmLabel = label,
       <button type="button" className={danger ? 'danger' : undefined} disabled={disabled || busy} onClick={() => dialog.current?.showModal()}>
         {label}
       </button>
-      {result && (
-        <span role="status" className={result.ok ? 'inline-result ok' : 'inline-result error'}>
-          {result.ok ? '✓ ' : '✗ '}
-          {result.message}
-        </span>
-      )}
+      {inline && <ResultLine result={inline} />}
       <dialog ref={dialog} aria-labelledby={titleId} className="confirm-dialog">
         <form
           onSubmit={(e) => {
@@ -78,4 +79,13 @@ export function ConfirmAction({ label, title, description, confirmLabel = label,
 export function reasonOf(form: FormData): string | undefined {
   const r = String(form.get('reason') ?? '').trim();
   return r === '' ? undefined : r;
+}
+
+export function ResultLine({ result }: { result: ActionResult }) {
+  return (
+    <span role="status" className={result.ok ? 'inline-result ok' : 'inline-result error'}>
+      {result.ok ? '✓ ' : '✗ '}
+      {result.message}
+    </span>
+  );
 }

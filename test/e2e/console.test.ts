@@ -67,6 +67,19 @@ suite(chromiumMissing ? `operator console (skipped: ${chromiumMissing})` : 'oper
     await shot(page, 'console-dashboard');
   });
 
+  it('keeps the breaker-open alert in the tray until it is acknowledged', async () => {
+    await waitForText(page, '.alerts-button', /Alerts 1/);
+    await page.getByRole('button', { name: /Alerts/ }).click();
+    await waitForText(page, '#alert-panel', /Breaker open.*gemini breaker opened: forced open by operator/);
+    await shot(page, 'console-alerts');
+    await page.locator('#alert-panel').getByRole('button', { name: 'Acknowledge' }).click();
+    await waitForText(page, '.alerts-button', /Alerts 0/);
+    expect(c.alerts()[0]?.acknowledgedAt).not.toBeNull();
+    await page.reload(); // acknowledged alerts don't come back
+    await waitForText(page, '[data-testid=live-beacon]', /Live/);
+    expect(await page.textContent('.alerts-button')).toBe('Alerts 0');
+  });
+
   it('takes a dropped batch file and an uploaded attachments folder and shows the real preview', async () => {
     const rng = seededRng(7);
     const rows = Array.from({ length: 20 }, (_, i) => syntheticRow(rng, i + 1));

@@ -4,6 +4,7 @@ import type { Alert, EventName, EventPayload, ValidatorApi } from '../../shared/
 import type { ProviderSnapshot, Snapshot } from '../../shared/telemetry';
 import { createCoalescer } from '../../renderer/stores/frame';
 import { CHART_WINDOW_MS, createLiveStore, type LiveEvent } from '../../renderer/stores/live';
+import { LABEL_GAP_MS, labelClusters } from '../../renderer/features/dashboard/annotations';
 import { selectAlertCount, selectProvider, selectProviderIds, selectSeries, staleness } from '../../renderer/stores/selectors';
 
 /** A scheduler driven by hand: frames run only when the test says so. */
@@ -164,5 +165,17 @@ describe('staleness', () => {
     expect(staleness(null, 0)).toEqual({ ageS: null, stalled: true });
     expect(staleness(10_000, 12_900)).toEqual({ ageS: 2, stalled: false });
     expect(staleness(10_000, 13_001)).toEqual({ ageS: 3, stalled: true });
+  });
+});
+
+describe('chart annotations', () => {
+  it('labels one line per cluster of close annotations, with a count of the others', () => {
+    const notes = [
+      { at: 1_000, label: 'breaker open' },
+      { at: 3_000, label: 'breaker closed' },
+      { at: 2_000, label: 'breaker reset' },
+      { at: 1_000 + LABEL_GAP_MS * 2, label: 'config update' },
+    ];
+    expect(labelClusters(notes).map((n) => n.shown)).toEqual([null, null, 'breaker closed +2', 'config update']);
   });
 });

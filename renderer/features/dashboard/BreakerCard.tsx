@@ -1,8 +1,8 @@
 // One provider's circuit card (Hystrix-style): state pill, trip facts, live rates, and the operator's three actions.
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type { ProviderId } from '../../../shared/provider';
 import type { ProviderSnapshot } from '../../../shared/telemetry';
-import { ConfirmAction, reasonOf } from '../../components/ConfirmAction';
+import { ConfirmAction, ResultLine, reasonOf, type ActionResult } from '../../components/ConfirmAction';
 import { BREAKER_LABEL, PROVIDER_LABEL, fmtClock, fmtDuration, fmtInt, fmtPct } from '../../components/format';
 import { useNow } from '../../components/useNow';
 import { api } from '../../platform';
@@ -58,6 +58,7 @@ function Facts({ p, engineNow }: { p: ProviderSnapshot; engineNow: number | null
 export function BreakerCard({ id }: { id: ProviderId }) {
   const p = useLive(useMemo(() => selectProvider(id), [id]));
   const engineNow = useEngineNow();
+  const [result, setResult] = useState<ActionResult | null>(null);
   if (!p) return null;
   const b = p.breaker;
   const name = PROVIDER_LABEL[id] ?? id;
@@ -87,6 +88,7 @@ export function BreakerCard({ id }: { id: ProviderId }) {
           label="Reset breaker"
           title={`Reset the ${name} breaker?`}
           description={<p>The breaker closes and its error window is cleared. Traffic resumes at the configured limits.</p>}
+          onResult={setResult}
           run={async (form) => (await api.resetBreaker({ provider: id, reason: reasonOf(form) })).message}
         />
         <ConfirmAction
@@ -94,6 +96,7 @@ export function BreakerCard({ id }: { id: ProviderId }) {
           danger
           title={`Force the ${name} breaker open?`}
           description={<p>No calls go to {name} until an operator resets it; work falls back to the next provider.</p>}
+          onResult={setResult}
           run={async (form) => (await api.forceOpenBreaker({ provider: id, reason: reasonOf(form) })).message}
         />
         {paused ? (
@@ -101,6 +104,7 @@ export function BreakerCard({ id }: { id: ProviderId }) {
             label="Resume provider"
             title={`Resume ${name}?`}
             description={<p>{name} takes calls again now.</p>}
+            onResult={setResult}
             run={async (form) => {
               await api.pauseProvider({ provider: id, until: null, reason: reasonOf(form) });
               return `${name} resumed`;
@@ -111,6 +115,7 @@ export function BreakerCard({ id }: { id: ProviderId }) {
             label="Pause provider"
             title={`Pause ${name}?`}
             description={<p>Queued calls wait (or fall back) until the pause ends.</p>}
+            onResult={setResult}
             fields={
               <label className="field">
                 <span>Pause for</span>
@@ -131,6 +136,7 @@ export function BreakerCard({ id }: { id: ProviderId }) {
           />
         )}
       </div>
+      <p className="action-result">{result && <ResultLine result={result} />}</p>
     </article>
   );
 }

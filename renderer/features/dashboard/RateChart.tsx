@@ -5,10 +5,10 @@ import type { ProviderId } from '../../../shared/provider';
 import { PROVIDER_LABEL, fmtClock, fmtInt } from '../../components/format';
 import { useLive } from '../../stores';
 import { CHART_WINDOW_MS } from '../../stores/live';
+import { labelClusters } from './annotations';
 import { selectAnnotations, selectMarkers, selectSeries, selectSnapshotAt } from '../../stores/selectors';
 
 const MARKER_BUCKET_MS = 5_000;
-
 export function RateChart({ id, metric }: { id: ProviderId; metric: 'rpm' | 'tpm' }) {
   const series = useLive(useMemo(() => selectSeries(id), [id]));
   const markers = useLive(selectMarkers);
@@ -26,7 +26,7 @@ export function RateChart({ id, metric }: { id: ProviderId; metric: 'rpm' | 'tpm
     for (const m of markers) if (m.provider === id && m.at >= start) buckets.set(Math.floor(m.at / MARKER_BUCKET_MS), (buckets.get(Math.floor(m.at / MARKER_BUCKET_MS)) ?? 0) + 1);
     return [...buckets].map(([b, count]) => ({ at: b * MARKER_BUCKET_MS, y: top, count }));
   }, [markers, series, id, start, metric]);
-  const notes = annotations.filter((a) => a.at >= start && (a.provider === null || a.provider === id));
+  const notes = labelClusters(annotations.filter((a) => a.at >= start && (a.provider === null || a.provider === id)));
   const last = series.at(-1);
   const http429s = marks.reduce((n, m) => n + m.count, 0);
 
@@ -50,7 +50,7 @@ export function RateChart({ id, metric }: { id: ProviderId; metric: 'rpm' | 'tpm
             <Line name="actual" dataKey={metric} type="monotone" stroke="#2563eb" strokeWidth={2} dot={false} isAnimationActive={false} />
             {marks.length > 0 && <Scatter name="429" data={marks} dataKey="y" fill="#dc2626" shape="triangle" isAnimationActive={false} />}
             {notes.map((n, i) => (
-              <ReferenceLine key={`${n.at}-${i}`} x={n.at} stroke="#a16207" strokeDasharray="2 3" label={{ value: n.label, position: n.at > start + CHART_WINDOW_MS / 2 ? 'insideTopRight' : 'insideTopLeft', fontSize: 10, fill: '#713f12' }} />
+              <ReferenceLine key={`${n.at}-${i}`} x={n.at} stroke="#a16207" strokeDasharray="2 3" label={n.shown === null ? undefined : { value: n.shown, position: n.at > start + CHART_WINDOW_MS / 2 ? 'insideTopRight' : 'insideTopLeft', fontSize: 10, fill: '#713f12' }} />
             ))}
           </ComposedChart>
         </ResponsiveContainer>

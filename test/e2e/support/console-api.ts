@@ -1,13 +1,13 @@
 // A ValidatorApi for the console e2e, built from real parts: the real ingest preview (worker thread), real config
 // validation, and real CircuitBreakers. The full flow (engine, batch runner, simulator) is in web-host-flow.test.ts.
 import { EventEmitter } from 'node:events';
-import { COMMAND_NAMES, type AuditEntry, type EventName, type EventPayload, type ValidatorApi } from '../../../shared/api';
+import { COMMAND_NAMES, type Alert, type AuditEntry, type EventName, type EventPayload, type ValidatorApi } from '../../../shared/api';
 import { DEFAULT_CONFIG, applyConfigPatch, effective, type EngineConfig } from '../../../shared/config';
 import { PROVIDER_IDS, type ProviderId } from '../../../shared/provider';
 import { DEFAULT_RULES } from '../../../shared/rules';
 import type { ProviderSnapshot, Snapshot } from '../../../shared/telemetry';
 import { previewBatch } from '../../../electron/batch/ingest';
-import { CircuitBreaker } from '../../../electron/engine/breaker';
+import { CircuitBreaker, type BreakerTransition } from '../../../electron/engine/breaker';
 import { RealClock } from '../../../electron/engine/clock';
 
 export interface ConsoleApi {
@@ -16,6 +16,7 @@ export interface ConsoleApi {
   startSnapshots(ms: number): void;
   stopSnapshots(): void;
   config(): EngineConfig;
+  alerts(): readonly Alert[];
 }
 
 export function consoleApi(): ConsoleApi {
@@ -29,12 +30,19 @@ export function consoleApi(): ConsoleApi {
     audit.unshift(entry);
     emit('audit', entry);
   };
-  const breakers = Object.fromEntries(
-    PROVIDER_IDS.map((p) => [
-      p,
-      new CircuitBreaker(clock, config.providers[p].breaker, (t) => emit('breaker', { type: 'breaker_transition', at: clock.now(), provider: p, ...t })),
-    ]),
-  ) as Record<ProviderId, CircuitBreaker>;
+  const alerts: Alert[] = [];
+  // As the app does: every transition is pushed, and an opening raises an alert that stays until acknowledged.
+  const onTransition = (p: ProviderId) => (t: BreakerTransition) => {
+    emit('breaker', { type: 'breaker_transition', at: clock.now(), provider: p, ...t });
+    if (t.to !== 'open') return;
+    const alert: Alert = { id: `a${alerts.length + 1}`, at: clock.now(), kind: 'breaker_open', provider: p, message: `${p} breaker opened: ${t.cause}`, acknowledgedAt: null };
+    alerts.push(alert);
+    emit('alert', alert);
+  };
+  const breakers = Object.fromEntries(PROVIDER_IDS.map((p) => [p, new CircuitBreaker(clock, config.providers[p].breaker, onTransition(p))])) as Record<
+    ProviderId,
+    CircuitBreaker
+  >;
 
   const providerSnapshot = (p: ProviderId): ProviderSnapshot => {
     const c = config.providers[p];
@@ -79,7 +87,13 @@ export function consoleApi(): ConsoleApi {
   const api: ValidatorApi = {
     ...notHere,
     getSnapshot: async () => snapshot(),
-    listAlerts: async () => [],
+    listAlerts: async ({ includeAcknowledged }) => alerts.filter((a) => includeAcknowledged || a.acknowledgedAt === null),
+    async ackAlert({ id }) {
+      const alert = alerts.find((a) => a.id === id);
+      if (!alert) throw new Error(`no alert ${id}`);
+      alert.acknowledgedAt = clock.now();
+      return alert;
+    },
     listRuns: async () => [],
     getConfig: async () => config,
     async updateConfig({ patch, reason }) {
@@ -122,5 +136,6 @@ export function consoleApi(): ConsoleApi {
     },
     stopSnapshots: () => clearInterval(timer),
     config: () => config,
+    alerts: () => alerts,
   };
 }
