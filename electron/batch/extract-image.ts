@@ -44,7 +44,8 @@ export async function prepareImage(file: string, opts: ImageOptions = {}): Promi
   // failOn 'error': a truncated or damaged image is refused instead of decoded half-grey.
   const source = () => sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error', sequentialRead: true }).rotate();
   try {
-    const meta = await sharp(bytes, { limitInputPixels: maxPixels }).metadata();
+    // metadata() reads the header only, so the size can be checked (and named) before any decoding.
+    const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
     if (!meta.width || !meta.height) return failure('corrupt', 'the image has no size: it is corrupt');
     if (meta.width * meta.height > maxPixels) return tooManyPixels(meta.width, meta.height, maxPixels);
     const side = opts.maxSide ?? DEFAULT_MAX_SIDE;
