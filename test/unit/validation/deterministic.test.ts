@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RuleResult, Submission } from '../../../shared/domain';
 import { DEFAULT_RULES } from '../../../shared/rules';
@@ -5,7 +7,8 @@ import { levelDurationRule, levelForDuration } from '../../../electron/validatio
 import { evaluateDeterministic, geotagRule, participantsRule } from '../../../electron/validation/rules-deterministic';
 import { parseEventDate, parseYearLabel, yearAlignmentRule } from '../../../electron/validation/year-alignment';
 import { ruleById, rulesTable } from '../../../electron/validation/rules-table';
-import { realRows, SKIP_MESSAGE } from './real-rows';
+import { IIC_DIR, SKIP_MESSAGE } from './real-rows';
+import { loadBatch } from '../../../electron/batch/load-batch';
 
 const rules = rulesTable({ year_alignment: { enabled: true }, geotag: { enabled: true } });
 const level = ruleById(rules, 'level_duration');
@@ -148,58 +151,58 @@ describe('evaluateDeterministic', () => {
   });
 });
 
-describe('real rows (test_data_10.csv)', () => {
-  const rows = realRows('test_data_10.csv');
-  const declared = (eventType: string) => {
-    const m = /^\s*Level\s*(\d+)/i.exec(eventType);
-    return m ? Number(m[1]) : null;
-  };
-  const num = (s: string | undefined) => (s && s.trim() !== '' && s.toLowerCase() !== 'nan' ? Number(s) : 0);
+/** The real export through the real ingest and column mapping, or null when ../shared is absent. */
+async function realBatch(file: string) {
+  const full = path.join(IIC_DIR, file);
+  return existsSync(full) ? loadBatch(full) : null;
+}
 
-  it.skipIf(rows === null)('decides each real row as reviewed by hand', () => {
-    // id, level verdict, participants verdict, year verdict — checked by hand against the file.
+describe('real rows (test_data_10.csv)', async () => {
+  const batch = await realBatch('test_data_10.csv');
+
+  it.skipIf(batch === null)('decides each real row as reviewed by hand', () => {
+    // id: level, participants, year — checked by hand against the file.
     const expected: Record<string, [string, string, string]> = {
       '310279': ['fail', 'pass', 'fail'], // L1, 50 h; 22+22; FY 2023-24 but held Oct 2024
       '310766': ['fail', 'pass', 'pass'], // L1, 10 h; 15+15
-      '314706': ['fail', 'pass', 'pass'], // L1, 1 h
-      '316587': ['pass', 'pass', 'pass'], // L1, 3 h
-      '318387': ['fail', 'pass', 'pass'], // L1, 5 h
+      '314706': ['fail', 'pass', 'pass'], // L1, 1 h; 213+22
+      '316587': ['pass', 'pass', 'pass'], // L1, 3 h; 40+23
+      '318387': ['fail', 'pass', 'pass'], // L1, 5 h; 55+5
     };
-    for (const row of rows ?? []) {
-      const want = expected[row.id as string];
-      expect(want, `unexpected id ${row.id}`).toBeDefined();
-      const got = [
-        levelDurationRule(level, declared(row.event_type ?? ''), num(row.activity_duration)).verdict,
-        participantsRule(participants, num(row.student_participants) + num(row.faculty_participants)).verdict,
-        yearAlignmentRule(year, row.from_date ?? null, row.financial_year ?? null, row.acadmic_year ?? null).verdict,
-      ];
-      expect(got, `row ${row.id}`).toEqual(want);
+    const subs = batch?.submissions ?? [];
+    expect(subs.map((s) => s.id)).toEqual(Object.keys(expected));
+    for (const sub of subs) {
+      const res = evaluateDeterministic(rules, sub, { photoHasGps: [false], duplicates: [] });
+      const got = ['level_duration', 'participants', 'year_alignment'].map((id) => res.find((r) => r.ruleId === id)?.verdict);
+      expect(got, `row ${sub.id}`).toEqual(expected[sub.id]);
     }
+    expect(evaluateDeterministic(rules, subs[1]!, { photoHasGps: [], duplicates: [] })[0]?.reason).toBe(
+      'duration 10 h does not fit declared level 1 (2–4 h); it fits level 3',
+    );
   });
-  it.skipIf(rows !== null)(SKIP_MESSAGE, () => {});
+  it.skipIf(batch !== null)(SKIP_MESSAGE, () => {});
 });
 
-describe('real rows (test_data_500_from_200.csv)', () => {
-  const rows = realRows('test_data_500_from_200.csv');
+describe('real rows (test_data_500_from_200.csv)', async () => {
+  const batch = await realBatch('test_data_500_from_200.csv');
 
-  it.skipIf(rows === null)('every row gets a reasoned level verdict; hand-checked rows agree', () => {
-    const all = rows ?? [];
-    expect(all).toHaveLength(500);
-    const byId = new Map<string, RuleResult>();
-    for (const row of all) {
-      const m = /^Level\s*(\d)/.exec(row.event_type ?? '');
-      const r = levelDurationRule(level, m ? Number(m[1]) : null, Number(row.activity_duration));
-      expect(r.reason.length).toBeGreaterThan(0);
-      byId.set(row.id as string, r);
+  it.skipIf(batch === null)('every row gets reasoned verdicts; hand-checked rows agree', () => {
+    const subs = batch?.submissions ?? [];
+    expect(subs).toHaveLength(500);
+    const level = new Map<string, RuleResult>();
+    for (const sub of subs) {
+      const res = evaluateDeterministic(rules, sub, { photoHasGps: [false], duplicates: [] });
+      for (const r of res) expect(r.reason.length, `${sub.id} ${r.ruleId}`).toBeGreaterThan(0);
+      level.set(sub.id, res[0]!);
       // Every real from_date parses, in either of its two formats.
-      expect(parseEventDate(row.from_date ?? null), `from_date of ${row.id}`).not.toBeNull();
+      expect(parseEventDate(sub.fromDate), `from_date of ${sub.id}`).not.toBeNull();
     }
-    // First rows of the file: L1 Mentoring 3.5 h passes; L1 Expert Talk 6 h fails (fits level 2).
-    expect(byId.get('317862')?.verdict).toBe('pass');
-    expect(byId.get(all[3]?.id as string)?.reason).toContain('it fits level 2');
-    const verdicts = [...byId.values()].map((r) => r.verdict);
+    // First rows of the file: L1 Mentoring 3.5 h passes; the 4th, L1 Expert Talk 6 h, fits level 2.
+    expect(level.get('317862')?.verdict).toBe('pass');
+    expect(level.get(subs[3]!.id)?.reason).toContain('it fits level 2');
+    const verdicts = [...level.values()].map((r) => r.verdict);
     expect(verdicts.filter((v) => v === 'pass').length).toBeGreaterThan(100);
     expect(verdicts.filter((v) => v === 'fail').length).toBeGreaterThan(50);
   });
-  it.skipIf(rows !== null)(SKIP_MESSAGE, () => {});
+  it.skipIf(batch !== null)(SKIP_MESSAGE, () => {});
 });
