@@ -39,7 +39,16 @@ export type EngineEvent =
   | { type: 'provider_misconfigured'; at: number; provider: ProviderId; reason: string }
   | { type: 'budget_spent'; at: number; submissionId: string; used: number; budget: number }
   | { type: 'fallback'; at: number; submissionId: string; kind: CallKind; from: ProviderId; to: ProviderId | 'none'; reason: string }
-  | { type: 'submission_finished'; at: number; submissionId: string; status: Status; score: number; callsUsed: number };
+  | {
+      type: 'submission_finished';
+      at: number;
+      submissionId: string;
+      status: Status;
+      score: number;
+      callsUsed: number;
+      /** LLM judgements answered from the response cache (no call spent). */
+      cacheHits?: number;
+    };
 
 export type EngineEventType = EngineEvent['type'];
 

@@ -1,0 +1,126 @@
+// The engine facade: the one object the batch runner, the Api and the CLI call.
+import { applyConfigPatch, type EngineConfig } from '../../shared/config';
+import { PROVIDER_IDS, type ProviderId } from '../../shared/provider';
+import type { EngineEvent, ProviderSnapshot } from '../../shared/telemetry';
+import type { ProviderAdapter } from './adapter';
+import { Budget } from './budget';
+import type { Clock } from './clock';
+import { EventBus } from './events';
+import { ProviderState } from './provider-state';
+import type { Rng } from './rng';
+import { route, type CallArgs, type RoutedResult } from './router';
+import { staggerDelayMs } from './stagger';
+
+export type { RoutedResult } from './router';
+
+export interface EngineOptions {
+  config: EngineConfig;
+  clock: Clock;
+  rng: Rng;
+  adapters: Partial<Record<ProviderId, ProviderAdapter>>;
+  /** Adapters talk to the provider simulator: snapshots say so, and the UI labels results "simulated". */
+  simulated?: boolean;
+}
+
+/** Upper bound on submissions in flight in auto mode (each holds its PDF and photos in memory). */
+export const MAX_AUTO_WORKERS = 64;
+
+export class Engine {
+  readonly events = new EventBus<EngineEvent>();
+  private cfg: EngineConfig;
+  private readonly clock: Clock;
+  private readonly rng: Rng;
+  private readonly providers: Record<ProviderId, ProviderState>;
+  private readonly spentBudgets = new WeakSet<Budget>();
+
+  constructor(opts: EngineOptions) {
+    this.cfg = opts.config;
+    this.clock = opts.clock;
+    this.rng = opts.rng;
+    const emit = (e: EngineEvent) => this.events.emit(e);
+    const make = (p: ProviderId) => {
+      const s = new ProviderState(p, this.cfg.providers[p], this.clock, this.rng, emit, opts.simulated ?? false);
+      s.adapter = opts.adapters[p];
+      return s;
+    };
+    this.providers = { gemini: make('gemini'), groq: make('groq') };
+  }
+
+  get config(): EngineConfig {
+    return this.cfg;
+  }
+
+  /** Apply a live settings change (throws ConfigError naming the bad key). New budgets use the new maximum. */
+  updateConfig(patch: unknown): { before: EngineConfig; after: EngineConfig } {
+    const before = this.cfg;
+    const after = applyConfigPatch(before, patch);
+    this.cfg = after;
+    for (const p of PROVIDER_IDS) this.providers[p].setConfig(after.providers[p]);
+    return { before, after };
+  }
+
+  newBudget(submissionId: string): Budget {
+    return new Budget(submissionId, this.cfg.maxCallsPerSubmission);
+  }
+
+  /** The random pause before a submission's first call (off when stagger is disabled). */
+  stagger(signal?: AbortSignal): Promise<void> {
+    return this.clock.sleep(staggerDelayMs(this.cfg.stagger, this.rng), signal);
+  }
+
+  /** One logical LLM request, routed with fallback; rejects only when `signal` aborts. */
+  call(a: CallArgs): Promise<RoutedResult> {
+    return route(
+      {
+        clock: this.clock,
+        rng: this.rng,
+        config: () => this.cfg,
+        provider: (p) => this.providers[p],
+        emit: (e) => this.events.emit(e),
+        budgetSpent: (b) => {
+          if (this.spentBudgets.has(b)) return;
+          this.spentBudgets.add(b);
+          this.events.emit({ type: 'budget_spent', at: this.clock.now(), submissionId: b.submissionId, used: b.used, budget: b.max });
+        },
+      },
+      a,
+    );
+  }
+
+  resetBreaker(p: ProviderId): void {
+    this.providers[p].breaker.reset();
+  }
+  forceOpen(p: ProviderId): void {
+    this.providers[p].breaker.forceOpen();
+  }
+  /** Operator pause until `untilMs`, or lift it with null. */
+  pauseProvider(p: ProviderId, untilMs: number | null): void {
+    if (untilMs === null) this.providers[p].unpause();
+    else this.providers[p].pause(untilMs, 'paused by operator');
+  }
+
+  providerSnapshots(): ProviderSnapshot[] {
+    return PROVIDER_IDS.map((p) => this.providers[p].snapshot());
+  }
+
+  /** Set or remove a provider's adapter (a new key). A new key clears a misconfiguration and its auth trip. */
+  setAdapter(p: ProviderId, a: ProviderAdapter | undefined): void {
+    const s = this.providers[p];
+    s.adapter = a;
+    if (a && s.misconfigured) {
+      s.misconfigured = null;
+      if (s.breaker.snapshot().lastTripCause === 'auth' && s.breaker.state !== 'closed') s.breaker.reset();
+    }
+  }
+
+  /**
+   * Submissions to keep in flight: config.maxWorkers, or in auto mode enough to keep every enabled provider's
+   * concurrency busy (up to three calls each, plus a queue to bridge gaps), within a memory bound.
+   */
+  workerTarget(): number {
+    if (this.cfg.maxWorkers !== 'auto') return this.cfg.maxWorkers;
+    let slots = 0;
+    for (const p of this.cfg.providerOrder.slice(0, this.cfg.spillover ? undefined : 1)) slots += this.providers[p].concurrencyTarget();
+    return Math.min(MAX_AUTO_WORKERS, Math.max(4, 2 * slots));
+  }
+}

@@ -1,0 +1,113 @@
+// Quota feedback (ENGINE.md §2): the limiter learns from the server. It syncs remaining quota from headers,
+// pauses the whole provider until a suggested time, lowers its rate on an unexplained 429 (multiplicative
+// decrease) and raises it after a run of clean calls (additive increase), and marks a spent daily quota.
+import type { ProviderConfig } from '../../shared/config';
+import type { CallFailure, ProviderId, QuotaInfo } from '../../shared/provider';
+import type { EngineEvent } from '../../shared/telemetry';
+import type { Clock } from './clock';
+import { nextMidnight } from './limiter/calendar-day';
+import type { QuotaModel } from './limiter/quota-model';
+import type { RateLimiter } from './limiter/limiter';
+
+const DAY = 24 * 60 * 60_000;
+/** The rate never drops below this fraction of the configured limit. */
+const MIN_FACTOR = 0.1;
+
+export interface FeedbackSink {
+  limiter(model: string): RateLimiter;
+  /** Apply a new AIMD rate factor to every limiter of the provider. */
+  setRateFactor(f: number): void;
+  pause(until: number, reason: string): void;
+  exhaust(until: number, reason: string): void;
+  emit(e: EngineEvent): void;
+}
+
+export class QuotaFeedback {
+  private factor = 1;
+  private clean = 0;
+  private learnedLimits = new Map<string, number>();
+
+  constructor(
+    private readonly provider: ProviderId,
+    private readonly clock: Clock,
+    private readonly model: QuotaModel,
+    private cfg: ProviderConfig,
+    private readonly sink: FeedbackSink,
+  ) {}
+
+  get rateFactor(): number {
+    return this.factor;
+  }
+
+  setConfig(cfg: ProviderConfig): void {
+    this.cfg = cfg;
+  }
+
+  onSuccess(model: string, quota: QuotaInfo | undefined): void {
+    this.sync(model, quota);
+    const { increaseStep, cleanCallsToIncrease } = this.cfg.aimd;
+    if (this.factor < 1 && ++this.clean >= cleanCallsToIncrease) {
+      this.clean = 0;
+      this.setFactor(Math.min(1, this.factor + increaseStep), `${cleanCallsToIncrease} clean calls`);
+    }
+  }
+
+  onFailure(f: CallFailure): void {
+    this.sync(f.model, f.quota);
+    this.clean = 0;
+    const now = this.clock.now();
+    if (f.kind === 'daily_quota') {
+      const until = this.dailyReset(f, now);
+      this.sink.exhaust(until, `daily quota${f.dimension ? ` (${f.dimension})` : ''} spent`);
+      return;
+    }
+    if (f.kind !== 'rate_limit') return;
+    if (f.retryAfterMs !== undefined && f.retryAfterMs > 0) {
+      this.sink.pause(now + f.retryAfterMs, `429${f.dimension ? ` on ${f.dimension}` : ''}: server asked to retry in ${(f.retryAfterMs / 1000).toFixed(1)} s`);
+    }
+    // Headers that came with the 429 already told the limiter how much is left; without them, the 429 is a surprise.
+    const explained = f.quota?.remainingRequests !== undefined || f.quota?.remainingTokens !== undefined;
+    if (!explained) this.setFactor(Math.max(MIN_FACTOR, this.factor * this.cfg.aimd.decrease), `unexplained 429${f.dimension ? ` on ${f.dimension}` : ''}`);
+  }
+
+  private dailyReset(f: CallFailure, now: number): number {
+    if (this.model.day === 'calendar') return nextMidnight(now);
+    const header = f.dimension === 'TPD' ? undefined : f.quota?.resetRequestsMs;
+    return now + (header ?? f.retryAfterMs ?? DAY);
+  }
+
+  private setFactor(f: number, why: string): void {
+    if (f === this.factor) return;
+    this.factor = f;
+    this.sink.setRateFactor(f);
+    this.sink.emit({
+      type: 'quota_learned',
+      at: this.clock.now(),
+      provider: this.provider,
+      model: '*',
+      detail: `${why}: rate set to ${Math.round(f * 100)}% of the configured limit`,
+    });
+  }
+
+  /** Groq's x-ratelimit headers: the server's remaining quota bounds ours. */
+  private sync(model: string, q: QuotaInfo | undefined): void {
+    const map = this.model.headers;
+    if (!q || !map) return;
+    const now = this.clock.now();
+    const dims = this.sink.limiter(model).dims;
+    const apply = (name: string, remaining: number | undefined, limit: number | undefined, configured: number) => {
+      const dim = dims.find((d) => d.name === name);
+      if (!dim?.sync || remaining === undefined) return;
+      dim.sync(now, remaining, limit ?? configured);
+      const key = `${model}/${name}`;
+      if (limit !== undefined && limit !== configured && this.learnedLimits.get(key) !== limit) {
+        this.learnedLimits.set(key, limit);
+        this.sink.emit({ type: 'quota_learned', at: now, provider: this.provider, model, detail: `server reports ${name} limit ${limit} (configured ${configured})` });
+      }
+    };
+    const configured = { RPM: this.cfg.rpm, TPM: this.cfg.tpm, RPD: this.cfg.rpd, TPD: this.cfg.tpd };
+    apply(map.requests, q.remainingRequests, q.limitRequests, configured[map.requests]);
+    apply(map.tokens, q.remainingTokens, q.limitTokens, configured[map.tokens]);
+    this.sink.limiter(model).refresh();
+  }
+}

@@ -1,0 +1,129 @@
+// Telemetry aggregation: a batch tracker that folds engine events into a BatchSnapshot, and a snapshot
+// aggregator that publishes a Snapshot about once a second on the injected clock (breaker transitions at once).
+import { STATUSES, type Status } from '../../shared/domain';
+import type { BatchSnapshot, BatchState, EngineEvent, ProviderSnapshot, Snapshot } from '../../shared/telemetry';
+import type { Clock } from './clock';
+import type { EventBus } from './events';
+
+const MAX_EXHAUSTED_IDS = 100;
+
+export class BatchTracker {
+  private state: BatchState = 'running';
+  private done = 0;
+  private readonly byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+  private callsUsed = 0;
+  private cacheHits = 0;
+  private fallbacks = 0;
+  private readonly histogram: number[] = [];
+  private readonly exhausted: string[] = [];
+  private readonly startedAt: number;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly opts: { runId: string; total: number; budget: number; workers: () => number },
+  ) {
+    this.startedAt = clock.now();
+  }
+
+  setState(state: BatchState): void {
+    this.state = state;
+  }
+
+  consume(e: EngineEvent): void {
+    switch (e.type) {
+      case 'call_started':
+        this.callsUsed++;
+        break;
+      case 'fallback':
+        if (e.to !== 'none') this.fallbacks++;
+        break;
+      case 'budget_spent':
+        this.exhausted.unshift(e.submissionId);
+        if (this.exhausted.length > MAX_EXHAUSTED_IDS) this.exhausted.pop();
+        break;
+      case 'submission_finished':
+        this.done++;
+        this.byStatus[e.status]++;
+        this.cacheHits += e.cacheHits ?? 0;
+        while (this.histogram.length <= e.callsUsed) this.histogram.push(0);
+        this.histogram[e.callsUsed] = (this.histogram[e.callsUsed] ?? 0) + 1;
+        if (this.done >= this.opts.total && this.state === 'running') this.state = 'finished';
+        break;
+      default:
+        break;
+    }
+  }
+
+  snapshot(): BatchSnapshot {
+    const elapsed = this.clock.now() - this.startedAt;
+    const left = this.opts.total - this.done;
+    return {
+      runId: this.opts.runId,
+      state: this.state,
+      total: this.opts.total,
+      done: this.done,
+      byStatus: { ...this.byStatus },
+      callsUsed: this.callsUsed,
+      cacheHits: this.cacheHits,
+      fallbacks: this.fallbacks,
+      startedAt: this.startedAt,
+      etaMs: left === 0 ? 0 : this.done > 0 ? (elapsed / this.done) * left : null,
+      budgetHistogram: [...this.histogram],
+      budget: this.opts.budget,
+      budgetExhausted: [...this.exhausted],
+      workers: this.opts.workers(),
+    };
+  }
+}
+
+export class SnapshotAggregator {
+  private cancelTimer: (() => void) | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private tracker: BatchTracker | null = null;
+
+  constructor(
+    private readonly opts: {
+      clock: Clock;
+      events: EventBus<EngineEvent>;
+      providers: () => ProviderSnapshot[];
+      publish: (s: Snapshot) => void;
+      periodMs?: number;
+    },
+  ) {}
+
+  /** The batch whose progress goes into snapshots (null when idle). */
+  setBatch(tracker: BatchTracker | null): void {
+    this.tracker = tracker;
+  }
+
+  start(): void {
+    if (this.unsubscribe) return;
+    this.unsubscribe = this.opts.events.on((e) => {
+      this.tracker?.consume(e);
+      if (e.type === 'breaker_transition') this.publishNow();
+    });
+    this.schedule();
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.cancelTimer?.();
+    this.cancelTimer = null;
+  }
+
+  snapshot(): Snapshot {
+    return { at: this.opts.clock.now(), providers: this.opts.providers(), batch: this.tracker?.snapshot() ?? null };
+  }
+
+  private publishNow(): void {
+    this.opts.publish(this.snapshot());
+  }
+
+  private schedule(): void {
+    this.cancelTimer = this.opts.clock.setTimer(this.opts.periodMs ?? 1_000, () => {
+      this.publishNow();
+      this.schedule();
+    });
+  }
+}
