@@ -1,11 +1,11 @@
 // Live limits: edit any knob, review the before→after diff, save without a restart.
 import { useEffect, useState } from 'react';
-import { diffValues, type Change } from '../../../shared/api-diff';
+import type { Change } from '../../../shared/api-diff';
 import type { EngineConfig } from '../../../shared/config';
-import type { ProviderId } from '../../../shared/provider';
+import { PROVIDER_IDS, type ProviderId } from '../../../shared/provider';
 import { PROVIDER_LABEL } from '../../components/format';
 import { api } from '../../platform';
-import { GLOBAL_KNOBS, getPath, patchOf, providerKnobs, setPath, type Knob } from './fields';
+import { GLOBAL_KNOBS, getPath, knobChanges, patchOf, providerKnobs, setPath, type Knob } from './fields';
 
 function show(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
@@ -31,6 +31,21 @@ function KnobInput({ knob, draft, onChange }: { knob: Knob; draft: EngineConfig;
         <select id={id} value={String(value)} onChange={(e) => onChange(knob.path, e.currentTarget.value)}>
           <option value="full">full: evaluate every rule</option>
           <option value="minimal">minimal: skip calls that can't change the status</option>
+        </select>
+      </label>
+    );
+  }
+  if (knob.kind === 'order') {
+    const orders = [PROVIDER_IDS, [...PROVIDER_IDS].reverse()];
+    return (
+      <label className="knob" htmlFor={id}>
+        <span>{label}</span>
+        <select id={id} value={(value as string[]).join(',')} onChange={(e) => onChange(knob.path, e.currentTarget.value.split(','))}>
+          {orders.map((o) => (
+            <option key={o.join(',')} value={o.join(',')}>
+              {o.map((p) => PROVIDER_LABEL[p] ?? p).join(' → ')}
+            </option>
+          ))}
         </select>
       </label>
     );
@@ -92,7 +107,7 @@ export function LimitsForm() {
   }, []);
 
   if (!config || !draft) return <p className="muted">{error ?? 'Loading settings…'}</p>;
-  const pending = diffValues(config, draft);
+  const pending = knobChanges(config, draft);
   const change = (path: string, v: unknown) => {
     setSaved(null);
     setDraft((d) => (d ? setPath(d, path, v) : d));
@@ -104,7 +119,7 @@ export function LimitsForm() {
     setError(null);
     try {
       const r = await api.updateConfig({ patch: patchOf(draft, pending.map((c) => c.path)) });
-      setSaved(diffValues(r.before, r.after));
+      setSaved(knobChanges(r.before, r.after));
       setConfig(r.after);
       setDraft(r.after);
     } catch (e) {
