@@ -47,25 +47,23 @@ function popcount32(x: number): number {
   return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
+type Split = readonly [hi: number, lo: number];
+
+function split(hex: string): Split {
+  return [parseInt(hex.slice(0, 8), 16), parseInt(hex.slice(8), 16)];
+}
+
+function distance(a: Split, b: Split): number {
+  return popcount32((a[0] ^ b[0]) >>> 0) + popcount32((a[1] ^ b[1]) >>> 0);
+}
+
 /** Hamming distance in bits between two canonical 16-hex-digit hashes. */
 export function hammingDistance(a: string, b: string): number {
-  const hi = (parseInt(a.slice(0, 8), 16) ^ parseInt(b.slice(0, 8), 16)) >>> 0;
-  const lo = (parseInt(a.slice(8), 16) ^ parseInt(b.slice(8), 16)) >>> 0;
-  return popcount32(hi) + popcount32(lo);
+  return distance(split(a), split(b));
 }
 
 function earlier(a: { runId: number; row: number }, b: { runId: number; row: number }): boolean {
   return a.runId < b.runId || (a.runId === b.runId && a.row < b.row);
-}
-
-/** How `other` duplicates `own`, when it is someone else's photo that came first; else null. */
-export function matchImage(own: IndexedImage, other: IndexedImage, threshold: number): DuplicateMatch | null {
-  if (other.owner === own.owner || !earlier(other, own)) return null;
-  const at = { photo: own.photo, submissionId: other.submissionId, batchName: other.batchName, runId: other.runId, row: other.row };
-  if (other.sha256 === own.sha256) return { ...at, kind: 'identical', distance: 0 };
-  if (own.phash === null || other.phash === null) return null;
-  const distance = hammingDistance(own.phash, other.phash);
-  return distance <= threshold ? { ...at, kind: 'similar', distance } : null;
 }
 
 function better(a: DuplicateMatch, b: DuplicateMatch): boolean {
@@ -73,17 +71,44 @@ function better(a: DuplicateMatch, b: DuplicateMatch): boolean {
   return earlier(a, b);
 }
 
-/** The closest earlier match for each of our photos (at most one per photo), in photo order. */
+/**
+ * The closest earlier match for each of our photos (at most one per photo), in photo order. This is the hot
+ * loop of a lookup over the whole index, so it parses a hash only for candidates that could match.
+ */
 export function findDuplicates(own: readonly IndexedImage[], others: Iterable<IndexedImage>, threshold: number): DuplicateMatch[] {
   const best = new Map<number, DuplicateMatch>();
+  const mine = own.map((img) => ({ img, split: img.phash === null ? null : split(img.phash) }));
   for (const other of others) {
-    for (const mine of own) {
-      const m = matchImage(mine, other, threshold);
-      const cur = best.get(mine.photo);
-      if (m && (!cur || better(m, cur))) best.set(mine.photo, m);
+    let theirs: Split | undefined;
+    for (const { img, split: ours } of mine) {
+      if (other.owner === img.owner || !earlier(other, img)) continue;
+      const identical = other.sha256 === img.sha256;
+      let d = 0;
+      if (!identical) {
+        if (ours === null || other.phash === null) continue;
+        theirs ??= split(other.phash);
+        d = distance(ours, theirs);
+        if (d > threshold) continue;
+      }
+      const found: DuplicateMatch = {
+        photo: img.photo,
+        kind: identical ? 'identical' : 'similar',
+        distance: d,
+        submissionId: other.submissionId,
+        batchName: other.batchName,
+        runId: other.runId,
+        row: other.row,
+      };
+      const cur = best.get(img.photo);
+      if (!cur || better(found, cur)) best.set(img.photo, found);
     }
   }
   return [...best.values()].sort((a, b) => a.photo - b.photo);
+}
+
+/** How `other` duplicates `own`, when it is someone else's photo that came first; else null. */
+export function matchImage(own: IndexedImage, other: IndexedImage, threshold: number): DuplicateMatch | null {
+  return findDuplicates([own], [other], threshold)[0] ?? null;
 }
 
 export function duplicateReason(m: DuplicateMatch): string {
