@@ -23,7 +23,7 @@ const providerSchema = z
     jitter: z
       .object({ enabled: z.boolean(), min: positive, max: positive })
       .strict()
-      .refine((j) => j.min <= j.max, { message: 'jitter min must not exceed max' }),
+      .refine((j) => j.min <= j.max, { message: 'jitter min must not exceed max', path: ['min'] }),
     breaker: z
       .object({
         threshold: fraction,
@@ -47,7 +47,10 @@ export const engineConfigSchema = z
   .object({
     providers: z.object({ gemini: providerSchema, groq: providerSchema }).strict(),
     /** Routing order; the first is primary. */
-    providerOrder: z.array(z.enum(PROVIDER_IDS)).min(1),
+    providerOrder: z
+      .array(z.enum(PROVIDER_IDS))
+      .min(1)
+      .refine((o) => new Set(o).size === o.length, { message: 'each provider may appear once' }),
     /** Send overflow to the fallback when the primary's queue is long (trades verdict quality for speed). */
     spillover: z.boolean(),
     maxCallsPerSubmission: z.number().int().positive(),
@@ -58,7 +61,7 @@ export const engineConfigSchema = z
     stagger: z
       .object({ enabled: z.boolean(), minMs: nonNegative, maxMs: nonNegative })
       .strict()
-      .refine((s) => s.minMs <= s.maxMs, { message: 'stagger min must not exceed max' }),
+      .refine((s) => s.minMs <= s.maxMs, { message: 'stagger min must not exceed max', path: ['minMs'] }),
     acceptanceThreshold: nonNegative,
     phashThreshold: z.number().int().min(0).max(64),
     /** full: evaluate every rule. minimal: skip calls once the status can't change. */
@@ -252,12 +255,17 @@ function clone<T>(v: T): T {
 }
 
 /** Map a zod issue path back to the env var (or settings key) that set it. */
-function nameFor(path: PropertyKey[], fromEnv: ReadonlyMap<string, string>): string {
+function nameFor(path: PropertyKey[], fromEnv: ReadonlyMap<string, string>, crossField = false): string {
   const dotted = path.map(String).join('.');
   for (let i = path.length; i > 0; i--) {
     const prefix = path.slice(0, i).map(String).join('.');
     const env = fromEnv.get(prefix);
     if (env) return env;
+  }
+  // A cross-field check (min <= max) may fail on the field the env did not set: name the sibling that it did.
+  const parent = path.slice(0, -1).map(String).join('.');
+  if (crossField && parent) {
+    for (const [p, env] of fromEnv) if (p.startsWith(`${parent}.`)) return env;
   }
   return dotted || '(config)';
 }
@@ -270,7 +278,7 @@ function validate(candidate: unknown, fromEnv: ReadonlyMap<string, string>): Eng
   const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
   const path = keys.length > 0 ? [...issue.path, keys[0] as string] : issue.path;
   const message = keys.length > 0 ? 'unknown setting' : issue.message;
-  throw new ConfigError(nameFor(path, fromEnv), message);
+  throw new ConfigError(nameFor(path, fromEnv, issue.code === 'custom'), message);
 }
 
 /** Build the config from env (only the variables listed in ENV_VARS), over the defaults. */
@@ -304,7 +312,7 @@ function merge(base: unknown, patch: unknown, path: string): unknown {
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [k, v] of Object.entries(patch)) {
     const p = path ? `${path}.${k}` : k;
-    if (!(k in out)) throw new ConfigError(p, 'unknown setting');
+    if (!Object.hasOwn(out, k)) throw new ConfigError(p, 'unknown setting'); // own keys only: no "__proto__"/"constructor"
     out[k] = merge(out[k], v, p);
   }
   return out;
