@@ -72,7 +72,7 @@ describe('Groq quota model', () => {
       'x-ratelimit-reset-requests': '1m26.4s',
       'x-ratelimit-reset-tokens': '30s',
     });
-    expect(parseGoDuration(q.headers(T0 + 10_000)['x-ratelimit-reset-tokens'])).toBeCloseTo(20_000, 0);
+    expect(parseGoDuration(q.headers(T0 + 10_000)['x-ratelimit-reset-tokens'] ?? '')).toBeCloseTo(20_000, 0);
   });
 
   it('a quota cut mid-run keeps what was used', () => {

@@ -1,0 +1,36 @@
+// A timed-out call leaves nothing that keeps Node alive (the Gemini SDK's own timeout timer would, for its full
+// length): a child process that makes timed-out calls exits promptly by itself.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Simulator } from '../../../electron/providers/simulator/server';
+import { simulator } from './fixtures';
+
+let sim: Simulator;
+beforeAll(async () => {
+  sim = await simulator();
+});
+afterAll(() => sim.close());
+
+const SERVER_DELAY_MS = 20_000;
+
+it('a child process whose calls time out exits long before the server would have answered', async () => {
+  sim.control.script({ provider: 'gemini', responses: [{ delayMs: SERVER_DELAY_MS }] });
+  sim.control.script({ provider: 'groq', responses: [{ delayMs: SERVER_DELAY_MS }] });
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./timeout-child.ts', import.meta.url))], {
+    env: { ...process.env, SIM_URL: sim.baseUrl },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const started = Date.now();
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const elapsed = Date.now() - started;
+  expect(err).toBe('');
+  expect(code).toBe(0);
+  expect(JSON.parse(out)).toEqual(['timeout', 'timeout']);
+  // Startup (tsx transpiling) takes a few seconds on a busy machine; a dangling timer would hold the child for 20 s.
+  expect(elapsed).toBeLessThan(SERVER_DELAY_MS / 2);
+}, 30_000);

@@ -1,0 +1,146 @@
+// The simulator's other routes and its control API, driven by the real SDKs and plain HTTP, and the standalone command.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { GoogleGenerativeAI } from '@google/generative-ai';
+import Groq from 'groq-sdk';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createGeminiAdapter } from '../../../electron/providers/gemini';
+import { startSimulator, type Simulator } from '../../../electron/providers/simulator/server';
+import { buildThemeRequest } from '../../../electron/validation/prompts';
+import { never, simulator, submission } from './fixtures';
+
+let sim: Simulator;
+beforeAll(async () => {
+  sim = await simulator();
+});
+afterAll(() => sim.close());
+beforeEach(() => sim.control.reset());
+
+const req = buildThemeRequest(submission);
+
+describe('simulator routes', () => {
+  it('Gemini streamGenerateContent (SSE) and countTokens through the SDK', async () => {
+    const model = new GoogleGenerativeAI(sim.keys.gemini).getGenerativeModel(
+      { model: 'gemini-2.5-pro', systemInstruction: req.system, generationConfig: { responseMimeType: 'application/json' } },
+      { baseUrl: sim.baseUrl },
+    );
+    const contents = [{ role: 'user', parts: [{ text: req.prompt }] }];
+    const stream = await model.generateContentStream({ contents });
+    let chunks = 0;
+    for await (const _ of stream.stream) chunks++;
+    const final = await stream.response;
+    expect(chunks).toBeGreaterThan(1);
+    expect(JSON.parse(final.text())).toMatchObject({ aligned: true });
+    const counted = await model.countTokens({ generateContentRequest: { contents, systemInstruction: { role: 'system', parts: [{ text: req.system }] } } });
+    const estimate = createGeminiAdapter({ apiKey: 'x', textModel: 'm', visionModel: 'm', timeoutMs: 1 }).estimateTokens(req);
+    expect(counted.totalTokens).toBe(estimate);
+    expect(sim.control.log().map((e) => e.route)).toEqual(['streamGenerateContent', 'countTokens']);
+  });
+
+  it('Groq streamed chat completion and the model list through the SDK', async () => {
+    const groq = new Groq({ apiKey: sim.keys.groq, baseURL: sim.baseUrl, maxRetries: 0 });
+    const stream = await groq.chat.completions.create({
+      model: 'llama-3.1-8b-instant',
+      messages: [
+        { role: 'system', content: req.system },
+        { role: 'user', content: req.prompt },
+      ],
+      response_format: { type: 'json_object' },
+      stream: true,
+    });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+    expect(JSON.parse(text)).toMatchObject({ aligned: true });
+    const models = await groq.models.list();
+    expect(models.data.map((m) => m.id)).toEqual(['llama-3.1-8b-instant', 'llama-3.3-70b-versatile', 'meta-llama/llama-4-scout-17b-16e-instruct']);
+  });
+
+  it('an outage lasts its span on the simulator\'s clock', async () => {
+    const gemini = createGeminiAdapter({ apiKey: sim.keys.gemini, baseUrl: sim.baseUrl, textModel: 'gemini-2.5-pro', visionModel: 'gemini-2.5-pro', timeoutMs: 5_000 });
+    sim.control.outage({ provider: 'gemini', model: 'gemini-2.5-pro', durationMs: 150 });
+    expect(await gemini.call(req, never())).toMatchObject({ ok: false, kind: 'overloaded' });
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await gemini.call(req, never())).ok).toBe(true);
+  });
+});
+
+describe('control API over HTTP', () => {
+  const post = (path: string, body: unknown) =>
+    fetch(`${sim.baseUrl}/__sim/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('scripts a response, logs the request, resets', async () => {
+    expect((await post('script', { provider: 'groq', responses: [{ status: 503 }] })).status).toBe(200);
+    const res = await fetch(`${sim.baseUrl}/openai/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sim.keys.groq}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'llama-3.1-8b-instant', messages: [{ role: 'user', content: 'json please' }] }),
+    });
+    expect(res.status).toBe(503);
+    const log = (await (await fetch(`${sim.baseUrl}/__sim/log`)).json()) as { entries: Array<{ status: number; outcome: string; key: string }> };
+    expect(log.entries).toMatchObject([{ status: 503, outcome: 'scripted', key: 'sim-groq****' }]);
+    expect((await post('reset', {})).status).toBe(200);
+    expect(sim.control.log()).toEqual([]);
+  });
+
+  it('refuses bad payloads with the reason', async () => {
+    const bad = await post('script', { provider: 'openai', responses: [] });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/provider/);
+    const notJson = await fetch(`${sim.baseUrl}/__sim/quota`, { method: 'POST', body: '{' });
+    expect(notJson.status).toBe(400);
+    expect((await fetch(`${sim.baseUrl}/__sim/nothing`)).status).toBe(404);
+  });
+
+  it('changes a quota mid-run', async () => {
+    expect((await post('quota', { provider: 'gemini', model: 'gemini-2.5-flash', limits: { rpm: 1 } })).status).toBe(200);
+    const gemini = createGeminiAdapter({ apiKey: sim.keys.gemini, baseUrl: sim.baseUrl, textModel: 'gemini-2.5-flash', visionModel: 'gemini-2.5-flash', timeoutMs: 5_000 });
+    expect((await gemini.call(req, never())).ok).toBe(true);
+    expect(await gemini.call(req, never())).toMatchObject({ ok: false, kind: 'rate_limit', dimension: 'RPM' });
+  });
+});
+
+describe('simulated latency', () => {
+  it('draws from the seeded distribution, scaled by the time factor', async () => {
+    const slow = await startSimulator({ timeScale: 0.02, seed: 3 });
+    try {
+      const gemini = createGeminiAdapter({ apiKey: slow.keys.gemini, baseUrl: slow.baseUrl, textModel: 'gemini-2.5-pro', visionModel: 'gemini-2.5-pro', timeoutMs: 5_000 });
+      const out = await gemini.call(req, never());
+      // Pro without attachments has a 4 s median: at 0.02 that is ~80 ms, far above a loopback round trip.
+      expect(out.ok && out.latencyMs).toBeGreaterThan(20);
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
+describe('event-validator simulate', () => {
+  it('prints its base URL and keys first, serves, and stops on SIGTERM', async () => {
+    const bin = fileURLToPath(new URL('../../../bin/event-validator.mjs', import.meta.url));
+    const child = spawn(process.execPath, [bin, 'simulate', '--port', '0', '--preset', 'tier1', '--time-scale', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const firstLines = await new Promise<string[]>((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        out += d;
+        const lines = out.split('\n');
+        if (lines.length > 2) resolve(lines);
+      });
+      child.on('exit', (code) => reject(new Error(`exited early with ${code}`)));
+    });
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(firstLines[0] ?? '')?.[1];
+    expect(url).toBeDefined();
+    expect(firstLines[1]).toContain('gemini=sim-gemini-key groq=sim-groq-key');
+    const info = (await (await fetch(`${url}/__sim/info`)).json()) as { preset: string };
+    expect(info.preset).toBe('tier1');
+    child.kill('SIGTERM');
+    expect(await new Promise((r) => child.on('exit', r))).toBe(0);
+  }, 30_000);
+
+  it('refuses bad options with a clear error', async () => {
+    const bin = fileURLToPath(new URL('../../../bin/event-validator.mjs', import.meta.url));
+    const child = spawn(process.execPath, [bin, 'simulate', '--time-scale', 'fast'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    expect(await new Promise((r) => child.on('exit', r))).toBe(2);
+    expect(err).toContain('--time-scale must be a number');
+  }, 30_000);
+});
