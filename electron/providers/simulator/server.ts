@@ -24,6 +24,8 @@ export interface SimulatorOptions {
   seed?: number;
   /** Which API keys are valid; default: any key that starts with "sim-". */
   acceptKey?: (key: string) => boolean;
+  /** Request-log entries kept (default 500, the latest); each holds its request body, attachments included. */
+  logLimit?: number;
 }
 
 export interface Simulator {
@@ -40,7 +42,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const preset = opts.preset ?? 'free';
   const timeScale = opts.timeScale ?? 1;
   const clock = opts.clock ?? new RealClock();
-  const state = new SimState(clock, seededRng(opts.seed ?? 1), preset, timeScale, opts.acceptKey ?? ((k) => k.startsWith(SIM_KEY_PREFIX)));
+  const state = new SimState(clock, seededRng(opts.seed ?? 1), preset, timeScale, opts.acceptKey ?? ((k) => k.startsWith(SIM_KEY_PREFIX)), opts.logLimit ?? 500);
   const waits = new Waits(clock);
   const keys = { gemini: `${SIM_KEY_PREFIX}gemini-key`, groq: `${SIM_KEY_PREFIX}groq-key` };
   let baseUrl = '';

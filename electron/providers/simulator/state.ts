@@ -7,7 +7,6 @@ import { GeminiQuota, type GeminiLimits } from './quota-gemini';
 import { GroqQuota, type GroqLimits } from './quota-groq';
 import type { LogEntry, OutageSpec, QuotaSpec, ScriptedResponse, ScriptSpec, SimulatorControl } from './types';
 
-const LOG_LIMIT = 2_000;
 
 interface Outage {
   provider: ProviderId;
@@ -32,6 +31,8 @@ export class SimState implements SimulatorControl {
     readonly preset: PresetName,
     readonly timeScale: number,
     readonly acceptKey: (key: string) => boolean,
+    /** Entries kept; requests carry their photos and PDFs, so a long demo run keeps only the latest. */
+    private readonly logLimit: number,
   ) {}
 
   isModel(provider: ProviderId, model: string): boolean {
@@ -88,7 +89,7 @@ export class SimState implements SimulatorControl {
   record(entry: Omit<LogEntry, 'seq' | 'at'>): LogEntry {
     const full: LogEntry = { seq: ++this.seq, at: this.clock.now(), ...entry };
     this.entries.push(full);
-    if (this.entries.length > LOG_LIMIT) this.entries.splice(0, this.entries.length - LOG_LIMIT);
+    if (this.entries.length > this.logLimit) this.entries.splice(0, this.entries.length - this.logLimit);
     return full;
   }
 
