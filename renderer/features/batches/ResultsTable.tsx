@@ -1,6 +1,6 @@
 // Virtualised results of the selected run, with status filters; pages are fetched as they scroll into view.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ResultRow } from '../../../shared/api';
 import { STATUSES, type Status } from '../../../shared/domain';
 import { PROVIDER_LABEL, fmtInt, fmtNum } from '../../components/format';
@@ -33,15 +33,21 @@ function useResultPages(runId: string, statuses: Status[]) {
   const [pages, setPages] = useState<Map<number, ResultRow[]>>(new Map());
   const [error, setError] = useState<string | null>(null);
   const inFlight = useRef(new Set<number>());
+  /** Pages on screen, refreshed in place when submissions finish (no flash of "Loading…"). */
+  const onScreen = useRef(new Set<number>([0]));
   const key = `${runId}|${statuses.join(',')}`;
+  const query = useRef({ key, runId, statuses });
+  query.current = { key, runId, statuses };
 
-  const load = (page: number) => {
+  const load = useCallback((page: number) => {
     if (inFlight.current.has(page)) return;
     inFlight.current.add(page);
+    const q = query.current;
     api
-      .getResults({ runId, status: statuses.length ? statuses : undefined, offset: page * PAGE, limit: PAGE })
+      .getResults({ runId: q.runId, status: q.statuses.length ? q.statuses : undefined, offset: page * PAGE, limit: PAGE })
       .then(
         (r) => {
+          if (query.current.key !== q.key) return; // an answer for a filter no longer shown
           setTotal(r.total);
           setPages((old) => new Map(old).set(page, r.rows));
           setError(null);
@@ -49,27 +55,37 @@ function useResultPages(runId: string, statuses: Status[]) {
         (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
       )
       .finally(() => inFlight.current.delete(page));
-  };
+  }, []);
 
-  // A new filter or finished submissions: drop cached pages and reload the first.
+  // Another run or filter: start over from the first page.
   useEffect(() => {
     setPages(new Map());
+    setTotal(0);
     inFlight.current.clear();
     load(0);
-  }, [key, version]);
+  }, [key, load]);
 
-  return { total, pages, load, error };
+  // Finished submissions: refetch what is on screen, keeping the old rows until the new ones arrive.
+  const seenVersion = useRef(version);
+  useEffect(() => {
+    if (seenVersion.current === version) return;
+    seenVersion.current = version;
+    for (const page of onScreen.current) load(page);
+  }, [version, load]);
+
+  return { total, pages, load, error, onScreen };
 }
 
 export function ResultsTable({ runId, onOpen }: { runId: string; onOpen(submissionId: string): void }) {
   const [statuses, setStatuses] = useState<Status[]>([]);
-  const { total, pages, load, error } = useResultPages(runId, statuses);
+  const { total, pages, load, error, onScreen } = useResultPages(runId, statuses);
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW_PX, overscan: 12 });
   const items = virtual.getVirtualItems();
 
   useEffect(() => {
-    for (const page of new Set(items.map((i) => Math.floor(i.index / PAGE)))) if (!pages.has(page)) load(page);
+    onScreen.current = new Set(items.length ? items.map((i) => Math.floor(i.index / PAGE)) : [0]);
+    for (const page of onScreen.current) if (!pages.has(page)) load(page);
   });
 
   const toggle = (s: Status) => setStatuses((cur) => (cur.includes(s) ? cur.filter((x) => x !== s) : [...cur, s]));
