@@ -80,10 +80,6 @@ export class VirtualClock implements Clock {
       timer.fn = noop;
     };
   }
-  /** Timers not yet fired (cancelled ones included until their time comes). */
-  get pending(): number {
-    return this.heap.length;
-  }
 
   /** Drive time until `p` settles; fails loudly if nothing is scheduled while `p` still waits (a lost wake-up). */
   async run<T>(p: Promise<T>, maxMs = Number.POSITIVE_INFINITY): Promise<T> {
@@ -95,6 +91,7 @@ export class VirtualClock implements Clock {
     const limit = this.t + maxMs;
     await settle();
     while (!done) {
+      this.dropCancelled();
       const next = this.heap[0];
       if (!next) throw new Error(`VirtualClock: deadlock at ${this.t}: the awaited work is pending with no timer scheduled`);
       if (next.at > limit) throw new Error(`VirtualClock: still pending after ${maxMs} ms of virtual time`);
@@ -108,6 +105,7 @@ export class VirtualClock implements Clock {
   async advance(ms: number): Promise<void> {
     const target = this.t + ms;
     await settle();
+    this.dropCancelled();
     while (this.heap[0] && this.heap[0].at <= target) {
       this.fireNext();
       await settle();
@@ -119,6 +117,12 @@ export class VirtualClock implements Clock {
     const timer = this.pop();
     this.t = Math.max(this.t, timer.at);
     timer.fn();
+    this.dropCancelled();
+  }
+
+  /** Cancelled timers need no firing and no settling: forget them before looking at what is next. */
+  private dropCancelled(): void {
+    while (this.heap[0] && this.heap[0].fn === noop) this.pop();
   }
 
   // A binary min-heap on (at, seq): thousands of timers stay cheap in the benchmark.

@@ -64,8 +64,48 @@ export interface LimiterStats {
 const TOKEN_DIMS = new Set(['TPM', 'TPD']);
 const EPSILON = 1e-9;
 
+/** The wait queue: an array read from a moving head, so admitting from a long queue costs O(1), not a shift. */
+class WaitQueue {
+  private items: Waiter[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+  first(): Waiter | undefined {
+    return this.items[this.head];
+  }
+  shift(): Waiter | undefined {
+    const w = this.items[this.head++];
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return w;
+  }
+  /** FIFO within a priority; higher priority first. */
+  insert(w: Waiter): void {
+    let i = this.items.length;
+    while (i > this.head && (this.items[i - 1] as Waiter).priority < w.priority) i--;
+    this.items.splice(i, 0, w);
+  }
+  remove(w: Waiter): void {
+    const i = this.items.indexOf(w, this.head);
+    if (i >= 0) this.items.splice(i, 1);
+  }
+  takeAll(): Waiter[] {
+    const all = this.items.slice(this.head);
+    this.items = [];
+    this.head = 0;
+    return all;
+  }
+  slice(n: number): Waiter[] {
+    return this.items.slice(this.head, this.head + n);
+  }
+}
+
 export class RateLimiter {
-  private queue: Waiter[] = [];
+  private queue = new WaitQueue();
   private seq = 0;
   private pausedUntil = 0;
   private cancelWake: (() => void) | null = null;
@@ -98,8 +138,7 @@ export class RateLimiter {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<Admission>((resolve, reject) => {
       const onAbort = () => {
-        const i = this.queue.indexOf(w);
-        if (i >= 0) this.queue.splice(i, 1);
+        this.queue.remove(w);
         reject(signal?.reason);
         this.pump();
       };
@@ -113,16 +152,9 @@ export class RateLimiter {
         detach: () => signal?.removeEventListener('abort', onAbort),
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.insert(w);
+      this.queue.insert(w);
       this.pump();
     });
-  }
-
-  /** FIFO within a priority; higher priority first. */
-  private insert(w: Waiter): void {
-    let i = this.queue.length;
-    while (i > 0 && (this.queue[i - 1] as Waiter).priority < w.priority) i--;
-    this.queue.splice(i, 0, w);
   }
 
   /** Provider-wide pause (server's suggested retry time, or an operator). Only ever extends. */
@@ -152,7 +184,7 @@ export class RateLimiter {
 
   /** Reject everyone waiting; the router falls back for them. */
   drain(reason: string): void {
-    const waiting = this.queue.splice(0);
+    const waiting = this.queue.takeAll();
     for (const w of waiting) {
       w.detach();
       w.reject(new LimiterDrainedError(reason));
@@ -173,11 +205,9 @@ export class RateLimiter {
   }
 
   private pump(): void {
-    this.cancelWake?.();
-    this.cancelWake = null;
-    this.wakeAt = null;
     const now = this.clock.now();
-    for (let w = this.queue[0]; w; w = this.queue[0]) {
+    let wake: number | null = null;
+    for (let w = this.queue.first(); w; w = this.queue.first()) {
       const at = this.earliest(w.tokens, now);
       if (at === Number.POSITIVE_INFINITY) {
         // Limits were lowered under a waiting request: it can never run now.
@@ -198,13 +228,19 @@ export class RateLimiter {
         this.admit(w, now);
         continue;
       }
-      this.wakeAt = Math.ceil(target);
-      this.cancelWake = this.clock.setTimer(this.wakeAt - now, () => {
-        this.cancelWake = null;
-        this.pump();
-      });
-      return;
+      wake = Math.ceil(target);
+      break;
     }
+    if (wake === this.wakeAt) return; // the one timer already points at the right time
+    this.cancelWake?.();
+    this.cancelWake = null;
+    this.wakeAt = wake;
+    if (wake === null) return;
+    this.cancelWake = this.clock.setTimer(wake - now, () => {
+      this.cancelWake = null;
+      this.wakeAt = null;
+      this.pump();
+    });
   }
 
   private admit(w: Waiter, now: number): void {
@@ -278,7 +314,7 @@ export class RateLimiter {
   /** For the first `n` waiting requests: why each waits. */
   explain(n = 3, timeZone?: string): string[] {
     const now = this.clock.now();
-    return this.queue.slice(0, n).map((w, i) => {
+    return this.queue.slice(n).map((w, i) => {
       if (i > 0) return `queued behind ${i} earlier request${i === 1 ? '' : 's'}`;
       if (this.pausedUntil > now) return `provider paused until ${formatClock(this.pausedUntil, timeZone)}`;
       let worst: { d: Dimension; at: number } | null = null;

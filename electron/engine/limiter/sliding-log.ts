@@ -5,6 +5,8 @@ import type { Charge, Dimension } from './dimension';
 export class SlidingLog implements Dimension {
   /** Charges sorted by time (restamps move one later and re-insert). */
   private log: Charge[] = [];
+  /** Sum of the amounts in the log, kept current so admission stays O(1) while the window has room. */
+  private sum = 0;
 
   constructor(
     readonly name: QuotaDimension,
@@ -20,15 +22,13 @@ export class SlidingLog implements Dimension {
 
   private prune(now: number): void {
     let i = 0;
-    while (i < this.log.length && now - (this.log[i] as Charge).at >= this.windowMs) i++;
+    while (i < this.log.length && now - (this.log[i] as Charge).at >= this.windowMs) this.sum -= (this.log[i++] as Charge).amount;
     if (i > 0) this.log.splice(0, i);
   }
 
   used(now: number): number {
     this.prune(now);
-    let sum = 0;
-    for (const c of this.log) if (c.at <= now) sum += c.amount;
-    return sum;
+    return this.sum; // every charge is stamped at or before now (restamps move to the real start time)
   }
 
   earliest(now: number, cost: number): number {
@@ -54,20 +54,25 @@ export class SlidingLog implements Dimension {
     const i = this.log.indexOf(charge);
     if (i < 0 || at <= charge.at) return;
     this.log.splice(i, 1);
+    this.sum -= charge.amount;
     charge.at = at;
     this.insert(charge);
   }
 
   settle(charge: Charge, amount: number): void {
+    if (this.log.includes(charge)) this.sum += amount - charge.amount;
     charge.amount = amount;
   }
 
   refund(charge: Charge): void {
     const i = this.log.indexOf(charge);
-    if (i >= 0) this.log.splice(i, 1);
+    if (i < 0) return;
+    this.log.splice(i, 1);
+    this.sum -= charge.amount;
   }
 
   private insert(charge: Charge): void {
+    this.sum += charge.amount;
     let i = this.log.length;
     while (i > 0 && (this.log[i - 1] as Charge).at > charge.at) i--;
     this.log.splice(i, 0, charge);
