@@ -7,6 +7,8 @@ export class SlidingLog implements Dimension {
   private log: Charge[] = [];
   /** Sum of the amounts in the log, kept current so admission stays O(1) while the window has room. */
   private sum = 0;
+  /** Membership in the log, so settling a charge is O(1). */
+  private live = new Set<Charge>();
 
   constructor(
     readonly name: QuotaDimension,
@@ -22,7 +24,11 @@ export class SlidingLog implements Dimension {
 
   private prune(now: number): void {
     let i = 0;
-    while (i < this.log.length && now - (this.log[i] as Charge).at >= this.windowMs) this.sum -= (this.log[i++] as Charge).amount;
+    while (i < this.log.length && now - (this.log[i] as Charge).at >= this.windowMs) {
+      const c = this.log[i++] as Charge;
+      this.sum -= c.amount;
+      this.live.delete(c);
+    }
     if (i > 0) this.log.splice(0, i);
   }
 
@@ -51,28 +57,30 @@ export class SlidingLog implements Dimension {
   }
 
   restamp(charge: Charge, at: number): void {
-    const i = this.log.indexOf(charge);
-    if (i < 0 || at <= charge.at) return;
-    this.log.splice(i, 1);
-    this.sum -= charge.amount;
+    if (!this.live.has(charge) || at <= charge.at) return;
+    this.remove(charge);
     charge.at = at;
     this.insert(charge);
   }
 
   settle(charge: Charge, amount: number): void {
-    if (this.log.includes(charge)) this.sum += amount - charge.amount;
+    if (this.live.has(charge)) this.sum += amount - charge.amount;
     charge.amount = amount;
   }
 
   refund(charge: Charge): void {
-    const i = this.log.indexOf(charge);
-    if (i < 0) return;
-    this.log.splice(i, 1);
+    if (this.live.has(charge)) this.remove(charge);
+  }
+
+  private remove(charge: Charge): void {
+    this.log.splice(this.log.indexOf(charge), 1);
     this.sum -= charge.amount;
+    this.live.delete(charge);
   }
 
   private insert(charge: Charge): void {
     this.sum += charge.amount;
+    this.live.add(charge);
     let i = this.log.length;
     while (i > 0 && (this.log[i - 1] as Charge).at > charge.at) i--;
     this.log.splice(i, 0, charge);
