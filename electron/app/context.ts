@@ -1,0 +1,132 @@
+// The running app behind every entry point (CLI, web host, Electron main): config, store, key vault,
+// engine with its adapters, the snapshot aggregator, and — when no API key is set — the in-process
+// provider simulator. One place decides "simulated", so every transport labels results the same way.
+import { join } from 'node:path';
+import { applyConfigPatch, configFromEnv, type EngineConfig } from '../../shared/config';
+import { PROVIDER_IDS, type ProviderId } from '../../shared/provider';
+import type { Snapshot } from '../../shared/telemetry';
+import { RealClock, type Clock } from '../engine/clock';
+import { Engine } from '../engine/engine';
+import { systemRng } from '../engine/rng';
+import { SnapshotAggregator } from '../engine/telemetry';
+import { startSimulator, type Simulator } from '../providers/simulator/server';
+import { defaultDataDir } from '../store/data-dir';
+import { FileKeyVault, resolveKey, type KeyVault } from '../store/key-vault';
+import { openStore, type Store } from '../store/store';
+import { adapterSettingsChanged, buildAdapter, buildAdapters, type ProviderKeys } from './adapters';
+
+/** The settings key under which live config edits are persisted (settings > env > defaults). */
+export const CONFIG_SETTING_KEY = 'config';
+
+export interface AppContextOptions {
+  /** SQLite file; default `<data dir>/event-validator.db`. */
+  dbFile?: string;
+  /** Folder for the database and the key file; default the per-user data folder. */
+  dataDir?: string;
+  env?: Record<string, string | undefined>;
+  clock?: Clock;
+  /** The Electron shell passes its safeStorage vault; headless entry points use the file vault. */
+  vault?: KeyVault;
+  /** Simulator speed in demo mode (1 = real latencies); env SIMULATOR_TIME_SCALE. */
+  simulatorTimeScale?: number;
+}
+
+export interface AppContext {
+  readonly engine: Engine;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly vault: KeyVault;
+  readonly aggregator: SnapshotAggregator;
+  /** Set when no key is configured: every provider call goes to the in-process simulator. */
+  readonly simulator: Simulator | null;
+  readonly simulated: boolean;
+  /** Listeners for the aggregator's ~1 Hz snapshots. */
+  onSnapshot(fn: (s: Snapshot) => void): () => void;
+  /** Store or clear a key (null), then rebuild that provider's adapter. */
+  setKey(p: ProviderId, key: string | null): void;
+  /** Apply, persist and return a live config change. */
+  updateConfig(patch: unknown): { before: EngineConfig; after: EngineConfig };
+  close(): Promise<void>;
+}
+
+function keysFrom(vault: KeyVault, env: Record<string, string | undefined>): ProviderKeys {
+  const keys: ProviderKeys = {};
+  for (const p of PROVIDER_IDS) {
+    const k = resolveKey(vault, p, env);
+    if (k) keys[p] = k;
+  }
+  return keys;
+}
+
+export async function openAppContext(opts: AppContextOptions = {}): Promise<AppContext> {
+  const env = opts.env ?? process.env;
+  const dataDir = opts.dataDir ?? defaultDataDir(env);
+  const clock = opts.clock ?? new RealClock();
+  const vault = opts.vault ?? new FileKeyVault(dataDir);
+  const store = openStore(opts.dbFile ?? join(dataDir, 'event-validator.db'));
+  try {
+    const saved = store.getSetting(CONFIG_SETTING_KEY);
+    const config = saved === undefined ? configFromEnv(env) : applyConfigPatch(configFromEnv(env), saved);
+    const keys = keysFrom(vault, env);
+    const simulated = Object.keys(keys).length === 0;
+    const timeScale = opts.simulatorTimeScale ?? Number(env.SIMULATOR_TIME_SCALE ?? 1);
+    const simulator = simulated ? await startSimulator({ preset: 'tier1', timeScale: Number.isFinite(timeScale) ? timeScale : 1 }) : null;
+    const simUrl = simulator?.baseUrl ?? null;
+    const engine = new Engine({ config, clock, rng: systemRng, adapters: buildAdapters(config, keys, simUrl, clock), simulated });
+    const listeners = new Set<(s: Snapshot) => void>();
+    const aggregator = new SnapshotAggregator({
+      clock,
+      events: engine.events,
+      providers: () => engine.providerSnapshots(),
+      publish: (s) => listeners.forEach((fn) => fn(s)),
+    });
+    aggregator.start();
+    return {
+      engine,
+      store,
+      clock,
+      vault,
+      aggregator,
+      simulator,
+      simulated,
+      onSnapshot(fn) {
+        listeners.add(fn);
+        return () => listeners.delete(fn);
+      },
+      setKey(p, key) {
+        if (key === null) vault.clear(p);
+        else vault.set(p, key);
+        // A key set while simulated takes effect on the next start: mixing real and simulated providers
+        // in one run would mislabel results.
+        if (!simulated) engine.setAdapter(p, buildAdapter(p, engine.config, resolveKey(vault, p, env), null, clock));
+      },
+      updateConfig(patch) {
+        const diff = engine.updateConfig(patch);
+        const previous = store.getSetting(CONFIG_SETTING_KEY);
+        store.setSetting(CONFIG_SETTING_KEY, mergePatch(previous, patch), { actor: 'operator', reason: 'live config change' });
+        for (const p of PROVIDER_IDS) {
+          if (adapterSettingsChanged(diff.before, diff.after, p)) {
+            engine.setAdapter(p, buildAdapter(p, diff.after, simulated ? undefined : resolveKey(vault, p, env), simUrl, clock));
+          }
+        }
+        return diff;
+      },
+      async close() {
+        aggregator.stop();
+        await simulator?.close();
+        store.close();
+      },
+    };
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+}
+
+/** Saved settings are the accumulated patches, so env changes still show through untouched knobs. */
+function mergePatch(base: unknown, patch: unknown): unknown {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
+  const out: Record<string, unknown> = typeof base === 'object' && base !== null && !Array.isArray(base) ? { ...(base as Record<string, unknown>) } : {};
+  for (const [k, v] of Object.entries(patch)) out[k] = mergePatch(out[k], v);
+  return out;
+}
