@@ -190,7 +190,7 @@ export class ProviderState {
   snapshot(): ProviderSnapshot {
     const now = this.clock.now();
     let rpm = 0, rpmLimit = 0, tpm = 0, tpmLimit = 0, rpdUsed = 0, rpdLimit = 0, queued = this.guard.queued;
-    let admissions = 0, waitSum = 0, jitterSum = 0;
+    let admissions = 0, waitSum = 0, jitterSum = 0, jitterWeight = 0;
     let nextAdmissionAt: number | null = null;
     const waitReasons: string[] = [];
     for (const l of this.limiters.values()) {
@@ -207,10 +207,10 @@ export class ProviderState {
       admissions += s.admissions;
       waitSum += s.meanWaitMs * s.admissions;
       jitterSum += s.jitterMean * Math.max(s.admissions, 1);
+      jitterWeight += Math.max(s.admissions, 1);
       if (s.nextAdmissionAt !== null && (nextAdmissionAt === null || s.nextAdmissionAt < nextAdmissionAt)) nextAdmissionAt = s.nextAdmissionAt;
       waitReasons.push(...l.explain(3));
     }
-    const jitterWeight = [...this.limiters.values()].reduce((n, l) => n + Math.max(l.stats().admissions, 1), 0);
     return {
       provider: this.id,
       breaker: this.breaker.snapshot(),

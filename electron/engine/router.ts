@@ -119,6 +119,13 @@ async function attemptOn(ctx: RouterContext, state: ProviderState, tokens: numbe
       state.breaker.release(permit);
       throw e;
     }
+    if (state.breaker.state === 'open') {
+      // The breaker opened while this request waited for a slot: don't send it into an open circuit.
+      release();
+      admission.refund();
+      state.breaker.release(permit);
+      return { kind: 'fallback', reason: `${state.id} breaker open` };
+    }
     if (!budget.tryCharge()) {
       release();
       admission.refund();

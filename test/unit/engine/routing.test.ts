@@ -89,6 +89,17 @@ describe('routing', () => {
     expect(engine.providerSnapshots()[0]?.breaker.state).toBe('closed');
   });
 
+  it('a request waiting for a slot when the breaker opens is not sent into the open circuit', async () => {
+    const g = quiet.providers.gemini;
+    const cfg: EngineConfig = { ...quiet, providers: { ...quiet.providers, gemini: { ...g, maxConcurrent: 1, breaker: { ...g.breaker, minCalls: 1 } } } };
+    const { clock, gemini, groq, call } = setup(cfg);
+    gemini.always = { kind: 'server', status: 500 };
+    const results = await clock.run(Promise.all([call('a'), call('b')]));
+    expect(gemini.log).toHaveLength(1);
+    expect(groq.log).toHaveLength(2);
+    expect(results.every((r) => r.status === 'ok' && r.provider === 'groq')).toBe(true);
+  });
+
   it('a retry waiting for its delay holds no concurrency slot', async () => {
     const cfg: EngineConfig = { ...quiet, providers: { ...quiet.providers, gemini: { ...quiet.providers.gemini, maxConcurrent: 1 } } };
     const { clock, gemini, call } = setup(cfg);
