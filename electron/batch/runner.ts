@@ -22,6 +22,8 @@ export interface RunnerDeps {
   clock: Clock;
   /** Feeds the run's progress into the ~1 Hz snapshots that the UI and the CLI read. */
   aggregator: SnapshotAggregator;
+  /** The providers are the simulator: the run is recorded as simulated. */
+  simulated: boolean;
 }
 
 export type StartRunOptions =
@@ -117,6 +119,7 @@ async function openRun(deps: RunnerDeps, opts: StartRunOptions): Promise<RunReco
       config,
       rules: deps.store.rules(),
       totalRows: contents.submissions.length,
+      simulated: deps.simulated,
     });
   }
   const run = deps.store.getRun(opts.runId);

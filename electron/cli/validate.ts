@@ -131,7 +131,7 @@ export async function main(argv: string[]): Promise<number> {
 
   try {
     const opts = await runOptions(ctx, args);
-    run = await startRun({ engine: ctx.engine, store: ctx.store, clock: ctx.clock, aggregator: ctx.aggregator }, opts, (r) => {
+    run = await startRun({ engine: ctx.engine, store: ctx.store, clock: ctx.clock, aggregator: ctx.aggregator, simulated: ctx.simulated }, opts, (r) => {
       if (args.json) emit({ type: 'submission', submissionId: r.submissionId, row: r.row, status: r.status, score: r.score, callsUsed: r.callsUsed, provider: r.provider });
     });
     if (interrupted) run.cancel();

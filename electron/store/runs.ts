@@ -19,6 +19,8 @@ export interface NewRun {
   config: EngineConfig;
   rules: readonly RuleDefinition[];
   totalRows: number;
+  /** Judged by the provider simulator (no API key): results are labelled "simulated". */
+  simulated?: boolean;
 }
 
 export interface RunRecord {
@@ -31,6 +33,7 @@ export interface RunRecord {
   config: EngineConfig;
   rules: RuleDefinition[];
   totalRows: number;
+  simulated: boolean;
   state: RunState;
   createdAt: number;
   finishedAt: number | null;
@@ -46,6 +49,7 @@ interface RunRow {
   config_json: string;
   rules_json: string;
   total_rows: number;
+  simulated: number;
   state: RunState;
   created_at: number;
   finished_at: number | null;
@@ -62,6 +66,7 @@ function toRecord(r: RunRow): RunRecord {
     config: JSON.parse(r.config_json) as EngineConfig,
     rules: JSON.parse(r.rules_json) as RuleDefinition[],
     totalRows: r.total_rows,
+    simulated: r.simulated === 1,
     state: r.state,
     createdAt: r.created_at,
     finishedAt: r.finished_at,
@@ -77,8 +82,8 @@ export class Runs {
   create(run: NewRun): RunRecord {
     const info = this.db
       .prepare(
-        `INSERT INTO runs (batch_path, batch_sha256, batch_name, attachments_root, columns_json, config_json, rules_json, total_rows, state, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)`,
+        `INSERT INTO runs (batch_path, batch_sha256, batch_name, attachments_root, columns_json, config_json, rules_json, total_rows, simulated, state, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)`,
       )
       .run(
         run.batchPath,
@@ -89,6 +94,7 @@ export class Runs {
         JSON.stringify(run.config),
         JSON.stringify(run.rules),
         run.totalRows,
+        run.simulated ? 1 : 0,
         this.now(),
       );
     return this.get(Number(info.lastInsertRowid)) as RunRecord;
