@@ -44,8 +44,8 @@ export interface AppContext {
   onSnapshot(fn: (s: Snapshot) => void): () => void;
   /** Store or clear a key (null), then rebuild that provider's adapter. */
   setKey(p: ProviderId, key: string | null): void;
-  /** Apply, persist and return a live config change. */
-  updateConfig(patch: unknown): { before: EngineConfig; after: EngineConfig };
+  /** Apply, persist (audited) and return a live config change. */
+  updateConfig(patch: unknown, reason?: string): { before: EngineConfig; after: EngineConfig };
   close(): Promise<void>;
 }
 
@@ -100,10 +100,10 @@ export async function openAppContext(opts: AppContextOptions = {}): Promise<AppC
         // in one run would mislabel results.
         if (!simulated) engine.setAdapter(p, buildAdapter(p, engine.config, resolveKey(vault, p, env), null, clock));
       },
-      updateConfig(patch) {
+      updateConfig(patch, reason) {
         const diff = engine.updateConfig(patch);
         const previous = store.getSetting(CONFIG_SETTING_KEY);
-        store.setSetting(CONFIG_SETTING_KEY, mergePatch(previous, patch), { actor: 'operator', reason: 'live config change' });
+        store.setSetting(CONFIG_SETTING_KEY, mergePatch(previous, patch), { actor: 'operator', reason: reason ?? 'live config change' });
         for (const p of PROVIDER_IDS) {
           if (adapterSettingsChanged(diff.before, diff.after, p)) {
             engine.setAdapter(p, buildAdapter(p, diff.after, simulated ? undefined : resolveKey(vault, p, env), simUrl, clock));

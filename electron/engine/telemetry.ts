@@ -25,6 +25,7 @@ export class BatchTracker {
     this.startedAt = clock.now();
   }
 
+  /** The runner owns the state: 'finished' is set only once every result is committed. */
   setState(state: BatchState): void {
     this.state = state;
   }
@@ -47,7 +48,6 @@ export class BatchTracker {
         this.cacheHits += e.cacheHits ?? 0;
         while (this.histogram.length <= e.callsUsed) this.histogram.push(0);
         this.histogram[e.callsUsed] = (this.histogram[e.callsUsed] ?? 0) + 1;
-        if (this.done >= this.opts.total && this.state === 'running') this.state = 'finished';
         break;
       default:
         break;

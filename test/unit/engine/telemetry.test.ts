@@ -35,6 +35,7 @@ describe('telemetry', () => {
     expect(published.at(-1)?.at).toBe(2_500); // at once, not at the next tick
     expect(published.at(-1)?.providers[0]?.breaker).toMatchObject({ state: 'open', forced: true });
     await clock.run(one('b'));
+    tracker.setState('finished');
     const end = tracker.snapshot();
     expect(end).toMatchObject({ done: 2, state: 'finished', byStatus: { Accepted: 1, Review: 1 }, budgetHistogram: [1, 1], etaMs: 0 });
     agg.stop();

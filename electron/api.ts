@@ -1,0 +1,263 @@
+// createApi: the ONE object of async functions and events behind every transport (Electron IPC, the web
+// host, tests). Transports validate payloads against shared/api.ts; this object holds the business logic.
+import { basename, join } from 'node:path';
+import type { EventName, EventPayload, FileRef, ResultRow, RunSummary, ValidatorApi } from '../shared/api';
+import { STATUSES, type RuleDefinition, type Status, type SubmissionResult } from '../shared/domain';
+import { PROVIDER_IDS, type ProviderId } from '../shared/provider';
+import type { BatchState } from '../shared/telemetry';
+import { AlertTray } from './app/alerts';
+import { openAppContext, type AppContext, type AppContextOptions } from './app/context';
+import { submissionFromCells } from './app/submission-view';
+import { exportRun } from './batch/export';
+import { previewBatch } from './batch/ingest';
+import { startRun, type BatchRun, type StartRunOptions } from './batch/runner';
+import type { KeyVault } from './store/key-vault';
+import type { RunRecord } from './store/runs';
+
+export interface ApiOptions extends Omit<AppContextOptions, 'dataDir' | 'vault'> {
+  /** Where the database, exports and key file live. */
+  userDataDir: string;
+  vault?: KeyVault;
+}
+
+export type ApiService = ValidatorApi & { close(): Promise<void> };
+
+type Listener = (payload: never) => void;
+
+function pathOf(ref: FileRef | null): string | null {
+  if (ref === null) return null;
+  if (ref.kind === 'upload') throw new Error('uploads are resolved to paths by the web host before they reach the app');
+  return ref.path;
+}
+
+function countByStatus(results: readonly SubmissionResult[]): Record<Status, number> {
+  const out = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+  for (const r of results) out[r.status]++;
+  return out;
+}
+
+function resultRow(runId: number, r: SubmissionResult, title: string | null, simulated: boolean): ResultRow {
+  return {
+    runId: String(runId),
+    submissionId: r.submissionId,
+    row: r.row,
+    title,
+    score: r.score,
+    status: r.status,
+    failedRules: r.rules.filter((x) => x.verdict === 'fail' || x.verdict === 'undetermined').map((x) => x.name),
+    provider: r.provider,
+    callsUsed: r.callsUsed,
+    simulated,
+  };
+}
+
+export async function createApi(opts: ApiOptions): Promise<ApiService> {
+  const ctx: AppContext = await openAppContext({ ...opts, dataDir: opts.userDataDir, ...(opts.vault ? { vault: opts.vault } : {}) });
+  const { engine, store, clock } = ctx;
+  const listeners = new Map<EventName, Set<Listener>>();
+  const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => {
+    for (const fn of listeners.get(event) ?? []) (fn as (p: EventPayload<E>) => void)(payload);
+  };
+  const audit = (action: string, target: string | null, before: unknown, after: unknown, reason?: string, actor = 'operator') =>
+    emit('audit', store.appendAudit({ actor, action, ...(target === null ? {} : { target }), before, after, ...(reason ? { reason } : {}) }));
+
+  const alerts = new AlertTray(clock, (a) => emit('alert', a));
+  const stopSnapshots = ctx.onSnapshot((s) => emit('snapshot', s));
+  const stopEvents = engine.events.on((e) => {
+    alerts.onEvent(e);
+    if (e.type === 'breaker_transition') {
+      emit('breaker', e);
+      audit(`breaker ${e.to}`, e.provider, e.from, e.to, e.cause, e.forced ? 'operator' : 'engine');
+    } else if (e.type === 'http_429') emit('http429', e);
+  });
+
+  const runs = new Map<number, BatchRun>();
+  let active: BatchRun | null = null;
+  const progress = (run: BatchRun) => emit('progress', run.tracker.snapshot());
+
+  const titles = new Map<string, string | null>();
+  const titleOf = (run: RunRecord, r: SubmissionResult, cells: readonly (string | null)[]) => {
+    const key = `${run.id}:${r.submissionId}`;
+    if (!titles.has(key)) titles.set(key, submissionFromCells(run.columns, cells, r.row).title);
+    return titles.get(key) ?? null;
+  };
+
+  async function launch(options: StartRunOptions): Promise<BatchRun> {
+    if (active && (active.state === 'running' || active.state === 'paused' || active.state === 'cancelling')) {
+      throw new Error(`run ${active.runId} is still ${active.state}; pause does not free the engine, cancel it first`);
+    }
+    const run = await startRun({ engine, store, clock, aggregator: ctx.aggregator, simulated: ctx.simulated }, options, (r) => {
+      const stored = store.result(run.runId, r.submissionId);
+      emit('submission', resultRow(run.runId, r, stored ? titleOf(run.run, r, stored.cells) : null, run.run.simulated));
+      progress(run);
+    });
+    runs.set(run.runId, run);
+    active = run;
+    progress(run);
+    void run.done.then(() => progress(run));
+    return run;
+  }
+
+  const runRecord = (runId: string): RunRecord => {
+    const run = store.getRun(Number(runId));
+    if (!run) throw new Error(`there is no run ${runId}`);
+    return run;
+  };
+
+  /** A stored "running" run with no live handle was interrupted (crash, kill, closed app): it can be resumed. */
+  const stateOf = (run: RunRecord): BatchState => runs.get(run.id)?.state ?? (run.state === 'running' ? 'paused' : run.state);
+
+  const control = (runId: string, act: (r: BatchRun) => void) => {
+    const run = runs.get(Number(runId));
+    if (!run) throw new Error(`run ${runId} is not active in this session`);
+    act(run);
+    progress(run);
+    return { runId, state: run.state };
+  };
+
+  const breakerResult = (p: ProviderId, message: string) => ({
+    provider: p,
+    breaker: engine.providerSnapshots().find((s) => s.provider === p)!.breaker,
+    message,
+  });
+
+  const api: ApiService = {
+    async previewBatch({ file, attachments }) {
+      return previewBatch(pathOf(file) as string, { attachmentsRoot: pathOf(attachments), attachmentOptions: { allowUrlDownloads: engine.config.allowUrlDownloads } });
+    },
+    async startBatch({ file, attachments }) {
+      const run = await launch({ kind: 'new', file: pathOf(file) as string, attachmentsRoot: pathOf(attachments) });
+      audit('start batch', String(run.runId), null, run.run.batchName);
+      return { runId: String(run.runId) };
+    },
+    async pauseBatch({ runId }) {
+      audit('pause batch', runId, null, null);
+      return control(runId, (r) => r.pause());
+    },
+    async resumeBatch({ runId }) {
+      const live = runs.get(Number(runId));
+      audit('resume batch', runId, null, null);
+      if (live && live.state === 'paused') return control(runId, (r) => r.resume());
+      const run = await launch({ kind: 'resume', runId: runRecord(runId).id });
+      return { runId, state: run.state };
+    },
+    async cancelBatch({ runId }) {
+      audit('cancel batch', runId, null, null);
+      return control(runId, (r) => r.cancel());
+    },
+    async rerunUndetermined({ runId }) {
+      const queued = store.reviewResults(runRecord(runId).id).length;
+      if (queued > 0) await launch({ kind: 'review', runId: Number(runId) });
+      audit('re-run undetermined', runId, null, { queued });
+      return { runId, queued };
+    },
+    async listRuns() {
+      return store.listRuns().map((run): RunSummary => {
+        const results = store.results(run.id).map((r) => r.result);
+        return {
+          runId: String(run.id),
+          fileName: run.batchName,
+          createdAt: run.createdAt,
+          state: stateOf(run),
+          total: run.totalRows,
+          done: results.length,
+          byStatus: countByStatus(results),
+          callsUsed: results.reduce((s, r) => s + r.callsUsed, 0),
+          simulated: run.simulated,
+        };
+      });
+    },
+    async getResults({ runId, status, offset, limit }) {
+      const run = runRecord(runId);
+      const wanted = status && status.length > 0 ? new Set(status) : null;
+      const rows = store.results(run.id).filter((r) => !wanted || wanted.has(r.result.status));
+      return { total: rows.length, rows: rows.slice(offset, offset + limit).map((r) => resultRow(run.id, r.result, titleOf(run, r.result, r.cells), run.simulated)) };
+    },
+    async getSubmission({ runId, submissionId }) {
+      const run = runRecord(runId);
+      const stored = store.result(run.id, submissionId);
+      if (!stored) return { submission: null, result: null, simulated: run.simulated };
+      const result = { ...stored.result, calls: store.callsFor(run.id, submissionId) };
+      return { submission: submissionFromCells(run.columns, stored.cells, stored.result.row), result, simulated: run.simulated };
+    },
+    async exportResults({ runId, format }) {
+      const run = runRecord(runId);
+      const fileName = `${basename(run.batchName).replace(/\.[^.]+$/, '')}-run${run.id}-results.${format}`;
+      const path = join(opts.userDataDir, 'exports', fileName);
+      const written = await exportRun(store, run.id, path, format);
+      const { size } = await import('node:fs/promises').then((fs) => fs.stat(path));
+      audit('export results', runId, null, { format, rows: written.rows });
+      return { path, fileName, bytes: size, rows: written.rows };
+    },
+    async resetBreaker({ provider, reason }) {
+      engine.resetBreaker(provider);
+      audit('reset breaker', provider, null, 'closed', reason);
+      return breakerResult(provider, `${provider} breaker reset to CLOSED`);
+    },
+    async forceOpenBreaker({ provider, reason }) {
+      engine.forceOpen(provider);
+      audit('force open breaker', provider, null, 'open', reason);
+      return breakerResult(provider, `${provider} breaker forced OPEN: no traffic until reset`);
+    },
+    async pauseProvider({ provider, until, reason }) {
+      engine.pauseProvider(provider, until);
+      audit(until === null ? 'resume provider' : 'pause provider', provider, null, until, reason);
+      return { provider, pausedUntil: engine.providerSnapshots().find((s) => s.provider === provider)!.pausedUntil };
+    },
+    async getConfig() {
+      return engine.config;
+    },
+    async updateConfig({ patch, reason }) {
+      const diff = ctx.updateConfig(patch, reason); // throws ConfigError naming the bad key; the settings store audits it
+      const entry = store.listAudit().at(-1);
+      if (entry) emit('audit', entry);
+      return diff;
+    },
+    async getRules() {
+      return store.rules();
+    },
+    async updateRules({ rules, reason }) {
+      const before = store.rules();
+      const edits = Object.fromEntries(rules.map((r: RuleDefinition) => [r.id, { points: r.points, enabled: r.enabled, ...(r.threshold === undefined ? {} : { threshold: r.threshold }) }]));
+      const after = store.editRules(edits, { actor: 'operator', ...(reason ? { reason } : {}) });
+      return { before, after };
+    },
+    async getKeyStatus() {
+      return { providers: PROVIDER_IDS.map((p) => ({ provider: p, set: ctx.vault.has(p) || Boolean(process.env[`${p.toUpperCase()}_API_KEY`]) })), simulated: ctx.simulated };
+    },
+    async setApiKey({ provider, key }) {
+      ctx.setKey(provider, key);
+      audit(key === null ? 'clear API key' : 'set API key', provider, null, key === null ? 'not set' : 'set');
+      return { provider, set: key !== null };
+    },
+    async readAuditLog({ offset, limit }) {
+      const newestFirst = store.listAudit().reverse();
+      return { total: newestFirst.length, entries: newestFirst.slice(offset, offset + limit) };
+    },
+    async listAlerts({ includeAcknowledged }) {
+      return alerts.list(includeAcknowledged);
+    },
+    async ackAlert({ id }) {
+      const a = alerts.ack(id);
+      emit('alert', a);
+      return a;
+    },
+    async getSnapshot() {
+      return ctx.aggregator.snapshot();
+    },
+    on(event, fn) {
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      set.add(fn as Listener);
+      return () => set.delete(fn as Listener);
+    },
+    async close() {
+      stopSnapshots();
+      stopEvents();
+      for (const run of runs.values()) run.cancel();
+      await Promise.allSettled([...runs.values()].map((r) => r.done));
+      await ctx.close();
+    },
+  };
+  return api;
+}
