@@ -1,5 +1,6 @@
 // createApi: the ONE object of async functions and events behind every transport (Electron IPC, the web
 // host, tests). Transports validate payloads against shared/api.ts; this object holds the business logic.
+import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { EventName, EventPayload, FileRef, ResultRow, RunSummary, ValidatorApi } from '../shared/api';
 import { STATUSES, type RuleDefinition, type Status, type SubmissionResult } from '../shared/domain';
@@ -185,7 +186,7 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
       const fileName = `${basename(run.batchName).replace(/\.[^.]+$/, '')}-run${run.id}-results.${format}`;
       const path = join(opts.userDataDir, 'exports', fileName);
       const written = await exportRun(store, run.id, path, format);
-      const { size } = await import('node:fs/promises').then((fs) => fs.stat(path));
+      const { size } = await stat(path);
       audit('export results', runId, null, { format, rows: written.rows });
       return { path, fileName, bytes: size, rows: written.rows };
     },

@@ -67,6 +67,8 @@ export const engineConfigSchema = z
     /** full: evaluate every rule. minimal: skip calls once the status can't change. */
     evaluationMode: z.enum(['full', 'minimal']),
     allowUrlDownloads: z.boolean(),
+    /** When no provider can answer, judge with the deterministic heuristic (marked "heuristic") instead of leaving rules undetermined. */
+    heuristicFallback: z.boolean(),
   })
   .strict();
 
@@ -118,6 +120,7 @@ export const DEFAULT_CONFIG: EngineConfig = {
   phashThreshold: 8,
   evaluationMode: 'full',
   allowUrlDownloads: false,
+  heuristicFallback: false,
 };
 
 /** The seed system's configuration, for benchmarks and comparison. */
@@ -194,6 +197,7 @@ export const ENV_VARS: readonly EnvVar[] = [
   { name: 'PHASH_THRESHOLD', path: 'phashThreshold', parse: 'int', description: 'max Hamming distance (bits) for similar photos' },
   { name: 'EVALUATION_MODE', path: 'evaluationMode', parse: 'mode', description: 'full or minimal calls' },
   { name: 'ALLOW_URL_DOWNLOADS', path: 'allowUrlDownloads', parse: 'bool', description: 'download http(s) attachments' },
+  { name: 'HEURISTIC_FALLBACK', path: 'heuristicFallback', parse: 'bool', description: 'judge with the heuristic when no LLM can (else undetermined)' },
 ];
 
 /** Env vars that are ours but not engine knobs, so the unknown-variable check lets them pass. */

@@ -7,6 +7,7 @@ import type { CallRecord, RuleDefinition, RuleResult, Submission, SubmissionResu
 import type { CallKind, LlmRequest, ProviderId } from '../../shared/provider';
 import type { Engine } from '../engine/engine';
 import type { Clock } from '../engine/clock';
+import { heuristicReply } from '../providers/heuristic';
 import type { Store } from '../store/store';
 import { cacheKey } from '../store/cache-key';
 import type { PhotoHash } from '../store/image-index';
@@ -116,7 +117,11 @@ async function judgeCall(
   }
   await firstCall();
   const routed = await ctx.engine.call({ submissionId: s.id, budget, request, signal: ctx.signal });
-  if (routed.status !== 'ok') return { ok: false, reason: routed.reason };
+  if (routed.status !== 'ok') {
+    if (!config.heuristicFallback) return { ok: false, reason: routed.reason };
+    const evidence = { pdfText: inputs.pdf.ok ? inputs.pdf.facts.text : null, photos: usable(inputs).map((p) => p.facts) };
+    return { ok: true, json: heuristicReply(kind, promptFields(kind, s), evidence), source: 'heuristic' };
+  }
   if (replyProblem(kind, routed.json) === null) {
     ctx.store.cachePut(keyFor(routed.provider), { kind, json: routed.json, provider: routed.provider, model: routed.model });
   }
