@@ -9,6 +9,14 @@ const at = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 /** Native modules: loaded from node_modules at runtime (unpacked from the asar by electron-builder), never bundled. */
 export const NATIVE_MODULES = ['better-sqlite3', 'sharp'];
 
+/**
+ * Worker-thread entries main starts by file name next to itself (`new URL('./<name>.mjs', import.meta.url)`,
+ * as electron/batch/ingest.ts does): built as extra ESM entries into out/main.
+ */
+export const MAIN_WORKER_ENTRIES: Readonly<Record<string, string>> = {
+  'ingest-worker-entry': at('./electron/batch/ingest-worker.ts'),
+};
+
 export default defineConfig({
   main: {
     build: {
@@ -16,8 +24,9 @@ export default defineConfig({
       // Every runtime dependency stays an import from node_modules; the app's own code is bundled.
       externalizeDeps: true,
       rollupOptions: {
-        input: { index: at('./electron/main/index.ts') },
+        input: { index: at('./electron/main/index.ts'), ...MAIN_WORKER_ENTRIES },
         external: NATIVE_MODULES,
+        output: { entryFileNames: (chunk) => (chunk.name in MAIN_WORKER_ENTRIES ? '[name].mjs' : '[name].js') },
       },
     },
   },

@@ -4,8 +4,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, protocol, safeStorage, session } from 'electron';
-import type { ValidatorApi } from '../../shared/api';
 import { PROVIDER_IDS } from '../../shared/provider';
+import type { ApiService } from '../api';
 import type { KeyVault } from '../store/key-vault';
 import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME, APP_SCHEME_PRIVILEGES, originOf } from './app-origin';
 import { serveAppRequest } from './app-protocol';
@@ -17,9 +17,6 @@ import { SafeStorageKeyVault } from './key-vault';
 import { createQuitGate } from './quit-gate';
 import { denyAllPermissions, guardWebContents } from './web-guards';
 import { mainWindowOptions } from './window-options';
-
-/** What createApi hands back: the Api plus close(), which cancels or flushes the running batch. */
-export type ApiService = ValidatorApi & { close(): Promise<void> };
 
 export interface DesktopContext {
   /** app.getPath('userData'): the database and the key file live here. */

@@ -1,15 +1,16 @@
-// The preload as Electron gets it: electron-vite builds electron/preload/index.ts with the real config, and the
-// bundle is run the way a sandboxed preload runs: a CommonJS script whose `require` knows only a few modules.
-// Electron itself is not installed here, so its three preload APIs are recorded stand-ins.
-import { readFileSync, rmSync } from 'node:fs';
+// Main and the preload as Electron gets them: electron-vite builds both with the real config. The preload bundle
+// runs the way a sandboxed preload runs (a CommonJS script whose `require` knows only a few modules; Electron
+// is not installed here, so its three preload APIs are recorded stand-ins); main's worker entry runs for real.
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
+import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import config, { NATIVE_MODULES } from '../../../electron.vite.config';
+import config, { MAIN_WORKER_ENTRIES, NATIVE_MODULES } from '../../../electron.vite.config';
 import { COMMAND_NAMES, PRELOAD_GLOBALS } from '../../../shared/api';
 import { buildSections } from '../../electron/build-sections';
 
-const work = join(process.cwd(), 'test-results', `electron-preload-${process.pid}`);
+const work = join(process.cwd(), 'test-results', `electron-build-${process.pid}`);
 const outDir = join(work, 'out');
 /** What `require` offers a sandboxed preload (Electron docs: sandbox, "Preload scripts"). */
 const SANDBOX_MODULES = new Set(['electron', 'events', 'timers', 'url']);
@@ -17,17 +18,45 @@ const SANDBOX_MODULES = new Set(['electron', 'events', 'timers', 'url']);
 let bundle = '';
 
 beforeAll(async () => {
-  await buildSections(['preload'], work, outDir);
+  await buildSections(['main', 'preload'], work, outDir);
   bundle = readFileSync(join(outDir, 'preload', 'index.cjs'), 'utf8');
 }, 120_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe('electron-vite config', () => {
-  const c = config as { main: { build: { rollupOptions: { external: string[] } } } };
-  it('keeps the native modules external to the main bundle', () => {
+describe('built main bundle', () => {
+  const mainDir = () => join(outDir, 'main');
+  const mainCode = () =>
+    readdirSync(mainDir(), { recursive: true, encoding: 'utf8' })
+      .filter((f) => /\.m?js$/.test(f))
+      .map((f) => readFileSync(join(mainDir(), f), 'utf8'))
+      .join('\n');
+
+  it('is ESM at package.json "main", importing electron and the native modules instead of bundling them', () => {
+    const c = config as { main: { build: { rollupOptions: { external: string[] } } } };
     expect(c.main.build.rollupOptions.external).toEqual(expect.arrayContaining(NATIVE_MODULES));
-    expect(NATIVE_MODULES).toEqual(['better-sqlite3', 'sharp']);
+    const index = readFileSync(join(mainDir(), 'index.js'), 'utf8');
+    expect(index).toMatch(/^import .* from "electron";$/m);
+    const code = mainCode();
+    for (const m of NATIVE_MODULES) expect(code).toMatch(new RegExp(`^import \\w+ from "${m}";$`, 'm'));
+    expect(code).not.toMatch(/require\("(better-sqlite3|sharp)"\)/);
+  });
+
+  it("ships the ingest worker beside main, where ingest.ts looks for it, and it parses a batch", async () => {
+    for (const name of Object.keys(MAIN_WORKER_ENTRIES)) {
+      expect(readFileSync(join(mainDir(), 'index.js'), 'utf8') + mainCode()).toContain(`"./${name}.mjs"`);
+    }
+    const worker = new Worker(join(mainDir(), 'ingest-worker-entry.mjs'), {
+      workerData: { op: 'preview', file: join(process.cwd(), 'test/fixtures/sample/batch.csv'), attachmentsRoot: null, attachmentOptions: {} },
+    });
+    const reply = await new Promise<{ ok: boolean; value?: { format: string; rowCount: number } }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    expect(reply.ok).toBe(true);
+    expect(reply.value?.format).toBe('csv');
+    expect(reply.value?.rowCount).toBeGreaterThan(0);
   });
 });
 
