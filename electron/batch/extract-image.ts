@@ -14,7 +14,7 @@ export interface ImageFacts {
   /** JPEG, at most `maxSide` px on the long side, upright (EXIF orientation applied). */
   jpeg: Buffer;
   sha256: string;
-  /** 64-bit perceptual hash as 16 hex digits; compare with hamming(). */
+  /** 64-bit perceptual hash as 16 hex digits; compare with hammingDistance() (validation/duplicates). */
   phash: string;
   /** The original's upright size. */
   width: number;

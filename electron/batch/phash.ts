@@ -46,14 +46,3 @@ export function phashOfPixels(pixels: Uint8Array): string {
   for (let i = 0; i < K * K; i++) bits = (bits << 1n) | (coeffs[i]! > median ? 1n : 0n);
   return bits.toString(16).padStart(16, '0');
 }
-
-/** Hamming distance in bits between two 16-hex-digit hashes. */
-export function hamming(a: string, b: string): number {
-  let x = BigInt(`0x${a}`) ^ BigInt(`0x${b}`);
-  let n = 0;
-  while (x > 0n) {
-    n += Number(x & 1n);
-    x >>= 1n;
-  }
-  return n;
-}

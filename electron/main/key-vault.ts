@@ -1,10 +1,10 @@
 // The Electron KeyVault: API keys encrypted with the OS keychain (safeStorage), one file under userData with
 // owner-only permissions. Keys are read only by main (for the SDKs); no method of the Api returns them, and
 // nothing here logs or exports them. The headless side uses electron/store/key-vault.ts (FileKeyVault).
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SafeStorage } from 'electron';
-import type { KeyVault } from '../store/key-vault';
+import { writePrivate, type KeyVault } from '../store/key-vault';
 import { PROVIDER_IDS, type ProviderId } from '../../shared/provider';
 
 /** The part of Electron's safeStorage the vault uses; main passes `safeStorage` itself. */
@@ -84,10 +84,6 @@ export class SafeStorageKeyVault implements KeyVault {
   }
 
   private save(): void {
-    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.sealed), { mode: 0o600 });
-    renameSync(tmp, this.file);
-    chmodSync(this.file, 0o600);
+    writePrivate(this.file, JSON.stringify(this.sealed));
   }
 }

@@ -15,7 +15,8 @@ export interface KeyVault {
 
 type Sealed = { iv: string; tag: string; data: string };
 
-function writePrivate(file: string, data: string | Buffer): void {
+/** Write a file only its owner can read, atomically (temp file + rename), creating its folder owner-only. */
+export function writePrivate(file: string, data: string | Buffer): void {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, data, { mode: 0o600 });

@@ -1,7 +1,8 @@
 // pHash (DOMAIN.md §6): identical → 0 bits, re-encoded or resized → a few bits, a different picture → many.
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { hamming, phash, phashOfPixels } from '../../../electron/batch/phash';
+import { phash, phashOfPixels } from '../../../electron/batch/phash';
+import { hammingDistance as hamming } from '../../../electron/validation/duplicates';
 
 /** A scene of shapes and a banner, drawn by SVG: structure like a photo, without shipping one. */
 function scene(hue: number, layout: 'a' | 'b'): Buffer {

@@ -10,7 +10,7 @@ import type { Submission } from '../../../shared/domain';
 import { createAttachmentResolver, type AttachmentResolution } from '../../../electron/batch/attachments';
 import { extractPdf } from '../../../electron/batch/extract-pdf';
 import { prepareImage, type ImageFacts } from '../../../electron/batch/extract-image';
-import { hamming } from '../../../electron/batch/phash';
+import { hammingDistance as hamming } from '../../../electron/validation/duplicates';
 import { loadBatch } from '../../../electron/batch/load-batch';
 import { makeSample } from '../../../scripts/make-sample';
 import { EXPORT_COLUMNS } from '../../fixtures/generate-batch';
