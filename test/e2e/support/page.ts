@@ -18,7 +18,11 @@ export async function waitForText(page: Page, selector: string, pattern: RegExp,
   for (;;) {
     last = await page.locator(selector).first().textContent({ timeout: 1_000 }).catch(() => null);
     if (last !== null && pattern.test(last)) return last;
-    if (Date.now() > deadline) throw new Error(`"${selector}" never matched ${pattern} in ${timeout} ms; last text: ${JSON.stringify(last)}`);
+    if (Date.now() > deadline) {
+      const name = `failed-wait-${Date.now()}`;
+      await shot(page, name).catch(() => undefined);
+      throw new Error(`"${selector}" never matched ${pattern} in ${timeout} ms; last text: ${JSON.stringify(last)} (screenshot ${name}.png)`);
+    }
     await page.waitForTimeout(100);
   }
 }
