@@ -9,7 +9,8 @@ export const fmtNum = (n: number) => one.format(n);
 export const fmtPct = (fraction: number) => `${one.format(fraction * 100)}%`;
 
 export function fmtDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  const s = Math.round(ms / 1000);
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);
   if (m < 60) return s % 60 ? `${m}m ${s % 60}s` : `${m} min`;
