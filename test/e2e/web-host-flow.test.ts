@@ -131,6 +131,17 @@ suite(chromiumMissing ? `web host flow (skipped: ${chromiumMissing})` : 'web hos
     await shot(page, 'flow-6-drawer');
     await page.locator('.drawer').getByRole('button', { name: 'Close' }).click();
 
+    // Filter by status: only Reopen rows remain (the sample has reports missing on purpose).
+    await page.getByRole('group', { name: 'Filter by status' }).getByRole('button', { name: 'Reopen' }).click();
+    await waitForText(page, '#results-h', /Results \(\d+\)/);
+    const onlyReopen = async () => {
+      const shown = await page.locator('[data-testid=results-body] .status').allTextContents();
+      return shown.length > 0 && shown.every((s) => s === 'Reopen');
+    };
+    const deadline = Date.now() + 10_000;
+    while (!(await onlyReopen()) && Date.now() < deadline) await page.waitForTimeout(100);
+    expect(await onlyReopen()).toBe(true);
+
     await page.getByRole('button', { name: 'Export CSV' }).click();
     await waitForText(page, '[data-testid=export-result]', /[\d,]+ rows, [\d,]+ bytes, saved to/);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /^Download / }).click()]);
