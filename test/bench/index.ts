@@ -1,111 +1,57 @@
-// `npm run bench`: the engine against modelled providers on virtual time (not a test; prints numbers).
-// steady-1000: 1,000 submissions × 3 calls; makespan ÷ quota lower bound (calls ÷ the primary's effective RPM)
-// and the 429 count, for our defaults and the seed's profile. limiter-throughput: admissions per CPU second.
-// `--json` prints one JSON object per line per (scenario, contender).
-import { VirtualClock } from '../../electron/engine/clock';
-import { Engine } from '../../electron/engine/engine';
-import { RateLimiter } from '../../electron/engine/limiter/limiter';
-import { buildDimensions } from '../../electron/engine/limiter/quota-model';
-import { WorkerPool } from '../../electron/engine/pool';
-import { seededRng } from '../../electron/engine/rng';
-import { DEFAULT_CONFIG, effective, SEED_PROFILE, type EngineConfig } from '../../shared/config';
-import { CALL_KINDS, type LlmRequest } from '../../shared/provider';
-import { ModelledProvider } from './provider-model';
+// `npm run bench [-- --json] [-- --only REGEX]`: numbers, not a test. Every scenario runs each contender side by side
+// in this one process on the same simulated quotas, latencies and seeds, and prints ratios rather than absolute times.
+//   1. quota efficiency (steady-100/1000/10000, quota-cut-1000, outage-1000, tpm-pdf-1000): ours, the seed profile,
+//      Bottleneck and p-queue, plus "ours-scaled" (our engine on the peers' scaled real clock, as a control);
+//   2. loopback-300: the real SDK adapters, engine and HTTP simulator on a scaled real clock, and engine overhead;
+//   3. scheduler-throughput[-binding] (ours, Bottleneck, p-queue) and limiter-throughput: admissions per CPU second;
+//   4. ingest-37000: rows per second and peak RSS of parsing and mapping a 37,000-row CSV.
+// `--json` prints one JSON object per line per (scenario, contender). BENCHMARKS.md holds the latest numbers.
+import { runIngest } from './ingest';
+import { runLoopback } from './loopback';
+import { quotaScenarios, runQuotaScenario, type QuotaResult } from './quota';
+import { limiterThroughput, schedulerThroughput } from './throughput';
 
 const json = process.argv.includes('--json');
-const SUBMISSIONS = 1_000;
-const SEED = 2026;
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? new RegExp(process.argv[onlyAt + 1] ?? '') : null;
+const wanted = (scenario: string) => !only || only.test(scenario);
 
-function request(kind: LlmRequest['kind']): LlmRequest {
-  return { kind, system: 'judge', prompt: 'event', schema: { type: 'object' }, maxOutputTokens: 200 };
+function report(r: Record<string, unknown>, text: string): void {
+  console.log(json ? JSON.stringify(r) : text);
 }
 
-interface SteadyResult {
-  scenario: 'steady-1000';
-  contender: 'ours' | 'seed';
-  makespan_ratio: number;
-  http_429: number;
-  calls: number;
-  fallbacks: number;
-  undetermined: number;
-  makespan_min: number;
-  lower_bound_min: number;
-}
-
-async function steady(contender: 'ours' | 'seed', config: EngineConfig): Promise<SteadyResult> {
-  const clock = new VirtualClock();
-  const gemini = new ModelledProvider('gemini', config.providers.gemini, clock, seededRng(SEED + 1), { medianMs: 8_000, sigma: 0.5 });
-  const groq = new ModelledProvider('groq', config.providers.groq, clock, seededRng(SEED + 2), { medianMs: 1_000, sigma: 0.3 });
-  const engine = new Engine({ config, clock, rng: seededRng(SEED), adapters: { gemini, groq }, simulated: true });
-  let http429 = 0;
-  let calls = 0;
-  let fallbacks = 0;
-  let undetermined = 0;
-  engine.events.on((e) => {
-    if (e.type === 'http_429') http429++;
-    if (e.type === 'call_started') calls++;
-    if (e.type === 'fallback' && e.to !== 'none') fallbacks++;
-  });
-  const pool = new WorkerPool({ clock, size: config.maxWorkers === 'auto' ? () => engine.workerTarget() : config.maxWorkers });
-  const ids = Array.from({ length: SUBMISSIONS }, (_, i) => `s${i}`);
-  const t0 = clock.now();
-  await clock.run(
-    pool.run(ids, async (id, signal) => {
-      await engine.stagger(signal);
-      const budget = engine.newBudget(id);
-      const results = await Promise.all(CALL_KINDS.map((kind) => engine.call({ submissionId: id, budget, request: request(kind), signal })));
-      undetermined += results.filter((r) => r.status !== 'ok').length;
-    }),
+function quotaLine(r: QuotaResult): string {
+  return (
+    `${r.scenario.padEnd(16)} ${r.contender.padEnd(11)} ratio ${r.makespan_ratio.toFixed(3).padStart(7)}  ` +
+    `(${r.makespan_min} / ${r.lower_bound_min} min)  429s ${r.http_429}  calls ${r.calls}  wasted ${r.wasted_calls}  ` +
+    `calls/sub ${r.calls_per_submission}  fallbacks ${r.fallbacks}  undetermined ${r.undetermined}  [${r.clock}]`
   );
-  const makespan = clock.now() - t0;
-  const g = config.providers.gemini;
-  const lowerBound = ((SUBMISSIONS * CALL_KINDS.length) / effective(g.rpm, g.safetyFactor)) * 60_000;
-  return {
-    scenario: 'steady-1000',
-    contender,
-    makespan_ratio: round(makespan / lowerBound, 3),
-    http_429: http429,
-    calls,
-    fallbacks,
-    undetermined,
-    makespan_min: round(makespan / 60_000, 2),
-    lower_bound_min: round(lowerBound / 60_000, 2),
-  };
 }
 
-/** Raw limiter cost: many requests against a large Gemini-model limiter on virtual time, per CPU second. */
-async function limiterThroughput() {
-  const clock = new VirtualClock();
-  const cfg = { ...DEFAULT_CONFIG.providers.gemini, rpm: 6_000, rpd: 1e9 };
-  const limiter = new RateLimiter(clock, seededRng(SEED), buildDimensions('gemini', cfg, clock.now()), cfg.jitter);
-  const n = 60_000;
-  const before = process.cpuUsage();
-  await clock.run(Promise.all(Array.from({ length: n }, () => limiter.acquire(1_000).then((a) => a.settle(900)))));
-  const used = process.cpuUsage(before);
-  const cpuS = (used.user + used.system) / 1e6;
-  return { scenario: 'limiter-throughput', contender: 'ours', admissions_per_cpu_s: Math.round(n / cpuS), admissions: n, cpu_s: round(cpuS, 3) };
+for (const s of quotaScenarios()) {
+  if (!wanted(s.name)) continue;
+  for (const r of await runQuotaScenario(s)) report({ ...r }, quotaLine(r));
 }
-
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-}
-
-const results: Record<string, unknown>[] = [];
-for (const [contender, cfg] of [
-  ['ours', DEFAULT_CONFIG],
-  ['seed', SEED_PROFILE],
-] as const) {
-  const r = await steady(contender, cfg);
-  results.push({ ...r });
-  if (!json) {
-    console.log(
-      `steady-1000 ${contender.padEnd(4)}  makespan ${r.makespan_min} min / bound ${r.lower_bound_min} min = ${r.makespan_ratio}  ` +
-        `429s ${r.http_429}  calls ${r.calls}  fallbacks ${r.fallbacks}  undetermined ${r.undetermined}`,
+if (wanted('loopback-300')) {
+  for (const r of await runLoopback()) {
+    report(
+      { ...r },
+      `${r.scenario.padEnd(16)} ${r.contender.padEnd(11)} ratio ${r.makespan_ratio.toFixed(3).padStart(7)}  (${r.makespan_min} / ${r.lower_bound_min} min, ` +
+        `${r.real_s} s real)  429s ${r.http_429}  calls ${r.calls}  fallbacks ${r.fallbacks}  overhead p50 ${r.overhead_p50_us} µs  p99 ${r.overhead_p99_us} µs  [${r.clock}]`,
     );
   }
 }
-const lt = await limiterThroughput();
-results.push(lt);
-if (json) for (const r of results) console.log(JSON.stringify(r));
-else console.log(`limiter-throughput: ${lt.admissions_per_cpu_s.toLocaleString('en-US')} admissions per CPU second (${lt.admissions} in ${lt.cpu_s} s)`);
+for (const binding of [false, true]) {
+  if (!wanted(binding ? 'scheduler-throughput-binding' : 'scheduler-throughput')) continue;
+  for (const r of await schedulerThroughput(binding)) {
+    report({ ...r }, `${r.scenario.padEnd(20)} ${r.contender.padEnd(11)} ${r.admissions_per_cpu_s.toLocaleString('en-US')} admissions per CPU second`);
+  }
+}
+if (wanted('limiter-throughput')) {
+  const r = await limiterThroughput();
+  report({ ...r }, `${r.scenario.padEnd(20)} ${r.contender.padEnd(11)} ${r.admissions_per_cpu_s.toLocaleString('en-US')} admissions per CPU second (binding 6,000 RPM, virtual time)`);
+}
+if (wanted('ingest-37000')) {
+  const r = await runIngest();
+  report(r, `${r.scenario.padEnd(16)} ${r.contender.padEnd(11)} ${r.rows_per_s.toLocaleString('en-US')} rows/s  (${r.rows} rows, ${r.file_mb} MB in ${r.seconds} s)  peak RSS ${r.peak_rss_mb} MB`);
+}

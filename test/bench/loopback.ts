@@ -1,0 +1,151 @@
+// Benchmark part 2, real time on loopback: the real Gemini and Groq SDK adapters, the real engine and the HTTP
+// provider simulator, all on one ScaledClock. (a) 100 submissions × 3 calls, quota-bound: makespan ÷ bound and 429s.
+// (b) Engine overhead per call: 300 calls one at a time against unbinding quotas, timing engine.call entry → adapter
+// start and adapter return → engine.call return in real microseconds.
+import { performance } from 'node:perf_hooks';
+import type { ProviderAdapter } from '../../electron/engine/adapter';
+import { RealClock, type Clock } from '../../electron/engine/clock';
+import { Engine } from '../../electron/engine/engine';
+import { seededRng } from '../../electron/engine/rng';
+import { createGeminiAdapter } from '../../electron/providers/gemini';
+import { createGroqAdapter } from '../../electron/providers/groq';
+import { startSimulator, type Simulator } from '../../electron/providers/simulator/server';
+import { applyConfigPatch, DEFAULT_CONFIG, effective, SEED_PROFILE, type EngineConfig } from '../../shared/config';
+import { CALL_KINDS, type CallKind, type LlmRequest } from '../../shared/provider';
+import { ScaledClock } from '../helpers/scaled-clock';
+import { driveEngine, round, SEED } from './quota';
+
+const SUBMISSIONS = 100;
+const SCALE = 20;
+const OVERHEAD_CALLS = 300;
+
+function request(kind: CallKind): LlmRequest {
+  return {
+    kind,
+    system: 'You judge event submissions.',
+    prompt: `Judge this ${kind}.`,
+    schema: { type: 'object', properties: { verdict: { type: 'string' } }, required: ['verdict'] },
+    maxOutputTokens: 200,
+  };
+}
+
+function realAdapters(config: EngineConfig, sim: Simulator, clock: Clock): Record<'gemini' | 'groq', ProviderAdapter> {
+  const common = (p: 'gemini' | 'groq') => ({
+    apiKey: sim.keys[p],
+    baseUrl: sim.baseUrl,
+    textModel: config.providers[p].textModel,
+    visionModel: config.providers[p].visionModel,
+    timeoutMs: config.providers[p].timeoutMs,
+    clock,
+  });
+  return { gemini: createGeminiAdapter(common('gemini')), groq: createGroqAdapter(common('groq')) };
+}
+
+export interface LoopbackResult {
+  scenario: 'loopback-300';
+  contender: 'ours' | 'seed';
+  makespan_ratio: number;
+  http_429: number;
+  calls: number;
+  fallbacks: number;
+  makespan_min: number;
+  lower_bound_min: number;
+  real_s: number;
+  overhead_p50_us: number;
+  overhead_p99_us: number;
+  overhead_calls: number;
+  clock: string;
+}
+
+async function quotaBound(config: EngineConfig) {
+  const clock = new ScaledClock(SCALE);
+  const sim = await startSimulator({ preset: 'tier1', timeScale: 1, clock, seed: SEED });
+  try {
+    const engine = new Engine({ config, clock, rng: seededRng(SEED), adapters: realAdapters(config, sim, clock), simulated: true });
+    const started = performance.now();
+    const r = await driveEngine(engine, clock, SUBMISSIONS, request);
+    return { ...r, realMs: performance.now() - started };
+  } finally {
+    await sim.close();
+  }
+}
+
+/** Real microseconds the engine adds around each adapter call, with nothing to wait for. */
+async function overhead(config: EngineConfig): Promise<number[]> {
+  const clock = new RealClock();
+  const sim = await startSimulator({ preset: 'tier1', timeScale: 0, seed: SEED });
+  const open = { rpm: 1e7, tpm: 1e12, rpd: 1e9 };
+  try {
+    for (const p of ['gemini', 'groq'] as const) {
+      for (const model of new Set([config.providers[p].textModel, config.providers[p].visionModel])) {
+        sim.control.setQuota({ provider: p, model, limits: p === 'groq' ? { ...open, tpd: 1e12 } : open });
+      }
+    }
+    const unbound = applyConfigPatch(config, { providers: { gemini: open, groq: { ...open, tpd: 1e12 } } });
+    const base = realAdapters(unbound, sim, clock);
+    let adapterStart = 0;
+    let adapterEnd = 0;
+    let adapterCalls = 0;
+    const timed = (a: ProviderAdapter): ProviderAdapter => ({
+      id: a.id,
+      modelFor: (k) => a.modelFor(k),
+      supports: (r) => a.supports(r),
+      estimateTokens: (r) => a.estimateTokens(r),
+      call: async (req, signal) => {
+        adapterCalls++;
+        adapterStart = performance.now();
+        const o = await a.call(req, signal);
+        adapterEnd = performance.now();
+        return o;
+      },
+    });
+    const engine = new Engine({ config: unbound, clock, rng: seededRng(SEED), adapters: { gemini: timed(base.gemini), groq: timed(base.groq) }, simulated: true });
+    const samples: number[] = [];
+    for (let i = 0; i < OVERHEAD_CALLS; i++) {
+      const kind = CALL_KINDS[i % CALL_KINDS.length] as CallKind;
+      adapterCalls = 0;
+      const entry = performance.now();
+      const r = await engine.call({ submissionId: `o${i}`, budget: engine.newBudget(`o${i}`), request: request(kind) });
+      const exit = performance.now();
+      if (r.status !== 'ok' || adapterCalls !== 1) throw new Error(`overhead call ${i} did not go straight through: ${JSON.stringify(r)}`);
+      samples.push((adapterStart - entry + (exit - adapterEnd)) * 1000);
+    }
+    return samples;
+  } finally {
+    await sim.close();
+  }
+}
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
+}
+
+export async function runLoopback(): Promise<LoopbackResult[]> {
+  const g = DEFAULT_CONFIG.providers.gemini;
+  const boundMs = ((SUBMISSIONS * 3) / effective(g.rpm, g.safetyFactor)) * 60_000;
+  const out: LoopbackResult[] = [];
+  for (const [contender, config] of [
+    ['ours', DEFAULT_CONFIG],
+    ['seed', SEED_PROFILE],
+  ] as const) {
+    const q = await quotaBound(config);
+    const o = await overhead(config);
+    out.push({
+      scenario: 'loopback-300',
+      contender,
+      makespan_ratio: round(q.ms / boundMs, 3),
+      http_429: q.t.http429,
+      calls: q.t.calls,
+      fallbacks: q.t.fallbacks,
+      makespan_min: round(q.ms / 60_000, 2),
+      lower_bound_min: round(boundMs / 60_000, 2),
+      real_s: round(q.realMs / 1000, 1),
+      overhead_p50_us: Math.round(quantile(o, 0.5)),
+      overhead_p99_us: Math.round(quantile(o, 0.99)),
+      overhead_calls: o.length,
+      clock: `real ×${SCALE}`,
+    });
+  }
+  return out;
+}

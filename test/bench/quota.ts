@@ -1,0 +1,248 @@
+// Benchmark part 1, quota efficiency: N submissions × 3 calls against the modelled providers at the seed's quotas
+// (Gemini 150 RPM × 0.9, Groq 25 RPM × 0.8; Gemini latency lognormal, median 8 s; Groq 1 s). Every contender meets
+// the same server model, latencies and seeds; figures are makespan ÷ the quota lower bound, 429s, wasted calls,
+// calls per submission and fallbacks.
+import { VirtualClock, type Clock } from '../../electron/engine/clock';
+import { Engine } from '../../electron/engine/engine';
+import { WorkerPool } from '../../electron/engine/pool';
+import { isRetryable, retryDelayMs } from '../../electron/engine/retry';
+import { seededRng } from '../../electron/engine/rng';
+import { DEFAULT_CONFIG, effective, SEED_PROFILE, type EngineConfig } from '../../shared/config';
+import { CALL_KINDS, type CallKind, type CallOutcome, type LlmRequest } from '../../shared/provider';
+import { INPUT_TOKENS, ModelledProvider, type ServerPlan } from '../helpers/modelled-provider';
+import { ScaledClock } from '../helpers/scaled-clock';
+import { peerLimiter, type PeerName } from './peers';
+
+export const SEED = 2026;
+const MINUTE = 60_000;
+const GEMINI_LATENCY = { medianMs: 8_000, sigma: 0.5 };
+const GROQ_LATENCY = { medianMs: 1_000, sigma: 0.3 };
+
+export type Contender = 'ours' | 'seed' | PeerName | 'ours-scaled';
+
+export interface QuotaScenario {
+  name: string;
+  submissions: number;
+  plan: { gemini: ServerPlan; groq: ServerPlan };
+  /** The quota lower bound on the makespan, ms. */
+  boundMs: number;
+  /** Real-time speed-up for the contenders that run on real timers. */
+  scale: number;
+  /** Run "ours" on the scaled real clock too, as a control for what the time scaling itself costs. */
+  control: boolean;
+}
+
+export interface QuotaResult {
+  scenario: string;
+  contender: Contender;
+  makespan_ratio: number;
+  http_429: number;
+  calls: number;
+  fallbacks: number;
+  wasted_calls: number;
+  calls_per_submission: number;
+  undetermined: number;
+  makespan_min: number;
+  lower_bound_min: number;
+  clock: 'virtual' | `real ×${number}`;
+}
+
+const geminiRpm = effective(DEFAULT_CONFIG.providers.gemini.rpm, DEFAULT_CONFIG.providers.gemini.safetyFactor);
+const geminiTpm = effective(DEFAULT_CONFIG.providers.gemini.tpm, DEFAULT_CONFIG.providers.gemini.safetyFactor);
+const groqRpm = effective(DEFAULT_CONFIG.providers.groq.rpm, DEFAULT_CONFIG.providers.groq.safetyFactor);
+
+function requestBound(calls: number): number {
+  return (calls / geminiRpm) * MINUTE;
+}
+
+/** The scenarios of part 1. Bounds use the effective (safety-factored) limits, as ENGINE.md's yardstick does. */
+export function quotaScenarios(): QuotaScenario[] {
+  const steady = (n: number, scale: number, control: boolean): QuotaScenario => ({
+    name: `steady-${n}`,
+    submissions: n,
+    plan: { gemini: {}, groq: {} },
+    boundMs: requestBound(3 * n),
+    scale,
+    control,
+  });
+  const n = 1_000;
+  const calls = 3 * n;
+  // Quota cut: at a third of the steady bound, the server halves Gemini's per-minute limits.
+  const cutAt = requestBound(calls) / 3;
+  const servedBeforeCut = (geminiRpm * cutAt) / MINUTE;
+  // Outage: Gemini answers 503 from minute 2 to minute 4; only Groq (fallback) can serve meanwhile.
+  const outage = { fromMs: 2 * MINUTE, toMs: 4 * MINUTE };
+  // TPM-bound: every report is a big PDF (80k input tokens), so Gemini's 2M TPM binds before its RPM.
+  const pdfTokens = 80_000;
+  const perSubmission = INPUT_TOKENS.theme + INPUT_TOKENS.image + pdfTokens;
+  return [
+    steady(100, 100, true),
+    steady(1_000, 200, true),
+    steady(10_000, 400, false),
+    {
+      name: `quota-cut-${n}`,
+      submissions: n,
+      plan: { gemini: { cut: { atMs: cutAt, factor: 0.5 } }, groq: {} },
+      boundMs: cutAt + ((calls - servedBeforeCut) / (geminiRpm * 0.5)) * MINUTE,
+      scale: 200,
+      control: true,
+    },
+    {
+      name: `outage-${n}`,
+      submissions: n,
+      plan: { gemini: { faults: [{ ...outage, kind: 'overloaded' }] }, groq: {} },
+      boundMs: outage.toMs - outage.fromMs + requestBound(calls - (groqRpm * (outage.toMs - outage.fromMs)) / MINUTE),
+      scale: 200,
+      control: true,
+    },
+    {
+      name: `tpm-pdf-${n}`,
+      submissions: n,
+      plan: { gemini: { tokens: { pdf: pdfTokens } }, groq: { tokens: { pdf: pdfTokens } } },
+      boundMs: Math.max(requestBound(calls), ((n * perSubmission) / geminiTpm) * MINUTE),
+      scale: 200,
+      control: true,
+    },
+  ];
+}
+
+function request(kind: CallKind): LlmRequest {
+  return { kind, system: 'judge', prompt: 'event', schema: { type: 'object' }, maxOutputTokens: 200 };
+}
+
+export interface Tally {
+  calls: number;
+  ok: number;
+  http429: number;
+  fallbacks: number;
+  undetermined: number;
+}
+
+function providers(config: EngineConfig, clock: Clock, s: QuotaScenario) {
+  return {
+    gemini: new ModelledProvider('gemini', config.providers.gemini, clock, seededRng(SEED + 1), GEMINI_LATENCY, s.plan.gemini),
+    groq: new ModelledProvider('groq', config.providers.groq, clock, seededRng(SEED + 2), GROQ_LATENCY, s.plan.groq),
+  };
+}
+
+/** Our engine (defaults or the seed profile) against the modelled providers. */
+async function runEngine(s: QuotaScenario, config: EngineConfig, clock: Clock): Promise<{ ms: number; t: Tally }> {
+  const engine = new Engine({ config, clock, rng: seededRng(SEED), adapters: providers(config, clock, s), simulated: true });
+  return driveEngine(engine, clock, s.submissions, request);
+}
+
+/** Submissions of 3 calls each through the engine's worker pool, as the batch runner drives them. */
+export async function driveEngine(engine: Engine, clock: Clock, submissions: number, req: (kind: CallKind) => LlmRequest): Promise<{ ms: number; t: Tally }> {
+  const config = engine.config;
+  const t: Tally = { calls: 0, ok: 0, http429: 0, fallbacks: 0, undetermined: 0 };
+  const off = engine.events.on((e) => {
+    if (e.type === 'http_429') t.http429++;
+    if (e.type === 'call_started') t.calls++;
+    if (e.type === 'call_finished' && e.outcome === 'ok') t.ok++;
+    if (e.type === 'fallback' && e.to !== 'none') t.fallbacks++;
+  });
+  const pool = new WorkerPool({ clock, size: config.maxWorkers === 'auto' ? () => engine.workerTarget() : config.maxWorkers });
+  const ids = Array.from({ length: submissions }, (_, i) => `s${i}`);
+  const t0 = clock.now();
+  const work = pool.run(ids, async (id, signal) => {
+    await engine.stagger(signal);
+    const budget = engine.newBudget(id);
+    const results = await Promise.all(CALL_KINDS.map((kind) => engine.call({ submissionId: id, budget, request: req(kind), signal })));
+    t.undetermined += results.filter((r) => r.status !== 'ok').length;
+  });
+  await (clock instanceof VirtualClock ? clock.run(work) : work);
+  off();
+  return { ms: clock.now() - t0, t };
+}
+
+/**
+ * A peer library as a developer would wire it: one limiter per provider configured for its RPM, every submission
+ * queued at once, the same retry policy as ours (server delay or 2 s × 2^n with full jitter, 3 attempts, no retry of
+ * a daily quota), then Groq as the fallback, within the same 5-call budget.
+ */
+async function runPeer(s: QuotaScenario, peer: PeerName, clock: ScaledClock): Promise<{ ms: number; t: Tally }> {
+  const config = DEFAULT_CONFIG;
+  const adapters = providers(config, clock, s);
+  const rng = seededRng(SEED);
+  const limiters = {
+    gemini: peerLimiter(peer, config.providers.gemini, GEMINI_LATENCY, clock),
+    groq: peerLimiter(peer, config.providers.groq, GROQ_LATENCY, clock),
+  };
+  const t: Tally = { calls: 0, ok: 0, http429: 0, fallbacks: 0, undetermined: 0 };
+  async function call(budget: { used: number }, kind: CallKind): Promise<boolean> {
+    for (const p of ['gemini', 'groq'] as const) {
+      if (p === 'groq') t.fallbacks++;
+      for (let n = 0; n < config.retry.maxAttempts; n++) {
+        if (budget.used >= config.maxCallsPerSubmission) return false;
+        budget.used++;
+        t.calls++;
+        const outcome: CallOutcome = await limiters[p].schedule(() => adapters[p].call(request(kind), new AbortController().signal));
+        if (outcome.ok) {
+          t.ok++;
+          return true;
+        }
+        if (outcome.status === 429) t.http429++;
+        if (!isRetryable(outcome) || n + 1 >= config.retry.maxAttempts) break;
+        await clock.sleep(retryDelayMs(outcome, n, config.retry, rng));
+      }
+    }
+    return false;
+  }
+  const t0 = clock.now();
+  await Promise.all(
+    Array.from({ length: s.submissions }, async () => {
+      const budget = { used: 0 };
+      const ok = await Promise.all(CALL_KINDS.map((k) => call(budget, k)));
+      t.undetermined += ok.filter((x) => !x).length;
+    }),
+  );
+  const ms = clock.now() - t0;
+  limiters.gemini.stop();
+  limiters.groq.stop();
+  return { ms, t };
+}
+
+function result(s: QuotaScenario, contender: Contender, ms: number, t: Tally, clock: QuotaResult['clock']): QuotaResult {
+  return {
+    scenario: s.name,
+    contender,
+    makespan_ratio: round(ms / s.boundMs, 3),
+    http_429: t.http429,
+    calls: t.calls,
+    fallbacks: t.fallbacks,
+    wasted_calls: t.calls - t.ok,
+    calls_per_submission: round(t.calls / s.submissions, 3),
+    undetermined: t.undetermined,
+    makespan_min: round(ms / MINUTE, 2),
+    lower_bound_min: round(s.boundMs / MINUTE, 2),
+    clock,
+  };
+}
+
+export async function runQuotaScenario(s: QuotaScenario, only?: (c: Contender) => boolean): Promise<QuotaResult[]> {
+  const out: QuotaResult[] = [];
+  const want = (c: Contender) => !only || only(c);
+  for (const [c, cfg] of [
+    ['ours', DEFAULT_CONFIG],
+    ['seed', SEED_PROFILE],
+  ] as const) {
+    if (!want(c)) continue;
+    const r = await runEngine(s, cfg, new VirtualClock());
+    out.push(result(s, c, r.ms, r.t, 'virtual'));
+  }
+  for (const peer of ['bottleneck', 'p-queue'] as const) {
+    if (!want(peer)) continue;
+    const r = await runPeer(s, peer, new ScaledClock(s.scale));
+    out.push(result(s, peer, r.ms, r.t, `real ×${s.scale}`));
+  }
+  if (s.control && want('ours-scaled')) {
+    const r = await runEngine(s, DEFAULT_CONFIG, new ScaledClock(s.scale));
+    out.push(result(s, 'ours-scaled', r.ms, r.t, `real ×${s.scale}`));
+  }
+  return out;
+}
+
+export function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
