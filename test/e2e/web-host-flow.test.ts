@@ -103,6 +103,20 @@ suite(chromiumMissing ? `web host flow (skipped: ${chromiumMissing})` : 'web hos
     await shot(page, 'flow-4-breaker-reset');
   });
 
+  it('pauses Groq from its card for a chosen time, then resumes it', async () => {
+    const card = page.locator('[data-provider=groq]');
+    await card.getByRole('button', { name: 'Pause provider' }).click();
+    const dialog = card.locator('dialog[open]');
+    await dialog.getByLabel('Pause for').selectOption({ label: '15 minutes' });
+    await dialog.getByRole('button', { name: 'Pause provider' }).click();
+    await waitForText(page, '[data-provider=groq] .action-result', /groq paused until \d\d:\d\d:\d\d/i);
+    await waitForText(page, '[data-provider=groq] .facts', /Paused until\d\d:\d\d:\d\d \(in 1[45]m/);
+    await card.getByRole('button', { name: 'Resume provider' }).click();
+    await card.locator('dialog[open]').getByRole('button', { name: 'Resume provider' }).click();
+    await waitForText(page, '[data-provider=groq] .facts', /Paused until—/);
+    await card.getByRole('button', { name: 'Pause provider' }).waitFor();
+  });
+
   // The shown limit is the effective one (safety factor, and AIMD after the storm's 429s): it must scale with the edit.
   it('applies a limit change live and the effective RPM follows', async () => {
     const limitOf = async () => Number((await waitForText(page, '[data-provider=gemini] .facts', /RPM[\d,]+ \/ [\d,]+/)).match(/RPM[\d,]+ \/ ([\d,]+)/)?.[1]?.replace(/,/g, ''));
