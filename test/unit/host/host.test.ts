@@ -189,6 +189,18 @@ describe('web host: uploads', () => {
     expect(total.status).toBe(413);
     expect(JSON.parse(total.body).error).toMatch(/in all/);
   });
+
+  it('refuses more files in one folder upload than the cap', async () => {
+    await host.close();
+    await start({ maxFileBytes: 1000, maxTotalBytes: 10_000, maxFolderFiles: 2 });
+    const { id } = JSON.parse((await send(host.port, 'POST', '/api/upload-folder', auth())).body) as { id: string };
+    const put = (rel: string) => send(host.port, 'POST', `/api/upload-folder/${id}?path=${rel}`, auth(), 'x');
+    expect((await put('a.jpg')).status).toBe(200);
+    expect((await put('b.jpg')).status).toBe(200);
+    const third = await put('c.jpg');
+    expect(third.status).toBe(413);
+    expect(JSON.parse(third.body).error).toMatch(/at most 2 files/);
+  });
 });
 
 describe('web host: events', () => {
