@@ -8,14 +8,14 @@ import type { Browser, Page } from 'playwright';
 import { createHost, type Host } from '../../electron/host/host';
 import { seededRng } from '../../electron/engine/rng';
 import { EXPORT_COLUMNS, csvText, rowCells, syntheticRow } from '../fixtures/generate-batch';
-import { chromiumMissing, launchChromium } from './support/browser';
+import { E2E_TEST_TIMEOUT_MS, chromiumMissing, launchChromium } from './support/browser';
 import { consoleApi, type ConsoleApi } from './support/console-api';
 import { pageErrors, shot, waitForText } from './support/page';
 import { ensureRendererBuilt } from '../../electron/host/renderer-build';
 
 const suite = chromiumMissing ? describe.skip : describe;
 
-suite(chromiumMissing ? `operator console (skipped: ${chromiumMissing})` : 'operator console in Chromium', () => {
+suite(chromiumMissing ? `operator console (skipped: ${chromiumMissing})` : 'operator console in Chromium', { timeout: E2E_TEST_TIMEOUT_MS }, () => {
   let browser: Browser;
   let host: Host;
   let c: ConsoleApi;

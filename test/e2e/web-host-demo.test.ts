@@ -9,13 +9,13 @@ import { createApi, type ApiService } from '../../electron/api';
 import { createHost, type Host } from '../../electron/host/host';
 import { ensureRendererBuilt, repoRoot } from '../../electron/host/renderer-build';
 import { FileKeyVault } from '../../electron/store/key-vault';
-import { chromiumMissing, launchChromium } from './support/browser';
+import { E2E_TEST_TIMEOUT_MS, chromiumMissing, launchChromium } from './support/browser';
 import { pageErrors, shot, waitForText } from './support/page';
 
 const sample = path.join(repoRoot, 'test', 'fixtures', 'sample');
 const suite = chromiumMissing ? describe.skip : describe;
 
-suite(chromiumMissing ? `demo mode (skipped: ${chromiumMissing})` : 'demo mode in Chromium', () => {
+suite(chromiumMissing ? `demo mode (skipped: ${chromiumMissing})` : 'demo mode in Chromium', { timeout: E2E_TEST_TIMEOUT_MS }, () => {
   let api: ApiService;
   let host: Host;
   let browser: Browser;

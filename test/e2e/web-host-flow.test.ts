@@ -13,13 +13,13 @@ import { createHost, type Host } from '../../electron/host/host';
 import { ensureRendererBuilt, repoRoot } from '../../electron/host/renderer-build';
 import { startSimulator, type Simulator } from '../../electron/providers/simulator/server';
 import { FileKeyVault } from '../../electron/store/key-vault';
-import { chromiumMissing, launchChromium } from './support/browser';
+import { E2E_TEST_TIMEOUT_MS, chromiumMissing, launchChromium } from './support/browser';
 import { pageErrors, shot, waitForText } from './support/page';
 
 const sample = path.join(repoRoot, 'test', 'fixtures', 'sample');
 const suite = chromiumMissing ? describe.skip : describe;
 
-suite(chromiumMissing ? `web host flow (skipped: ${chromiumMissing})` : 'web host flow in Chromium', () => {
+suite(chromiumMissing ? `web host flow (skipped: ${chromiumMissing})` : 'web host flow in Chromium', { timeout: E2E_TEST_TIMEOUT_MS }, () => {
   let sim: Simulator;
   let api: ApiService;
   let host: Host;
@@ -83,7 +83,7 @@ suite(chromiumMissing ? `web host flow (skipped: ${chromiumMissing})` : 'web hos
     await shot(page, 'flow-2-running');
     await nav('Dashboard');
     await waitForText(page, 'figure[aria-label="Gemini RPM chart"] figcaption', /Gemini RPM [1-9]\d* now/, 20_000);
-  }, 90_000);
+  });
 
   it('the 429s and 503s open the Gemini breaker and traffic falls back to Groq', async () => {
     await waitForText(page, '[data-testid=breaker-state-gemini]', /^OPEN/, 60_000);
@@ -164,5 +164,5 @@ suite(chromiumMissing ? `web host flow (skipped: ${chromiumMissing})` : 'web hos
     expect(csv).toMatch(/Overall Score/);
     await shot(page, 'flow-7-exported');
     expect(errors).toEqual([]);
-  }, 60_000);
+  });
 });

@@ -2,6 +2,9 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright';
 
+/** Per-test budget: generous, because CI shares two cores between Chromium, the app and other suites. */
+export const E2E_TEST_TIMEOUT_MS = 90_000;
+
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const chromiumMissing = existsSync(CHROMIUM_PATH) ? null : `Chromium not found at ${CHROMIUM_PATH} (install Debian's chromium or set CHROMIUM_PATH)`;
 

@@ -12,7 +12,7 @@ export async function shot(page: Page, name: string): Promise<void> {
 }
 
 /** Wait until the first `selector` match's text matches; on timeout the error shows the last text seen. */
-export async function waitForText(page: Page, selector: string, pattern: RegExp, timeout = 10_000): Promise<string> {
+export async function waitForText(page: Page, selector: string, pattern: RegExp, timeout = 20_000): Promise<string> {
   const deadline = Date.now() + timeout;
   let last: string | null = null;
   for (;;) {
