@@ -26,6 +26,7 @@ export class QuotaFeedback {
   private factor = 1;
   private clean = 0;
   private learnedLimits = new Map<string, number>();
+  private lastDecreaseAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly provider: ProviderId,
@@ -67,7 +68,13 @@ export class QuotaFeedback {
     }
     // Headers that came with the 429 already told the limiter how much is left; without them, the 429 is a surprise.
     const explained = f.quota?.remainingRequests !== undefined || f.quota?.remainingTokens !== undefined;
-    if (!explained) this.setFactor(Math.max(MIN_FACTOR, this.factor * this.cfg.aimd.decrease), `unexplained 429${f.dimension ? ` on ${f.dimension}` : ''}`);
+    // One decrease per congestion event: a 429 for a request sent before the last decrease was sent at the old
+    // rate and says nothing new (as TCP cuts once per round trip, not once per lost packet).
+    const sentAt = now - f.latencyMs;
+    if (!explained && sentAt >= this.lastDecreaseAt) {
+      this.lastDecreaseAt = now;
+      this.setFactor(Math.max(MIN_FACTOR, this.factor * this.cfg.aimd.decrease), `unexplained 429${f.dimension ? ` on ${f.dimension}` : ''}`);
+    }
   }
 
   private dailyReset(f: CallFailure, now: number): number {

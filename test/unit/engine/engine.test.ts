@@ -188,6 +188,21 @@ describe('Engine.call', () => {
     ]);
   });
 
+  it('cuts the rate once per congestion event: 429s for requests sent before the cut do not cut again', async () => {
+    const cfg: EngineConfig = {
+      ...quiet,
+      maxCallsPerSubmission: 1,
+      providers: { ...quiet.providers, gemini: { ...quiet.providers.gemini, aimd: { decrease: 0.5, increaseStep: 0.25, cleanCallsToIncrease: 50 } } },
+    };
+    const { clock, engine, gemini, call } = setup(cfg);
+    gemini.script = [{ kind: 'rate_limit', status: 429 }, { kind: 'rate_limit', status: 429 }, { kind: 'rate_limit', status: 429 }];
+    await clock.run(Promise.all([call('a'), call('b'), call('c')])); // three requests in flight together, one event
+    expect(engine.providerSnapshots()[0]?.rpmLimit).toBeCloseTo(135 * 0.5);
+    gemini.script = [{ kind: 'rate_limit', status: 429 }];
+    await clock.run(call('d')); // sent after the cut: a new event
+    expect(engine.providerSnapshots()[0]?.rpmLimit).toBeCloseTo(135 * 0.25);
+  });
+
   it('stagger waits within the configured range, and not at all when off', async () => {
     const on = setup({ ...quiet, stagger: { enabled: true, minMs: 100, maxMs: 500 } });
     const t0 = on.clock.now();
