@@ -224,7 +224,7 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
       return { before, after };
     },
     async getKeyStatus() {
-      return { providers: PROVIDER_IDS.map((p) => ({ provider: p, set: ctx.vault.has(p) || Boolean(process.env[`${p.toUpperCase()}_API_KEY`]) })), simulated: ctx.simulated };
+      return { providers: PROVIDER_IDS.map((p) => ({ provider: p, set: ctx.hasKey(p) })), simulated: ctx.simulated };
     },
     async setApiKey({ provider, key }) {
       ctx.setKey(provider, key);

@@ -42,6 +42,8 @@ export interface AppContext {
   readonly simulated: boolean;
   /** Listeners for the aggregator's ~1 Hz snapshots. */
   onSnapshot(fn: (s: Snapshot) => void): () => void;
+  /** Whether a key is configured for the provider (vault or env); never the key itself. */
+  hasKey(p: ProviderId): boolean;
   /** Store or clear a key (null), then rebuild that provider's adapter. */
   setKey(p: ProviderId, key: string | null): void;
   /** Apply, persist (audited) and return a live config change. */
@@ -93,6 +95,7 @@ export async function openAppContext(opts: AppContextOptions = {}): Promise<AppC
         listeners.add(fn);
         return () => listeners.delete(fn);
       },
+      hasKey: (p) => resolveKey(vault, p, env) !== undefined,
       setKey(p, key) {
         if (key === null) vault.clear(p);
         else vault.set(p, key);
