@@ -60,6 +60,7 @@ function cellText(v: unknown, isDateColumn: boolean): string {
     const o = v as { richText?: { text: string }[]; text?: unknown; result?: unknown; error?: string };
     if (Array.isArray(o.richText)) return o.richText.map((r) => r.text).join('');
     if ('result' in o) return cellText(o.result, isDateColumn); // formula: its cached value
+    if ('formula' in o || 'sharedFormula' in o) return ''; // a formula with no cached value (an error result, say)
     if (typeof o.text === 'string') return o.text; // hyperlink
     if (typeof o.error === 'string') return '';
   }

@@ -5,6 +5,7 @@ import type { BatchEncoding, BatchFormat, BatchPreview, BatchProblem, BatchRefus
 import type { Submission } from '../../shared/domain';
 import type { AttachmentOptions } from './attachments';
 import { BatchFileError } from './batch-file-error';
+import { refusedPreview } from './preview';
 import type { IngestReply, IngestRequest } from './ingest-worker';
 
 export interface PreviewOptions {
@@ -26,12 +27,17 @@ export interface BatchContents {
 
 /** The preview of a file; a refused file comes back with `refusal` set rather than as a throw. */
 export async function previewBatch(file: string, opts: PreviewOptions = {}): Promise<BatchPreview> {
-  return (await inWorker({
-    op: 'preview',
-    file,
-    attachmentsRoot: opts.attachmentsRoot ?? null,
-    attachmentOptions: opts.attachmentOptions ?? {},
-  })) as BatchPreview;
+  try {
+    return (await inWorker({
+      op: 'preview',
+      file,
+      attachmentsRoot: opts.attachmentsRoot ?? null,
+      attachmentOptions: opts.attachmentOptions ?? {},
+    })) as BatchPreview;
+  } catch (err) {
+    if (err instanceof BatchFileError) return refusedPreview(file, err);
+    throw err;
+  }
 }
 
 /** Everything a run needs from the file. Throws BatchFileError when the file must not run. */
@@ -59,7 +65,8 @@ function inWorker(req: IngestRequest): Promise<unknown> {
       reject(err);
     });
     worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`the ingest worker stopped (exit code ${code}) before answering`));
+      // A parser that stalls on a damaged file leaves the worker with nothing to do, and it exits unanswered.
+      if (!settled) reject(new BatchFileError('unreadable', `The file could not be read: its parser stopped without finishing (exit code ${code}); the file is probably damaged.`));
     });
   });
 }
