@@ -27,6 +27,8 @@ export class QuotaFeedback {
   private clean = 0;
   private learnedLimits = new Map<string, number>();
   private lastDecreaseAt = Number.NEGATIVE_INFINITY;
+  /** Per-minute limits a 429 named (Gemini's QuotaFailure.quotaValue): AIMD never climbs back above them. */
+  private learnedCeiling: { rpm?: number; tpm?: number } = {};
 
   constructor(
     private readonly provider: ProviderId,
@@ -42,14 +44,22 @@ export class QuotaFeedback {
 
   setConfig(cfg: ProviderConfig): void {
     this.cfg = cfg;
+    this.learnedCeiling = {}; // an operator's new limits replace what the server told us
+  }
+
+  /** The highest rate factor the learned per-minute limits allow (1 when none was learned). */
+  private ceiling(): number {
+    const { rpm, tpm } = this.learnedCeiling;
+    return Math.min(1, rpm === undefined ? 1 : rpm / this.cfg.rpm, tpm === undefined ? 1 : tpm / this.cfg.tpm);
   }
 
   onSuccess(model: string, quota: QuotaInfo | undefined): void {
     this.sync(model, quota);
     const { increaseStep, cleanCallsToIncrease } = this.cfg.aimd;
-    if (this.factor < 1 && ++this.clean >= cleanCallsToIncrease) {
+    const ceiling = this.ceiling();
+    if (this.factor < ceiling && ++this.clean >= cleanCallsToIncrease) {
       this.clean = 0;
-      this.setFactor(Math.min(1, this.factor + increaseStep), `${cleanCallsToIncrease} clean calls`);
+      this.setFactor(Math.min(ceiling, this.factor + increaseStep), `${cleanCallsToIncrease} clean calls`);
     }
   }
 
@@ -63,6 +73,7 @@ export class QuotaFeedback {
       return;
     }
     if (f.kind !== 'rate_limit') return;
+    this.learnCeiling(f);
     if (f.retryAfterMs !== undefined && f.retryAfterMs > 0) {
       this.sink.pause(now + f.retryAfterMs, `429${f.dimension ? ` on ${f.dimension}` : ''}: server asked to retry in ${(f.retryAfterMs / 1000).toFixed(1)} s`);
     }
@@ -75,6 +86,16 @@ export class QuotaFeedback {
       this.lastDecreaseAt = now;
       this.setFactor(Math.max(MIN_FACTOR, this.factor * this.cfg.aimd.decrease), `unexplained 429${f.dimension ? ` on ${f.dimension}` : ''}`);
     }
+  }
+
+  /** A 429 without headers that names its per-minute limit (Gemini quotaValue) caps the rate at that limit. */
+  private learnCeiling(f: CallFailure): void {
+    if (this.model.headers || !f.quota) return;
+    const { limitRequests, limitTokens } = f.quota;
+    if (limitRequests !== undefined && limitRequests < this.cfg.rpm) this.learnedCeiling.rpm = limitRequests;
+    if (limitTokens !== undefined && limitTokens < this.cfg.tpm) this.learnedCeiling.tpm = limitTokens;
+    const ceiling = this.ceiling();
+    if (this.factor > ceiling) this.setFactor(ceiling, `the server named a lower per-minute limit`);
   }
 
   private dailyReset(f: CallFailure, now: number): number {
