@@ -1,4 +1,4 @@
-// `npm run bench [-- --json] [-- --only REGEX]`: numbers, not a test. Every scenario runs each contender side by side
+// `npm run bench [-- --json] [-- --only REGEX] [-- --scale N]`: numbers, not a test. Every scenario runs each contender side by side
 // in this one process on the same simulated quotas, latencies and seeds, and prints ratios rather than absolute times.
 //   1. quota efficiency (steady-100/1000/10000, quota-cut-1000, outage-1000, tpm-pdf-1000): ours, the seed profile,
 //      Bottleneck and p-queue, plus "ours-scaled" (our engine on the peers' scaled real clock, as a control);
@@ -15,6 +15,9 @@ const json = process.argv.includes('--json');
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? new RegExp(process.argv[onlyAt + 1] ?? '') : null;
 const wanted = (scenario: string) => !only || only.test(scenario);
+// `--scale N` overrides the real-time speed-up of the contenders on real timers (a lower N is slower but truer).
+const scaleAt = process.argv.indexOf('--scale');
+const scale = scaleAt >= 0 ? Number(process.argv[scaleAt + 1]) : undefined;
 
 function report(r: Record<string, unknown>, text: string): void {
   console.log(json ? JSON.stringify(r) : text);
@@ -28,7 +31,7 @@ function quotaLine(r: QuotaResult): string {
   );
 }
 
-for (const s of quotaScenarios()) {
+for (const s of quotaScenarios(scale)) {
   if (!wanted(s.name)) continue;
   for (const r of await runQuotaScenario(s)) report({ ...r }, quotaLine(r));
 }

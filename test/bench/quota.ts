@@ -58,7 +58,11 @@ function requestBound(calls: number): number {
 }
 
 /** The scenarios of part 1. Bounds use the effective (safety-factored) limits, as ENGINE.md's yardstick does. */
-export function quotaScenarios(): QuotaScenario[] {
+export function quotaScenarios(scaleOverride?: number): QuotaScenario[] {
+  return baseScenarios().map((s) => (scaleOverride ? { ...s, scale: scaleOverride } : s));
+}
+
+function baseScenarios(): QuotaScenario[] {
   const steady = (n: number, scale: number, control: boolean): QuotaScenario => ({
     name: `steady-${n}`,
     submissions: n,
