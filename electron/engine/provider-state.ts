@@ -9,14 +9,12 @@ import type { Clock } from './clock';
 import { autoConcurrency, ConcurrencyGuard } from './guard';
 import { PACIFIC } from './limiter/calendar-day';
 import { formatClock, formatCount } from './limiter/explain';
-import { RateLimiter } from './limiter/limiter';
+import { RateLimiter, WAIT_HORIZON_MS } from './limiter/limiter';
 import { applyLimits, buildDimensions, QUOTA_MODELS } from './limiter/quota-model';
 import { QuotaFeedback } from './quota-feedback';
 import type { Rng } from './rng';
 import { RollingCounter } from './rolling';
 
-/** A pause or daily block longer than this sends requests to the fallback instead of waiting. */
-export const WAIT_HORIZON_MS = 2 * 60_000;
 /** Assumed p90 latency until enough calls were measured (auto concurrency). */
 const PRIOR_P90_MS = 15_000;
 const LATENCY_SAMPLES = 200;

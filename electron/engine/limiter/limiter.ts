@@ -5,6 +5,11 @@ import { uniform, type Rng } from '../rng';
 import type { Charge, Dimension } from './dimension';
 import { dimensionReason, formatClock, formatCount } from './explain';
 
+/** Per-day dimensions: a wait on one of them is measured in hours, not seconds. */
+const DAILY_DIMS: ReadonlySet<string> = new Set(['RPD', 'TPD']);
+/** Longer than this, a wait for quota is not worth it: the router falls back instead (and queued requests leave). */
+export const WAIT_HORIZON_MS = 2 * 60_000;
+
 export interface Jitter {
   enabled: boolean;
   min: number;
@@ -214,6 +219,14 @@ export class RateLimiter {
         this.queue.shift();
         w.detach();
         w.reject(new QuotaError(`request of ${formatCount(w.tokens)} tokens no longer fits the lowered limits`));
+        continue;
+      }
+      // The router checks the day before queueing; this catches requests that queued while others used the day up.
+      const day = this.dims.find((d) => DAILY_DIMS.has(d.name) && d.earliest(now, this.cost(d, w.tokens)) > now + WAIT_HORIZON_MS);
+      if (day) {
+        this.queue.shift();
+        w.detach();
+        w.reject(new QuotaError(`${day.name} quota spent until ${formatClock(day.earliest(now, this.cost(day, w.tokens)))}`));
         continue;
       }
       if (at > now && this.jitter.enabled && w.jitterUntil === undefined) {

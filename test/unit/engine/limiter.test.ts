@@ -242,4 +242,19 @@ describe('calendar day (Gemini RPD)', () => {
     expect(day.earliest(now, 1)).toBe(Date.UTC(2026, 0, 6, 8, 0));
     expect(day.used(Date.UTC(2026, 0, 6, 8, 0))).toBe(0);
   });
+
+  it('turns away a queued request once the day is spent, instead of holding it until the reset', async () => {
+    const clock = new VirtualClock(Date.UTC(2026, 0, 5, 17, 0));
+    const limiter = new RateLimiter(clock, seededRng(1), [new SlidingLog('RPM', 1, 1), new CalendarDay('RPD', 2, 2, clock.now())], off);
+    const first = limiter.acquire(1);
+    const second = limiter.acquire(1); // waits a minute for RPM: the day still has room for it
+    const third = limiter.acquire(1); // queued while the day was open, but the day is spent by the time it leads
+    const settled = clock.run(Promise.allSettled([first, second, third]));
+    const [a, b, c] = await settled;
+    expect(a.status).toBe('fulfilled');
+    expect(b.status).toBe('fulfilled');
+    expect(c.status === 'rejected' && c.reason).toBeInstanceOf(QuotaError);
+    expect(c.status === 'rejected' && (c.reason as Error).message).toMatch(/^RPD quota spent until/);
+    expect(clock.now()).toBeLessThan(Date.UTC(2026, 0, 5, 17, 5)); // it never waited for midnight
+  });
 });
