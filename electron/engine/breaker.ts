@@ -129,9 +129,13 @@ export class CircuitBreaker {
     this.transition('open', cause, tripCause);
     this.halfOpenAt = this.clock.now() + this.params.cooldownMs;
     const generation = this.generation;
-    this.cancelTimer = this.clock.setTimer(this.params.cooldownMs, () => {
-      if (this.generation === generation) this.transition('half_open', 'cooldown elapsed');
-    });
+    this.cancelTimer = this.clock.setTimer(
+      this.params.cooldownMs,
+      () => {
+        if (this.generation === generation) this.transition('half_open', 'cooldown elapsed');
+      },
+      { background: true },
+    );
   }
 
   private close(cause: string): void {

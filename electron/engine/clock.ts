@@ -6,8 +6,11 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms`; rejects with the signal's reason (an AbortError) if aborted first. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
-  /** Runs `fn` after `ms`; returns a cancel function. */
-  setTimer(ms: number, fn: () => void): () => void;
+  /**
+   * Runs `fn` after `ms`; returns a cancel function. `background` timers (a breaker's cooldown) change state
+   * nobody waits for, so they must not keep a finished process alive.
+   */
+  setTimer(ms: number, fn: () => void, opts?: { background?: boolean }): () => void;
 }
 
 function abortError(signal: AbortSignal): unknown {
@@ -37,8 +40,9 @@ export class RealClock implements Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return sleepWith(this, ms, signal);
   }
-  setTimer(ms: number, fn: () => void): () => void {
+  setTimer(ms: number, fn: () => void, opts?: { background?: boolean }): () => void {
     const t = setTimeout(fn, ms);
+    if (opts?.background) t.unref();
     return () => clearTimeout(t);
   }
 }

@@ -1,4 +1,5 @@
 // Virtual time is deterministic, aborts like real time, and reports a lost wake-up instead of hanging.
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../electron/engine/clock';
 import { lognormal, seededRng, uniform } from '../../../electron/engine/rng';
@@ -72,4 +73,26 @@ describe('EventBus', () => {
     expect(got).toEqual([1]);
     expect(errors).toHaveLength(2);
   });
+});
+
+describe('RealClock background timers', () => {
+  const child = (background: boolean) =>
+    spawn(process.execPath, ['--import', 'tsx', '-e', `import { RealClock } from './electron/engine/clock.ts'; new RealClock().setTimer(60_000, () => {}, { background: ${background} });`], {
+      stdio: 'ignore',
+    });
+  const exitedWithin = (p: ReturnType<typeof spawn>, ms: number) =>
+    new Promise<boolean>((done) => {
+      const t = setTimeout(() => done(false), ms);
+      p.once('exit', () => {
+        clearTimeout(t);
+        done(true);
+      });
+    });
+
+  it('a background timer (a breaker cooldown) does not keep a finished process alive; an ordinary one does', async () => {
+    expect(await exitedWithin(child(true), 20_000)).toBe(true);
+    const held = child(false);
+    expect(await exitedWithin(held, 3_000)).toBe(false);
+    held.kill();
+  }, 30_000);
 });
