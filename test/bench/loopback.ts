@@ -11,23 +11,15 @@ import { createGeminiAdapter } from '../../electron/providers/gemini';
 import { createGroqAdapter } from '../../electron/providers/groq';
 import { startSimulator, type Simulator } from '../../electron/providers/simulator/server';
 import { applyConfigPatch, DEFAULT_CONFIG, effective, SEED_PROFILE, type EngineConfig } from '../../shared/config';
-import { CALL_KINDS, type CallKind, type LlmRequest } from '../../shared/provider';
+import { CALL_KINDS, type CallKind } from '../../shared/provider';
 import { ScaledClock } from '../helpers/scaled-clock';
 import { driveEngine, round, SEED } from './quota';
+import { plainRequest as request } from '../helpers/requests';
 
 const SUBMISSIONS = 100;
 const SCALE = 20;
 const OVERHEAD_CALLS = 300;
 
-function request(kind: CallKind): LlmRequest {
-  return {
-    kind,
-    system: 'You judge event submissions.',
-    prompt: `Judge this ${kind}.`,
-    schema: { type: 'object', properties: { verdict: { type: 'string' } }, required: ['verdict'] },
-    maxOutputTokens: 200,
-  };
-}
 
 function realAdapters(config: EngineConfig, sim: Simulator, clock: Clock): Record<'gemini' | 'groq', ProviderAdapter> {
   const common = (p: 'gemini' | 'groq') => ({

@@ -12,8 +12,9 @@ import { createGroqAdapter } from '../../electron/providers/groq';
 import { startSimulator, type Simulator } from '../../electron/providers/simulator/server';
 import type { ScriptedResponse } from '../../electron/providers/simulator/types';
 import { applyConfigPatch, DEFAULT_CONFIG } from '../../shared/config';
-import { CALL_KINDS, type CallKind, type LlmRequest } from '../../shared/provider';
+import { CALL_KINDS } from '../../shared/provider';
 import { watchInvariants } from './invariants';
+import { plainRequest as request } from '../helpers/requests';
 
 const BIG = process.env.SOAK_SCALE === 'big';
 const SUBMISSIONS = BIG ? 100 : 20;
@@ -27,15 +28,6 @@ afterAll(async () => {
   await sim?.close();
 });
 
-function request(kind: CallKind): LlmRequest {
-  return {
-    kind,
-    system: 'You judge event submissions.',
-    prompt: `Judge this ${kind}.`,
-    schema: { type: 'object', properties: { verdict: { type: 'string' } }, required: ['verdict'] },
-    maxOutputTokens: 200,
-  };
-}
 
 const times = (n: number, r: ScriptedResponse): ScriptedResponse => ({ ...r, times: n });
 

@@ -1,32 +1,12 @@
 // The heuristic judge answers each call in the reply shape the pipeline validates, from fields the prompts embed.
 import { describe, expect, it } from 'vitest';
-import type { Submission } from '../../../shared/domain';
 import { heuristicReply, judgeImage, judgePdf, judgeTheme, statedParticipants } from '../../../electron/providers/heuristic';
 import { jpegSize } from '../../../electron/providers/jpeg-size';
 import { schemaProblem } from '../../../electron/providers/schema-check';
 import { buildImageRequest, buildPdfRequest, buildThemeRequest, promptFields, readReportText, readSubmissionFields, REPLY_JSON_SCHEMAS, withReportText } from '../../../electron/validation/prompts';
 import { replyProblem } from '../../../electron/validation/replies';
+import { submission as sub } from '../../integration/providers/fixtures';
 
-const sub: Submission = {
-  id: '310766',
-  row: 1,
-  title: 'Design Thinking Workshop for Young Innovators',
-  objectives: 'Introduce design thinking, empathy mapping and rapid prototyping',
-  learningOutcomes: 'Participants can frame problems and build prototypes',
-  theme: 'Innovation & Design Thinking',
-  eventType: 'Level 2 - Workshop',
-  declaredLevel: 2,
-  durationHours: 6,
-  participants: 48,
-  mode: 'offline',
-  eventDriven: 1,
-  fromDate: null,
-  financialYear: null,
-  academicYear: null,
-  reportPath: null,
-  photoPaths: [],
-  problems: [],
-};
 
 const REPORT =
   'Design Thinking Workshop for Young Innovators\nThe resource person, Dr. A. Rao, introduced design thinking and empathy mapping.\n' +
