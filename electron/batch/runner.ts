@@ -162,7 +162,8 @@ export async function startRun(deps: RunnerDeps, opts: StartRunOptions, onResult
     .run(todo, async ({ submission, cells }, signal) => {
       const result = await evaluateSubmission({ ...base, signal }, submission);
       store.saveResult(run.id, result, cells);
-      const cacheHits = result.rules.filter((r) => r.source === 'cache').length > 0 ? 1 : 0;
+      // One cached call answers all the rules of its category (theme, pdf or image).
+      const cacheHits = new Set(result.rules.filter((r) => r.source === 'cache').map((r) => r.category)).size;
       engine.events.emit({ type: 'submission_finished', at: clock.now(), submissionId: result.submissionId, status: result.status, score: result.score, callsUsed: result.callsUsed, cacheHits });
       onResult?.(result);
     })
