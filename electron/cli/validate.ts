@@ -1,4 +1,5 @@
-// `event-validator validate BATCH --attachments DIR [--out FILE] [--db FILE] [--threshold N] [--resume [RUN]] [--json]`:
+// `event-validator validate BATCH --attachments DIR [--out FILE] [--db FILE] [--threshold N] [--resume [RUN]] [--json]`,
+// or `validate --rerun-undetermined RUN [--db FILE] [--out FILE]` (re-evaluate only that run's Review rows):
 // the headless main job. A live progress line on a terminal, a plain log otherwise, JSON lines with --json.
 // Exit codes: 0 done, 1 unexpected failure, 2 bad input, 3 interrupted (resumable).
 import { resolve } from 'node:path';
@@ -13,7 +14,8 @@ import { progressLine, simulatedBanner } from './progress';
 export const EXIT = { ok: 0, failed: 1, badInput: 2, interrupted: 3 } as const;
 
 const USAGE = `usage: event-validator validate BATCH.csv|xlsx --attachments DIR [--out results.csv|xlsx] [--db FILE]
-                               [--threshold N] [--resume [RUN]] [--json]`;
+                               [--threshold N] [--resume [RUN]] [--json]
+       event-validator validate --rerun-undetermined RUN [--db FILE] [--out FILE] [--json]`;
 
 interface Args {
   batch: string | null;
@@ -23,11 +25,13 @@ interface Args {
   threshold: number | undefined;
   /** undefined: a new run; null: the latest unfinished run; a number: that run. */
   resume: number | null | undefined;
+  /** Re-evaluate only this run's Review rows. */
+  review: number | undefined;
   json: boolean;
 }
 
 export function parseValidateArgs(argv: string[]): Args | string {
-  const a: Args = { batch: null, attachments: null, out: null, db: null, threshold: undefined, resume: undefined, json: false };
+  const a: Args = { batch: null, attachments: null, out: null, db: null, threshold: undefined, resume: undefined, review: undefined, json: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string;
     const value = () => {
@@ -60,6 +64,12 @@ export function parseValidateArgs(argv: string[]): Args | string {
           } else a.resume = null;
           break;
         }
+        case '--rerun-undetermined': {
+          const v = value();
+          if (!/^\d+$/.test(v)) return `--rerun-undetermined needs a run number, got "${v}"\n${USAGE}`;
+          a.review = Number(v);
+          break;
+        }
         case '--json':
           a.json = true;
           break;
@@ -75,11 +85,16 @@ export function parseValidateArgs(argv: string[]): Args | string {
       return `${(e as Error).message}\n${USAGE}`;
     }
   }
+  if (a.review !== undefined) {
+    if (a.resume !== undefined || a.batch !== null) return `--rerun-undetermined takes neither a batch file nor --resume\n${USAGE}`;
+    return a;
+  }
   if (a.resume === undefined && a.batch === null) return `a batch file is needed\n${USAGE}`;
   return a;
 }
 
 async function runOptions(ctx: AppContext, a: Args): Promise<StartRunOptions> {
+  if (a.review !== undefined) return { kind: 'review', runId: a.review };
   if (a.resume === undefined) return { kind: 'new', file: resolve(a.batch as string), attachmentsRoot: a.attachments ? resolve(a.attachments) : null, ...(a.threshold === undefined ? {} : { threshold: a.threshold }) };
   if (a.resume !== null) return { kind: 'resume', runId: a.resume };
   const latest = ctx.store.latestUnfinishedRun(a.batch ? await fileSha256(resolve(a.batch)) : undefined);
