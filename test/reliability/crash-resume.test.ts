@@ -9,13 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBatch } from '../../electron/batch/ingest';
 import { seededRng } from '../../electron/engine/rng';
 import { startSimulator, type Simulator } from '../../electron/providers/simulator/server';
-import type { LogEntry } from '../../electron/providers/simulator/types';
-import { geminiParts, groqParts, type GeminiRequestBody, type GroqRequestBody } from '../../electron/providers/simulator/wire-judge';
 import { openStore } from '../../electron/store/store';
-import { promptFields, readSubmissionFields } from '../../electron/validation/prompts';
-import { CALL_KINDS } from '../../shared/provider';
 import type { SubmissionResult } from '../../shared/domain';
 import { cliEnv, repoRoot, startCli } from '../helpers/cli';
+import { requestMatcher } from '../helpers/request-matcher';
 
 const BIG = process.env.SOAK_SCALE === 'big';
 const KILLS = BIG ? 10 : 3;
@@ -57,23 +54,10 @@ function keyed(env: NodeJS.ProcessEnv, name: string): NodeJS.ProcessEnv {
   return { ...env, GEMINI_API_KEY: `sim-${name}`, GROQ_API_KEY: `sim-${name}` };
 }
 
-/** The submission ids whose prompt fields match a logged request (duplicates share fields, so possibly several). */
-function candidatesOf(entry: LogEntry, byFields: Map<string, string[]>): string[] {
-  const text = entry.provider === 'gemini' ? geminiParts(entry.request as GeminiRequestBody).text : groqParts(entry.request as GroqRequestBody).text;
-  const f = readSubmissionFields(text);
-  return f ? (byFields.get(`${f.kind}:${JSON.stringify(f.fields)}`) ?? []) : [];
-}
-
 describe(`crash-resume: ${KILLS} random SIGKILLs (seed ${SEED})`, () => {
   it('loses nothing, duplicates nothing, matches an uninterrupted run, and redoes only submissions in flight', async () => {
     const batch = await readBatch(BATCH);
-    const byFields = new Map<string, string[]>();
-    for (const s of batch.submissions) {
-      for (const kind of CALL_KINDS) {
-        const key = `${kind}:${JSON.stringify(promptFields(kind, s))}`;
-        byFields.set(key, [...(byFields.get(key) ?? []), s.id]);
-      }
-    }
+    const candidatesOf = await requestMatcher(BATCH);
     const total = batch.submissions.length;
     const rng = seededRng(SEED);
 
@@ -137,7 +121,7 @@ describe(`crash-resume: ${KILLS} random SIGKILLs (seed ${SEED})`, () => {
       for (const entry of log.slice(seg.from, seg.to)) {
         if (entry.route !== 'generateContent' && entry.route !== 'chat.completions') continue;
         checked++;
-        const ids = candidatesOf(entry, byFields);
+        const ids = candidatesOf(entry);
         expect(ids.length, `request ${entry.seq} maps to no submission`).toBeGreaterThan(0);
         if (ids.every((id) => seg.storedBefore.has(id))) repeatedForStored.push(`${entry.seq}: ${ids.join('/')}`);
       }

@@ -5,12 +5,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { readCsv } from '../../../electron/batch/ingest-csv';
-import { readBatch } from '../../../electron/batch/ingest';
 import type { LogEntry } from '../../../electron/providers/simulator/types';
-import { geminiParts, groqParts, type GeminiRequestBody, type GroqRequestBody } from '../../../electron/providers/simulator/wire-judge';
-import { promptFields, readSubmissionFields } from '../../../electron/validation/prompts';
-import { CALL_KINDS } from '../../../shared/provider';
 import { repoRoot } from '../../helpers/cli';
+
+export { requestKind, requestMatcher } from '../../helpers/request-matcher';
 
 export const SAMPLE = path.join(repoRoot, 'test/fixtures/sample');
 export const SAMPLE_BATCH = path.join(SAMPLE, 'batch.csv');
@@ -60,32 +58,6 @@ export const ruleRows = (db: string, runId: number): RuleRow[] =>
 
 /** Physical model calls (not token counts or model listings). */
 export const modelCalls = (log: LogEntry[]): LogEntry[] => log.filter((e) => e.route === 'generateContent' || e.route === 'chat.completions');
-
-/**
- * Which submissions a logged request could be for: the prompt embeds the submission's fields, so match them
- * against the batch (rows with the same fields, like a duplicate's, share a request shape: possibly several ids).
- */
-export async function requestMatcher(batchFile: string): Promise<(entry: LogEntry) => string[]> {
-  const batch = await readBatch(batchFile);
-  const byFields = new Map<string, string[]>();
-  for (const s of batch.submissions) {
-    for (const kind of CALL_KINDS) {
-      const key = `${kind}:${JSON.stringify(promptFields(kind, s))}`;
-      byFields.set(key, [...(byFields.get(key) ?? []), s.id]);
-    }
-  }
-  return (entry) => {
-    const text = entry.provider === 'gemini' ? geminiParts(entry.request as GeminiRequestBody).text : groqParts(entry.request as GroqRequestBody).text;
-    const f = readSubmissionFields(text);
-    return f ? (byFields.get(`${f.kind}:${JSON.stringify(f.fields)}`) ?? []) : [];
-  };
-}
-
-/** The call kind a logged request asks for, from the fields block in its prompt. */
-export function requestKind(entry: LogEntry): string | null {
-  const text = entry.provider === 'gemini' ? geminiParts(entry.request as GeminiRequestBody).text : groqParts(entry.request as GroqRequestBody).text;
-  return readSubmissionFields(text)?.kind ?? null;
-}
 
 /** A copy of the sample's header and the given rows (by id), as a new batch file. */
 export function sampleSubset(file: string, ids: readonly string[], edit: (line: string) => string = (l) => l): string {
