@@ -10,7 +10,7 @@ import { createHost, type Host } from '../../electron/host/host';
 import { ensureRendererBuilt, repoRoot } from '../../electron/host/renderer-build';
 import { FileKeyVault } from '../../electron/store/key-vault';
 import { E2E_TEST_TIMEOUT_MS, chromiumMissing, launchChromium } from './support/browser';
-import { pageErrors, shot, waitForText } from './support/page';
+import { chooseBatch, pageErrors, shot, waitForText } from './support/page';
 
 const sample = path.join(repoRoot, 'test', 'fixtures', 'sample');
 const suite = chromiumMissing ? describe.skip : describe;
@@ -50,10 +50,8 @@ suite(chromiumMissing ? `demo mode (skipped: ${chromiumMissing})` : 'demo mode i
 
   it('runs a batch opened with the pickers and labels its results "simulated"', async () => {
     await page.getByRole('button', { name: 'Batches', exact: true }).click();
-    await page.locator('input[aria-label="Batch file"]').setInputFiles(path.join(sample, 'batch.csv'));
-    await waitForText(page, '[data-testid=preview] h3', /Preview of batch\.csv: 30 rows/);
-    await page.locator('input[aria-label="Attachments folder"]').setInputFiles(path.join(sample, 'attachments'));
-    await waitForText(page, '[data-testid=preview]', /Attachments: [1-9]\d* reports found/, 20_000);
+    const preview = await chooseBatch(page, path.join(sample, 'batch.csv'), path.join(sample, 'attachments'));
+    expect(preview).toMatch(/Preview of batch\.csv: 30 rows.*Attachments: [1-9]\d* reports found/s);
     await page.getByRole('button', { name: /^Start batch/ }).click();
     await waitForText(page, '#run-h', /simulated/, 20_000);
     await page.locator('[data-testid=results-body] button.link').first().waitFor({ timeout: 60_000 });

@@ -98,7 +98,7 @@ suite(chromiumMissing ? `web host flow (skipped: ${chromiumMissing})` : 'web hos
     const card = page.locator('[data-provider=gemini]');
     await card.getByRole('button', { name: 'Reset breaker' }).click();
     await card.locator('dialog[open]').getByRole('button', { name: 'Reset breaker' }).click();
-    await waitForText(page, '[data-testid=breaker-state-gemini]', /^CLOSED/, 10_000);
+    await waitForText(page, '[data-testid=breaker-state-gemini]', /^CLOSED/);
     await waitForText(page, '[data-provider=gemini] .action-result', /gemini breaker reset to CLOSED/);
     await shot(page, 'flow-4-breaker-reset');
   });
@@ -127,9 +127,8 @@ suite(chromiumMissing ? `web host flow (skipped: ${chromiumMissing})` : 'web hos
     await waitForText(page, '.saved', /providers\.gemini\.rpm: 150 → 30/);
     expect((await api.getConfig({})).providers.gemini.rpm).toBe(30);
     await nav('Dashboard');
-    const deadline = Date.now() + 10_000;
-    let after = await limitOf();
-    while (after === before && Date.now() < deadline) after = await limitOf();
+    let after = before;
+    await expect.poll(async () => (after = await limitOf()), { timeout: 30_000 }).not.toBe(before);
     expect(after).toBeGreaterThan(0);
     expect(Math.abs(after - before * (30 / 150))).toBeLessThanOrEqual(Math.max(1.5, before * 0.2 * 0.15));
     await shot(page, 'flow-5-limit-applied');
@@ -140,7 +139,7 @@ suite(chromiumMissing ? `web host flow (skipped: ${chromiumMissing})` : 'web hos
     const firstId = page.locator('[data-testid=results-body] button.link').first();
     await firstId.waitFor({ timeout: 30_000 });
     await firstId.click();
-    await waitForText(page, '.drawer', /Rules.*Calls \(\d+\)/s, 10_000);
+    await waitForText(page, '.drawer', /Rules.*Calls \(\d+\)/s);
     expect(await page.locator('.drawer table').first().locator('tbody tr').count()).toBeGreaterThan(5);
     await shot(page, 'flow-6-drawer');
     await page.locator('.drawer').getByRole('button', { name: 'Close' }).click();
@@ -152,9 +151,7 @@ suite(chromiumMissing ? `web host flow (skipped: ${chromiumMissing})` : 'web hos
       const shown = await page.locator('[data-testid=results-body] .status').allTextContents();
       return shown.length > 0 && shown.every((s) => s === 'Reopen');
     };
-    const deadline = Date.now() + 10_000;
-    while (!(await onlyReopen()) && Date.now() < deadline) await page.waitForTimeout(100);
-    expect(await onlyReopen()).toBe(true);
+    await expect.poll(onlyReopen, { timeout: 30_000 }).toBe(true);
 
     await page.getByRole('button', { name: 'Export CSV' }).click();
     await waitForText(page, '[data-testid=export-result]', /[\d,]+ rows, [\d,]+ bytes, saved to/);

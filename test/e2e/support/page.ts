@@ -11,8 +11,11 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
 }
 
-/** Wait until the first `selector` match's text matches; on timeout the error shows the last text seen. */
-export async function waitForText(page: Page, selector: string, pattern: RegExp, timeout = 20_000): Promise<string> {
+/**
+ * Wait until the first `selector` match's text matches; on timeout the error shows the last text seen. The default
+ * is generous: CI shares two cores between Chromium, the app and other suites.
+ */
+export async function waitForText(page: Page, selector: string, pattern: RegExp, timeout = 30_000): Promise<string> {
   const deadline = Date.now() + timeout;
   let last: string | null = null;
   for (;;) {
@@ -35,4 +38,12 @@ export function pageErrors(page: Page): string[] {
     if (m.type() === 'error') errors.push(m.text());
   });
   return errors;
+}
+
+/** Open a batch file and its attachments folder with the intake's "Open…" pickers; returns the preview's text. */
+export async function chooseBatch(page: Page, file: string, attachmentsDir: string): Promise<string> {
+  await page.locator('input[aria-label="Batch file"]').setInputFiles(file);
+  await waitForText(page, '[data-testid=preview] h3', new RegExp(`Preview of ${path.basename(file).replace(/\./g, '\\.')}: \\d+ rows`));
+  await page.locator('input[aria-label="Attachments folder"]').setInputFiles(attachmentsDir);
+  return waitForText(page, '[data-testid=preview]', /Attachments: \d+ reports? found/);
 }
