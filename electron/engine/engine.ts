@@ -40,7 +40,7 @@ export class Engine {
     const emit = (e: EngineEvent) => this.events.emit(e);
     const make = (p: ProviderId) => {
       const s = new ProviderState(p, this.cfg.providers[p], this.clock, this.rng, emit, opts.simulated ?? false);
-      s.adapter = opts.adapters[p];
+      s.setAdapter(opts.adapters[p]);
       return s;
     };
     this.providers = { gemini: make('gemini'), groq: make('groq') };
@@ -105,12 +105,7 @@ export class Engine {
 
   /** Set or remove a provider's adapter (a new key). A new key clears a misconfiguration and its auth trip. */
   setAdapter(p: ProviderId, a: ProviderAdapter | undefined): void {
-    const s = this.providers[p];
-    s.adapter = a;
-    if (a && s.misconfigured) {
-      s.misconfigured = null;
-      if (s.breaker.snapshot().lastTripCause === 'auth' && s.breaker.state !== 'closed') s.breaker.reset();
-    }
+    this.providers[p].setAdapter(a);
   }
 
   /**
