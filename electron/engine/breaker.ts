@@ -82,6 +82,11 @@ export class CircuitBreaker {
     this.params = p;
   }
 
+  /** Not accepting, but on its own way back (open by traffic, or half-open): not an operator's kill switch. */
+  get recovering(): boolean {
+    return this.inner.kind === 'half_open' || (this.inner.kind === 'open' && !this.inner.forced);
+  }
+
   /** Whether a call at `now` would get a permit: closed, a free probe slot, or an elapsed cooldown. */
   isAccepting(now: number): boolean {
     const s = this.inner;

@@ -12,6 +12,7 @@ export class ParkingLot {
   private nextTicket = 0;
   /** Sorted by ticket: a re-parked call goes back in front of later arrivals. */
   private readonly waiting: Parked[] = [];
+  private recovery: AbortController | null = null;
 
   constructor(private readonly clock: Clock) {}
 
@@ -56,13 +57,33 @@ export class ParkingLot {
     });
   }
 
-  /** Wake the longest-waiting call (the breaker is half-open and has a probe to give). */
-  wakeFirst(): void {
-    this.waiting[0]?.wake();
+  /**
+   * The breaker is half-open and has a probe to give: wake the longest-waiting call, or, with none parked, recall the
+   * calls waiting at a fallback so that one of them can carry it (else nobody would ever probe).
+   */
+  wakeForProbe(): void {
+    if (this.waiting.length > 0) (this.waiting[0] as Parked).wake();
+    else this.recall();
   }
 
-  /** Wake every call, oldest first (the provider recovered). */
+  /**
+   * Aborts when the provider recovers: a call that went to the fallback only because this provider was down waits
+   * in the fallback's queue on this signal, and comes back here as soon as the circuit closes.
+   */
+  recovered(): AbortSignal {
+    this.recovery ??= new AbortController();
+    return this.recovery.signal;
+  }
+
+  /** Wake every call, oldest first, and recall those waiting at a fallback (the provider recovered). */
   wakeAll(): void {
     for (const p of [...this.waiting]) p.wake();
+    this.recall();
+  }
+
+  private recall(): void {
+    const r = this.recovery;
+    this.recovery = null;
+    r?.abort(new DOMException('the provider recovered', 'AbortError'));
   }
 }

@@ -11,11 +11,13 @@ import type { CallArgs, RouterContext } from './router';
 
 /**
  * What one attempt came to. `unavailable` on a fallback marks a provider that is down for now (breaker open, server
- * errors, timeouts) rather than unable or unwilling: a call may park and wait for it to recover.
+ * errors, timeouts) rather than unable or unwilling: a call may park and wait for it to recover. `reroute`: the
+ * provider this call fled from recovered while it queued here, so it goes back to the top of the order.
  */
 export type AttemptResult =
   | { kind: 'ok'; json: unknown; model: string }
   | { kind: 'retry'; afterMs: number }
+  | { kind: 'reroute' }
   | { kind: 'fallback'; reason: string; unavailable: boolean }
   | { kind: 'stop'; reason: string };
 
@@ -25,8 +27,18 @@ export function budgetReason(max: number): string {
 
 const fallback = (reason: string, unavailable = false): AttemptResult => ({ kind: 'fallback', reason, unavailable });
 
-/** Attempt number `n` (0-based) of `args` on `state`. Rejects only when `args.signal` aborts. */
-export async function attemptOnce(ctx: RouterContext, state: ProviderState, tokens: number, args: CallArgs, n: number): Promise<AttemptResult> {
+/**
+ * Attempt number `n` (0-based) of `args` on `state`. Rejects only when `args.signal` aborts. `recovered` aborts the
+ * wait for quota when the provider this call fell back from is healthy again.
+ */
+export async function attemptOnce(
+  ctx: RouterContext,
+  state: ProviderState,
+  tokens: number,
+  args: CallArgs,
+  n: number,
+  recovered?: AbortSignal,
+): Promise<AttemptResult> {
   const { budget, request, signal, submissionId } = args;
   const adapter = state.adapter;
   if (!adapter) return fallback(`${state.id} has no API key`);
@@ -37,17 +49,19 @@ export async function attemptOnce(ctx: RouterContext, state: ProviderState, toke
   let sent = false;
   try {
     try {
-      admission = await state.limiter(model).acquire(tokens, { signal });
+      const waitSignal = recovered ? (signal ? AbortSignal.any([signal, recovered]) : recovered) : signal;
+      admission = await state.limiter(model).acquire(tokens, { signal: waitSignal });
     } catch (e) {
-      if (e instanceof LimiterDrainedError) return fallback(`${state.id}: ${e.message}`, !state.breaker.isAccepting(ctx.clock.now()));
+      if (recovered?.aborted && !signal?.aborted) return { kind: 'reroute' };
+      if (e instanceof LimiterDrainedError) return fallback(`${state.id}: ${e.message}`, state.breaker.recovering);
       if (e instanceof QuotaError) return fallback(`${state.id}: ${e.message}`);
       throw e;
     }
     permit = state.breaker.permit();
-    if (!permit) return fallback(`${state.id} breaker open`, true);
+    if (!permit) return fallback(`${state.id} breaker open`, state.breaker.recovering);
     release = await state.guard.acquire(signal);
     // The breaker opened while this request waited for a slot: don't send it into an open circuit.
-    if (state.breaker.state === 'open') return fallback(`${state.id} breaker open`, true);
+    if (state.breaker.state === 'open') return fallback(`${state.id} breaker open`, state.breaker.recovering);
     if (!budget.tryCharge()) {
       ctx.budgetSpent(budget);
       return { kind: 'stop', reason: budgetReason(budget.max) };

@@ -40,6 +40,8 @@ export class ProviderState {
   readonly parking: ParkingLot;
   private currentAdapter: ProviderAdapter | undefined;
   misconfigured: string | null = null;
+  /** When traffic last opened the breaker (an outage, not the operator), else null. */
+  lastOutageAt: number | null = null;
   exhaustedUntil: number | null = null;
   private latencies: number[] = [];
   private recent429 = new RollingCounter(FIVE_MIN);
@@ -58,8 +60,9 @@ export class ProviderState {
     this.breaker = new CircuitBreaker(clock, cfg.breaker, (t) => {
       this.emit({ type: 'breaker_transition', at: clock.now(), provider: id, ...t });
       if (t.to === 'open') this.drain(`${id} breaker open`);
+      if (t.to === 'open' && !t.forced) this.lastOutageAt = clock.now();
       // Recovery wakes parked calls: one to carry the half-open probe, all once the circuit is closed again.
-      if (t.to === 'half_open') this.parking.wakeFirst();
+      if (t.to === 'half_open') this.parking.wakeForProbe();
       if (t.to === 'closed') this.parking.wakeAll();
     });
     this.feedback = new QuotaFeedback(id, clock, QUOTA_MODELS[id], cfg, {
@@ -198,7 +201,7 @@ export class ProviderState {
     if (!this.adapter) return no(`${p} has no API key`);
     if (this.misconfigured) return no(`${p} misconfigured (${this.misconfigured})`);
     if (this.exhaustedUntil !== null && this.exhaustedUntil > now) return no(`${p} exhausted until ${untilText(this.exhaustedUntil)}`);
-    if (!this.breaker.isAccepting(now)) return no(`${p} breaker open`, true);
+    if (!this.breaker.isAccepting(now)) return no(`${p} breaker open`, this.breaker.recovering);
     if (!this.adapter.supports(req)) return no(`${p} cannot read this request`);
     const limiter = this.limiter(this.modelFor(req.kind));
     const tpm = limiter.dims.find((d) => d.name === 'TPM');

@@ -3,11 +3,12 @@
 // the call parks until it recovers (docs/engine-runtime.md).
 import type { EngineConfig } from '../../shared/config';
 import type { LlmRequest, ProviderId } from '../../shared/provider';
-import type { EngineEvent } from '../../shared/telemetry';
+import type { BreakerState, EngineEvent } from '../../shared/telemetry';
 import type { Budget } from './budget';
 import type { Clock } from './clock';
 import { attemptOnce, budgetReason, type AttemptResult } from './provider-call';
-import type { ProviderState } from './provider-state';
+import { WAIT_HORIZON_MS } from './limiter/limiter';
+import type { ProviderState, Skip } from './provider-state';
 import type { Rng } from './rng';
 
 export type RoutedResult =
@@ -50,7 +51,10 @@ function order(ctx: RouterContext): ProviderId[] {
 type ProviderResult = Exclude<AttemptResult, { kind: 'retry' }>;
 
 /** One pass over the providers: an answer, or why not and which provider (if any) was merely down. */
-type Pass = { done: RoutedResult } | { done?: undefined; reason: string; downOn: ProviderState | null };
+type Pass =
+  | { done: RoutedResult }
+  | { done?: undefined; reroute: true }
+  | { done?: undefined; reroute?: undefined; reason: string; downOn: ProviderState | null; downSeen: BreakerState };
 
 /**
  * Route one logical request. When no provider answers and one of them was only down (not unable), the call parks on
@@ -62,12 +66,16 @@ export async function route(ctx: RouterContext, args: CallArgs): Promise<RoutedR
   for (;;) {
     const pass = await routeOnce(ctx, args);
     if (pass.done) return pass.done;
+    if (pass.reroute) continue;
     const now = ctx.clock.now();
     if (!pass.downOn || now >= giveUpAt) return { status: 'undetermined', reason: pass.reason };
     const down = pass.downOn;
+    const closed = down.breaker.state === 'closed';
+    // Its circuit closed while the fallback refused this call: go back to it now.
+    if (closed && pass.downSeen !== 'closed') continue;
     ticket ??= down.parking.ticket();
     // A breaker that never opened sends no wake-up: look again after one cooldown.
-    const recheckAt = down.breaker.state === 'closed' ? now + down.config.breaker.cooldownMs : giveUpAt;
+    const recheckAt = closed ? now + down.config.breaker.cooldownMs : giveUpAt;
     await down.parking.park(ticket, Math.min(recheckAt, giveUpAt), args.signal);
   }
 }
@@ -75,7 +83,9 @@ export async function route(ctx: RouterContext, args: CallArgs): Promise<RoutedR
 async function routeOnce(ctx: RouterContext, args: CallArgs): Promise<Pass> {
   const reasons: string[] = [];
   const providers = order(ctx);
+  const parking = ctx.config().parkMaxMinutes > 0;
   let downOn: ProviderState | null = null;
+  let downSeen: BreakerState = 'closed';
   for (let i = 0; i < providers.length; i++) {
     const p = providers[i] as ProviderId;
     if (args.budget.exhausted) {
@@ -84,11 +94,16 @@ async function routeOnce(ctx: RouterContext, args: CallArgs): Promise<Pass> {
     }
     const state = ctx.provider(p);
     const tokens = state.adapter?.estimateTokens(args.request) ?? 0;
-    const skip = state.skipReason(args.request, tokens);
-    const attempt: ProviderResult = skip ? { kind: 'fallback', ...skip } : await attemptWithRetries(ctx, state, tokens, args);
+    const skip = state.skipReason(args.request, tokens) ?? (downOn ? tooBusyToHelp(state) : null);
+    const recovered = downOn?.parking.recovered();
+    const attempt: ProviderResult = skip ? { kind: 'fallback', ...skip } : await attemptWithRetries(ctx, state, tokens, args, recovered);
     if (attempt.kind === 'ok') return { done: { status: 'ok', json: attempt.json, provider: state.id, model: attempt.model } };
     if (attempt.kind === 'stop') return { done: { status: 'undetermined', reason: attempt.reason } };
-    if (attempt.unavailable && ctx.config().parkMaxMinutes > 0) downOn ??= state;
+    if (attempt.kind === 'reroute') return { reroute: true };
+    if (attempt.unavailable && parking && !downOn) {
+      downOn = state;
+      downSeen = state.breaker.state;
+    }
     reasons.push(attempt.reason);
     ctx.emit({
       type: 'fallback',
@@ -100,11 +115,23 @@ async function routeOnce(ctx: RouterContext, args: CallArgs): Promise<Pass> {
       reason: attempt.reason,
     });
   }
-  return { reason: reasons.join(', ') || 'no provider configured', downOn };
+  return { reason: reasons.join(', ') || 'no provider configured', downOn, downSeen };
+}
+
+/** A fallback whose queue is longer than the wait horizon can't take the work of a provider that is only down. */
+function tooBusyToHelp(state: ProviderState): Skip | null {
+  const waitMs = state.expectedWaitMs();
+  return waitMs > WAIT_HORIZON_MS ? { reason: `${state.id} queue too long (${Math.round(waitMs / 60_000)} min)`, unavailable: false } : null;
 }
 
 /** Attempts on one provider; a retry is a new admission, and only while the provider is still worth asking. */
-async function attemptWithRetries(ctx: RouterContext, state: ProviderState, tokens: number, args: CallArgs): Promise<ProviderResult> {
+async function attemptWithRetries(
+  ctx: RouterContext,
+  state: ProviderState,
+  tokens: number,
+  args: CallArgs,
+  recovered: AbortSignal | undefined,
+): Promise<ProviderResult> {
   for (let n = 0; ; n++) {
     if (args.budget.exhausted) {
       ctx.budgetSpent(args.budget);
@@ -114,7 +141,7 @@ async function attemptWithRetries(ctx: RouterContext, state: ProviderState, toke
       const skip = state.skipReason(args.request, tokens);
       if (skip) return { kind: 'fallback', ...skip };
     }
-    const attempt = await attemptOnce(ctx, state, tokens, args, n);
+    const attempt = await attemptOnce(ctx, state, tokens, args, n, recovered);
     if (attempt.kind !== 'retry') return attempt;
     // The wait holds no concurrency slot and no quota; the retry goes back through the limiter.
     await ctx.clock.sleep(attempt.afterMs, args.signal);

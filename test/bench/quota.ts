@@ -148,16 +148,29 @@ export async function driveEngine(engine: Engine, clock: Clock, submissions: num
     if (e.type === 'call_finished' && e.outcome === 'ok') t.ok++;
     if (e.type === 'fallback' && e.to !== 'none') t.fallbacks++;
   });
-  const pool = new WorkerPool({ clock, size: config.maxWorkers === 'auto' ? () => engine.workerTarget() : config.maxWorkers });
+  const size = config.maxWorkers === 'auto' ? () => engine.workerTarget() : config.maxWorkers;
   const ids = Array.from({ length: submissions }, (_, i) => `s${i}`);
   const t0 = clock.now();
-  const work = pool.run(ids, async (id, signal) => {
-    await engine.stagger(signal);
-    const budget = engine.newBudget(id);
-    const results = await Promise.all(CALL_KINDS.map((kind) => engine.call({ submissionId: id, budget, request: req(kind), signal })));
-    t.undetermined += results.filter((r) => r.status !== 'ok').length;
-  });
+  const open = new Map<string, CallKind[]>();
+  const pass = (todo: [string, readonly CallKind[]][]) =>
+    new WorkerPool({ clock, size }).run(todo, async ([id, kinds], signal) => {
+      await engine.stagger(signal);
+      const budget = engine.newBudget(id);
+      const results = await Promise.all(kinds.map((kind) => engine.call({ submissionId: id, budget, request: req(kind), signal })));
+      const left = kinds.filter((_, i) => results[i]?.status !== 'ok');
+      if (left.length > 0) open.set(id, left);
+      else open.delete(id);
+    });
+  const work = (async () => {
+    await pass(ids.map((id) => [id, CALL_KINDS]));
+    // The batch end, as the runner does it: after an outage, wait for recovery and run what is left once more.
+    if (config.parkMaxMinutes > 0 && open.size > 0 && engine.hadOutageSince(t0)) {
+      await engine.whenRecovered(clock.now() + config.parkMaxMinutes * MINUTE);
+      await pass([...open]);
+    }
+  })();
   await (clock instanceof VirtualClock ? clock.run(work) : work);
+  for (const kinds of open.values()) t.undetermined += kinds.length;
   off();
   return { ms: clock.now() - t0, t };
 }
