@@ -74,6 +74,8 @@ export const ProviderSnapshotSchema = z.object({
   meanWaitMs: z.number(),
   p90LatencyMs: z.number(),
   jitterMean: z.number(),
+  parked: z.number().int().nonnegative(),
+  parkedReason: z.string().nullable(),
 });
 
 export const BatchStateSchema = z.enum(['idle', 'running', 'paused', 'cancelling', 'cancelled', 'finished']);

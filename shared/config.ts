@@ -1,7 +1,7 @@
 // The one typed configuration: defaults, the env var behind every knob, and validation.
 // Precedence: settings (UI) > env > defaults. Every error names the variable or key at fault.
 import { z } from 'zod';
-import { PROVIDER_IDS, type ProviderId } from './provider';
+import { PROVIDER_IDS, type CallKind, type ProviderId } from './provider';
 
 const positive = z.number().finite().positive();
 const nonNegative = z.number().finite().nonnegative();
@@ -69,11 +69,18 @@ export const engineConfigSchema = z
     allowUrlDownloads: z.boolean(),
     /** When no provider can answer, judge with the deterministic heuristic (marked "heuristic") instead of leaving rules undetermined. */
     heuristicFallback: z.boolean(),
+    /** Minutes a call may wait ("park") for a provider that is down when the fallback can't take it; 0 = fall back at once. */
+    parkMaxMinutes: nonNegative,
   })
   .strict();
 
 export type EngineConfig = z.infer<typeof engineConfigSchema>;
 export type ProviderConfig = z.infer<typeof providerSchema>;
+
+/** The model that serves a kind of call: the vision model for photos, the text model otherwise. */
+export function modelFor(models: Pick<ProviderConfig, 'textModel' | 'visionModel'>, kind: CallKind): string {
+  return kind === 'image' ? models.visionModel : models.textModel;
+}
 
 const MINUTE = 60_000;
 
@@ -121,6 +128,7 @@ export const DEFAULT_CONFIG: EngineConfig = {
   evaluationMode: 'full',
   allowUrlDownloads: false,
   heuristicFallback: false,
+  parkMaxMinutes: 30,
 };
 
 /** The seed system's configuration, for benchmarks and comparison. */
@@ -198,6 +206,7 @@ export const ENV_VARS: readonly EnvVar[] = [
   { name: 'EVALUATION_MODE', path: 'evaluationMode', parse: 'mode', description: 'full or minimal calls' },
   { name: 'ALLOW_URL_DOWNLOADS', path: 'allowUrlDownloads', parse: 'bool', description: 'download http(s) attachments' },
   { name: 'HEURISTIC_FALLBACK', path: 'heuristicFallback', parse: 'bool', description: 'judge with the heuristic when no LLM can (else undetermined)' },
+  { name: 'PARK_MAX_MINUTES', path: 'parkMaxMinutes', parse: 'number', description: 'minutes a call waits for a provider that is down (0 = no wait)' },
 ];
 
 /** Env vars that are ours but not engine knobs, so the unknown-variable check lets them pass. */

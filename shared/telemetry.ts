@@ -97,6 +97,10 @@ export interface ProviderSnapshot {
   p90LatencyMs: number;
   /** Mean jitter multiplier applied to waits (1 = none); its throughput cost is about 1 - 1/mean. */
   jitterMean: number;
+  /** Calls waiting for this provider to recover (they hold no slot and no quota). */
+  parked: number;
+  /** Why they wait, in words ("waiting for Gemini: breaker open, probe in 41 s"), else null. */
+  parkedReason: string | null;
 }
 
 export type BatchState = 'idle' | 'running' | 'paused' | 'cancelling' | 'cancelled' | 'finished';

@@ -2,7 +2,7 @@
 // index (in row order, through the RowBarrier), run the deterministic rules, then the LLM calls that can
 // still change the outcome, each through the response cache and the engine. Never throws for bad input:
 // an unexpected exception becomes an Error result, and the batch goes on.
-import type { EngineConfig } from '../../shared/config';
+import { modelFor } from '../../shared/config';
 import type { CallRecord, RuleDefinition, RuleResult, Submission, SubmissionResult } from '../../shared/domain';
 import type { CallKind, LlmRequest, ProviderId } from '../../shared/provider';
 import type { Engine } from '../engine/engine';
@@ -83,11 +83,6 @@ async function duplicates(ctx: EvaluationContext, s: Submission, photos: { slot:
   return ctx.store.duplicatesOf(ctx.runId, s.id, hashes, ctx.engine.config.phashThreshold);
 }
 
-function modelFor(config: EngineConfig, p: ProviderId, kind: CallKind): string {
-  const c = config.providers[p];
-  return kind === 'image' ? c.visionModel : c.textModel;
-}
-
 function buildRequest(kind: CallKind, s: Submission, inputs: Inputs): { request: LlmRequest; hashes: string[] } {
   if (kind === 'theme') return { request: buildThemeRequest(s), hashes: [] };
   if (kind === 'pdf') {
@@ -110,7 +105,7 @@ async function judgeCall(
   const config = ctx.engine.config;
   const { request, hashes } = buildRequest(kind, s, inputs);
   const keyFor = (p: ProviderId) =>
-    cacheKey({ model: modelFor(config, p, kind), promptVersion: PROMPT_VERSION[kind], kind, fields: { ...promptFields(kind, s) }, attachmentHashes: hashes });
+    cacheKey({ model: modelFor(config.providers[p], kind), promptVersion: PROMPT_VERSION[kind], kind, fields: { ...promptFields(kind, s) }, attachmentHashes: hashes });
   for (const p of config.providerOrder) {
     const hit = ctx.store.cacheGet(keyFor(p));
     if (hit) return { ok: true, json: hit.json, source: 'cache' };

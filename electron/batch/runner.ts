@@ -158,14 +158,34 @@ export async function startRun(deps: RunnerDeps, opts: StartRunOptions, onResult
   };
 
   let handle: BatchRun | null = null;
+  const startedAt = clock.now();
+  const evaluate = async ({ submission, cells }: (typeof todo)[number], signal: AbortSignal) => {
+    const result = await evaluateSubmission({ ...base, signal }, submission);
+    store.saveResult(run.id, result, cells);
+    // One cached call answers all the rules of its category (theme, pdf or image).
+    const cacheHits = new Set(result.rules.filter((r) => r.source === 'cache').map((r) => r.category)).size;
+    engine.events.emit({ type: 'submission_finished', at: clock.now(), submissionId: result.submissionId, status: result.status, score: result.score, callsUsed: result.callsUsed, cacheHits });
+    onResult?.(result);
+  };
   const work = pool
-    .run(todo, async ({ submission, cells }, signal) => {
-      const result = await evaluateSubmission({ ...base, signal }, submission);
-      store.saveResult(run.id, result, cells);
-      // One cached call answers all the rules of its category (theme, pdf or image).
-      const cacheHits = new Set(result.rules.filter((r) => r.source === 'cache').map((r) => r.category)).size;
-      engine.events.emit({ type: 'submission_finished', at: clock.now(), submissionId: result.submissionId, status: result.status, score: result.score, callsUsed: result.callsUsed, cacheHits });
-      onResult?.(result);
+    .run(todo, evaluate)
+    .then(async (outcomes) => {
+      // Batch end after an outage: rows left in Review are run once more when the providers are healthy again,
+      // within the parking horizon (docs/engine-runtime.md, "Parking"). The wait is a pool item, so cancel ends it.
+      const horizonMs = engine.config.parkMaxMinutes * 60_000;
+      if (horizonMs === 0 || outcomes.some((o) => o.status !== 'done') || !engine.hadOutageSince(startedAt)) return outcomes;
+      const inTodo = new Map(todo.map((t, i) => [t.submission.id, i]));
+      const review = store.reviewResults(run.id).filter((r) => inTodo.has(r.result.submissionId));
+      if (review.length === 0) return outcomes;
+      const deadline = clock.now() + horizonMs;
+      const waited = await pool.run([deadline], (at, signal) => engine.whenRecovered(at, signal));
+      if (waited[0]?.status !== 'done') return [...outcomes, ...waited];
+      for (const r of review) tracker.reopen(r.result.status);
+      const again = review.map((r) => inTodo.get(r.result.submissionId) as number);
+      const second = await pool.run(again.map((i) => todo[i] as (typeof todo)[number]), evaluate);
+      const merged = [...outcomes];
+      again.forEach((i, k) => (merged[i] = second[k] as (typeof outcomes)[number]));
+      return merged;
     })
     .then((outcomes): RunOutcome => {
       const failures = outcomes.flatMap((o, i) => (o.status === 'failed' ? [`${todo[i]?.submission.id}: ${String((o.error as Error)?.message ?? o.error)}`] : []));

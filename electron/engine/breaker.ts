@@ -39,13 +39,18 @@ export function classify(outcome: CallOutcome): 'ok' | 'error' | 'auth' | 'ignor
   return BREAKER_ERROR_KINDS.has(outcome.kind) ? 'error' : 'ok';
 }
 
+/**
+ * The breaker's whole state as one value: which fields exist depends on the state, so "open but no reopen time" or
+ * "closed with probes out" cannot be written. `forced` marks an operator's hand (reset or kill switch), not traffic.
+ */
+export type InnerState =
+  | { kind: 'closed'; forced: boolean }
+  | { kind: 'open'; since: number; until: number | null; forced: boolean; cancelTimer: () => void }
+  | { kind: 'half_open'; probes: number };
+
 export class CircuitBreaker {
-  private current: BreakerState = 'closed';
-  private forced = false;
+  private inner: InnerState = { kind: 'closed', forced: false };
   private generation = 0;
-  private probes = 0;
-  private halfOpenAt: number | null = null;
-  private cancelTimer: (() => void) | null = null;
   private lastTripCause: TripCause | null = null;
   private lastTransitionAt: number | null = null;
   private window: RollingCounter;
@@ -59,7 +64,17 @@ export class CircuitBreaker {
   }
 
   get state(): BreakerState {
-    return this.current;
+    return this.inner.kind;
+  }
+
+  /** The cause of the last trip, while the breaker is not closed (e.g. to lift an auth trip when the key changes). */
+  get openedBy(): TripCause | null {
+    return this.inner.kind === 'closed' ? null : this.lastTripCause;
+  }
+
+  /** When an open breaker lets its first probe through; null when closed, half-open or forced open. */
+  get reopensAt(): number | null {
+    return this.inner.kind === 'open' ? this.inner.until : null;
   }
 
   setParams(p: BreakerParams): void {
@@ -67,14 +82,27 @@ export class CircuitBreaker {
     this.params = p;
   }
 
+  /** Not accepting, but on its own way back (open by traffic, or half-open): not an operator's kill switch. */
+  get recovering(): boolean {
+    return this.inner.kind === 'half_open' || (this.inner.kind === 'open' && !this.inner.forced);
+  }
+
+  /** Whether a call at `now` would get a permit: closed, a free probe slot, or an elapsed cooldown. */
+  isAccepting(now: number): boolean {
+    const s = this.inner;
+    if (s.kind === 'closed') return true;
+    if (s.kind === 'half_open') return s.probes < this.params.halfOpenProbes;
+    return s.until !== null && now >= s.until;
+  }
+
   /** A pass for one call, or null while OPEN (or HALF_OPEN with every probe slot taken). */
   permit(): Permit | null {
-    if (this.current === 'open' && !this.forced && this.halfOpenAt !== null && this.clock.now() >= this.halfOpenAt) {
-      this.transition('half_open', 'cooldown elapsed');
-    }
-    if (this.current === 'closed') return { probe: false, generation: this.generation };
-    if (this.current === 'half_open' && this.probes < this.params.halfOpenProbes) {
-      this.probes++;
+    const s = this.inner;
+    if (s.kind === 'open' && s.until !== null && this.clock.now() >= s.until) this.transition({ kind: 'half_open', probes: 0 }, 'cooldown elapsed');
+    const cur = this.inner;
+    if (cur.kind === 'closed') return { probe: false, generation: this.generation };
+    if (cur.kind === 'half_open' && cur.probes < this.params.halfOpenProbes) {
+      cur.probes++;
       return { probe: true, generation: this.generation };
     }
     return null;
@@ -82,7 +110,7 @@ export class CircuitBreaker {
 
   /** The permit was not used (the call never went out). */
   release(permit: Permit): void {
-    if (permit.probe && permit.generation === this.generation) this.probes--;
+    if (permit.probe && permit.generation === this.generation && this.inner.kind === 'half_open') this.inner.probes--;
   }
 
   record(permit: Permit, outcome: CallOutcome): void {
@@ -90,18 +118,18 @@ export class CircuitBreaker {
     const cause = outcome.ok ? undefined : TRIP_CAUSES[outcome.kind];
     const now = this.clock.now();
     if (kind === 'auth') {
-      if (this.current !== 'open') this.open('credentials rejected (401/403)', 'auth');
+      if (this.inner.kind !== 'open') this.open('credentials rejected (401/403)', 'auth');
       return;
     }
     // A result from before the last transition describes health the breaker already acted on.
     if (permit.generation !== this.generation) return;
-    if (this.current === 'half_open' && permit.probe) {
+    if (this.inner.kind === 'half_open' && permit.probe) {
       if (kind === 'ok') this.close('probe succeeded');
       else if (kind === 'error') this.open(`probe failed (${outcome.ok ? '' : outcome.kind})`, 'probe_failed');
-      else this.probes--;
+      else this.inner.probes--;
       return;
     }
-    if (this.current !== 'closed' || kind === 'ignore') return;
+    if (this.inner.kind !== 'closed' || kind === 'ignore') return;
     this.window.add(now, 1, kind === 'error' ? 1 : 0);
     if (kind !== 'error') return;
     const { calls, errors } = this.window.totals(now);
@@ -113,61 +141,56 @@ export class CircuitBreaker {
 
   /** Operator: force CLOSED and forget the window. */
   reset(): void {
-    this.forced = true;
-    this.transition('closed', 'reset by operator', undefined, true);
+    this.transition({ kind: 'closed', forced: true }, 'reset by operator', undefined, true);
     this.window.clear();
   }
 
   /** Operator kill switch: OPEN until reset, no half-open probes. */
   forceOpen(): void {
-    this.forced = true;
-    this.transition('open', 'forced open by operator', 'forced', true);
+    const since = this.clock.now();
+    this.transition({ kind: 'open', since, until: null, forced: true, cancelTimer: () => {} }, 'forced open by operator', 'forced', true);
   }
 
   private open(cause: string, tripCause: TripCause | undefined): void {
-    this.forced = false;
-    this.transition('open', cause, tripCause);
-    this.halfOpenAt = this.clock.now() + this.params.cooldownMs;
-    const generation = this.generation;
-    this.cancelTimer = this.clock.setTimer(
+    const since = this.clock.now();
+    const generation = this.generation + 1;
+    const cancelTimer = this.clock.setTimer(
       this.params.cooldownMs,
       () => {
-        if (this.generation === generation) this.transition('half_open', 'cooldown elapsed');
+        if (this.generation === generation) this.transition({ kind: 'half_open', probes: 0 }, 'cooldown elapsed');
       },
       { background: true },
     );
+    this.transition({ kind: 'open', since, until: since + this.params.cooldownMs, forced: false, cancelTimer }, cause, tripCause);
   }
 
   private close(cause: string): void {
-    this.forced = false;
     this.window.clear();
-    this.transition('closed', cause);
+    this.transition({ kind: 'closed', forced: false }, cause);
   }
 
-  private transition(to: BreakerState, cause: string, tripCause?: TripCause, forced = false): void {
-    const from = this.current;
-    this.cancelTimer?.();
-    this.cancelTimer = null;
-    this.halfOpenAt = null;
-    this.current = to;
+  private transition(to: InnerState, cause: string, tripCause?: TripCause, forced = false): void {
+    const from = this.inner;
+    if (from.kind === 'open') from.cancelTimer();
+    this.inner = to;
     this.generation++;
-    this.probes = 0;
     this.lastTransitionAt = this.clock.now();
     if (tripCause) this.lastTripCause = tripCause;
-    this.onTransition({ from, to, cause, tripCause, forced });
+    this.onTransition({ from: from.kind, to: to.kind, cause, tripCause, forced });
   }
 
   snapshot(): BreakerSnapshot {
     const { calls, errors } = this.window.totals(this.clock.now());
+    const s = this.inner;
     return {
-      state: this.current,
-      forced: this.forced,
+      state: s.kind,
+      forced: s.kind !== 'half_open' && s.forced,
       errorRate: calls ? errors / calls : 0,
       threshold: this.params.threshold,
       windowMs: this.params.windowMs,
       calls,
       minCalls: this.params.minCalls,
-      halfOpenAt: this.halfOpenAt,
+      halfOpenAt: this.reopensAt,
       lastTripCause: this.lastTripCause,
       lastTransitionAt: this.lastTransitionAt,
     };

@@ -40,7 +40,7 @@ export class Engine {
     const emit = (e: EngineEvent) => this.events.emit(e);
     const make = (p: ProviderId) => {
       const s = new ProviderState(p, this.cfg.providers[p], this.clock, this.rng, emit, opts.simulated ?? false);
-      s.adapter = opts.adapters[p];
+      s.setAdapter(opts.adapters[p]);
       return s;
     };
     this.providers = { gemini: make('gemini'), groq: make('groq') };
@@ -99,18 +99,49 @@ export class Engine {
     else this.providers[p].pause(untilMs, 'paused by operator');
   }
 
+  /** Whether traffic opened a breaker at or after `since`: a run's undetermined rules may be an outage's. */
+  hadOutageSince(since: number): boolean {
+    return PROVIDER_IDS.some((p) => (this.providers[p].lastOutageAt ?? -Infinity) >= since);
+  }
+
+  /**
+   * Resolves once no provider in the routing order is recovering from an outage (woken by the breaker events, not
+   * by polling), or at `deadline`; rejects when `signal` aborts. The batch end waits on this before its second pass.
+   */
+  whenRecovered(deadline: number, signal?: AbortSignal): Promise<void> {
+    const down = () => this.cfg.providerOrder.some((p) => this.providers[p].breaker.recovering);
+    if (!down() || this.clock.now() >= deadline) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const done = () => {
+        off();
+        cancel();
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const onAbort = () => {
+        done();
+        reject(signal?.reason);
+      };
+      const off = this.events.on((e) => {
+        if (e.type === 'breaker_transition' && !down()) {
+          done();
+          resolve();
+        }
+      });
+      const cancel = this.clock.setTimer(deadline - this.clock.now(), () => {
+        done();
+        resolve();
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
   providerSnapshots(): ProviderSnapshot[] {
     return PROVIDER_IDS.map((p) => this.providers[p].snapshot());
   }
 
   /** Set or remove a provider's adapter (a new key). A new key clears a misconfiguration and its auth trip. */
   setAdapter(p: ProviderId, a: ProviderAdapter | undefined): void {
-    const s = this.providers[p];
-    s.adapter = a;
-    if (a && s.misconfigured) {
-      s.misconfigured = null;
-      if (s.breaker.snapshot().lastTripCause === 'auth' && s.breaker.state !== 'closed') s.breaker.reset();
-    }
+    this.providers[p].setAdapter(a);
   }
 
   /**

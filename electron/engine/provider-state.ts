@@ -1,7 +1,7 @@
 // Everything the engine keeps per provider: limiters per model, concurrency guard, breaker, quota feedback,
-// pause / exhaustion / misconfiguration, latency samples, and the ProviderSnapshot built from them.
-import type { ProviderConfig } from '../../shared/config';
-import type { CallFailure, CallOutcome, LlmRequest, ProviderId } from '../../shared/provider';
+// parked calls, pause / exhaustion / misconfiguration and latency samples. The snapshot fold is provider-snapshot.ts.
+import { modelFor, type ProviderConfig } from '../../shared/config';
+import type { CallFailure, CallKind, CallOutcome, LlmRequest, ProviderId } from '../../shared/provider';
 import type { EngineEvent, ProviderSnapshot } from '../../shared/telemetry';
 import type { ProviderAdapter } from './adapter';
 import { CircuitBreaker } from './breaker';
@@ -11,6 +11,8 @@ import { PACIFIC } from './limiter/calendar-day';
 import { formatClock, formatCount } from './limiter/explain';
 import { RateLimiter, WAIT_HORIZON_MS } from './limiter/limiter';
 import { applyLimits, buildDimensions, QUOTA_MODELS } from './limiter/quota-model';
+import { ParkingLot } from './parking';
+import { foldSnapshot } from './provider-snapshot';
 import { QuotaFeedback } from './quota-feedback';
 import type { Rng } from './rng';
 import { RollingCounter } from './rolling';
@@ -24,13 +26,22 @@ export function untilText(at: number): string {
   return `${formatClock(at, PACIFIC).slice(0, 5)} PT`;
 }
 
+/** Why a provider is skipped; `unavailable` when it is down for now (a call may park and wait for it). */
+export interface Skip {
+  reason: string;
+  unavailable: boolean;
+}
+
 export class ProviderState {
   readonly limiters = new Map<string, RateLimiter>();
   readonly guard: ConcurrencyGuard;
   readonly breaker: CircuitBreaker;
   readonly feedback: QuotaFeedback;
-  adapter: ProviderAdapter | undefined;
+  readonly parking: ParkingLot;
+  private currentAdapter: ProviderAdapter | undefined;
   misconfigured: string | null = null;
+  /** When traffic last opened the breaker (an outage, not the operator), else null. */
+  lastOutageAt: number | null = null;
   exhaustedUntil: number | null = null;
   private latencies: number[] = [];
   private recent429 = new RollingCounter(FIVE_MIN);
@@ -45,9 +56,14 @@ export class ProviderState {
     readonly simulated: boolean,
   ) {
     this.guard = new ConcurrencyGuard(this.concurrencyTarget());
+    this.parking = new ParkingLot(clock);
     this.breaker = new CircuitBreaker(clock, cfg.breaker, (t) => {
       this.emit({ type: 'breaker_transition', at: clock.now(), provider: id, ...t });
       if (t.to === 'open') this.drain(`${id} breaker open`);
+      if (t.to === 'open' && !t.forced) this.lastOutageAt = clock.now();
+      // Recovery wakes parked calls: one to carry the half-open probe, all once the circuit is closed again.
+      if (t.to === 'half_open') this.parking.wakeForProbe();
+      if (t.to === 'closed') this.parking.wakeAll();
     });
     this.feedback = new QuotaFeedback(id, clock, QUOTA_MODELS[id], cfg, {
       limiter: (model) => this.limiter(model),
@@ -61,6 +77,23 @@ export class ProviderState {
 
   get config(): ProviderConfig {
     return this.cfg;
+  }
+
+  get adapter(): ProviderAdapter | undefined {
+    return this.currentAdapter;
+  }
+
+  /** Set or remove the adapter (a new key). A new key clears a misconfiguration and lifts its auth trip. */
+  setAdapter(a: ProviderAdapter | undefined): void {
+    this.currentAdapter = a;
+    if (!a || !this.misconfigured) return;
+    this.misconfigured = null;
+    if (this.breaker.openedBy === 'auth') this.breaker.reset();
+  }
+
+  /** The model that serves `kind`: the adapter's (it sends the request), else the configured one. */
+  modelFor(kind: CallKind): string {
+    return this.currentAdapter?.modelFor(kind) ?? modelFor(this.cfg, kind);
   }
 
   limiter(model: string): RateLimiter {
@@ -160,21 +193,21 @@ export class ProviderState {
   }
 
   /** Why this provider can't take `req` now (router skip rules), or null. */
-  skipReason(req: LlmRequest, tokens: number): string | null {
+  skipReason(req: LlmRequest, tokens: number): Skip | null {
     const now = this.clock.now();
     const p = this.id;
-    if (!this.cfg.enabled) return `${p} disabled`;
-    if (!this.adapter) return `${p} has no API key`;
-    if (this.misconfigured) return `${p} misconfigured (${this.misconfigured})`;
-    if (this.exhaustedUntil !== null && this.exhaustedUntil > now) return `${p} exhausted until ${untilText(this.exhaustedUntil)}`;
-    const b = this.breaker.snapshot();
-    if (b.state === 'open' && (b.forced || (b.halfOpenAt ?? 0) > now)) return `${p} breaker open`;
-    if (!this.adapter.supports(req)) return `${p} cannot read this request`;
-    const limiter = this.limiter(this.adapter.modelFor(req.kind));
+    const no = (reason: string, unavailable = false): Skip => ({ reason, unavailable });
+    if (!this.cfg.enabled) return no(`${p} disabled`);
+    if (!this.adapter) return no(`${p} has no API key`);
+    if (this.misconfigured) return no(`${p} misconfigured (${this.misconfigured})`);
+    if (this.exhaustedUntil !== null && this.exhaustedUntil > now) return no(`${p} exhausted until ${untilText(this.exhaustedUntil)}`);
+    if (!this.breaker.isAccepting(now)) return no(`${p} breaker open`, this.breaker.recovering);
+    if (!this.adapter.supports(req)) return no(`${p} cannot read this request`);
+    const limiter = this.limiter(this.modelFor(req.kind));
     const tpm = limiter.dims.find((d) => d.name === 'TPM');
-    if (tpm && tokens > tpm.hardLimit) return `request too large for ${p} (${formatCount(tokens)} tokens > TPM limit ${formatCount(tpm.hardLimit)})`;
+    if (tpm && tokens > tpm.hardLimit) return no(`request too large for ${p} (${formatCount(tokens)} tokens > TPM limit ${formatCount(tpm.hardLimit)})`);
     const blocked = limiter.blockedUntil(tokens);
-    if (blocked - now > WAIT_HORIZON_MS) return `${p} quota spent until ${untilText(blocked)}`;
+    if (blocked - now > WAIT_HORIZON_MS) return no(`${p} quota spent until ${untilText(blocked)}`);
     return null;
   }
 
@@ -187,52 +220,21 @@ export class ProviderState {
 
   snapshot(): ProviderSnapshot {
     const now = this.clock.now();
-    let rpm = 0, rpmLimit = 0, tpm = 0, tpmLimit = 0, rpdUsed = 0, rpdLimit = 0, queued = this.guard.queued;
-    let admissions = 0, waitSum = 0, jitterSum = 0, jitterWeight = 0;
-    let nextAdmissionAt: number | null = null;
-    const waitReasons: string[] = [];
-    for (const l of this.limiters.values()) {
-      const s = l.stats();
-      rpm += s.rpm;
-      tpm += s.tpm;
-      for (const d of l.dims) {
-        if (d.name === 'RPM') rpmLimit += d.limit;
-        if (d.name === 'TPM') tpmLimit += d.limit;
-        if (d.name === 'RPD') rpdLimit += d.limit;
-      }
-      rpdUsed += s.used.RPD ?? 0;
-      queued += s.queued;
-      admissions += s.admissions;
-      waitSum += s.meanWaitMs * s.admissions;
-      jitterSum += s.jitterMean * Math.max(s.admissions, 1);
-      jitterWeight += Math.max(s.admissions, 1);
-      if (s.nextAdmissionAt !== null && (nextAdmissionAt === null || s.nextAdmissionAt < nextAdmissionAt)) nextAdmissionAt = s.nextAdmissionAt;
-      waitReasons.push(...l.explain(3));
-    }
-    return {
+    return foldSnapshot({
       provider: this.id,
+      now,
+      limiters: [...this.limiters.values()],
       breaker: this.breaker.snapshot(),
-      rpm,
-      rpmLimit,
-      tpm,
-      tpmLimit,
-      rpdUsed,
-      rpdLimit,
-      inFlight: this.guard.inFlight,
-      concurrencyLimit: this.guard.limit,
-      queued,
+      guard: { inFlight: this.guard.inFlight, limit: this.guard.limit, queued: this.guard.queued },
       http429Last5m: this.recent429.totals(now).calls,
       errorsLast5m: this.recentErrors.totals(now).calls,
-      exhaustedUntil: this.exhaustedUntil !== null && this.exhaustedUntil > now ? this.exhaustedUntil : null,
+      exhaustedUntil: this.exhaustedUntil,
       pausedUntil: this.pausedUntil(),
       misconfigured: this.misconfigured,
       hasKey: this.adapter !== undefined,
       simulated: this.simulated,
-      nextAdmissionAt,
-      waitReasons: waitReasons.slice(0, 5),
-      meanWaitMs: admissions ? waitSum / admissions : 0,
       p90LatencyMs: this.p90LatencyMs(),
-      jitterMean: jitterWeight ? jitterSum / jitterWeight : 1,
-    };
+      parked: this.parking.size,
+    });
   }
 }

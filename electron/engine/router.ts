@@ -1,14 +1,14 @@
-// The router: one logical request across providers in fallback order, each through limiter → breaker →
-// concurrency guard → adapter, with circuit- and budget-aware retries, every physical call charged and recorded.
+// The router: one logical request across providers in fallback order, with circuit- and budget-aware retries
+// and the retry wait; each attempt itself is provider-call.ts. When every provider fails and one was merely down,
+// the call parks until it recovers (docs/engine-runtime.md).
 import type { EngineConfig } from '../../shared/config';
-import type { CallFailure, CallOutcome, LlmRequest, ProviderId } from '../../shared/provider';
-import type { EngineEvent } from '../../shared/telemetry';
+import type { LlmRequest, ProviderId } from '../../shared/provider';
+import type { BreakerState, EngineEvent } from '../../shared/telemetry';
 import type { Budget } from './budget';
 import type { Clock } from './clock';
-import { LimiterDrainedError, QuotaError, type Admission } from './limiter/limiter';
-import { QUOTA_MODELS } from './limiter/quota-model';
-import { untilText, type ProviderState } from './provider-state';
-import { isRetryable, retryDelayMs } from './retry';
+import { attemptOnce, budgetReason, type AttemptResult } from './provider-call';
+import { WAIT_HORIZON_MS } from './limiter/limiter';
+import type { ProviderState, Skip } from './provider-state';
 import type { Rng } from './rng';
 
 export type RoutedResult =
@@ -31,13 +31,6 @@ export interface CallArgs {
   signal?: AbortSignal;
 }
 
-/** What one provider made of the request: an answer, a reason to try the next provider, or a hard stop. */
-type Attempt = { kind: 'ok'; result: RoutedResult } | { kind: 'fallback'; reason: string } | { kind: 'stop'; reason: string };
-
-function budgetReason(b: Budget): string {
-  return `budget exhausted (${b.max} call${b.max === 1 ? '' : 's'})`;
-}
-
 function order(ctx: RouterContext): ProviderId[] {
   const cfg = ctx.config();
   const base = [...cfg.providerOrder];
@@ -54,21 +47,63 @@ function order(ctx: RouterContext): ProviderId[] {
   return base;
 }
 
+/** What one provider made of the request once its retries are spent. */
+type ProviderResult = Exclude<AttemptResult, { kind: 'retry' }>;
+
+/** One pass over the providers: an answer, or why not and which provider (if any) was merely down. */
+type Pass =
+  | { done: RoutedResult }
+  | { done?: undefined; reroute: true }
+  | { done?: undefined; reroute?: undefined; reason: string; downOn: ProviderState | null; downSeen: BreakerState };
+
+/**
+ * Route one logical request. When no provider answers and one of them was only down (not unable), the call parks on
+ * it until it recovers, within `parkMaxMinutes` (0 = end undetermined at once), then routes again from the top.
+ */
 export async function route(ctx: RouterContext, args: CallArgs): Promise<RoutedResult> {
+  const giveUpAt = ctx.clock.now() + ctx.config().parkMaxMinutes * 60_000;
+  let ticket: number | undefined;
+  for (;;) {
+    const pass = await routeOnce(ctx, args);
+    if (pass.done) return pass.done;
+    if (pass.reroute) continue;
+    const now = ctx.clock.now();
+    if (!pass.downOn || now >= giveUpAt) return { status: 'undetermined', reason: pass.reason };
+    const down = pass.downOn;
+    const closed = down.breaker.state === 'closed';
+    // Its circuit closed while the fallback refused this call: go back to it now.
+    if (closed && pass.downSeen !== 'closed') continue;
+    ticket ??= down.parking.ticket();
+    // A breaker that never opened sends no wake-up: look again after one cooldown.
+    const recheckAt = closed ? now + down.config.breaker.cooldownMs : giveUpAt;
+    await down.parking.park(ticket, Math.min(recheckAt, giveUpAt), args.signal);
+  }
+}
+
+async function routeOnce(ctx: RouterContext, args: CallArgs): Promise<Pass> {
   const reasons: string[] = [];
   const providers = order(ctx);
+  const parking = ctx.config().parkMaxMinutes > 0;
+  let downOn: ProviderState | null = null;
+  let downSeen: BreakerState = 'closed';
   for (let i = 0; i < providers.length; i++) {
     const p = providers[i] as ProviderId;
     if (args.budget.exhausted) {
       ctx.budgetSpent(args.budget);
-      return { status: 'undetermined', reason: budgetReason(args.budget) };
+      return { done: { status: 'undetermined', reason: budgetReason(args.budget.max) } };
     }
     const state = ctx.provider(p);
     const tokens = state.adapter?.estimateTokens(args.request) ?? 0;
-    const skip = state.skipReason(args.request, tokens);
-    const attempt: Attempt = skip ? { kind: 'fallback', reason: skip } : await attemptOn(ctx, state, tokens, args);
-    if (attempt.kind === 'ok') return attempt.result;
-    if (attempt.kind === 'stop') return { status: 'undetermined', reason: attempt.reason };
+    const skip = state.skipReason(args.request, tokens) ?? (downOn ? tooBusyToHelp(state) : null);
+    const recovered = downOn?.parking.recovered();
+    const attempt: ProviderResult = skip ? { kind: 'fallback', ...skip } : await attemptWithRetries(ctx, state, tokens, args, recovered);
+    if (attempt.kind === 'ok') return { done: { status: 'ok', json: attempt.json, provider: state.id, model: attempt.model } };
+    if (attempt.kind === 'stop') return { done: { status: 'undetermined', reason: attempt.reason } };
+    if (attempt.kind === 'reroute') return { reroute: true };
+    if (attempt.unavailable && parking && !downOn) {
+      downOn = state;
+      downSeen = state.breaker.state;
+    }
     reasons.push(attempt.reason);
     ctx.emit({
       type: 'fallback',
@@ -80,155 +115,35 @@ export async function route(ctx: RouterContext, args: CallArgs): Promise<RoutedR
       reason: attempt.reason,
     });
   }
-  return { status: 'undetermined', reason: reasons.join(', ') || 'no provider configured' };
+  return { reason: reasons.join(', ') || 'no provider configured', downOn, downSeen };
 }
 
-async function attemptOn(ctx: RouterContext, state: ProviderState, tokens: number, args: CallArgs): Promise<Attempt> {
-  const { budget, request, signal, submissionId } = args;
-  const adapter = state.adapter;
-  if (!adapter) return { kind: 'fallback', reason: `${state.id} has no API key` };
-  const model = adapter.modelFor(request.kind);
-  const maxAttempts = ctx.config().retry.maxAttempts;
-  for (let n = 0; n < maxAttempts; n++) {
-    if (budget.exhausted) {
-      ctx.budgetSpent(budget);
-      return { kind: 'stop', reason: budgetReason(budget) };
+/** A fallback whose queue is longer than the wait horizon can't take the work of a provider that is only down. */
+function tooBusyToHelp(state: ProviderState): Skip | null {
+  const waitMs = state.expectedWaitMs();
+  return waitMs > WAIT_HORIZON_MS ? { reason: `${state.id} queue too long (${Math.round(waitMs / 60_000)} min)`, unavailable: false } : null;
+}
+
+/** Attempts on one provider; a retry is a new admission, and only while the provider is still worth asking. */
+async function attemptWithRetries(
+  ctx: RouterContext,
+  state: ProviderState,
+  tokens: number,
+  args: CallArgs,
+  recovered: AbortSignal | undefined,
+): Promise<ProviderResult> {
+  for (let n = 0; ; n++) {
+    if (args.budget.exhausted) {
+      ctx.budgetSpent(args.budget);
+      return { kind: 'stop', reason: budgetReason(args.budget.max) };
     }
     if (n > 0) {
-      // Circuit-aware: a retry is a new admission, and only while the provider is still worth asking.
-      const skip = state.skipReason(request, tokens);
-      if (skip) return { kind: 'fallback', reason: skip };
+      const skip = state.skipReason(args.request, tokens);
+      if (skip) return { kind: 'fallback', ...skip };
     }
-    let admission: Admission;
-    try {
-      admission = await state.limiter(model).acquire(tokens, { signal });
-    } catch (e) {
-      if (e instanceof QuotaError || e instanceof LimiterDrainedError) return { kind: 'fallback', reason: `${state.id}: ${e.message}` };
-      throw e;
-    }
-    const permit = state.breaker.permit();
-    if (!permit) {
-      admission.refund();
-      return { kind: 'fallback', reason: `${state.id} breaker open` };
-    }
-    let release: () => void;
-    try {
-      release = await state.guard.acquire(signal);
-    } catch (e) {
-      admission.refund();
-      state.breaker.release(permit);
-      throw e;
-    }
-    if (state.breaker.state === 'open') {
-      // The breaker opened while this request waited for a slot: don't send it into an open circuit.
-      release();
-      admission.refund();
-      state.breaker.release(permit);
-      return { kind: 'fallback', reason: `${state.id} breaker open` };
-    }
-    if (!budget.tryCharge()) {
-      release();
-      admission.refund();
-      state.breaker.release(permit);
-      ctx.budgetSpent(budget);
-      return { kind: 'stop', reason: budgetReason(budget) };
-    }
-    const startedAt = ctx.clock.now();
-    admission.started(startedAt);
-    ctx.emit({ type: 'call_started', at: startedAt, submissionId, kind: request.kind, provider: state.id, model, attempt: n + 1 });
-    const outcome = await invoke(ctx, state, model, request, signal);
-    release();
-    settle(ctx, state, admission, outcome);
-    state.breaker.record(permit, outcome);
-    const tokensUsed = outcome.usage?.totalTokens ?? 0;
-    budget.record({
-      submissionId,
-      kind: request.kind,
-      provider: state.id,
-      model,
-      attempt: n + 1,
-      outcome: outcome.ok ? 'ok' : outcome.kind,
-      inputTokens: outcome.usage?.inputTokens ?? 0,
-      outputTokens: outcome.usage?.outputTokens ?? 0,
-      latencyMs: outcome.latencyMs,
-      startedAt,
-      ...(outcome.ok ? {} : { message: outcome.message }),
-    });
-    ctx.emit({
-      type: 'call_finished',
-      at: ctx.clock.now(),
-      submissionId,
-      kind: request.kind,
-      provider: state.id,
-      model,
-      attempt: n + 1,
-      outcome: outcome.ok ? 'ok' : outcome.kind,
-      latencyMs: outcome.latencyMs,
-      tokens: tokensUsed,
-    });
-    if (outcome.ok) return { kind: 'ok', result: { status: 'ok', json: outcome.json, provider: state.id, model } };
-    if (signal?.aborted) throw signal.reason;
-    const failure = outcome;
-    if (failure.kind === 'daily_quota') return { kind: 'fallback', reason: `${state.id} exhausted until ${untilText(state.exhaustedUntil ?? ctx.clock.now())}` };
-    if (failure.kind === 'auth') return { kind: 'fallback', reason: `${state.id} misconfigured (${failure.message})` };
-    if (!isRetryable(failure) || n + 1 >= maxAttempts) {
-      return { kind: 'fallback', reason: `${state.id} ${failure.kind}${n + 1 >= maxAttempts && isRetryable(failure) ? ` after ${n + 1} attempts` : ''}` };
-    }
+    const attempt = await attemptOnce(ctx, state, tokens, args, n, recovered);
+    if (attempt.kind !== 'retry') return attempt;
     // The wait holds no concurrency slot and no quota; the retry goes back through the limiter.
-    await ctx.clock.sleep(retryDelayMs(failure, n, ctx.config().retry, ctx.rng), signal);
+    await ctx.clock.sleep(attempt.afterMs, args.signal);
   }
-  return { kind: 'fallback', reason: `${state.id} gave no answer` }; // unreachable: the loop returns on its last attempt
-}
-
-/** The adapter call with the provider's timeout, on the injected clock. Never throws. */
-async function invoke(ctx: RouterContext, state: ProviderState, model: string, req: LlmRequest, signal?: AbortSignal): Promise<CallOutcome> {
-  const adapter = state.adapter;
-  const started = ctx.clock.now();
-  const fail = (kind: CallFailure['kind'], message: string): CallFailure => ({
-    ok: false,
-    provider: state.id,
-    model,
-    kind,
-    message,
-    latencyMs: ctx.clock.now() - started,
-  });
-  if (!adapter) return fail('auth', 'no adapter');
-  const ac = new AbortController();
-  const onAbort = () => ac.abort(signal?.reason);
-  signal?.addEventListener('abort', onAbort, { once: true });
-  if (signal?.aborted) ac.abort(signal.reason);
-  let timedOut = false;
-  const timeoutMs = state.config.timeoutMs;
-  const cancel = ctx.clock.setTimer(timeoutMs, () => {
-    timedOut = true;
-    ac.abort(new DOMException('timeout', 'TimeoutError'));
-  });
-  let outcome: CallOutcome;
-  try {
-    outcome = await adapter.call(req, ac.signal);
-  } catch (e) {
-    // The port promises never to throw; if an adapter does, it is still one classified failure, not a lost slot.
-    outcome = fail('network', `adapter threw: ${e instanceof Error ? e.message : String(e)}`);
-  } finally {
-    cancel();
-    signal?.removeEventListener('abort', onAbort);
-  }
-  if (timedOut && !outcome.ok && outcome.kind === 'aborted') outcome = fail('timeout', `no answer within ${timeoutMs / 1000} s`);
-  return outcome;
-}
-
-/** Settlement and learning: actual usage replaces the estimate, and the outcome feeds quota feedback. */
-function settle(ctx: RouterContext, state: ProviderState, admission: Admission, outcome: CallOutcome): void {
-  const counted = QUOTA_MODELS[state.id].tokens;
-  if (outcome.usage) admission.settle(outcome.usage[counted]);
-  state.observe(outcome);
-  if (outcome.ok) {
-    state.feedback.onSuccess(outcome.model, outcome.quota);
-    return;
-  }
-  if (outcome.kind === 'rate_limit' || outcome.kind === 'daily_quota') {
-    ctx.emit({ type: 'http_429', at: ctx.clock.now(), provider: state.id, model: outcome.model, dimension: outcome.dimension, daily: outcome.kind === 'daily_quota' });
-  }
-  if (outcome.kind === 'auth') state.markMisconfigured(outcome);
-  else state.feedback.onFailure(outcome);
 }

@@ -30,6 +30,12 @@ export class BatchTracker {
     this.state = state;
   }
 
+  /** A finished submission goes back for a second pass (batch end after an outage): it is not done until it ends again. */
+  reopen(status: Status): void {
+    this.done--;
+    this.byStatus[status]--;
+  }
+
   consume(e: EngineEvent): void {
     switch (e.type) {
       case 'call_started':

@@ -8,6 +8,7 @@ import {
   type Part,
   type ResponseSchema,
 } from '@google/generative-ai';
+import { modelFor as modelForKind } from '../../shared/config';
 import type { CallKind, CallOutcome, LlmRequest, QuotaDimension, QuotaInfo } from '../../shared/provider';
 import { RealClock, type Clock } from '../engine/clock';
 import type { ProviderAdapter } from '../engine/adapter';
@@ -42,7 +43,7 @@ export function createGeminiAdapter(opts: GeminiAdapterOptions): ProviderAdapter
   const clock = opts.clock ?? new RealClock();
   const client = new GoogleGenerativeAI(opts.apiKey);
   const requestOptions = { ...(opts.baseUrl && { baseUrl: opts.baseUrl.replace(/\/+$/, '') }), ...(opts.apiVersion && { apiVersion: opts.apiVersion }) };
-  const modelFor = (kind: CallKind) => (kind === 'image' ? opts.visionModel : opts.textModel);
+  const modelFor = (kind: CallKind) => modelForKind(opts, kind);
 
   async function call(req: LlmRequest, signal: AbortSignal): Promise<CallOutcome> {
     const ctx: CallContext = { provider: 'gemini', model: modelFor(req.kind), startedAt: clock.now(), now: () => clock.now() };

@@ -3,6 +3,7 @@
 // The SDK's timeout covers only the response headers, so the whole call runs under our Deadline.
 import Groq, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'groq-sdk';
 import type { ChatCompletionContentPart } from 'groq-sdk/resources/chat/completions';
+import { modelFor as modelForKind } from '../../shared/config';
 import type { CallKind, CallOutcome, LlmRequest, QuotaDimension, QuotaInfo } from '../../shared/provider';
 import { RealClock, type Clock } from '../engine/clock';
 import type { ProviderAdapter } from '../engine/adapter';
@@ -70,7 +71,7 @@ export function createGroqAdapter(opts: GroqAdapterOptions): ProviderAdapter {
     maxRetries: 0,
     timeout: Math.max(1, Math.ceil(opts.timeoutMs)),
   });
-  const modelFor = (kind: CallKind) => (kind === 'image' ? opts.visionModel : opts.textModel);
+  const modelFor = (kind: CallKind) => modelForKind(opts, kind);
   const userText = (req: LlmRequest) => (req.pdf?.text != null ? withReportText(req.prompt, req.pdf.text) : req.prompt);
 
   async function call(req: LlmRequest, signal: AbortSignal): Promise<CallOutcome> {

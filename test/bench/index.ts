@@ -25,7 +25,8 @@ function report(r: Record<string, unknown>, text: string): void {
 
 function quotaLine(r: QuotaResult): string {
   return (
-    `${r.scenario.padEnd(16)} ${r.contender.padEnd(11)} ratio ${r.makespan_ratio.toFixed(3).padStart(7)}  ` +
+    `${r.scenario.padEnd(16)} ${r.contender.padEnd(11)} ratio ${r.makespan_ratio.toFixed(3).padStart(7)}  ÷floor ${r.floor_ratio.toFixed(3)} ` +
+    `(floor ${r.physical_ratio.toFixed(3)})  ` +
     `(${r.makespan_min} / ${r.lower_bound_min} min)  429s ${r.http_429}  calls ${r.calls}  wasted ${r.wasted_calls}  ` +
     `calls/sub ${r.calls_per_submission}  fallbacks ${r.fallbacks}  undetermined ${r.undetermined}  [${r.clock}]`
   );

@@ -6,11 +6,12 @@ import { VirtualClock, type Clock } from '../../electron/engine/clock';
 import { Engine } from '../../electron/engine/engine';
 import { WorkerPool } from '../../electron/engine/pool';
 import { isRetryable, retryDelayMs } from '../../electron/engine/retry';
-import { seededRng } from '../../electron/engine/rng';
+import { lognormal, seededRng } from '../../electron/engine/rng';
 import { applyConfigPatch, DEFAULT_CONFIG, effective, SEED_PROFILE, type ConfigPatch, type EngineConfig } from '../../shared/config';
 import { CALL_KINDS, type CallKind, type CallOutcome, type LlmRequest } from '../../shared/provider';
 import { INPUT_TOKENS, ModelledProvider, type ServerPlan } from '../helpers/modelled-provider';
 import { ScaledClock } from '../helpers/scaled-clock';
+import { physicalFloorMs, realizedFloorMs } from './floor';
 import { peerLimiter, type PeerName } from './peers';
 
 export const SEED = 2026;
@@ -18,7 +19,14 @@ const MINUTE = 60_000;
 const GEMINI_LATENCY = { medianMs: 8_000, sigma: 0.5 };
 const GROQ_LATENCY = { medianMs: 1_000, sigma: 0.3 };
 
-export type Contender = 'ours' | 'seed' | PeerName | 'ours-scaled';
+export type Contender = 'ours' | 'ours-park0' | 'seed' | 'seed-head' | PeerName | 'ours-scaled';
+
+/** The seed never parked a call. */
+const SEED_DOC: EngineConfig = { ...SEED_PROFILE, parkMaxMinutes: 0 };
+/** The configuration the seed actually ran at its HEAD: 12 workers, concurrency 6. */
+const SEED_HEAD: EngineConfig = applyConfigPatch(SEED_DOC, { maxWorkers: 12, providers: { gemini: { maxConcurrent: 6 }, groq: { maxConcurrent: 6 } } });
+/** Ours with parking off (PARK_MAX_MINUTES=0): fall back at once, as before parking. */
+const OURS_PARK0: EngineConfig = { ...DEFAULT_CONFIG, parkMaxMinutes: 0 };
 
 export interface QuotaScenario {
   name: string;
@@ -26,6 +34,8 @@ export interface QuotaScenario {
   plan: { gemini: ServerPlan; groq: ServerPlan };
   /** The quota lower bound on the makespan, ms. */
   boundMs: number;
+  /** Gemini admissions per sliding minute at the end of the run (what the physical floor is built from). */
+  perWindow: number;
   /** Real-time speed-up for the contenders that run on real timers. */
   scale: number;
   /** Run "ours" on the scaled real clock too, as a control for what the time scaling itself costs. */
@@ -38,6 +48,10 @@ export interface QuotaResult {
   scenario: string;
   contender: Contender;
   makespan_ratio: number;
+  /** The physical floor ÷ the quota bound: the best any contender can do on average (floor.ts). */
+  physical_ratio: number;
+  /** Makespan ÷ the physical floor (steady scenarios: the floor for this seed's own latency draws, floor.ts). */
+  floor_ratio: number;
   http_429: number;
   calls: number;
   fallbacks: number;
@@ -68,6 +82,7 @@ function baseScenarios(): QuotaScenario[] {
     submissions: n,
     plan: { gemini: {}, groq: {} },
     boundMs: requestBound(3 * n),
+    perWindow: geminiRpm,
     scale,
     control,
   });
@@ -91,6 +106,7 @@ function baseScenarios(): QuotaScenario[] {
       submissions: n,
       plan: { gemini: { cut: { atMs: cutAt, factor: 0.5 } }, groq: {} },
       boundMs: cutAt + ((calls - servedBeforeCut) / (geminiRpm * 0.5)) * MINUTE,
+      perWindow: geminiRpm * 0.5,
       scale: 200,
       control: true,
     },
@@ -99,6 +115,7 @@ function baseScenarios(): QuotaScenario[] {
       submissions: n,
       plan: { gemini: { faults: [{ ...outage, kind: 'overloaded' }] }, groq: {} },
       boundMs: outage.toMs - outage.fromMs + requestBound(calls - (groqRpm * (outage.toMs - outage.fromMs)) / MINUTE),
+      perWindow: geminiRpm,
       scale: 200,
       control: true,
     },
@@ -107,6 +124,7 @@ function baseScenarios(): QuotaScenario[] {
       submissions: n,
       plan: { gemini: { tokens: { pdf: pdfTokens } }, groq: { tokens: { pdf: pdfTokens } } },
       boundMs: Math.max(requestBound(calls), ((n * perSubmission) / geminiTpm) * MINUTE),
+      perWindow: Math.min(geminiRpm, (3 * geminiTpm) / perSubmission),
       scale: 200,
       control: true,
     },
@@ -148,16 +166,29 @@ export async function driveEngine(engine: Engine, clock: Clock, submissions: num
     if (e.type === 'call_finished' && e.outcome === 'ok') t.ok++;
     if (e.type === 'fallback' && e.to !== 'none') t.fallbacks++;
   });
-  const pool = new WorkerPool({ clock, size: config.maxWorkers === 'auto' ? () => engine.workerTarget() : config.maxWorkers });
+  const size = config.maxWorkers === 'auto' ? () => engine.workerTarget() : config.maxWorkers;
   const ids = Array.from({ length: submissions }, (_, i) => `s${i}`);
   const t0 = clock.now();
-  const work = pool.run(ids, async (id, signal) => {
-    await engine.stagger(signal);
-    const budget = engine.newBudget(id);
-    const results = await Promise.all(CALL_KINDS.map((kind) => engine.call({ submissionId: id, budget, request: req(kind), signal })));
-    t.undetermined += results.filter((r) => r.status !== 'ok').length;
-  });
+  const open = new Map<string, CallKind[]>();
+  const pass = (todo: [string, readonly CallKind[]][]) =>
+    new WorkerPool({ clock, size }).run(todo, async ([id, kinds], signal) => {
+      await engine.stagger(signal);
+      const budget = engine.newBudget(id);
+      const results = await Promise.all(kinds.map((kind) => engine.call({ submissionId: id, budget, request: req(kind), signal })));
+      const left = kinds.filter((_, i) => results[i]?.status !== 'ok');
+      if (left.length > 0) open.set(id, left);
+      else open.delete(id);
+    });
+  const work = (async () => {
+    await pass(ids.map((id) => [id, CALL_KINDS]));
+    // The batch end, as the runner does it: after an outage, wait for recovery and run what is left once more.
+    if (config.parkMaxMinutes > 0 && open.size > 0 && engine.hadOutageSince(t0)) {
+      await engine.whenRecovered(clock.now() + config.parkMaxMinutes * MINUTE);
+      await pass([...open]);
+    }
+  })();
   await (clock instanceof VirtualClock ? clock.run(work) : work);
+  for (const kinds of open.values()) t.undetermined += kinds.length;
   off();
   return { ms: clock.now() - t0, t };
 }
@@ -210,10 +241,16 @@ async function runPeer(s: QuotaScenario, peer: PeerName, clock: ScaledClock): Pr
 }
 
 function result(s: QuotaScenario, contender: Contender, ms: number, t: Tally, clock: QuotaResult['clock']): QuotaResult {
+  const floorMs = physicalFloorMs(s.boundMs, s.perWindow, GEMINI_LATENCY);
+  const steady = s.name.startsWith('steady-');
+  const rng = seededRng(SEED + 1); // the Gemini server's own stream (providers() below)
+  const seedFloorMs = steady ? realizedFloorMs(3 * s.submissions, s.perWindow, () => lognormal(rng, GEMINI_LATENCY.medianMs, GEMINI_LATENCY.sigma)) : floorMs;
   return {
     scenario: s.name,
     contender,
     makespan_ratio: round(ms / s.boundMs, 3),
+    physical_ratio: round(floorMs / s.boundMs, 3),
+    floor_ratio: round(ms / seedFloorMs, 3),
     http_429: t.http429,
     calls: t.calls,
     fallbacks: t.fallbacks,
@@ -235,7 +272,9 @@ export async function runQuotaScenario(s: QuotaScenario, only?: (c: Contender) =
   const want = (c: Contender) => !only || only(c);
   for (const [c, cfg] of [
     ['ours', DEFAULT_CONFIG],
-    ['seed', SEED_PROFILE],
+    ['ours-park0', OURS_PARK0],
+    ['seed', SEED_DOC],
+    ['seed-head', SEED_HEAD],
   ] as const) {
     if (!want(c)) continue;
     const r = await runEngine(s, withPatch(s, cfg), new VirtualClock());

@@ -9,7 +9,7 @@ import { lognormal, type Rng } from '../../electron/engine/rng';
 import { parseGoDuration } from '../../electron/providers/go-duration';
 import { GeminiQuota, type GeminiLimits } from '../../electron/providers/simulator/quota-gemini';
 import { GroqQuota, type GroqLimits } from '../../electron/providers/simulator/quota-groq';
-import type { ProviderConfig } from '../../shared/config';
+import { modelFor, type ProviderConfig } from '../../shared/config';
 import type { CallFailure, CallKind, CallOutcome, FailureKind, LlmRequest, ProviderId, QuotaDimension, QuotaInfo } from '../../shared/provider';
 
 /** Prompt tokens per call kind (theme prompt, PDF report, photos) and the reply size. */
@@ -131,7 +131,7 @@ export class ModelledProvider implements ProviderAdapter {
   ) {}
 
   modelFor(kind: CallKind): string {
-    return kind === 'image' ? this.cfg.visionModel : this.cfg.textModel;
+    return modelFor(this.cfg, kind);
   }
   supports(): boolean {
     return true;

@@ -2,7 +2,7 @@
 // (then succeeds), and logs every request it received.
 import type { ProviderAdapter } from '../../../electron/engine/adapter';
 import type { Clock } from '../../../electron/engine/clock';
-import { DEFAULT_CONFIG } from '../../../shared/config';
+import { DEFAULT_CONFIG, modelFor } from '../../../shared/config';
 import type { CallFailure, CallKind, CallOutcome, LlmRequest, ProviderId } from '../../../shared/provider';
 
 export type Scripted = Partial<Omit<CallFailure, 'ok' | 'provider' | 'model' | 'latencyMs'>> & { kind: CallFailure['kind'] };
@@ -22,8 +22,7 @@ export class ScriptedProvider implements ProviderAdapter {
   ) {}
 
   modelFor(kind: CallKind): string {
-    const cfg = DEFAULT_CONFIG.providers[this.id];
-    return kind === 'image' ? cfg.visionModel : cfg.textModel;
+    return modelFor(DEFAULT_CONFIG.providers[this.id], kind);
   }
   supports(req: LlmRequest): boolean {
     return this.supportsPdf || !req.pdf;

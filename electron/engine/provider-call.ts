@@ -1,0 +1,180 @@
+// One attempt on one provider, as one unit: acquire quota, ask the breaker, take a concurrency slot, charge the
+// budget, call the adapter, classify, settle, feed back. Whatever was taken and not used is given back in one
+// `finally`, so no exit path can leak a slot, a probe or quota (docs/engine-runtime.md, "One attempt").
+import { BREAKER_ERROR_KINDS, type CallFailure, type CallOutcome } from '../../shared/provider';
+import type { Permit } from './breaker';
+import { LimiterDrainedError, QuotaError, type Admission } from './limiter/limiter';
+import { QUOTA_MODELS } from './limiter/quota-model';
+import { untilText, type ProviderState } from './provider-state';
+import { isRetryable, retryDelayMs } from './retry';
+import type { CallArgs, RouterContext } from './router';
+
+/**
+ * What one attempt came to. `unavailable` on a fallback marks a provider that is down for now (breaker open, server
+ * errors, timeouts) rather than unable or unwilling: a call may park and wait for it to recover. `reroute`: the
+ * provider this call fled from recovered while it queued here, so it goes back to the top of the order.
+ */
+export type AttemptResult =
+  | { kind: 'ok'; json: unknown; model: string }
+  | { kind: 'retry'; afterMs: number }
+  | { kind: 'reroute' }
+  | { kind: 'fallback'; reason: string; unavailable: boolean }
+  | { kind: 'stop'; reason: string };
+
+export function budgetReason(max: number): string {
+  return `budget exhausted (${max} call${max === 1 ? '' : 's'})`;
+}
+
+const fallback = (reason: string, unavailable = false): AttemptResult => ({ kind: 'fallback', reason, unavailable });
+
+/**
+ * Attempt number `n` (0-based) of `args` on `state`. Rejects only when `args.signal` aborts. `recovered` aborts the
+ * wait for quota when the provider this call fell back from is healthy again.
+ */
+export async function attemptOnce(
+  ctx: RouterContext,
+  state: ProviderState,
+  tokens: number,
+  args: CallArgs,
+  n: number,
+  recovered?: AbortSignal,
+): Promise<AttemptResult> {
+  const { budget, request, signal, submissionId } = args;
+  const adapter = state.adapter;
+  if (!adapter) return fallback(`${state.id} has no API key`);
+  const model = state.modelFor(request.kind);
+  let admission: Admission | undefined;
+  let permit: Permit | null = null;
+  let release: (() => void) | undefined;
+  let sent = false;
+  try {
+    try {
+      const waitSignal = recovered ? (signal ? AbortSignal.any([signal, recovered]) : recovered) : signal;
+      admission = await state.limiter(model).acquire(tokens, { signal: waitSignal });
+    } catch (e) {
+      if (recovered?.aborted && !signal?.aborted) return { kind: 'reroute' };
+      if (e instanceof LimiterDrainedError) return fallback(`${state.id}: ${e.message}`, state.breaker.recovering);
+      if (e instanceof QuotaError) return fallback(`${state.id}: ${e.message}`);
+      throw e;
+    }
+    permit = state.breaker.permit();
+    if (!permit) return fallback(`${state.id} breaker open`, state.breaker.recovering);
+    release = await state.guard.acquire(signal);
+    // The breaker opened while this request waited for a slot: don't send it into an open circuit.
+    if (state.breaker.state === 'open') return fallback(`${state.id} breaker open`, state.breaker.recovering);
+    if (!budget.tryCharge()) {
+      ctx.budgetSpent(budget);
+      return { kind: 'stop', reason: budgetReason(budget.max) };
+    }
+    sent = true;
+    const startedAt = ctx.clock.now();
+    admission.started(startedAt);
+    ctx.emit({ type: 'call_started', at: startedAt, submissionId, kind: request.kind, provider: state.id, model, attempt: n + 1 });
+    const outcome = await invoke(ctx, state, model, args);
+    release();
+    release = undefined;
+    settle(ctx, state, admission, outcome);
+    state.breaker.record(permit, outcome);
+    budget.record({
+      submissionId,
+      kind: request.kind,
+      provider: state.id,
+      model,
+      attempt: n + 1,
+      outcome: outcome.ok ? 'ok' : outcome.kind,
+      inputTokens: outcome.usage?.inputTokens ?? 0,
+      outputTokens: outcome.usage?.outputTokens ?? 0,
+      latencyMs: outcome.latencyMs,
+      startedAt,
+      ...(outcome.ok ? {} : { message: outcome.message }),
+    });
+    ctx.emit({
+      type: 'call_finished',
+      at: ctx.clock.now(),
+      submissionId,
+      kind: request.kind,
+      provider: state.id,
+      model,
+      attempt: n + 1,
+      outcome: outcome.ok ? 'ok' : outcome.kind,
+      latencyMs: outcome.latencyMs,
+      tokens: outcome.usage?.totalTokens ?? 0,
+    });
+    if (outcome.ok) return { kind: 'ok', json: outcome.json, model };
+    if (signal?.aborted) throw signal.reason;
+    return afterFailure(ctx, state, outcome, n);
+  } finally {
+    release?.();
+    if (!sent) {
+      admission?.refund();
+      if (permit) state.breaker.release(permit);
+    }
+  }
+}
+
+/** Retry, or the reason to move on. A provider whose errors count against its health is "unavailable". */
+function afterFailure(ctx: RouterContext, state: ProviderState, f: CallFailure, n: number): AttemptResult {
+  const retry = ctx.config().retry;
+  if (f.kind === 'daily_quota') return fallback(`${state.id} exhausted until ${untilText(state.exhaustedUntil ?? ctx.clock.now())}`);
+  if (f.kind === 'auth') return fallback(`${state.id} misconfigured (${f.message})`);
+  const last = n + 1 >= retry.maxAttempts;
+  if (!isRetryable(f) || last) {
+    const unavailable = BREAKER_ERROR_KINDS.has(f.kind) && f.kind !== 'rate_limit';
+    return fallback(`${state.id} ${f.kind}${last && isRetryable(f) ? ` after ${n + 1} attempts` : ''}`, unavailable);
+  }
+  return { kind: 'retry', afterMs: retryDelayMs(f, n, retry, ctx.rng) };
+}
+
+/** The adapter call with the provider's timeout, on the injected clock. Never throws. */
+async function invoke(ctx: RouterContext, state: ProviderState, model: string, args: CallArgs): Promise<CallOutcome> {
+  const { request, signal } = args;
+  const adapter = state.adapter;
+  const started = ctx.clock.now();
+  const fail = (kind: CallFailure['kind'], message: string): CallFailure => ({
+    ok: false,
+    provider: state.id,
+    model,
+    kind,
+    message,
+    latencyMs: ctx.clock.now() - started,
+  });
+  if (!adapter) return fail('auth', 'no adapter');
+  const ac = new AbortController();
+  const onAbort = () => ac.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) ac.abort(signal.reason);
+  let timedOut = false;
+  const timeoutMs = state.config.timeoutMs;
+  const cancel = ctx.clock.setTimer(timeoutMs, () => {
+    timedOut = true;
+    ac.abort(new DOMException('timeout', 'TimeoutError'));
+  });
+  let outcome: CallOutcome;
+  try {
+    outcome = await adapter.call(request, ac.signal);
+  } catch (e) {
+    // The port promises never to throw; if an adapter does, it is still one classified failure, not a lost slot.
+    outcome = fail('network', `adapter threw: ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    cancel();
+    signal?.removeEventListener('abort', onAbort);
+  }
+  if (timedOut && !outcome.ok && outcome.kind === 'aborted') outcome = fail('timeout', `no answer within ${timeoutMs / 1000} s`);
+  return outcome;
+}
+
+/** Settlement and learning: actual usage replaces the estimate, and the outcome feeds quota feedback. */
+function settle(ctx: RouterContext, state: ProviderState, admission: Admission, outcome: CallOutcome): void {
+  const counted = QUOTA_MODELS[state.id].tokens;
+  if (outcome.usage) admission.settle(outcome.usage[counted]);
+  state.observe(outcome);
+  if (outcome.ok) {
+    state.feedback.onSuccess(outcome.model, outcome.quota);
+    return;
+  }
+  if (outcome.kind === 'rate_limit' || outcome.kind === 'daily_quota') {
+    ctx.emit({ type: 'http_429', at: ctx.clock.now(), provider: state.id, model: outcome.model, dimension: outcome.dimension, daily: outcome.kind === 'daily_quota' });
+  }
+  if (outcome.kind === 'auth') state.markMisconfigured(outcome);
+  else state.feedback.onFailure(outcome);
+}

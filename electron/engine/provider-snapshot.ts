@@ -1,0 +1,85 @@
+// The ProviderSnapshot as a pure fold over one provider's parts: limiter stats summed over its models, the breaker,
+// the concurrency guard and the provider-wide flags. No clock, no state: the same parts give the same snapshot.
+import type { ProviderId } from '../../shared/provider';
+import type { BreakerSnapshot, ProviderSnapshot } from '../../shared/telemetry';
+import type { RateLimiter } from './limiter/limiter';
+
+export interface SnapshotParts {
+  provider: ProviderId;
+  now: number;
+  limiters: readonly RateLimiter[];
+  breaker: BreakerSnapshot;
+  guard: { inFlight: number; limit: number; queued: number };
+  http429Last5m: number;
+  errorsLast5m: number;
+  exhaustedUntil: number | null;
+  pausedUntil: number | null;
+  misconfigured: string | null;
+  hasKey: boolean;
+  simulated: boolean;
+  p90LatencyMs: number;
+  parked: number;
+}
+
+const NAMES: Record<ProviderId, string> = { gemini: 'Gemini', groq: 'Groq' };
+
+/** "waiting for Gemini: breaker open, probe in 41 s", in the breaker's own terms. */
+export function parkedReason(provider: ProviderId, breaker: BreakerSnapshot, now: number): string {
+  const name = NAMES[provider];
+  if (breaker.state === 'half_open') return `waiting for ${name}: breaker half-open, probe in flight`;
+  if (breaker.state === 'closed') return `waiting for ${name}: recovering from errors, next try within a cooldown`;
+  if (breaker.forced || breaker.halfOpenAt === null) return `waiting for ${name}: breaker forced open by the operator`;
+  return `waiting for ${name}: breaker open, probe in ${Math.max(0, Math.ceil((breaker.halfOpenAt - now) / 1000))} s`;
+}
+
+export function foldSnapshot(p: SnapshotParts): ProviderSnapshot {
+  let rpm = 0, rpmLimit = 0, tpm = 0, tpmLimit = 0, rpdUsed = 0, rpdLimit = 0, queued = p.guard.queued;
+  let admissions = 0, waitSum = 0, jitterSum = 0, jitterWeight = 0;
+  let nextAdmissionAt: number | null = null;
+  const waitReasons: string[] = [];
+  for (const l of p.limiters) {
+    const s = l.stats();
+    rpm += s.rpm;
+    tpm += s.tpm;
+    for (const d of l.dims) {
+      if (d.name === 'RPM') rpmLimit += d.limit;
+      if (d.name === 'TPM') tpmLimit += d.limit;
+      if (d.name === 'RPD') rpdLimit += d.limit;
+    }
+    rpdUsed += s.used.RPD ?? 0;
+    queued += s.queued;
+    admissions += s.admissions;
+    waitSum += s.meanWaitMs * s.admissions;
+    jitterSum += s.jitterMean * Math.max(s.admissions, 1);
+    jitterWeight += Math.max(s.admissions, 1);
+    if (s.nextAdmissionAt !== null && (nextAdmissionAt === null || s.nextAdmissionAt < nextAdmissionAt)) nextAdmissionAt = s.nextAdmissionAt;
+    waitReasons.push(...l.explain(3));
+  }
+  return {
+    provider: p.provider,
+    breaker: p.breaker,
+    rpm,
+    rpmLimit,
+    tpm,
+    tpmLimit,
+    rpdUsed,
+    rpdLimit,
+    inFlight: p.guard.inFlight,
+    concurrencyLimit: p.guard.limit,
+    queued,
+    http429Last5m: p.http429Last5m,
+    errorsLast5m: p.errorsLast5m,
+    exhaustedUntil: p.exhaustedUntil !== null && p.exhaustedUntil > p.now ? p.exhaustedUntil : null,
+    pausedUntil: p.pausedUntil,
+    misconfigured: p.misconfigured,
+    hasKey: p.hasKey,
+    simulated: p.simulated,
+    nextAdmissionAt,
+    waitReasons: waitReasons.slice(0, 5),
+    meanWaitMs: admissions ? waitSum / admissions : 0,
+    p90LatencyMs: p.p90LatencyMs,
+    jitterMean: jitterWeight ? jitterSum / jitterWeight : 1,
+    parked: p.parked,
+    parkedReason: p.parked > 0 ? parkedReason(p.provider, p.breaker, p.now) : null,
+  };
+}
