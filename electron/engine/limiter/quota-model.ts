@@ -46,7 +46,7 @@ export function buildDimensions(provider: ProviderId, cfg: ProviderConfig, now: 
 }
 
 /** Apply new limits in place (live config change or AIMD step). TPD appears/disappears only with a rebuild. */
-export function applyLimits(dims: Dimension[], cfg: ProviderConfig, rateFactor: number): void {
+export function applyLimits(dims: readonly Dimension[], cfg: ProviderConfig, rateFactor: number): void {
   const l = limitsFor(cfg, rateFactor);
   for (const d of dims) d.setLimits(l[d.name].limit, l[d.name].hard);
 }
