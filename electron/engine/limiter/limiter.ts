@@ -37,6 +37,8 @@ export class LimiterDrainedError extends Error {
 interface Recent {
   at: number;
   tokens: number;
+  /** Refunded: the call never happened (kept in place, so a refund costs O(1)). */
+  void?: boolean;
 }
 
 export interface LimiterStats {
@@ -65,7 +67,9 @@ export class RateLimiter {
   private wakeAt: number | null = null;
   /** An asynchronous acquire for the head is out: its reply re-plans; nobody asks twice at once. */
   private asking = false;
+  /** Admissions of the last minute for the dashboard's RPM/TPM, oldest first from `recentHead`. */
   private recent: Recent[] = [];
+  private recentHead = 0;
   private admissions = 0;
   private totalWaitMs = 0;
   private jitterSum = 0;
@@ -283,8 +287,7 @@ export class RateLimiter {
       refund: () => {
         if (!open) return;
         open = false;
-        const i = this.recent.indexOf(recent);
-        if (i >= 0) this.recent.splice(i, 1);
+        recent.void = true;
         this.background(this.store.refund(reservation, this.clock.now()));
       },
     };
@@ -292,9 +295,11 @@ export class RateLimiter {
   }
 
   private pruneRecent(now: number): void {
-    let i = 0;
-    while (i < this.recent.length && now - (this.recent[i] as Recent).at >= 60_000) i++;
-    if (i > 0) this.recent.splice(0, i);
+    while (this.recentHead < this.recent.length && now - (this.recent[this.recentHead] as Recent).at >= 60_000) this.recentHead++;
+    if (this.recentHead > 1024 && this.recentHead * 2 > this.recent.length) {
+      this.recent = this.recent.slice(this.recentHead);
+      this.recentHead = 0;
+    }
   }
 
   get queued(): number {
@@ -311,8 +316,7 @@ export class RateLimiter {
       available[d.name] = Math.max(0, d.limit - (used[d.name] ?? 0));
     }
     return {
-      rpm: this.recent.filter((r) => r.at <= now).length,
-      tpm: this.recent.reduce((s, r) => s + (r.at <= now ? r.tokens : 0), 0),
+      ...this.lastMinute(now),
       used,
       available,
       queued: this.queue.length,
@@ -321,6 +325,18 @@ export class RateLimiter {
       jitterMean: this.jitterCount ? this.jitterSum / this.jitterCount : 1,
       admissions: this.admissions,
     };
+  }
+
+  private lastMinute(now: number): { rpm: number; tpm: number } {
+    let rpm = 0;
+    let tpm = 0;
+    for (let i = this.recentHead; i < this.recent.length; i++) {
+      const r = this.recent[i] as Recent;
+      if (r.void || r.at > now) continue;
+      rpm++;
+      tpm += r.tokens;
+    }
+    return { rpm, tpm };
   }
 
   /** For the first `n` waiting requests: why each waits. */
