@@ -34,11 +34,52 @@ export class LimiterDrainedError extends Error {
   override name = 'LimiterDrainedError';
 }
 
-interface Recent {
+/**
+ * One admission as the caller holds it, and its line in the dashboard's last-minute list: a class rather than
+ * closures, because one is made per call. Settled or refunded once; the reservation goes back to the store.
+ */
+class Ticket implements Admission {
+  private open = true;
+  /** Refunded: the call never happened (kept in the list, so a refund costs O(1)). */
+  void = false;
   at: number;
-  tokens: number;
-  /** Refunded: the call never happened (kept in place, so a refund costs O(1)). */
-  void?: boolean;
+
+  constructor(
+    private readonly owner: TicketReturns,
+    private readonly reservation: Reservation,
+    readonly admittedAt: number,
+    readonly waitedMs: number,
+    public tokens: number,
+  ) {
+    this.at = admittedAt;
+  }
+
+  started(at: number): void {
+    if (!this.open) return;
+    this.owner.restamp(this.reservation, at);
+    this.at = Math.max(this.at, at);
+  }
+  settle(tokens: number): void {
+    if (!this.open) return;
+    this.open = false;
+    this.tokens = tokens;
+    this.owner.settle(this.reservation, tokens);
+  }
+  refund(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.void = true;
+    this.owner.refund(this.reservation);
+  }
+}
+
+type Recent = Ticket;
+
+/** How a ticket reports back to its scheduler's store. */
+interface TicketReturns {
+  restamp(reservation: Reservation, at: number): void;
+  settle(reservation: Reservation, tokens: number): void;
+  refund(reservation: Reservation): void;
 }
 
 export interface LimiterStats {
@@ -75,6 +116,11 @@ export class RateLimiter {
   private jitterSum = 0;
   private jitterCount = 0;
   readonly store: QuotaStore;
+  private readonly returns: TicketReturns = {
+    restamp: (r, at) => this.background(this.store.restamp(r, at)),
+    settle: (r, tokens) => this.background(this.store.settle(r, tokens, this.clock.now())),
+    refund: (r) => this.background(this.store.refund(r, this.clock.now())),
+  };
 
   constructor(
     private readonly clock: Clock,
@@ -95,7 +141,8 @@ export class RateLimiter {
 
   /** Wait for an admission. Rejects at once with QuotaError when `tokens` can never fit. */
   acquire(tokens: number, opts: { priority?: number; signal?: AbortSignal } = {}): Promise<Admission> {
-    const never = this.dims.find((d) => costOn(d, tokens) > d.hardLimit);
+    let never: Dimension | undefined;
+    for (const d of this.dims) if (costOn(d, tokens) > d.hardLimit) never ??= d;
     if (never) {
       const what = isTokenDimension(never.name) ? `${formatCount(tokens)} tokens` : '1 request';
       return Promise.reject(new QuotaError(`request needs ${what}, above the ${never.name} limit of ${formatCount(never.hardLimit)}: it can never run`));
@@ -103,22 +150,17 @@ export class RateLimiter {
     const { signal } = opts;
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<Admission>((resolve, reject) => {
-      const onAbort = () => {
-        this.queue.remove(w);
-        w.gone = true;
-        reject(signal?.reason);
-        this.pump();
-      };
-      const w: Waiter = {
-        seq: this.seq++,
-        priority: opts.priority ?? 0,
-        tokens,
-        enqueuedAt: this.clock.now(),
-        resolve,
-        reject,
-        detach: () => signal?.removeEventListener('abort', onAbort),
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const w: Waiter = { seq: this.seq++, priority: opts.priority ?? 0, tokens, enqueuedAt: this.clock.now(), resolve, reject };
+      if (signal) {
+        const onAbort = () => {
+          this.queue.remove(w);
+          w.gone = true;
+          reject(signal.reason);
+          this.pump();
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        w.detach = () => signal.removeEventListener('abort', onAbort);
+      }
       this.queue.insert(w);
       this.pump();
     });
@@ -150,7 +192,7 @@ export class RateLimiter {
     const waiting = this.queue.takeAll();
     for (const w of waiting) {
       w.gone = true;
-      w.detach();
+      w.detach?.();
       w.reject(new LimiterDrainedError(reason));
     }
     this.pump();
@@ -243,7 +285,7 @@ export class RateLimiter {
     if (this.queue.first() === w) this.queue.shift();
     else this.queue.remove(w);
     w.gone = true;
-    w.detach();
+    w.detach?.();
     w.reject(e);
   }
 
@@ -263,35 +305,13 @@ export class RateLimiter {
 
   private admit(w: Waiter, reservation: Reservation, now: number): void {
     w.gone = true;
-    w.detach();
-    const recent: Recent = { at: now, tokens: w.tokens };
+    w.detach?.();
+    const ticket = new Ticket(this.returns, reservation, now, now - w.enqueuedAt, w.tokens);
     this.pruneRecent(now);
-    this.recent.push(recent);
+    this.recent.push(ticket);
     this.admissions++;
-    this.totalWaitMs += now - w.enqueuedAt;
-    let open = true;
-    const admission: Admission = {
-      admittedAt: now,
-      waitedMs: now - w.enqueuedAt,
-      started: (at) => {
-        if (!open) return;
-        this.background(this.store.restamp(reservation, at));
-        recent.at = Math.max(recent.at, at);
-      },
-      settle: (tokens) => {
-        if (!open) return;
-        open = false;
-        recent.tokens = tokens;
-        this.background(this.store.settle(reservation, tokens, this.clock.now()));
-      },
-      refund: () => {
-        if (!open) return;
-        open = false;
-        recent.void = true;
-        this.background(this.store.refund(reservation, this.clock.now()));
-      },
-    };
-    w.resolve(admission);
+    this.totalWaitMs += ticket.waitedMs;
+    w.resolve(ticket);
   }
 
   private pruneRecent(now: number): void {

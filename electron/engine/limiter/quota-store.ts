@@ -99,7 +99,9 @@ export class LocalQuotaStore implements QuotaStore {
       (blockers ??= []).push({ dimension: d.name, at: e });
     }
     if (blockers || at > now) return { ok: false, at, blockers: blockers ?? [] };
-    const reservation: LocalReservation = { charges: this.dims.map((d) => d.take(now, costOn(d, tokens))), open: true };
+    const charges: Charge[] = [];
+    for (const d of this.dims) charges.push(d.take(now, costOn(d, tokens)));
+    const reservation: LocalReservation = { charges, open: true };
     return { ok: true, reservation, at: now };
   }
 

@@ -10,16 +10,18 @@ interface Entry {
   dead: boolean;
 }
 
+/** A charge of this log: it points at its current entry, so settling, restamping and refunding are O(1). */
+interface LogCharge extends Charge {
+  entry: Entry;
+  refunded: boolean;
+}
+
 export class SlidingLog implements Dimension {
   /** Entries sorted by time, read from `head`; a restamp re-inserts near the end, where the new times are. */
   private log: Entry[] = [];
   private head = 0;
   /** Sum of the live amounts, kept current so admission stays O(1) while the window has room. */
   private sum = 0;
-  /** Each live charge's entry, so settling, restamping and refunding are O(1). */
-  private live = new Map<Charge, Entry>();
-  /** Refunded charges: a late restamp must not bring one back (weak: nothing to collect). */
-  private refunded = new WeakSet<Charge>();
 
   constructor(
     readonly name: QuotaDimension,
@@ -42,11 +44,6 @@ export class SlidingLog implements Dimension {
         e.dead = true;
       }
       this.head++;
-    }
-    for (const [c, e] of this.live) {
-      // The map iterates in insertion order, close to time order: stop at the first charge still in the window.
-      if (!e.dead) break;
-      this.live.delete(c);
     }
     if (this.head > 1024 && this.head * 2 > this.log.length) {
       this.log = this.log.slice(this.head);
@@ -75,40 +72,38 @@ export class SlidingLog implements Dimension {
   }
 
   take(now: number, cost: number): Charge {
-    const charge = { at: now, amount: cost };
-    this.live.set(charge, this.insert(now, cost));
+    const charge: LogCharge = { at: now, amount: cost, entry: this.insert(now, cost), refunded: false };
     return charge;
   }
 
   /** The call really started at `at`: the server counts it from then, even if its admission already left the window. */
   restamp(charge: Charge, at: number): void {
-    if (at <= charge.at || this.refunded.has(charge)) return;
-    const e = this.live.get(charge);
-    if (e && !e.dead) {
-      e.dead = true;
-      this.sum -= e.amount;
-    }
-    charge.at = at;
-    this.live.delete(charge); // re-set below: the map's order follows the new time
-    this.live.set(charge, this.insert(at, charge.amount));
+    const c = charge as LogCharge;
+    if (at <= c.at || c.refunded) return;
+    this.kill(c.entry);
+    c.at = at;
+    c.entry = this.insert(at, c.amount);
   }
 
   settle(charge: Charge, amount: number): void {
-    const e = this.live.get(charge);
-    if (e && !e.dead) {
-      this.sum += amount - e.amount;
-      e.amount = amount;
+    const c = charge as LogCharge;
+    if (!c.entry.dead) {
+      this.sum += amount - c.entry.amount;
+      c.entry.amount = amount;
     }
-    charge.amount = amount;
+    c.amount = amount;
   }
 
   refund(charge: Charge): void {
-    this.refunded.add(charge);
-    const e = this.live.get(charge);
-    if (!e || e.dead) return;
+    const c = charge as LogCharge;
+    c.refunded = true;
+    this.kill(c.entry);
+  }
+
+  private kill(e: Entry): void {
+    if (e.dead) return;
     e.dead = true;
     this.sum -= e.amount;
-    this.live.delete(charge);
   }
 
   private insert(at: number, amount: number): Entry {

@@ -12,7 +12,8 @@ export interface Waiter {
   gone?: boolean;
   resolve(a: Admission): void;
   reject(e: unknown): void;
-  detach(): void;
+  /** Stops listening for the caller's abort signal (none without one). */
+  detach?: () => void;
 }
 
 /** An array read from a moving head, so admitting from a long queue costs O(1), not a shift. */
