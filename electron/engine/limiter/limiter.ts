@@ -4,7 +4,7 @@
 import type { Clock } from '../clock';
 import { uniform, type Rng } from '../rng';
 import type { Admission } from './admission';
-import type { Dimension } from './dimension';
+import type { Dimension, DimensionView } from './dimension';
 import { explainWaiters, formatClock, formatCount } from './explain';
 import { costOn, isTokenDimension, LocalQuotaStore, type AcquireResult, type MaybePromise, type QuotaStore, type Reservation } from './quota-store';
 import { WaitQueue, type Waiter } from './wait-queue';
@@ -135,13 +135,13 @@ export class RateLimiter {
   }
 
   /** The limits in force (the store's live views). */
-  get dims(): readonly Dimension[] {
+  get dims(): readonly DimensionView[] {
     return this.store.dims;
   }
 
   /** Wait for an admission. Rejects at once with QuotaError when `tokens` can never fit. */
   acquire(tokens: number, opts: { priority?: number; signal?: AbortSignal } = {}): Promise<Admission> {
-    let never: Dimension | undefined;
+    let never: DimensionView | undefined;
     for (const d of this.dims) if (costOn(d, tokens) > d.hardLimit) never ??= d;
     if (never) {
       const what = isTokenDimension(never.name) ? `${formatCount(tokens)} tokens` : '1 request';

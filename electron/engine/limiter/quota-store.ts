@@ -2,7 +2,7 @@
 // (docs/scale-out.md "Shared quota"). The scheduler is per instance; the store may be shared by many (Redis), so
 // every operation may be asynchronous, and acquire is one all-or-nothing step over every dimension.
 import type { QuotaDimension } from '../../../shared/provider';
-import type { Charge, Dimension } from './dimension';
+import type { Charge, Dimension, DimensionView } from './dimension';
 
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -19,9 +19,9 @@ export interface Grant {
   readonly at: number;
 }
 
-/** What holds a request back, in the order of the store's dimensions; pause first when paused. */
+/** What holds a request back, in the order of the store's dimensions; pause first when paused; 'store': a shared store is out of reach. */
 export interface Blocker {
-  readonly dimension: QuotaDimension | 'pause';
+  readonly dimension: QuotaDimension | 'pause' | 'store';
   readonly at: number;
 }
 
@@ -36,7 +36,7 @@ export type AcquireResult = Grant | Refusal;
 
 export interface QuotaStore {
   /** The limits in force; live views for explanations and the dashboard. */
-  readonly dims: readonly Dimension[];
+  readonly dims: readonly DimensionView[];
   /**
    * Charges `tokens` on every dimension at once, or nothing. `notBefore` (the scheduler's jitter) refuses until then
    * even where every dimension has room, so a jittered wait still learns the blockers and their times.
@@ -59,12 +59,14 @@ export interface QuotaStore {
   wake(): void;
   /** Called on every wake-up; returns the unsubscribe. */
   onWake(listener: () => void): () => void;
+  /** Why the store itself holds requests back or runs degraded (a shared store out of reach), or null. */
+  trouble?(): string | null;
 }
 
 const TOKEN_DIMS: ReadonlySet<QuotaDimension> = new Set(['TPM', 'TPD']);
 
 /** What a request of `tokens` costs on `dim`: its tokens on token dimensions, one request elsewhere. */
-export function costOn(dim: Dimension, tokens: number): number {
+export function costOn(dim: DimensionView, tokens: number): number {
   return TOKEN_DIMS.has(dim.name) ? tokens : 1;
 }
 
