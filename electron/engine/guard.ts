@@ -3,11 +3,16 @@
 
 interface Waiter {
   grant(release: () => void): void;
+  /** Aborted: skipped when its turn comes (so an abort costs O(1), and so does every grant). */
+  gone: boolean;
 }
 
 export class ConcurrencyGuard {
   private active = 0;
+  /** FIFO read from a moving head. */
   private waiters: Waiter[] = [];
+  private head = 0;
+  private waiting = 0;
 
   constructor(private max: number) {}
 
@@ -18,20 +23,21 @@ export class ConcurrencyGuard {
     return this.active;
   }
   get queued(): number {
-    return this.waiters.length;
+    return this.waiting;
   }
 
   /** Resolves with an idempotent release function once a slot is free. */
   acquire(signal?: AbortSignal): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.active < this.max && this.waiters.length === 0) return Promise.resolve(this.take());
+    if (this.active < this.max && this.waiting === 0) return Promise.resolve(this.take());
     return new Promise((resolve, reject) => {
       const onAbort = () => {
-        const i = this.waiters.indexOf(w);
-        if (i >= 0) this.waiters.splice(i, 1);
+        w.gone = true;
+        this.waiting--;
         reject(signal?.reason);
       };
       const w: Waiter = {
+        gone: false,
         grant: (release) => {
           signal?.removeEventListener('abort', onAbort);
           resolve(release);
@@ -39,6 +45,7 @@ export class ConcurrencyGuard {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiters.push(w);
+      this.waiting++;
     });
   }
 
@@ -60,7 +67,16 @@ export class ConcurrencyGuard {
   }
 
   private grantWaiting(): void {
-    while (this.active < this.max && this.waiters.length > 0) (this.waiters.shift() as Waiter).grant(this.take());
+    while (this.active < this.max && this.waiting > 0) {
+      const w = this.waiters[this.head++] as Waiter;
+      if (w.gone) continue;
+      this.waiting--;
+      w.grant(this.take());
+    }
+    if (this.head > 1024 && this.head * 2 > this.waiters.length) {
+      this.waiters = this.waiters.slice(this.head);
+      this.head = 0;
+    }
   }
 }
 

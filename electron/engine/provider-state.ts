@@ -7,6 +7,7 @@ import type { ProviderAdapter } from './adapter';
 import { CircuitBreaker } from './breaker';
 import type { Clock } from './clock';
 import { autoConcurrency, ConcurrencyGuard } from './guard';
+import { LatencyWindow } from './latency-window';
 import { PACIFIC } from './limiter/calendar-day';
 import { formatClock, formatCount } from './limiter/explain';
 import { RateLimiter, WAIT_HORIZON_MS } from './limiter/limiter';
@@ -43,7 +44,7 @@ export class ProviderState {
   /** When traffic last opened the breaker (an outage, not the operator), else null. */
   lastOutageAt: number | null = null;
   exhaustedUntil: number | null = null;
-  private latencies: number[] = [];
+  private latencies = new LatencyWindow(LATENCY_SAMPLES);
   private recent429 = new RollingCounter(FIVE_MIN);
   private recentErrors = new RollingCounter(FIVE_MIN);
 
@@ -134,9 +135,7 @@ export class ProviderState {
   }
 
   p90LatencyMs(): number {
-    if (this.latencies.length < 10) return PRIOR_P90_MS;
-    const sorted = [...this.latencies].sort((a, b) => a - b);
-    return sorted[Math.floor(0.9 * (sorted.length - 1))] as number;
+    return this.latencies.size < 10 ? PRIOR_P90_MS : this.latencies.quantile(0.9);
   }
 
   concurrencyTarget(): number {
@@ -147,8 +146,7 @@ export class ProviderState {
   observe(outcome: CallOutcome): void {
     const now = this.clock.now();
     if (outcome.ok || outcome.kind !== 'aborted') {
-      this.latencies.push(outcome.latencyMs);
-      if (this.latencies.length > LATENCY_SAMPLES) this.latencies.shift();
+      this.latencies.add(outcome.latencyMs);
       if (this.cfg.maxConcurrent === 'auto') this.guard.resize(this.concurrencyTarget());
     }
     if (!outcome.ok) {

@@ -52,7 +52,7 @@ export class CalendarDay implements Dimension {
     public limit: number,
     public hardLimit: number,
     now: number,
-    private readonly timeZone = PACIFIC,
+    readonly timeZone = PACIFIC,
   ) {
     this.resetAt = nextMidnight(now, timeZone);
     this.dayStart = now;

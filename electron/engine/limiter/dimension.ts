@@ -7,7 +7,8 @@ export interface Charge {
   amount: number;
 }
 
-export interface Dimension {
+/** What the scheduler, explanations and feedback read of a dimension, wherever its charges live. */
+export interface DimensionView {
   readonly name: QuotaDimension;
   /** The limit in force now (after the safety factor and any AIMD decrease). */
   readonly limit: number;
@@ -16,13 +17,17 @@ export interface Dimension {
   setLimits(limit: number, hardLimit: number): void;
   /** The earliest time >= now at which `cost` fits. */
   earliest(now: number, cost: number): number;
+  used(now: number): number;
+  /** The server told us how much it has left (already net of its own limit); never raises our view. */
+  sync?(now: number, serverRemaining: number, serverLimit: number): void;
+}
+
+/** A dimension that holds its charges in memory (the local store's). */
+export interface Dimension extends DimensionView {
   take(now: number, cost: number): Charge;
   /** The request really started later than admitted (it waited for a concurrency slot). */
   restamp(charge: Charge, at: number): void;
   /** Replace the estimate with the actual amount. */
   settle(charge: Charge, amount: number, now: number): void;
   refund(charge: Charge, now: number): void;
-  used(now: number): number;
-  /** The server told us how much it has left (already net of its own limit); never raises our view. */
-  sync?(now: number, serverRemaining: number, serverLimit: number): void;
 }

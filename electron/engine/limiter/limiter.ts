@@ -1,14 +1,22 @@
-// The rate limiter of one provider model: exact earliest-start scheduling over all quota dimensions at once.
-// No poll loop: one timer, set for the head of the queue's earliest admissible time, re-planned on every change.
+// The rate limiter of one provider model: the scheduler over a QuotaStore (docs/scale-out.md "Shared quota").
+// Exact earliest-start scheduling over all quota dimensions at once; no poll loop: one timer, set for the head of the
+// queue's earliest admissible time as the store returned it, re-planned on every change.
 import type { Clock } from '../clock';
 import { uniform, type Rng } from '../rng';
-import type { Charge, Dimension } from './dimension';
-import { dimensionReason, formatClock, formatCount } from './explain';
+import type { Admission } from './admission';
+import type { Dimension, DimensionView } from './dimension';
+import { explainWaiters, formatClock, formatCount } from './explain';
+import { costOn, isTokenDimension, LocalQuotaStore, type AcquireResult, type MaybePromise, type QuotaStore, type Reservation } from './quota-store';
+import { WaitQueue, type Waiter } from './wait-queue';
+
+export type { Admission } from './admission';
 
 /** Per-day dimensions: a wait on one of them is measured in hours, not seconds. */
 const DAILY_DIMS: ReadonlySet<string> = new Set(['RPD', 'TPD']);
 /** Longer than this, a wait for quota is not worth it: the router falls back instead (and queued requests leave). */
 export const WAIT_HORIZON_MS = 2 * 60_000;
+/** A store that failed to answer is asked again after this long (a shared store answers refusals itself). */
+const STORE_RETRY_MS = 1_000;
 
 export interface Jitter {
   enabled: boolean;
@@ -26,31 +34,52 @@ export class LimiterDrainedError extends Error {
   override name = 'LimiterDrainedError';
 }
 
-export interface Admission {
-  readonly admittedAt: number;
-  readonly waitedMs: number;
-  /** The call really started now (after waiting for a concurrency slot). */
-  started(at: number): void;
-  /** Replace the token estimate with the provider's reported usage. */
-  settle(tokens: number): void;
-  /** The call never happened: give the quota back. */
-  refund(): void;
-}
-
-interface Waiter {
-  seq: number;
-  priority: number;
-  tokens: number;
-  enqueuedAt: number;
-  jitterUntil?: number;
-  resolve(a: Admission): void;
-  reject(e: unknown): void;
-  detach(): void;
-}
-
-interface Recent {
+/**
+ * One admission as the caller holds it, and its line in the dashboard's last-minute list: a class rather than
+ * closures, because one is made per call. Settled or refunded once; the reservation goes back to the store.
+ */
+class Ticket implements Admission {
+  private open = true;
+  /** Refunded: the call never happened (kept in the list, so a refund costs O(1)). */
+  void = false;
   at: number;
-  tokens: number;
+
+  constructor(
+    private readonly owner: TicketReturns,
+    private readonly reservation: Reservation,
+    readonly admittedAt: number,
+    readonly waitedMs: number,
+    public tokens: number,
+  ) {
+    this.at = admittedAt;
+  }
+
+  started(at: number): void {
+    if (!this.open) return;
+    this.owner.restamp(this.reservation, at);
+    this.at = Math.max(this.at, at);
+  }
+  settle(tokens: number): void {
+    if (!this.open) return;
+    this.open = false;
+    this.tokens = tokens;
+    this.owner.settle(this.reservation, tokens);
+  }
+  refund(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.void = true;
+    this.owner.refund(this.reservation);
+  }
+}
+
+type Recent = Ticket;
+
+/** How a ticket reports back to its scheduler's store. */
+interface TicketReturns {
+  restamp(reservation: Reservation, at: number): void;
+  settle(reservation: Reservation, tokens: number): void;
+  refund(reservation: Reservation): void;
 }
 
 export interface LimiterStats {
@@ -66,97 +95,72 @@ export interface LimiterStats {
   admissions: number;
 }
 
-const TOKEN_DIMS = new Set(['TPM', 'TPD']);
 const EPSILON = 1e-9;
 
-/** The wait queue: an array read from a moving head, so admitting from a long queue costs O(1), not a shift. */
-class WaitQueue {
-  private items: Waiter[] = [];
-  private head = 0;
-
-  get length(): number {
-    return this.items.length - this.head;
-  }
-  first(): Waiter | undefined {
-    return this.items[this.head];
-  }
-  shift(): Waiter | undefined {
-    const w = this.items[this.head++];
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    return w;
-  }
-  /** FIFO within a priority; higher priority first. */
-  insert(w: Waiter): void {
-    let i = this.items.length;
-    while (i > this.head && (this.items[i - 1] as Waiter).priority < w.priority) i--;
-    this.items.splice(i, 0, w);
-  }
-  remove(w: Waiter): void {
-    const i = this.items.indexOf(w, this.head);
-    if (i >= 0) this.items.splice(i, 1);
-  }
-  takeAll(): Waiter[] {
-    const all = this.items.slice(this.head);
-    this.items = [];
-    this.head = 0;
-    return all;
-  }
-  slice(n: number): Waiter[] {
-    return this.items.slice(this.head, this.head + n);
-  }
+function isPromise<T>(v: MaybePromise<T>): v is Promise<T> {
+  return typeof (v as Promise<T> | undefined)?.then === 'function';
 }
 
 export class RateLimiter {
   private queue = new WaitQueue();
   private seq = 0;
-  private pausedUntil = 0;
   private cancelWake: (() => void) | null = null;
   private wakeAt: number | null = null;
+  /** An asynchronous acquire for the head is out: its reply re-plans; nobody asks twice at once. */
+  private asking = false;
+  /** Admissions of the last minute for the dashboard's RPM/TPM, oldest first from `recentHead`. */
   private recent: Recent[] = [];
+  private recentHead = 0;
   private admissions = 0;
   private totalWaitMs = 0;
   private jitterSum = 0;
   private jitterCount = 0;
+  readonly store: QuotaStore;
+  private readonly returns: TicketReturns = {
+    restamp: (r, at) => this.background(this.store.restamp(r, at)),
+    settle: (r, tokens) => this.background(this.store.settle(r, tokens, this.clock.now())),
+    refund: (r) => this.background(this.store.refund(r, this.clock.now())),
+  };
 
   constructor(
     private readonly clock: Clock,
     private readonly rng: Rng,
-    readonly dims: Dimension[],
+    dimsOrStore: Dimension[] | QuotaStore,
     private jitter: Jitter,
-  ) {}
+    /** Where failures of an asynchronous store's settle/refund/restamp go (the store keeps its own reservations). */
+    private readonly onStoreError: (e: unknown) => void = () => undefined,
+  ) {
+    this.store = Array.isArray(dimsOrStore) ? new LocalQuotaStore(dimsOrStore) : dimsOrStore;
+    this.store.onWake(() => this.pump());
+  }
 
-  private cost(dim: Dimension, tokens: number): number {
-    return TOKEN_DIMS.has(dim.name) ? tokens : 1;
+  /** The limits in force (the store's live views). */
+  get dims(): readonly DimensionView[] {
+    return this.store.dims;
   }
 
   /** Wait for an admission. Rejects at once with QuotaError when `tokens` can never fit. */
   acquire(tokens: number, opts: { priority?: number; signal?: AbortSignal } = {}): Promise<Admission> {
-    const never = this.dims.find((d) => this.cost(d, tokens) > d.hardLimit);
+    let never: DimensionView | undefined;
+    for (const d of this.dims) if (costOn(d, tokens) > d.hardLimit) never ??= d;
     if (never) {
-      const what = TOKEN_DIMS.has(never.name) ? `${formatCount(tokens)} tokens` : '1 request';
+      const what = isTokenDimension(never.name) ? `${formatCount(tokens)} tokens` : '1 request';
       return Promise.reject(new QuotaError(`request needs ${what}, above the ${never.name} limit of ${formatCount(never.hardLimit)}: it can never run`));
     }
     const { signal } = opts;
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<Admission>((resolve, reject) => {
-      const onAbort = () => {
-        this.queue.remove(w);
-        reject(signal?.reason);
-        this.pump();
-      };
-      const w: Waiter = {
-        seq: this.seq++,
-        priority: opts.priority ?? 0,
-        tokens,
-        enqueuedAt: this.clock.now(),
-        resolve,
-        reject,
-        detach: () => signal?.removeEventListener('abort', onAbort),
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const w: Waiter = { seq: this.seq++, priority: opts.priority ?? 0, tokens, enqueuedAt: this.clock.now(), resolve, reject };
+      if (signal) {
+        const onAbort = () => {
+          this.queue.remove(w);
+          w.gone = true;
+          reject(signal.reason);
+          this.pump();
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        w.detach = () => signal.removeEventListener('abort', onAbort);
+      }
       this.queue.insert(w);
       this.pump();
     });
@@ -164,86 +168,129 @@ export class RateLimiter {
 
   /** Provider-wide pause (server's suggested retry time, or an operator). Only ever extends. */
   pause(until: number): void {
-    if (until > this.pausedUntil) {
-      this.pausedUntil = until;
-      this.pump();
-    }
+    this.background(this.store.pause(until));
   }
   /** Lift a pause (operator). */
   unpause(): void {
-    this.pausedUntil = 0;
-    this.pump();
+    this.background(this.store.unpause());
   }
   get pausedUntilMs(): number | null {
-    return this.pausedUntil > this.clock.now() ? this.pausedUntil : null;
+    return this.store.pausedUntil(this.clock.now()) || null;
   }
 
   setJitter(j: Jitter): void {
     this.jitter = j;
   }
 
-  /** Limits changed (config or AIMD): re-plan. */
+  /** Limits changed (config or AIMD): every scheduler on the store re-plans. */
   refresh(): void {
-    this.pump();
+    this.store.wake();
   }
 
   /** Reject everyone waiting; the router falls back for them. */
   drain(reason: string): void {
     const waiting = this.queue.takeAll();
     for (const w of waiting) {
-      w.detach();
+      w.gone = true;
+      w.detach?.();
       w.reject(new LimiterDrainedError(reason));
     }
     this.pump();
   }
 
-  /** The earliest time the head (or a request of `tokens` behind nobody) may start. */
-  private earliest(tokens: number, now: number): number {
-    let at = Math.max(now, this.pausedUntil);
-    for (const d of this.dims) at = Math.max(at, d.earliest(now, this.cost(d, tokens)));
-    return at;
-  }
-
   /** When a new request of `tokens` could start if nothing were queued (router skip rules). */
   blockedUntil(tokens: number): number {
-    return this.earliest(tokens, this.clock.now());
+    return this.store.earliest(tokens, this.clock.now());
+  }
+
+  private background(v: MaybePromise<void>): void {
+    if (isPromise(v)) v.catch(this.onStoreError);
   }
 
   private pump(): void {
+    if (this.asking) return;
     const now = this.clock.now();
     let wake: number | null = null;
     for (let w = this.queue.first(); w; w = this.queue.first()) {
-      const at = this.earliest(w.tokens, now);
-      if (at === Number.POSITIVE_INFINITY) {
-        // Limits were lowered under a waiting request: it can never run now.
-        this.queue.shift();
-        w.detach();
-        w.reject(new QuotaError(`request of ${formatCount(w.tokens)} tokens no longer fits the lowered limits`));
-        continue;
+      const result = this.store.acquire(w.tokens, now, w.jitterUntil ?? 0);
+      if (isPromise(result)) {
+        this.asking = true;
+        const head = w;
+        result.then(
+          (r) => this.answered(head, r),
+          (e) => this.answered(head, e),
+        );
+        return; // the timer stays as it is until the store answers
       }
-      // The router checks the day before queueing; this catches requests that queued while others used the day up.
-      const day = this.dims.find((d) => DAILY_DIMS.has(d.name) && d.earliest(now, this.cost(d, w.tokens)) > now + WAIT_HORIZON_MS);
-      if (day) {
-        this.queue.shift();
-        w.detach();
-        w.reject(new QuotaError(`${day.name} quota spent until ${formatClock(day.earliest(now, this.cost(day, w.tokens)))}`));
-        continue;
-      }
-      if (at > now && this.jitter.enabled && w.jitterUntil === undefined) {
-        const m = uniform(this.rng, this.jitter.min, this.jitter.max);
-        w.jitterUntil = now + (at - now) * m;
-        this.jitterSum += Math.max(1, m); // a request is never admitted before its exact time
-        this.jitterCount++;
-      }
-      const target = Math.max(at, w.jitterUntil ?? 0);
-      if (target <= now + EPSILON) {
-        this.queue.shift();
-        this.admit(w, now);
-        continue;
-      }
-      wake = Math.ceil(target);
+      const next = this.decide(w, result, now);
+      if (next === null) continue;
+      wake = next;
       break;
     }
+    this.setWake(wake, now);
+  }
+
+  /** An asynchronous store answered for `w` (a reply, or the error it failed with). */
+  private answered(w: Waiter, r: AcquireResult | unknown): void {
+    this.asking = false;
+    const now = this.clock.now();
+    const reply = r as AcquireResult;
+    if (typeof reply !== 'object' || reply === null || typeof reply.ok !== 'boolean') {
+      this.onStoreError(r);
+      this.setWake(now + STORE_RETRY_MS, now);
+      return;
+    }
+    if (w.gone) {
+      if (reply.ok) this.background(this.store.refund(reply.reservation, now));
+    } else {
+      const next = this.decide(w, reply, now);
+      if (next !== null) {
+        this.setWake(next, now);
+        return;
+      }
+    }
+    this.pump();
+  }
+
+  /** Act on the store's answer for the head `w`: null when it left the queue (admitted or turned away), else when to wake. */
+  private decide(w: Waiter, r: AcquireResult, now: number): number | null {
+    if (r.ok) {
+      if (this.queue.first() === w) this.queue.shift();
+      else this.queue.remove(w);
+      this.admit(w, r.reservation, now);
+      return null;
+    }
+    if (r.at === Number.POSITIVE_INFINITY) {
+      // Limits were lowered under a waiting request: it can never run now.
+      this.turnAway(w, new QuotaError(`request of ${formatCount(w.tokens)} tokens no longer fits the lowered limits`));
+      return null;
+    }
+    // The router checks the day before queueing; this catches requests that queued while others used the day up.
+    const day = r.blockers.find((b) => DAILY_DIMS.has(b.dimension) && b.at > now + WAIT_HORIZON_MS);
+    if (day) {
+      this.turnAway(w, new QuotaError(`${day.dimension} quota spent until ${formatClock(day.at)}`));
+      return null;
+    }
+    if (this.jitter.enabled && w.jitterUntil === undefined) {
+      const m = uniform(this.rng, this.jitter.min, this.jitter.max);
+      w.jitterUntil = now + (r.at - now) * m;
+      this.jitterSum += Math.max(1, m); // a request is never admitted before its exact time
+      this.jitterCount++;
+    }
+    const target = Math.max(r.at, w.jitterUntil ?? 0);
+    return Math.ceil(target <= now + EPSILON ? now : target);
+  }
+
+  private turnAway(w: Waiter, e: Error): void {
+    if (this.queue.first() === w) this.queue.shift();
+    else this.queue.remove(w);
+    w.gone = true;
+    w.detach?.();
+    w.reject(e);
+  }
+
+  /** Point the one timer at `wake` (null: none). */
+  private setWake(wake: number | null, now: number): void {
     if (wake === this.wakeAt) return; // the one timer already points at the right time
     this.cancelWake?.();
     this.cancelWake = null;
@@ -256,46 +303,23 @@ export class RateLimiter {
     });
   }
 
-  private admit(w: Waiter, now: number): void {
-    w.detach();
-    const charges: [Dimension, Charge][] = this.dims.map((d) => [d, d.take(now, this.cost(d, w.tokens))]);
-    const recent: Recent = { at: now, tokens: w.tokens };
+  private admit(w: Waiter, reservation: Reservation, now: number): void {
+    w.gone = true;
+    w.detach?.();
+    const ticket = new Ticket(this.returns, reservation, now, now - w.enqueuedAt, w.tokens);
     this.pruneRecent(now);
-    this.recent.push(recent);
+    this.recent.push(ticket);
     this.admissions++;
-    this.totalWaitMs += now - w.enqueuedAt;
-    let open = true;
-    const admission: Admission = {
-      admittedAt: now,
-      waitedMs: now - w.enqueuedAt,
-      started: (at) => {
-        for (const [d, c] of charges) d.restamp(c, at);
-        recent.at = Math.max(recent.at, at);
-      },
-      settle: (tokens) => {
-        if (!open) return;
-        const t = this.clock.now();
-        for (const [d, c] of charges) if (TOKEN_DIMS.has(d.name)) d.settle(c, tokens, t);
-        recent.tokens = tokens;
-        this.pump();
-      },
-      refund: () => {
-        if (!open) return;
-        open = false;
-        const t = this.clock.now();
-        for (const [d, c] of charges) d.refund(c, t);
-        const i = this.recent.indexOf(recent);
-        if (i >= 0) this.recent.splice(i, 1);
-        this.pump();
-      },
-    };
-    w.resolve(admission);
+    this.totalWaitMs += ticket.waitedMs;
+    w.resolve(ticket);
   }
 
   private pruneRecent(now: number): void {
-    let i = 0;
-    while (i < this.recent.length && now - (this.recent[i] as Recent).at >= 60_000) i++;
-    if (i > 0) this.recent.splice(0, i);
+    while (this.recentHead < this.recent.length && now - (this.recent[this.recentHead] as Recent).at >= 60_000) this.recentHead++;
+    if (this.recentHead > 1024 && this.recentHead * 2 > this.recent.length) {
+      this.recent = this.recent.slice(this.recentHead);
+      this.recentHead = 0;
+    }
   }
 
   get queued(): number {
@@ -312,8 +336,7 @@ export class RateLimiter {
       available[d.name] = Math.max(0, d.limit - (used[d.name] ?? 0));
     }
     return {
-      rpm: this.recent.filter((r) => r.at <= now).length,
-      tpm: this.recent.reduce((s, r) => s + (r.at <= now ? r.tokens : 0), 0),
+      ...this.lastMinute(now),
       used,
       available,
       queued: this.queue.length,
@@ -324,20 +347,20 @@ export class RateLimiter {
     };
   }
 
+  private lastMinute(now: number): { rpm: number; tpm: number } {
+    let rpm = 0;
+    let tpm = 0;
+    for (let i = this.recentHead; i < this.recent.length; i++) {
+      const r = this.recent[i] as Recent;
+      if (r.void || r.at > now) continue;
+      rpm++;
+      tpm += r.tokens;
+    }
+    return { rpm, tpm };
+  }
+
   /** For the first `n` waiting requests: why each waits. */
   explain(n = 3, timeZone?: string): string[] {
-    const now = this.clock.now();
-    return this.queue.slice(n).map((w, i) => {
-      if (i > 0) return `queued behind ${i} earlier request${i === 1 ? '' : 's'}`;
-      if (this.pausedUntil > now) return `provider paused until ${formatClock(this.pausedUntil, timeZone)}`;
-      let worst: { d: Dimension; at: number } | null = null;
-      for (const d of this.dims) {
-        const at = d.earliest(now, this.cost(d, w.tokens));
-        if (at > now && (!worst || at > worst.at)) worst = { d, at };
-      }
-      if (worst) return dimensionReason(worst.d, this.cost(worst.d, w.tokens), now, worst.at, timeZone);
-      if (w.jitterUntil !== undefined && w.jitterUntil > now) return `jitter: admissible at ${formatClock(w.jitterUntil, timeZone)}`;
-      return 'admissible now';
-    });
+    return explainWaiters(this.store, this.queue.slice(n), this.clock.now(), timeZone);
   }
 }

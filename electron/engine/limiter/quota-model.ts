@@ -5,7 +5,7 @@ import type { ProviderConfig } from '../../../shared/config';
 import type { ProviderId, QuotaDimension, Usage } from '../../../shared/provider';
 import { RefillingBucket } from './bucket';
 import { CalendarDay } from './calendar-day';
-import type { Dimension } from './dimension';
+import type { Dimension, DimensionView } from './dimension';
 import { SlidingLog } from './sliding-log';
 
 const MINUTE = 60_000;
@@ -46,7 +46,7 @@ export function buildDimensions(provider: ProviderId, cfg: ProviderConfig, now: 
 }
 
 /** Apply new limits in place (live config change or AIMD step). TPD appears/disappears only with a rebuild. */
-export function applyLimits(dims: Dimension[], cfg: ProviderConfig, rateFactor: number): void {
+export function applyLimits(dims: readonly DimensionView[], cfg: ProviderConfig, rateFactor: number): void {
   const l = limitsFor(cfg, rateFactor);
   for (const d of dims) d.setLimits(l[d.name].limit, l[d.name].hard);
 }

@@ -1,14 +1,27 @@
 // Gemini's per-minute quotas: a sliding 60 s log. A charge counts while now - at < window.
+// Every per-call operation is O(1) amortized: entries are kept in time order from a moving head, a restamp or refund
+// marks its old entry dead instead of searching for it, and dead entries are dropped when they reach the head.
 import type { QuotaDimension } from '../../../shared/provider';
 import type { Charge, Dimension } from './dimension';
 
+interface Entry {
+  at: number;
+  amount: number;
+  dead: boolean;
+}
+
+/** A charge of this log: it points at its current entry, so settling, restamping and refunding are O(1). */
+interface LogCharge extends Charge {
+  entry: Entry;
+  refunded: boolean;
+}
+
 export class SlidingLog implements Dimension {
-  /** Charges sorted by time (restamps move one later and re-insert). */
-  private log: Charge[] = [];
-  /** Sum of the amounts in the log, kept current so admission stays O(1) while the window has room. */
+  /** Entries sorted by time, read from `head`; a restamp re-inserts near the end, where the new times are. */
+  private log: Entry[] = [];
+  private head = 0;
+  /** Sum of the live amounts, kept current so admission stays O(1) while the window has room. */
   private sum = 0;
-  /** Membership in the log, so settling a charge is O(1). */
-  private live = new Set<Charge>();
 
   constructor(
     readonly name: QuotaDimension,
@@ -23,13 +36,19 @@ export class SlidingLog implements Dimension {
   }
 
   private prune(now: number): void {
-    let i = 0;
-    while (i < this.log.length && now - (this.log[i] as Charge).at >= this.windowMs) {
-      const c = this.log[i++] as Charge;
-      this.sum -= c.amount;
-      this.live.delete(c);
+    while (this.head < this.log.length) {
+      const e = this.log[this.head] as Entry;
+      if (!e.dead && now - e.at < this.windowMs) break;
+      if (!e.dead) {
+        this.sum -= e.amount;
+        e.dead = true;
+      }
+      this.head++;
     }
-    if (i > 0) this.log.splice(0, i);
+    if (this.head > 1024 && this.head * 2 > this.log.length) {
+      this.log = this.log.slice(this.head);
+      this.head = 0;
+    }
   }
 
   used(now: number): number {
@@ -43,46 +62,57 @@ export class SlidingLog implements Dimension {
     // Under a lowered limit, a big request may still run alone once the window is empty.
     const cap = Math.max(this.limit, cost);
     if (inWindow + cost <= cap) return now;
-    for (const c of this.log) {
-      inWindow -= c.amount;
-      if (inWindow + cost <= cap) return c.at + this.windowMs;
+    for (let i = this.head; i < this.log.length; i++) {
+      const e = this.log[i] as Entry;
+      if (e.dead) continue;
+      inWindow -= e.amount;
+      if (inWindow + cost <= cap) return e.at + this.windowMs;
     }
     return now; // unreachable: an empty window always fits cost <= cap
   }
 
   take(now: number, cost: number): Charge {
-    const charge = { at: now, amount: cost };
-    this.insert(charge);
+    const charge: LogCharge = { at: now, amount: cost, entry: this.insert(now, cost), refunded: false };
     return charge;
   }
 
+  /** The call really started at `at`: the server counts it from then, even if its admission already left the window. */
   restamp(charge: Charge, at: number): void {
-    if (!this.live.has(charge) || at <= charge.at) return;
-    this.remove(charge);
-    charge.at = at;
-    this.insert(charge);
+    const c = charge as LogCharge;
+    if (at <= c.at || c.refunded) return;
+    this.kill(c.entry);
+    c.at = at;
+    c.entry = this.insert(at, c.amount);
   }
 
   settle(charge: Charge, amount: number): void {
-    if (this.live.has(charge)) this.sum += amount - charge.amount;
-    charge.amount = amount;
+    const c = charge as LogCharge;
+    if (!c.entry.dead) {
+      this.sum += amount - c.entry.amount;
+      c.entry.amount = amount;
+    }
+    c.amount = amount;
   }
 
   refund(charge: Charge): void {
-    if (this.live.has(charge)) this.remove(charge);
+    const c = charge as LogCharge;
+    c.refunded = true;
+    this.kill(c.entry);
   }
 
-  private remove(charge: Charge): void {
-    this.log.splice(this.log.indexOf(charge), 1);
-    this.sum -= charge.amount;
-    this.live.delete(charge);
+  private kill(e: Entry): void {
+    if (e.dead) return;
+    e.dead = true;
+    this.sum -= e.amount;
   }
 
-  private insert(charge: Charge): void {
-    this.sum += charge.amount;
-    this.live.add(charge);
+  private insert(at: number, amount: number): Entry {
+    const entry: Entry = { at, amount, dead: false };
+    this.sum += amount;
     let i = this.log.length;
-    while (i > 0 && (this.log[i - 1] as Charge).at > charge.at) i--;
-    this.log.splice(i, 0, charge);
+    while (i > this.head && (this.log[i - 1] as Entry).at > at) i--;
+    if (i === this.log.length) this.log.push(entry);
+    else this.log.splice(i, 0, entry);
+    return entry;
   }
 }

@@ -1,0 +1,162 @@
+// Where the charges of one (provider, key, model) live, apart from the scheduler that decides when to ask for them
+// (docs/scale-out.md "Shared quota"). The scheduler is per instance; the store may be shared by many (Redis), so
+// every operation may be asynchronous, and acquire is one all-or-nothing step over every dimension.
+import type { QuotaDimension } from '../../../shared/provider';
+import type { Charge, Dimension, DimensionView } from './dimension';
+
+export type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * A reservation: the charges of one admission, settled, restamped or refunded later through its handle. The handle is
+ * the store's own (an id for a shared store, the charges themselves for the local one, so nothing needs collecting).
+ */
+export type Reservation = unknown;
+
+export interface Grant {
+  readonly ok: true;
+  readonly reservation: Reservation;
+  /** The store's time of the admission (the scheduler's clock for a local store). */
+  readonly at: number;
+}
+
+/** What holds a request back, in the order of the store's dimensions; pause first when paused; 'store': a shared store is out of reach. */
+export interface Blocker {
+  readonly dimension: QuotaDimension | 'pause' | 'store';
+  readonly at: number;
+}
+
+/** Nothing was charged; `at` is the earliest time the same request could be admitted (Infinity: never). */
+export interface Refusal {
+  readonly ok: false;
+  readonly at: number;
+  readonly blockers: readonly Blocker[];
+}
+
+export type AcquireResult = Grant | Refusal;
+
+export interface QuotaStore {
+  /** The limits in force; live views for explanations and the dashboard. */
+  readonly dims: readonly DimensionView[];
+  /**
+   * Charges `tokens` on every dimension at once, or nothing. `notBefore` (the scheduler's jitter) refuses until then
+   * even where every dimension has room, so a jittered wait still learns the blockers and their times.
+   */
+  acquire(tokens: number, now: number, notBefore?: number): MaybePromise<AcquireResult>;
+  /** The call really started at `at` (after waiting for a concurrency slot). */
+  restamp(reservation: Reservation, at: number): MaybePromise<void>;
+  /** Replace the token estimate with the provider's reported usage; the reservation is closed. */
+  settle(reservation: Reservation, tokens: number, now: number): MaybePromise<void>;
+  /** The call never happened: give every charge back; the reservation is closed. */
+  refund(reservation: Reservation, now: number): MaybePromise<void>;
+  /** The earliest time a request of `tokens` could start if nobody were waiting (the last known view). */
+  earliest(tokens: number, now: number): number;
+  /** Provider-wide pause; only ever extends. */
+  pause(until: number): MaybePromise<void>;
+  unpause(): MaybePromise<void>;
+  /** The pause in force at `now`, or 0. */
+  pausedUntil(now: number): number;
+  /** Capacity freed early (refund, lower settlement, unpause, raised limits): every scheduler on the store re-plans. */
+  wake(): void;
+  /** Called on every wake-up; returns the unsubscribe. */
+  onWake(listener: () => void): () => void;
+  /** Why the store itself holds requests back or runs degraded (a shared store out of reach), or null. */
+  trouble?(): string | null;
+}
+
+const TOKEN_DIMS: ReadonlySet<QuotaDimension> = new Set(['TPM', 'TPD']);
+
+/** What a request of `tokens` costs on `dim`: its tokens on token dimensions, one request elsewhere. */
+export function costOn(dim: DimensionView, tokens: number): number {
+  return TOKEN_DIMS.has(dim.name) ? tokens : 1;
+}
+
+export function isTokenDimension(name: QuotaDimension): boolean {
+  return TOKEN_DIMS.has(name);
+}
+
+/** The local store's reservation: one charge per dimension, and whether it was settled or refunded. */
+interface LocalReservation {
+  charges: Charge[];
+  open: boolean;
+}
+
+/** Today's single-process behaviour: the charges in memory, in the provider's own accounting models. */
+export class LocalQuotaStore implements QuotaStore {
+  private paused = 0;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(readonly dims: readonly Dimension[]) {}
+
+  acquire(tokens: number, now: number, notBefore = 0): AcquireResult {
+    let at = Math.max(now, notBefore);
+    let blockers: Blocker[] | null = null;
+    if (this.paused > now) {
+      at = this.paused;
+      blockers = [{ dimension: 'pause', at: this.paused }];
+    }
+    for (const d of this.dims) {
+      const e = d.earliest(now, costOn(d, tokens));
+      if (e <= now) continue;
+      at = Math.max(at, e);
+      (blockers ??= []).push({ dimension: d.name, at: e });
+    }
+    if (blockers || at > now) return { ok: false, at, blockers: blockers ?? [] };
+    const charges: Charge[] = [];
+    for (const d of this.dims) charges.push(d.take(now, costOn(d, tokens)));
+    const reservation: LocalReservation = { charges, open: true };
+    return { ok: true, reservation, at: now };
+  }
+
+  restamp(reservation: Reservation, at: number): void {
+    const r = reservation as LocalReservation;
+    if (r.open) this.dims.forEach((d, i) => d.restamp(r.charges[i] as Charge, at));
+  }
+
+  settle(reservation: Reservation, tokens: number, now: number): void {
+    const r = reservation as LocalReservation;
+    if (!r.open) return;
+    r.open = false;
+    this.dims.forEach((d, i) => {
+      if (TOKEN_DIMS.has(d.name)) d.settle(r.charges[i] as Charge, tokens, now);
+    });
+    this.wake();
+  }
+
+  refund(reservation: Reservation, now: number): void {
+    const r = reservation as LocalReservation;
+    if (!r.open) return;
+    r.open = false;
+    this.dims.forEach((d, i) => d.refund(r.charges[i] as Charge, now));
+    this.wake();
+  }
+
+  earliest(tokens: number, now: number): number {
+    let at = Math.max(now, this.paused);
+    for (const d of this.dims) at = Math.max(at, d.earliest(now, costOn(d, tokens)));
+    return at;
+  }
+
+  pause(until: number): void {
+    if (until <= this.paused) return;
+    this.paused = until;
+    this.wake(); // schedulers re-plan their one timer for the pause
+  }
+
+  unpause(): void {
+    this.paused = 0;
+    this.wake();
+  }
+
+  pausedUntil(now: number): number {
+    return this.paused > now ? this.paused : 0;
+  }
+
+  wake(): void {
+    for (const l of [...this.listeners]) l();
+  }
+
+  onWake(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

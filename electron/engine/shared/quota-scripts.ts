@@ -1,0 +1,244 @@
+// The shared quota's Lua scripts (docs/scale-out.md "Shared quota"). Each runs atomically in Redis on the keys of one
+// (provider, key hash, model), all under one {hash tag}, with Redis TIME as the only clock. The arithmetic is the
+// local models' (sliding-log.ts, bucket.ts, calendar-day.ts): a ZSET of unique reservation ids per sliding log, a
+// refilling level per bucket, a counter per calendar day that expires after its reset.
+//
+// KEYS[1] is the key prefix "ev:{provider:keyhash:model}". Every script takes the dimensions as groups of ARGV:
+//   name, kind ("s" sliding log | "b" bucket | "d" calendar day), limit, hard limit, window ms, day reset (server ms).
+// Numbers go back as strings: Redis would truncate a Lua number to an integer.
+
+const COMMON = `
+local P = KEYS[1]
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+
+local function dims(from, count)
+  local out = {}
+  for i = 0, count - 1 do
+    local b = from + i * 6
+    out[#out + 1] = { name = ARGV[b], kind = ARGV[b + 1], limit = tonumber(ARGV[b + 2]), hard = tonumber(ARGV[b + 3]),
+      window = tonumber(ARGV[b + 4]), reset = tonumber(ARGV[b + 5]) }
+  end
+  return out
+end
+
+local function tokenDim(name) return name == 'TPM' or name == 'TPD' end
+local function cost(d, tokens) if tokenDim(d.name) then return tokens end return 1 end
+
+local function logKey(d) return P .. ':log:' .. d.name end
+local function amtKey(d) return P .. ':amt:' .. d.name end
+local function sumKey(d) return P .. ':sum:' .. d.name end
+local function bucketKey(d) return P .. ':bkt:' .. d.name end
+local function dayKey(d) return P .. ':day:' .. d.name .. ':' .. string.format('%d', d.reset) end
+
+-- Sliding log: drop charges that left the window, keeping the running sum.
+local function prune(d)
+  -- A charge counts while now - at < window (sliding-log.ts).
+  local gone = redis.call('ZRANGEBYSCORE', logKey(d), '-inf', now - d.window)
+  if #gone == 0 then return end
+  local amounts = redis.call('HMGET', amtKey(d), unpack(gone))
+  local total = 0
+  for _, a in ipairs(amounts) do total = total + (tonumber(a) or 0) end
+  redis.call('ZREM', logKey(d), unpack(gone))
+  redis.call('HDEL', amtKey(d), unpack(gone))
+  redis.call('INCRBYFLOAT', sumKey(d), -total)
+end
+
+-- Bucket: the level refilled to now (a missing bucket is full).
+local function level(d)
+  local h = redis.call('HMGET', bucketKey(d), 'level', 'at')
+  local lv, at = tonumber(h[1]), tonumber(h[2])
+  if lv == nil then return d.limit end
+  if now > at then lv = math.min(d.limit, lv + (now - at) * d.limit / d.window) end
+  return lv
+end
+local function setLevel(d, lv)
+  redis.call('HSET', bucketKey(d), 'level', tostring(lv), 'at', tostring(now))
+  redis.call('PEXPIRE', bucketKey(d), d.window * 2)
+end
+
+local function used(d)
+  if d.kind == 's' then prune(d) return tonumber(redis.call('GET', sumKey(d)) or '0') end
+  if d.kind == 'b' then return math.max(0, d.limit - level(d)) end
+  return tonumber(redis.call('GET', dayKey(d)) or '0')
+end
+
+-- The earliest server time >= now at which c fits on d.
+local function earliest(d, c)
+  if c > d.hard then return math.huge end
+  if d.kind == 's' then
+    local inWindow = used(d)
+    local cap = math.max(d.limit, c)
+    if inWindow + c <= cap then return now end
+    local ids = redis.call('ZRANGE', logKey(d), 0, -1, 'WITHSCORES')
+    for i = 1, #ids, 2 do
+      inWindow = inWindow - (tonumber(redis.call('HGET', amtKey(d), ids[i])) or 0)
+      if inWindow + c <= cap then return tonumber(ids[i + 1]) + d.window end
+    end
+    return now
+  end
+  if d.kind == 'b' then
+    local need = math.min(c, d.limit)
+    local lv = level(d)
+    if lv >= need - 1e-6 then return now end
+    return now + math.ceil((need - lv) / (d.limit / d.window))
+  end
+  if now >= d.reset then return now end -- the client's day is over: it recomputes the reset
+  local n = tonumber(redis.call('GET', dayKey(d)) or '0')
+  if n + c <= math.max(d.limit, c) then return now end
+  return d.reset
+end
+
+local function wake() redis.call('PUBLISH', P .. ':wake', string.format('%d', now)) end
+`;
+
+/**
+ * acquire: ARGV[1] tokens, ARGV[2] notBefore (server ms), ARGV[3] reservation ttl ms, ARGV[4] instance id, ARGV[5] how
+ * long an instance counts as live after its last call (ms), ARGV[6] dimension count, then dims.
+ * Returns {1, id, now, live, used...} or {0, at, now, live, used..., blocker name, blocker at, ...}; a refusal charges nothing.
+ */
+export const ACQUIRE = `${COMMON}
+local tokens = tonumber(ARGV[1])
+local notBefore = tonumber(ARGV[2])
+local ttl = tonumber(ARGV[3])
+redis.call('ZADD', P .. ':live', now, ARGV[4])
+redis.call('ZREMRANGEBYSCORE', P .. ':live', '-inf', now - tonumber(ARGV[5]))
+local live = redis.call('ZCARD', P .. ':live')
+local ds = dims(7, tonumber(ARGV[6]))
+local at = math.max(now, notBefore)
+local blockers = {}
+local paused = tonumber(redis.call('GET', P .. ':pause') or '0')
+if paused > now then
+  at = math.max(at, paused)
+  blockers[#blockers + 1] = 'pause'
+  blockers[#blockers + 1] = tostring(paused)
+end
+for _, d in ipairs(ds) do
+  local e = earliest(d, cost(d, tokens))
+  if e > now then
+    at = math.max(at, e)
+    blockers[#blockers + 1] = d.name
+    blockers[#blockers + 1] = tostring(e)
+  end
+end
+local usage = {}
+if at > now then
+  for _, d in ipairs(ds) do usage[#usage + 1] = tostring(used(d)) end
+  local out = { 0, tostring(at), tostring(now), live }
+  for _, u in ipairs(usage) do out[#out + 1] = u end
+  for _, b in ipairs(blockers) do out[#out + 1] = b end
+  return out
+end
+local id = tostring(redis.call('INCR', P .. ':seq'))
+local res = P .. ':res:' .. id
+redis.call('HSET', res, 'tokens', tostring(tokens))
+for i, d in ipairs(ds) do
+  local c = cost(d, tokens)
+  if d.kind == 's' then
+    redis.call('ZADD', logKey(d), now, id)
+    redis.call('HSET', amtKey(d), id, tostring(c))
+    redis.call('INCRBYFLOAT', sumKey(d), c)
+  elseif d.kind == 'b' then
+    setLevel(d, level(d) - c)
+  else
+    redis.call('INCRBYFLOAT', dayKey(d), c)
+    redis.call('PEXPIREAT', dayKey(d), d.reset + 3600000)
+    redis.call('HSET', res, 'day' .. i, dayKey(d))
+  end
+  usage[#usage + 1] = tostring(used(d))
+end
+redis.call('PEXPIRE', res, ttl)
+local out = { 1, id, tostring(now), live }
+for _, u in ipairs(usage) do out[#out + 1] = u end
+return out
+`;
+
+/** restamp: ARGV[1] id, ARGV[2] dimension count, then dims. The call really started now (server time). */
+export const RESTAMP = `${COMMON}
+local id = ARGV[1]
+local res = P .. ':res:' .. id
+if redis.call('EXISTS', res) == 0 then return 0 end
+local tokens = tonumber(redis.call('HGET', res, 'tokens'))
+for _, d in ipairs(dims(3, tonumber(ARGV[2]))) do
+  if d.kind == 's' then
+    prune(d)
+    if redis.call('ZADD', logKey(d), 'XX', 'CH', 'GT', now, id) == 0 and redis.call('ZSCORE', logKey(d), id) == false then
+      -- Its admission already left the window: the server counts the call from its real start.
+      local c = cost(d, tokens)
+      redis.call('ZADD', logKey(d), now, id)
+      redis.call('HSET', amtKey(d), id, tostring(c))
+      redis.call('INCRBYFLOAT', sumKey(d), c)
+    end
+  end
+end
+return 1
+`;
+
+/**
+ * settle / refund: ARGV[1] id, ARGV[2] new token count (-1: refund), ARGV[3] dimension count, then dims. The reservation
+ * closes; capacity freed early wakes the waiting instances.
+ */
+export const CLOSE = `${COMMON}
+local id = ARGV[1]
+local newTokens = tonumber(ARGV[2])
+local refund = newTokens < 0
+local res = P .. ':res:' .. id
+if redis.call('EXISTS', res) == 0 then return 0 end
+local tokens = tonumber(redis.call('HGET', res, 'tokens'))
+local freed = false
+for i, d in ipairs(dims(4, tonumber(ARGV[3]))) do
+  local old = cost(d, tokens)
+  local new = 0
+  if not refund then new = cost(d, newTokens) end
+  local delta = new - old
+  if delta ~= 0 then
+    if delta < 0 then freed = true end
+    if d.kind == 's' then
+      prune(d)
+      if refund then
+        if redis.call('ZREM', logKey(d), id) == 1 then
+          redis.call('HDEL', amtKey(d), id)
+          redis.call('INCRBYFLOAT', sumKey(d), -old)
+        end
+      elseif redis.call('ZSCORE', logKey(d), id) ~= false then
+        redis.call('HSET', amtKey(d), id, tostring(new))
+        redis.call('INCRBYFLOAT', sumKey(d), delta)
+      end
+    elseif d.kind == 'b' then
+      setLevel(d, math.min(d.limit, level(d) - delta))
+    else
+      local charged = redis.call('HGET', res, 'day' .. i)
+      if charged == dayKey(d) and redis.call('EXISTS', charged) == 1 then redis.call('INCRBYFLOAT', charged, delta) end
+    end
+  end
+end
+redis.call('DEL', res)
+if freed then wake() end
+return 1
+`;
+
+/** pause: ARGV[1] until (server ms; 0 lifts the pause). A pause only ever extends; lifting one wakes everyone. */
+export const PAUSE = `${COMMON}
+local untilMs = tonumber(ARGV[1])
+if untilMs == 0 then
+  redis.call('DEL', P .. ':pause')
+  wake()
+  return 0
+end
+local current = tonumber(redis.call('GET', P .. ':pause') or '0')
+if untilMs > current then
+  redis.call('SET', P .. ':pause', tostring(untilMs), 'PXAT', math.ceil(untilMs))
+  return 1
+end
+return 0
+`;
+
+/** sync: ARGV[1] remaining, ARGV[2] server limit, then one bucket dimension: the server's remaining quota bounds ours. */
+export const SYNC = `${COMMON}
+local remaining = tonumber(ARGV[1])
+local serverLimit = tonumber(ARGV[2])
+local d = dims(3, 1)[1]
+local margin = math.max(0, serverLimit - d.limit)
+setLevel(d, math.min(level(d), remaining - margin))
+return 1
+`;

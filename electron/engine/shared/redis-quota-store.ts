@@ -1,0 +1,298 @@
+// The quota of one (provider, API key, model) shared by every instance through Redis (docs/scale-out.md "Shared
+// quota", "Redis down"). Each operation is one Lua script (quota-scripts.ts); Redis TIME decides, and every reply
+// carries the server's time so this instance keeps an offset for its one local timer. Capacity freed early is
+// published on a wake channel; a waiter also asks again at least every RECHECK_MS, since pub/sub can drop messages.
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { QuotaDimension } from '../../../shared/provider';
+import type { Clock } from '../clock';
+import { RefillingBucket } from '../limiter/bucket';
+import { CalendarDay, nextMidnight, PACIFIC } from '../limiter/calendar-day';
+import type { Dimension, DimensionView } from '../limiter/dimension';
+import { formatClock } from '../limiter/explain';
+import { LocalQuotaStore, type AcquireResult, type Blocker, type QuotaStore, type Reservation } from '../limiter/quota-store';
+import { SlidingLog } from '../limiter/sliding-log';
+import { ACQUIRE, CLOSE, PAUSE, RESTAMP, SYNC } from './quota-scripts';
+import type { WakeBus } from './wake-bus';
+
+/** A waiter asks the shared store again at least this often (a wake-up can be lost over a reconnect). */
+export const RECHECK_MS = 2_000;
+/** A reservation outlives any call (settled or refunded long before); it only bounds what a crashed instance leaves. */
+const RESERVATION_TTL_MS = 30 * 60_000;
+/** An instance counts as live this long after its last acquire (for the Redis-down share of the quota). */
+const LIVE_TTL_MS = 2 * 60_000;
+
+type Kind = 's' | 'b' | 'd';
+
+/** Redis keys for one (provider, key, model): a hash of the key, never the key, inside one {hash tag}. */
+export function quotaKeyPrefix(provider: string, apiKey: string, model: string): string {
+  const keyHash = createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
+  return `ev:{${provider}:${keyHash}:${model}}`;
+}
+
+interface QuotaCommands {
+  evQuotaAcquire(prefix: string, ...args: (string | number)[]): Promise<(string | number)[]>;
+  evQuotaRestamp(prefix: string, ...args: (string | number)[]): Promise<number>;
+  evQuotaClose(prefix: string, ...args: (string | number)[]): Promise<number>;
+  evQuotaPause(prefix: string, ...args: (string | number)[]): Promise<number>;
+  evQuotaSync(prefix: string, ...args: (string | number)[]): Promise<number>;
+}
+
+/** Registers the scripts on a connection (idempotent); ioredis sends EVALSHA and loads them on NOSCRIPT. */
+export function defineQuotaCommands(redis: Redis): Redis & QuotaCommands {
+  const r = redis as Redis & Partial<QuotaCommands>;
+  if (!r.evQuotaAcquire) {
+    redis.defineCommand('evQuotaAcquire', { numberOfKeys: 1, lua: ACQUIRE });
+    redis.defineCommand('evQuotaRestamp', { numberOfKeys: 1, lua: RESTAMP });
+    redis.defineCommand('evQuotaClose', { numberOfKeys: 1, lua: CLOSE });
+    redis.defineCommand('evQuotaPause', { numberOfKeys: 1, lua: PAUSE });
+    redis.defineCommand('evQuotaSync', { numberOfKeys: 1, lua: SYNC });
+  }
+  return redis as Redis & QuotaCommands;
+}
+
+function num(v: string | number | undefined): number {
+  if (v === 'inf') return Number.POSITIVE_INFINITY;
+  return Number(v);
+}
+
+/** One dimension as this instance last saw it in Redis: the limits it sends, the usage and blocking time it was told. */
+export class SharedDimension implements DimensionView {
+  /** Usage in the last reply. */
+  seenUsed = 0;
+  /** Local time until which the last reply said this dimension blocks. */
+  blockedUntil = 0;
+  sync?: (now: number, serverRemaining: number, serverLimit: number) => void;
+
+  constructor(
+    readonly name: QuotaDimension,
+    readonly kind: Kind,
+    public limit: number,
+    public hardLimit: number,
+    readonly windowMs: number,
+    readonly timeZone: string,
+  ) {}
+
+  setLimits(limit: number, hardLimit: number): void {
+    this.limit = limit;
+    this.hardLimit = hardLimit;
+  }
+  used(_now: number): number {
+    return this.seenUsed;
+  }
+  earliest(now: number, cost: number): number {
+    if (cost > this.hardLimit) return Number.POSITIVE_INFINITY;
+    return Math.max(now, this.blockedUntil);
+  }
+}
+
+function viewOf(d: Dimension): SharedDimension {
+  if (d instanceof SlidingLog) return new SharedDimension(d.name, 's', d.limit, d.hardLimit, d.windowMs, PACIFIC);
+  if (d instanceof RefillingBucket) return new SharedDimension(d.name, 'b', d.limit, d.hardLimit, d.windowMs, PACIFIC);
+  if (d instanceof CalendarDay) return new SharedDimension(d.name, 'd', d.limit, d.hardLimit, 24 * 60 * 60_000, d.timeZone);
+  throw new Error(`no shared model for the ${d.name} dimension`);
+}
+
+/** This instance's share of a dimension while Redis is out of reach: ⌊limit ÷ live instances⌋, in a local model. */
+function localShare(d: SharedDimension, live: number, now: number): Dimension {
+  const share = (v: number) => Math.floor(v / Math.max(1, live));
+  const [limit, hard] = [share(d.limit), Math.max(share(d.hardLimit), 1)];
+  if (d.kind === 's') return new SlidingLog(d.name, limit, hard, d.windowMs);
+  if (d.kind === 'b') return new RefillingBucket(d.name, limit, hard, d.windowMs, now);
+  return new CalendarDay(d.name, limit, hard, now, d.timeZone);
+}
+
+/** A reservation taken locally while Redis was out of reach. */
+interface FallbackReservation {
+  fallback: Reservation;
+}
+
+export interface RedisQuotaStoreOptions {
+  /** The command connection (scripts defined on it here); shared by every store of the process. */
+  redis: Redis;
+  /** The process's one subscriber connection. */
+  wakeBus: WakeBus;
+  /** From quotaKeyPrefix. */
+  prefix: string;
+  /** The local models of the same dimensions (buildDimensions): their kinds, windows and limits. */
+  dims: Dimension[];
+  clock: Clock;
+  /** Unique per process (live-instance count). */
+  instanceId: string;
+  /** Told when the store degrades (Redis out of reach) and recovers: the UI and CLI say so loudly. */
+  onTrouble?: (message: string | null) => void;
+}
+
+export class RedisQuotaStore implements QuotaStore {
+  readonly dims: SharedDimension[];
+  private readonly redis: Redis & QuotaCommands;
+  private readonly listeners = new Set<() => void>();
+  /** Server time minus local time, from the last reply. */
+  private offset = 0;
+  /** Local time of the last good reply (null: none yet, so nothing is known about the others' charges). */
+  private lastGood: number | null = null;
+  private down: string | null = null;
+  private live = 1;
+  private fallback: LocalQuotaStore | null = null;
+  /** Local time until which the store is known to be paused. */
+  private pausedSeen = 0;
+  private readonly window: number;
+
+  constructor(private readonly o: RedisQuotaStoreOptions) {
+    this.redis = defineQuotaCommands(o.redis);
+    this.dims = o.dims.map(viewOf);
+    for (const d of this.dims) {
+      if (d.kind === 'b') d.sync = (_now, remaining, limit) => void this.syncBucket(d, remaining, limit).catch(() => undefined);
+    }
+    // One full window of the per-minute dimensions: what the others may have charged that this instance can't see.
+    this.window = Math.max(...this.dims.filter((d) => d.kind !== 'd').map((d) => d.windowMs), 60_000);
+    o.wakeBus.subscribe(`${o.prefix}:wake`, () => this.notify());
+    o.redis.on('ready', () => this.recovered());
+  }
+
+  private args(): (string | number)[] {
+    const serverNow = this.o.clock.now() + this.offset;
+    const out: (string | number)[] = [this.dims.length];
+    for (const d of this.dims) {
+      const reset = d.kind === 'd' ? nextMidnight(serverNow, d.timeZone) : 0;
+      out.push(d.name, d.kind, d.limit, d.hardLimit, d.windowMs, reset);
+    }
+    return out;
+  }
+
+  private heard(serverNow: number): void {
+    const local = this.o.clock.now();
+    this.offset = serverNow - local;
+    this.lastGood = local;
+  }
+
+  private toLocal(serverMs: number): number {
+    return serverMs - this.offset;
+  }
+
+  async acquire(tokens: number, now: number, notBefore = 0): Promise<AcquireResult> {
+    if (this.down && this.o.redis.status === 'ready') this.recovered(); // a timeout without a disconnect: try again
+    if (this.down) return this.degraded(tokens, now, notBefore);
+    let reply: (string | number)[];
+    try {
+      const nb = notBefore > 0 ? notBefore + this.offset : 0;
+      reply = await this.redis.evQuotaAcquire(this.o.prefix, tokens, nb, RESERVATION_TTL_MS, this.o.instanceId, LIVE_TTL_MS, ...this.args());
+    } catch (e) {
+      this.wentDown(e);
+      return this.degraded(tokens, this.o.clock.now(), notBefore);
+    }
+    this.heard(num(reply[2]));
+    this.live = Math.max(1, num(reply[3]));
+    const n = this.dims.length;
+    this.dims.forEach((d, i) => (d.seenUsed = num(reply[4 + i])));
+    const local = this.o.clock.now();
+    if (reply[0] === 1) {
+      for (const d of this.dims) d.blockedUntil = 0;
+      return { ok: true, reservation: String(reply[1]), at: num(reply[2]) }; // the server's time of the admission
+    }
+    const blockers: Blocker[] = [];
+    for (let i = 4 + n; i + 1 < reply.length; i += 2) {
+      const dimension = String(reply[i]) as Blocker['dimension'];
+      const at = this.toLocal(num(reply[i + 1]));
+      blockers.push({ dimension, at });
+      if (dimension === 'pause') this.pausedSeen = at;
+      const view = this.dims.find((d) => d.name === dimension);
+      if (view) view.blockedUntil = at;
+    }
+    const at = this.toLocal(num(reply[1]));
+    // Ask again by the re-check at the latest: a wake-up published meanwhile may have been lost.
+    return { ok: false, at: at === Number.POSITIVE_INFINITY ? at : Math.min(at, local + RECHECK_MS), blockers };
+  }
+
+  /** Redis is out of reach: nothing for one full window after the last good reply, then this instance's share, locally. */
+  private degraded(tokens: number, now: number, notBefore: number): AcquireResult {
+    const hold = (this.lastGood ?? now) + this.window;
+    if (now < hold) return { ok: false, at: Math.min(hold, now + RECHECK_MS), blockers: [{ dimension: 'store', at: hold }] };
+    this.fallback ??= new LocalQuotaStore(this.dims.map((d) => localShare(d, this.live, now)));
+    const r = this.fallback.acquire(tokens, now, notBefore);
+    return r.ok ? { ok: true, reservation: { fallback: r.reservation } satisfies FallbackReservation, at: r.at } : r;
+  }
+
+  private wentDown(e: unknown): void {
+    if (this.down) return;
+    this.down = e instanceof Error ? e.message : String(e);
+    this.o.onTrouble?.(this.trouble());
+  }
+
+  private recovered(): void {
+    if (!this.down) return;
+    this.down = null;
+    this.fallback = null; // its charges expire with its window; new admissions go through Redis again
+    this.o.onTrouble?.(null);
+    this.notify();
+  }
+
+  trouble(): string | null {
+    if (!this.down) return null;
+    const now = this.o.clock.now();
+    const hold = (this.lastGood ?? now) + this.window;
+    if (now < hold) return `shared quota unreachable (${this.down}): admitting nothing until ${formatClock(hold)}, the other instances' charges are unknown`;
+    return `shared quota unreachable (${this.down}): running locally on 1/${this.live} of the quota`;
+  }
+
+  private isFallback(r: Reservation): r is FallbackReservation {
+    return typeof r === 'object' && r !== null && 'fallback' in r;
+  }
+
+  async restamp(reservation: Reservation, at: number): Promise<void> {
+    if (this.isFallback(reservation)) return this.fallback?.restamp(reservation.fallback, at);
+    await this.redis.evQuotaRestamp(this.o.prefix, String(reservation), ...this.args());
+  }
+
+  async settle(reservation: Reservation, tokens: number, now: number): Promise<void> {
+    if (this.isFallback(reservation)) return this.fallback?.settle(reservation.fallback, tokens, now);
+    await this.redis.evQuotaClose(this.o.prefix, String(reservation), Math.max(0, tokens), ...this.args());
+  }
+
+  async refund(reservation: Reservation, now: number): Promise<void> {
+    if (this.isFallback(reservation)) return this.fallback?.refund(reservation.fallback, now);
+    await this.redis.evQuotaClose(this.o.prefix, String(reservation), -1, ...this.args());
+  }
+
+  private async syncBucket(d: SharedDimension, remaining: number, serverLimit: number): Promise<void> {
+    const i = this.dims.indexOf(d);
+    const all = this.args();
+    await this.redis.evQuotaSync(this.o.prefix, remaining, serverLimit, ...all.slice(1 + i * 6, 7 + i * 6));
+  }
+
+  earliest(tokens: number, now: number): number {
+    let at = Math.max(now, this.pausedUntil(now));
+    for (const d of this.dims) at = Math.max(at, d.earliest(now, d.name === 'TPM' || d.name === 'TPD' ? tokens : 1));
+    return at;
+  }
+
+  async pause(until: number): Promise<void> {
+    if (until > this.pausedSeen) this.pausedSeen = until;
+    this.notify();
+    await this.redis.evQuotaPause(this.o.prefix, Math.ceil(until + this.offset));
+  }
+
+  async unpause(): Promise<void> {
+    this.pausedSeen = 0;
+    await this.redis.evQuotaPause(this.o.prefix, 0); // publishes the wake-up
+  }
+
+  pausedUntil(now: number): number {
+    return this.pausedSeen > now ? this.pausedSeen : 0;
+  }
+
+  /** Capacity may have freed or limits changed here: this instance's schedulers re-plan, and so do the others. */
+  wake(): void {
+    this.notify();
+    this.redis.publish(`${this.o.prefix}:wake`, 'limits').catch(() => undefined);
+  }
+
+  private notify(): void {
+    for (const l of [...this.listeners]) l();
+  }
+
+  onWake(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,85 @@
+// REDIS_URL set: every limiter of the process keeps its charges in Redis (docs/scale-out.md). Two connections per
+// process: commands (offline queue off, short timeout: a call never waits on a dead Redis) and the wake-up subscriber.
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { ProviderId } from '../../../shared/provider';
+import type { Clock } from '../clock';
+import type { Dimension } from '../limiter/dimension';
+import { quotaKeyPrefix, RedisQuotaStore } from './redis-quota-store';
+import { WakeBus } from './wake-bus';
+
+/** A command that takes longer than this counts as Redis being out of reach. */
+const COMMAND_TIMEOUT_MS = 500;
+/** How long the first connection may take before REDIS_URL counts as unreachable. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+export interface SharedQuota {
+  readonly instanceId: string;
+  storeFor(provider: ProviderId, apiKey: string, model: string, dims: Dimension[], clock: Clock, onTrouble?: (m: string | null) => void): RedisQuotaStore;
+  close(): Promise<void>;
+}
+
+function ready(redis: Redis, url: string): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const done = (e?: Error) => {
+      redis.off('ready', onReady);
+      redis.off('error', onError);
+      if (e) reject(new Error(`REDIS_URL is set but Redis at ${redactUrl(url)} did not answer: ${e.message}`));
+      else resolve();
+    };
+    const onReady = () => done();
+    const onError = (e: Error) => done(e);
+    redis.once('ready', onReady);
+    redis.once('error', onError);
+  });
+}
+
+/** The URL without its password, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable REDIS_URL)';
+  }
+}
+
+/**
+ * Connects both connections, or fails loudly: with Redis unreachable from the start nothing is known of the other
+ * instances, and falling back to the full local quota is exactly what must not happen.
+ */
+export async function connectSharedQuota(url: string, instanceId: string = randomUUID()): Promise<SharedQuota> {
+  const options = {
+    enableOfflineQueue: false,
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    maxRetriesPerRequest: 0,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    // Reconnect quickly and keep trying: the store admits nothing (then its local share) meanwhile.
+    retryStrategy: (times: number) => Math.min(times * 100, 1_000),
+  };
+  const redis = new Redis(url, options);
+  const subscriber = new Redis(url, { ...options, commandTimeout: undefined });
+  // Errors surface through the stores (each failed command); an unhandled 'error' event would crash the process.
+  redis.on('error', () => undefined);
+  subscriber.on('error', () => undefined);
+  redis.setMaxListeners(0); // one 'ready' listener per store (provider × model)
+  const bus = new WakeBus(subscriber);
+  try {
+    await Promise.all([ready(redis, url), ready(subscriber, url)]);
+  } catch (e) {
+    redis.disconnect();
+    subscriber.disconnect();
+    throw e;
+  }
+  return {
+    instanceId,
+    storeFor: (provider, apiKey, model, dims, clock, onTrouble) =>
+      new RedisQuotaStore({ redis, wakeBus: bus, prefix: quotaKeyPrefix(provider, apiKey, model), dims, clock, instanceId, onTrouble }),
+    async close() {
+      redis.disconnect();
+      subscriber.disconnect();
+    },
+  };
+}

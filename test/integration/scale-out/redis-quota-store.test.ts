@@ -1,0 +1,212 @@
+// The shared quota on a real redis-server: many instances (each its own connections) on one key. Window checks use
+// the server's admission times (Redis TIME is the only clock for decisions), never the test's wall clock.
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { RealClock, VirtualClock, type Clock } from '../../../electron/engine/clock';
+import { RefillingBucket } from '../../../electron/engine/limiter/bucket';
+import { CalendarDay, nextMidnight } from '../../../electron/engine/limiter/calendar-day';
+import type { Dimension } from '../../../electron/engine/limiter/dimension';
+import { RateLimiter } from '../../../electron/engine/limiter/limiter';
+import type { AcquireResult } from '../../../electron/engine/limiter/quota-store';
+import { SlidingLog } from '../../../electron/engine/limiter/sliding-log';
+import { seededRng } from '../../../electron/engine/rng';
+import { connectSharedQuota, type SharedQuota } from '../../../electron/engine/shared/shared-quota';
+import { describeWithRedis, startRedisServer, type RedisServer } from '../../helpers/redis-server';
+
+const off = { enabled: false, min: 1, max: 1 };
+type Grant = Extract<AcquireResult, { ok: true }>;
+
+/** A clock `skewMs` ahead of (or behind) the machine's. */
+class SkewedClock extends RealClock {
+  constructor(private readonly skewMs: number) {
+    super();
+  }
+  override now(): number {
+    return super.now() + this.skewMs;
+  }
+}
+
+describeWithRedis('RedisQuotaStore on a real redis-server', () => {
+  let server: RedisServer;
+  const open: SharedQuota[] = [];
+  let n = 0;
+  const key = () => `key-${++n}`; // a fresh API key (so fresh Redis keys) per test
+
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((q) => q.close()));
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  async function instance(): Promise<SharedQuota> {
+    const q = await connectSharedQuota(server.url);
+    open.push(q);
+    return q;
+  }
+
+  /** N instances race `total` acquires each (retrying refusals at their returned time); returns every grant. */
+  async function race(stores: ReturnType<SharedQuota['storeFor']>[], perInstance: number, tokens: () => number, clock: Clock) {
+    const grants: { at: number; tokens: number }[] = [];
+    await Promise.all(
+      stores.map(async (store) => {
+        for (let got = 0; got < perInstance; ) {
+          const t = tokens();
+          const r = await store.acquire(t, clock.now());
+          if (r.ok) {
+            grants.push({ at: r.at, tokens: t });
+            got++;
+          } else await new Promise((res) => setTimeout(res, Math.max(1, Math.min(50, r.at - clock.now()))));
+        }
+      }),
+    );
+    return grants.sort((a, b) => a.at - b.at);
+  }
+
+  it('four instances on one key never exceed a sliding window, by requests or tokens, and each grant is unique', async () => {
+    const apiKey = key();
+    const clock = new RealClock();
+    const dims = () => [new SlidingLog('RPM', 6, 6, 1_000), new SlidingLog('TPM', 400, 400, 1_000)];
+    const stores = await Promise.all(Array.from({ length: 4 }, async () => (await instance()).storeFor('gemini', apiKey, 'm', dims(), clock)));
+    let seed = 7;
+    const grants = await race(stores, 8, () => ((seed = (seed * 48271) % 2147483647), 10 + (seed % 90)), clock);
+    expect(grants).toHaveLength(32);
+    for (const g of grants) {
+      const inWindow = grants.filter((o) => o.at <= g.at && g.at - o.at < 1_000);
+      expect(inWindow.length).toBeLessThanOrEqual(6);
+      expect(inWindow.reduce((s, o) => s + o.tokens, 0)).toBeLessThanOrEqual(400);
+    }
+  });
+
+  it('a refused acquire charges nothing, and says what blocks and until when', async () => {
+    const apiKey = key();
+    const clock = new RealClock();
+    const store = (await instance()).storeFor('gemini', apiKey, 'm', [new SlidingLog('RPM', 10, 10, 60_000), new SlidingLog('TPM', 1_000, 1_000, 60_000)], clock);
+    const first = (await store.acquire(900, clock.now())) as Grant;
+    expect(first.ok).toBe(true);
+    const refused = await store.acquire(500, clock.now());
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(refused.blockers.map((b) => b.dimension)).toEqual(['TPM']);
+    expect(refused.blockers[0]?.at).toBeGreaterThan(clock.now() + 50_000);
+    expect(store.dims.map((d) => d.used(clock.now()))).toEqual([1, 900]);
+    // Settlement frees tokens at once; a refund gives back everything, once.
+    await store.settle(first.reservation, 300, clock.now());
+    const second = (await store.acquire(500, clock.now())) as Grant;
+    expect(second.ok).toBe(true);
+    expect(store.dims.map((d) => d.used(clock.now()))).toEqual([2, 800]);
+    await store.refund(second.reservation, clock.now());
+    await store.refund(second.reservation, clock.now());
+    const probe = (await store.acquire(1, clock.now())) as Grant;
+    expect(store.dims.map((d) => d.used(clock.now()))).toEqual([2, 301]);
+    await store.refund(probe.reservation, clock.now());
+  });
+
+  it('a clock 5 s ahead or behind on one instance changes nothing: the server decides', async () => {
+    const apiKey = key();
+    const clocks = [new RealClock(), new SkewedClock(5_000), new SkewedClock(-5_000)];
+    const stores = await Promise.all(clocks.map(async (c) => (await instance()).storeFor('gemini', apiKey, 'm', [new SlidingLog('RPM', 4, 4, 1_000)], c)));
+    const grants = await race(stores, 4, () => 1, clocks[0] as Clock);
+    for (const g of grants) expect(grants.filter((o) => o.at <= g.at && g.at - o.at < 1_000).length).toBeLessThanOrEqual(4);
+    // The skewed instance turns the server's refusal time into its own clock's terms.
+    const skewed = stores[1];
+    const r = await skewed?.acquire(1, (clocks[1] as Clock).now());
+    if (r && !r.ok) expect(Math.abs(r.at - (clocks[1] as Clock).now())).toBeLessThan(2_100);
+  });
+
+  it('refilling buckets (Groq) stay inside a server bucket of the same capacity across instances', async () => {
+    const apiKey = key();
+    const clock = new RealClock();
+    const stores = await Promise.all(
+      Array.from({ length: 3 }, async () => (await instance()).storeFor('groq', apiKey, 'm', [new RefillingBucket('RPM', 5, 5, 1_000, clock.now())], clock)),
+    );
+    const grants = await race(stores, 5, () => 1, clock);
+    let level = 5;
+    let at = grants[0]?.at ?? 0;
+    for (const g of grants) {
+      level = Math.min(5, level + ((g.at - at) * 5) / 1_000);
+      at = g.at;
+      level -= 1;
+      expect(level).toBeGreaterThan(-1e-6);
+    }
+  });
+
+  it('a spent calendar day refuses until the reset, and a pause set by one instance holds the others', async () => {
+    const apiKey = key();
+    const clock = new RealClock();
+    const a = (await instance()).storeFor('gemini', apiKey, 'm', [new CalendarDay('RPD', 2, 2, clock.now())], clock);
+    const b = (await instance()).storeFor('gemini', apiKey, 'm', [new CalendarDay('RPD', 2, 2, clock.now())], clock);
+    expect((await a.acquire(1, clock.now())).ok).toBe(true);
+    expect((await b.acquire(1, clock.now())).ok).toBe(true);
+    const day = await a.acquire(1, clock.now());
+    expect(day.ok).toBe(false);
+    if (!day.ok) expect(day.blockers).toEqual([{ dimension: 'RPD', at: expect.closeTo(nextMidnight(clock.now()), -3) }]);
+
+    const apiKey2 = key();
+    const c = (await instance()).storeFor('gemini', apiKey2, 'm', [new SlidingLog('RPM', 10, 10)], clock);
+    const d = (await instance()).storeFor('gemini', apiKey2, 'm', [new SlidingLog('RPM', 10, 10)], clock);
+    await c.pause(clock.now() + 30_000);
+    const held = await d.acquire(1, clock.now());
+    expect(held.ok).toBe(false);
+    if (!held.ok) expect(held.blockers[0]?.dimension).toBe('pause');
+    expect(d.pausedUntil(clock.now())).toBeGreaterThan(clock.now() + 25_000);
+    await c.unpause();
+    expect((await d.acquire(1, clock.now())).ok).toBe(true);
+  });
+
+  it('capacity one instance refunds admits another instance’s waiting scheduler long before the window frees', async () => {
+    const apiKey = key();
+    const clock = new RealClock();
+    const dims = (): Dimension[] => [new SlidingLog('RPM', 1, 1, 60_000)];
+    const a = new RateLimiter(clock, seededRng(1), (await instance()).storeFor('gemini', apiKey, 'm', dims(), clock), off);
+    const b = new RateLimiter(clock, seededRng(2), (await instance()).storeFor('gemini', apiKey, 'm', dims(), clock), off);
+    const held = await a.acquire(1);
+    const waiting = b.acquire(1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(b.queued).toBe(1);
+    held.refund();
+    const got = await waiting; // the window is a minute, far past this test's timeout: only the wake-up admits it
+    expect(got.waitedMs).toBeLessThan(60_000);
+    got.refund();
+  });
+
+  it('REDIS_URL unreachable at the start is an error naming it, not a silent local quota', async () => {
+    const gone = await startRedisServer();
+    const url = gone.url.replace('redis://', 'redis://user:secret@');
+    await gone.stop();
+    await expect(connectSharedQuota(url)).rejects.toThrow(/REDIS_URL is set but Redis at redis:\/\/user:\*\*\*@127\.0\.0\.1:\d+\/? did not answer: /);
+  });
+
+  it('Redis down: nothing for one full window after the last good reply, then a local share, then Redis again', async () => {
+    const own = await startRedisServer();
+    try {
+      const clock = new VirtualClock(Date.now());
+      const q = await connectSharedQuota(own.url);
+      open.push(q);
+      const troubles: (string | null)[] = [];
+      const store = q.storeFor('gemini', key(), 'm', [new SlidingLog('RPM', 8, 8, 60_000)], clock, (m) => troubles.push(m));
+      expect((await store.acquire(1, clock.now())).ok).toBe(true);
+      await own.kill();
+      const refused = await store.acquire(1, clock.now());
+      expect(refused.ok).toBe(false);
+      if (!refused.ok) expect(refused.blockers[0]?.dimension).toBe('store');
+      expect(troubles[0]).toMatch(/^shared quota unreachable .*admitting nothing until/);
+      await clock.advance(59_000);
+      expect((await store.acquire(1, clock.now())).ok).toBe(false);
+      await clock.advance(1_000);
+      // One live instance: its share is the whole limit, counted locally.
+      const local = [];
+      for (let i = 0; i < 10; i++) local.push((await store.acquire(1, clock.now())).ok);
+      expect(local.filter(Boolean)).toHaveLength(8);
+      expect(store.trouble()).toMatch(/running locally on 1\/1 of the quota/);
+      await own.restart();
+      for (let i = 0; i < 100 && store.trouble() !== null; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(troubles.at(-1)).toBeNull();
+      expect((await store.acquire(1, clock.now())).ok).toBe(true); // a fresh Redis (no persistence): empty window
+    } finally {
+      await own.stop();
+    }
+  });
+});

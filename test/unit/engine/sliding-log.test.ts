@@ -1,0 +1,68 @@
+// The sliding log's O(1) bookkeeping (dead entries instead of searches) against a plain list of the live charges.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Charge } from '../../../electron/engine/limiter/dimension';
+import { SlidingLog } from '../../../electron/engine/limiter/sliding-log';
+
+const W = 60_000;
+type Op = { kind: 'take' | 'restamp' | 'settle' | 'refund'; dt: number; pick: number; amount: number };
+
+describe('sliding log bookkeeping', () => {
+  it('used() and earliest() match a naive recount after any mix of take, restamp, settle and refund', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            kind: fc.constantFrom<Op['kind']>('take', 'take', 'restamp', 'settle', 'refund'),
+            dt: fc.integer({ min: 0, max: 20_000 }),
+            pick: fc.nat(),
+            amount: fc.integer({ min: 0, max: 500 }),
+          }),
+          { maxLength: 200 },
+        ),
+        (ops) => {
+          const log = new SlidingLog('TPM', 2_000, 2_000, W);
+          const naive: { charge: Charge; at: number; amount: number; refunded: boolean }[] = [];
+          let now = 0;
+          for (const op of ops) {
+            now += op.dt;
+            const open = naive.filter((n) => !n.refunded);
+            const target = open.length ? open[op.pick % open.length] : undefined;
+            if (op.kind === 'take' || !target) {
+              const charge = log.take(now, op.amount);
+              naive.push({ charge, at: now, amount: op.amount, refunded: false });
+            } else if (op.kind === 'restamp') {
+              const at = now; // the call really started now (restamps never move into the future)
+              log.restamp(target.charge, at);
+              if (at > target.at) target.at = at; // counted from its real start, even after its admission left the window
+            } else if (op.kind === 'settle') {
+              log.settle(target.charge, op.amount);
+              target.amount = op.amount;
+            } else {
+              log.refund(target.charge);
+              target.refunded = true;
+            }
+            const counted = naive.filter((n) => !n.refunded && now - n.at < W);
+            const sum = counted.reduce((s, n) => s + n.amount, 0);
+            expect(log.used(now)).toBe(sum);
+            // The earliest time 500 more fit: when enough of the oldest charges have left the window.
+            const sorted = counted.map((n) => ({ at: n.at, amount: n.amount })).sort((a, b) => a.at - b.at);
+            let left = sum;
+            let expected = now;
+            if (left + 500 > 2_000) {
+              for (const n of sorted) {
+                left -= n.amount;
+                if (left + 500 <= 2_000) {
+                  expected = n.at + W;
+                  break;
+                }
+              }
+            }
+            expect(log.earliest(now, 500)).toBe(expected);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
