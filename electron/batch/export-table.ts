@@ -2,6 +2,7 @@
 // columns. Rows keep the file's order (by row number). A mid-run export holds the rows finished so far and
 // omits the unfinished ones, so every exported row is a complete, final result. Never writes `nan`.
 import type { SubmissionResult } from '../../shared/domain';
+import { guardFormula } from './formula-guard';
 
 export const RESULT_COLUMNS = [
   'Overall Score',
@@ -26,28 +27,28 @@ export interface ExportTable {
   rows: ExportCell[][];
 }
 
-/** `nan` (any case) and non-finite numbers are written as blank cells. */
+/** `nan` (any case) and non-finite numbers are written as blank cells; text that a spreadsheet would run is defused. */
 function clean(v: ExportCell | undefined): ExportCell {
   if (v === null || v === undefined) return null;
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  return /^\s*nan\s*$/i.test(v) ? null : v;
+  return /^\s*nan\s*$/i.test(v) ? null : guardFormula(v);
 }
 
 export function exportTable(columns: readonly string[], rows: readonly ExportRow[]): ExportTable {
   const sorted = [...rows].sort((a, b) => a.result.row - b.result.row);
   return {
-    header: [...columns, ...RESULT_COLUMNS],
+    header: [...columns, ...RESULT_COLUMNS].map(guardFormula),
     rows: sorted.map(({ cells, result: r }) => [
       // Exactly one cell per input column: ingest refuses misaligned files, so this only pads short rows.
       ...columns.map((_, i) => clean(cells[i])),
       clean(r.score),
-      r.status,
+      clean(r.status),
       clean(r.requirementsNotMet),
       clean(r.categoryScores.theme),
       clean(r.categoryScores.pdf),
       clean(r.categoryScores.image),
       clean(r.categoryScores.similarity),
-      r.provider,
+      clean(r.provider),
     ]),
   };
 }
