@@ -11,6 +11,8 @@ import { BatchFileError } from '../batch/batch-file-error';
 import { exportRun } from '../batch/export';
 import { checkExportTarget, ExportTargetError, partialSibling, type ExportTarget } from '../batch/export-target';
 import { RunError, fileSha256, startRun, type BatchRun, type StartRunOptions } from '../batch/runner';
+import { RunLockedError } from '../store/run-lock';
+import { StorageError } from '../store/storage-fault';
 import { progressLine, simulatedBanner } from './progress';
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2, interrupted: 3 } as const;
@@ -152,7 +154,7 @@ export async function main(argv: string[]): Promise<number> {
     ctx = await openAppContext(args.db ? { dbFile: resolve(args.db) } : {});
   } catch (e) {
     console.error(`event-validator: ${(e as Error).message}`);
-    return e instanceof ConfigError ? EXIT.badInput : EXIT.failed;
+    return e instanceof ConfigError || e instanceof StorageError ? EXIT.badInput : EXIT.failed;
   }
   if (ctx.simulated) console.error(simulatedBanner());
 
@@ -194,13 +196,17 @@ export async function main(argv: string[]): Promise<number> {
     const summary = ctx.store.results(outcome.runId);
     const byStatus: Record<string, number> = {};
     for (const r of summary) byStatus[r.result.status] = (byStatus[r.result.status] ?? 0) + 1;
+    if (outcome.storage && !args.json) console.error(`event-validator: ${outcome.storage.message}`);
     if (target && outcome.state !== 'interrupted') {
       const written = await writeOut(ctx, outcome.runId, target);
       if (args.json) emit({ type: 'export', ...written });
       else console.error(writtenMessage(written));
     }
     const resumeHint = `resume with: event-validator validate --resume ${outcome.runId}${args.db ? ` --db ${args.db}` : ''}${args.out ? ` --out ${args.out}` : ''}`;
-    if (args.json) emit({ type: 'done', runId: outcome.runId, state: outcome.state, evaluated: outcome.evaluated, byStatus, failures: outcome.failures, simulated: ctx.simulated });
+    if (args.json) {
+      const storage = outcome.storage ? { storage: { kind: outcome.storage.kind, file: outcome.storage.file, message: outcome.storage.message } } : {};
+      emit({ type: 'done', runId: outcome.runId, state: outcome.state, evaluated: outcome.evaluated, byStatus, failures: outcome.failures, simulated: ctx.simulated, ...storage });
+    }
     else {
       console.error(`run ${outcome.runId} ${outcome.state}: ${Object.entries(byStatus).map(([k, v]) => `${v} ${k}`).join(', ') || 'no results'}`);
       for (const f of outcome.failures) console.error(`not stored: ${f}`);
@@ -209,7 +215,13 @@ export async function main(argv: string[]): Promise<number> {
     return outcome.state === 'finished' ? EXIT.ok : EXIT.interrupted;
   } catch (e) {
     if (tty) process.stderr.write('\n');
-    const bad = e instanceof BatchFileError || e instanceof RunError || e instanceof ExportTargetError || (e as NodeJS.ErrnoException).code === 'ENOENT';
+    const bad =
+      e instanceof BatchFileError ||
+      e instanceof RunError ||
+      e instanceof ExportTargetError ||
+      e instanceof RunLockedError ||
+      e instanceof StorageError ||
+      (e as NodeJS.ErrnoException).code === 'ENOENT';
     if (args.json) emit({ type: 'error', message: (e as Error).message, badInput: bad });
     else console.error(`event-validator: ${(e as Error).message}`);
     return bad ? EXIT.badInput : EXIT.failed;
