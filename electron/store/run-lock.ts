@@ -38,7 +38,8 @@ interface LockRow {
   heartbeat_at: number;
 }
 
-function pidAlive(pid: number): boolean {
+/** Whether a process with this pid runs on this host. */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
