@@ -105,8 +105,12 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
     return run;
   };
 
-  /** A stored "running" run with no live handle was interrupted (crash, kill, closed app): it can be resumed. */
-  const stateOf = (run: RunRecord): BatchState => runs.get(run.id)?.state ?? (run.state === 'running' ? 'paused' : run.state);
+  /**
+   * A stored "running" run with no live handle was interrupted (crash, kill, closed app) and can be resumed, unless
+   * another live process holds its lock: then it is running, there.
+   */
+  const stateOf = (run: RunRecord, elsewhere: boolean): BatchState =>
+    runs.get(run.id)?.state ?? (elsewhere ? 'running' : run.state === 'running' ? 'paused' : run.state);
 
   const control = (runId: string, act: (r: BatchRun) => void) => {
     const run = runs.get(Number(runId));
@@ -155,16 +159,18 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
     async listRuns() {
       return store.listRuns().map((run): RunSummary => {
         const results = store.results(run.id).map((r) => r.result);
+        const owner = runs.has(run.id) ? null : store.runOwner(run.id);
         return {
           runId: String(run.id),
           fileName: run.batchName,
           createdAt: run.createdAt,
-          state: stateOf(run),
+          state: stateOf(run, owner !== null),
           total: run.totalRows,
           done: results.length,
           byStatus: countByStatus(results),
           callsUsed: results.reduce((s, r) => s + r.callsUsed, 0),
           simulated: run.simulated,
+          ...(owner ? { runningElsewhere: { pid: owner.pid, host: owner.host } } : {}),
         };
       });
     },

@@ -217,7 +217,7 @@ export const BatchPreviewSchema = z.object({
     .object({ root: z.string(), reportsFound: z.number(), reportsMissing: z.number(), photosFound: z.number(), photosMissing: z.number() })
     .nullable(),
   refusal: z.string().nullable(),
-  refusalCode: z.enum(['unreadable', 'unsupported_format', 'empty', 'missing_columns', 'misaligned', 'malformed']).nullable(),
+  refusalCode: z.enum(['unreadable', 'unsupported_format', 'empty', 'missing_columns', 'misaligned', 'malformed', 'too_large']).nullable(),
 });
 
 // The compiler checks every schema above against the shared TS type it mirrors.

@@ -50,6 +50,8 @@ export const RunSummarySchema = z.object({
   callsUsed: z.number(),
   /** Judged by the provider simulator, not a real model. */
   simulated: z.boolean(),
+  /** Set while another live process (a CLI, a second console) drives the run: this one must not resume it. */
+  runningElsewhere: z.object({ pid: z.number(), host: z.string() }).optional(),
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 

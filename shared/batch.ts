@@ -57,7 +57,7 @@ export type BatchFormat = 'csv' | 'xlsx';
 export type BatchEncoding = 'utf-8' | 'utf-8-bom' | 'windows-1252' | null;
 
 /** Why a file is refused as a whole: nothing is run for it. */
-export type BatchRefusalCode = 'unreadable' | 'unsupported_format' | 'empty' | 'missing_columns' | 'misaligned' | 'malformed';
+export type BatchRefusalCode = 'unreadable' | 'unsupported_format' | 'empty' | 'missing_columns' | 'misaligned' | 'malformed' | 'too_large';
 
 export interface AttachmentSummary {
   root: string;

@@ -7,8 +7,16 @@ const COMMA = 44;
 const LF = 10;
 const CR = 13;
 
+/** Caps on one cell and one row, in characters; past either the parser throws CsvLimitError at once. */
+export interface CsvParserLimits {
+  cellChars: number;
+  rowChars: number;
+}
+
 export class CsvParser {
   private field = '';
+  /** Characters in the current record's finished fields. */
+  private rowChars = 0;
   private record: string[] = [];
   private inQuotes = false;
   /** Just saw the quote that may close a quoted field (or start a "" escape). */
@@ -20,6 +28,14 @@ export class CsvParser {
   /** Record number (1-based, header included) where the open quoted field started, for the error message. */
   private quoteStartRecord = 0;
   private records = 0;
+
+  constructor(private readonly limits: CsvParserLimits = { cellChars: Infinity, rowChars: Infinity }) {}
+
+  /** Checked after every append, so a huge cell costs at most one chunk beyond the cap. */
+  private checkSize(completed: string[][]): void {
+    const kind = this.field.length > this.limits.cellChars ? 'cell' : this.rowChars + this.field.length > this.limits.rowChars ? 'row' : null;
+    if (kind) throw new CsvLimitError(kind, this.record.length + 1, completed);
+  }
 
   /** Feeds the next chunk; returns the records it completed. */
   push(chunk: string): string[][] {
@@ -51,6 +67,7 @@ export class CsvParser {
           this.quotePending = true;
           i = q + 1;
         }
+        this.checkSize(out);
         continue;
       }
       const c = chunk.charCodeAt(i);
@@ -81,6 +98,7 @@ export class CsvParser {
           j++;
         }
         this.field += chunk.slice(i, j);
+        this.checkSize(out);
         this.atFieldStart = false;
         i = j;
       }
@@ -100,6 +118,7 @@ export class CsvParser {
   }
 
   private endField(): void {
+    this.rowChars += this.field.length;
     this.record.push(this.field);
     this.field = '';
     this.atFieldStart = true;
@@ -109,6 +128,7 @@ export class CsvParser {
     this.endField();
     const record = this.record;
     this.record = [];
+    this.rowChars = 0;
     this.records++;
     return record;
   }
@@ -116,4 +136,16 @@ export class CsvParser {
 
 export class CsvSyntaxError extends Error {
   override name = 'CsvSyntaxError';
+}
+
+/** A cell or row past the parser's limits, in field `column` (from 1) of the record after `completed` (this chunk's finished ones). */
+export class CsvLimitError extends Error {
+  override name = 'CsvLimitError';
+  constructor(
+    readonly kind: 'cell' | 'row',
+    readonly column: number,
+    readonly completed: string[][],
+  ) {
+    super(`field ${column}: the ${kind} is too large`);
+  }
 }

@@ -1,8 +1,7 @@
 // The XLSX flavour of the export: one sheet, header row, original cells as text (ids and codes keep
-// their exact form), scores as numbers. Written atomically like the CSV.
+// their exact form), scores as numbers. Loaded on demand by export.ts, so only XLSX exports load exceljs.
 import ExcelJS from 'exceljs';
-import type { ExportTable } from './export';
-import { writeFileAtomic } from './write-atomic';
+import type { ExportTable } from './export-table';
 
 export const SHEET_NAME = 'Results';
 
@@ -14,8 +13,4 @@ export async function xlsxBytes(table: ExportTable): Promise<Buffer> {
   ws.getRow(1).font = { bold: true };
   ws.views = [{ state: 'frozen', ySplit: 1 }];
   return Buffer.from(await wb.xlsx.writeBuffer());
-}
-
-export async function writeXlsx(file: string, table: ExportTable): Promise<void> {
-  await writeFileAtomic(file, await xlsxBytes(table));
 }

@@ -3,6 +3,8 @@
 // date columns) become "YYYY-MM-DD" or "YYYY-MM-DD HH:MM:SS".
 import ExcelJS from 'exceljs';
 import { BatchFileError } from './batch-file-error';
+import { cellName, cellTooLarge, INGEST_LIMITS, rowTooLarge, sheetPlace, totalTooLarge, type IngestLimits } from './ingest-limits';
+import { scanXlsx } from './xlsx-scan';
 import { isBlankRecord, type RawTable } from './raw-table';
 
 /** Columns that hold dates in the real export; a plain number there is an Excel date serial. */
@@ -11,7 +13,8 @@ const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30); // serial 0 in the 1900 date syst
 const DAY_MS = 86_400_000;
 const MAX_SERIAL = 2_958_465; // 9999-12-31
 
-export async function readXlsx(file: string): Promise<RawTable> {
+export async function readXlsx(file: string, limits: IngestLimits = INGEST_LIMITS): Promise<RawTable> {
+  await scanXlsx(file, limits); // a zip bomb is refused before exceljs unpacks any of it
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
     sharedStrings: 'cache',
     styles: 'cache', // needed to tell date-formatted numbers from plain ones
@@ -22,13 +25,24 @@ export async function readXlsx(file: string): Promise<RawTable> {
   let columns: string[] | null = null;
   let dateColumns: boolean[] = [];
   const rows: string[][] = [];
+  let totalChars = 0;
   try {
     for await (const sheet of reader) {
       for await (const row of sheet) {
         // row.values is 1-based and sparse: index 0 is unused.
         const values = row.values as unknown[];
         const cells: string[] = [];
-        for (let i = 1; i < values.length; i++) cells.push(cellText(values[i], dateColumns[i - 1] ?? false));
+        let rowChars = 0;
+        for (let i = 1; i < values.length; i++) {
+          const text = cellText(values[i], dateColumns[i - 1] ?? false);
+          if (text.length > limits.cellChars) throw cellTooLarge(sheetPlace(cellName(i, row.number)), limits);
+          rowChars += text.length;
+          if (rowChars > limits.rowChars) throw rowTooLarge(`Row ${row.number} of the sheet`, limits);
+          cells.push(text);
+        }
+        // One shared string may fill every cell: the text held, not the file size, is what costs memory.
+        totalChars += rowChars;
+        if (totalChars > limits.totalChars) throw totalTooLarge(`its cells hold more than ${limits.totalChars} characters,`, limits.totalChars);
         if (isBlankRecord(cells)) continue;
         if (columns === null) {
           columns = cells.map((c) => c.trim());
@@ -41,6 +55,7 @@ export async function readXlsx(file: string): Promise<RawTable> {
       break; // first sheet only
     }
   } catch (err) {
+    if (err instanceof BatchFileError) throw err;
     throw new BatchFileError('unreadable', `The XLSX file could not be read: ${(err as Error).message}.`);
   }
   if (columns === null) throw new BatchFileError('empty', 'The file is empty: its first sheet has no header row and no data.');

@@ -49,10 +49,12 @@ const ENTRY = new URL('./ingest-worker-entry.mjs', import.meta.url);
 // Workers inherit the parent's node flags; --input-type (from `node --input-type=module -e …`) would make
 // Node refuse the worker's file entry, and the entry registers its own loader anyway.
 const WORKER_EXEC_ARGV = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+/** The ingest caps keep a batch far below this; past it the worker dies alone, never the app. */
+const WORKER_HEAP_MB = 2048;
 
 function inWorker(req: IngestRequest): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(ENTRY, { workerData: req, execArgv: WORKER_EXEC_ARGV });
+    const worker = new Worker(ENTRY, { workerData: req, execArgv: WORKER_EXEC_ARGV, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
     let settled = false;
     worker.once('message', (reply: IngestReply) => {
       settled = true;
@@ -62,7 +64,8 @@ function inWorker(req: IngestRequest): Promise<unknown> {
     });
     worker.once('error', (err) => {
       settled = true;
-      reject(err);
+      const oom = (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
+      reject(oom ? new BatchFileError('too_large', 'The file is too large to read: its contents ran out of the memory set aside for reading a batch.') : err);
     });
     worker.once('exit', (code) => {
       // A parser that stalls on a damaged file leaves the worker with nothing to do, and it exits unanswered.

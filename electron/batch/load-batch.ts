@@ -1,6 +1,6 @@
 // Reads a batch file (CSV or XLSX, told apart by content) and maps it to Submissions, refusing files that
 // must not run: empty, no required column, a header that doesn't line up, an old binary .xls.
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { BatchProblem } from '../../shared/batch';
 import type { Submission } from '../../shared/domain';
@@ -19,14 +19,39 @@ export interface LoadedBatch {
 }
 
 export async function readTable(file: string): Promise<RawTable> {
+  await mustBeRegularFile(file);
   const head = await firstBytes(file, 8);
   // "PK": a zip, i.e. an XLSX workbook. exceljs is big: only XLSX files pay for loading it.
   if (head[0] === 0x50 && head[1] === 0x4b) return (await import('./ingest-xlsx')).readXlsx(file);
-  if (head.readUInt32BE(0) === 0xd0cf11e0) {
+  if (head.length >= 4 && head.readUInt32BE(0) === 0xd0cf11e0) {
     throw new BatchFileError('unsupported_format', 'This is an old binary Excel file (.xls). Save it as .xlsx or .csv and load it again.');
   }
   if (/\.xlsx?$/i.test(file)) throw new BatchFileError('unreadable', `${path.basename(file)} is not a valid Excel workbook.`);
+  const wide = wideEncoding(head);
+  if (wide) throw new BatchFileError('unsupported_format', `${path.basename(file)} is ${wide} text, which is not supported: save it as CSV UTF-8 and load it again.`);
   return readCsv(file);
+}
+
+/** A folder, a pipe or a device (/dev/zero) is refused from its type: opening a FIFO would hang, a device never ends. */
+async function mustBeRegularFile(file: string): Promise<void> {
+  let s;
+  try {
+    s = await stat(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new BatchFileError('unreadable', code === 'ENOENT' ? `${path.basename(file)} does not exist.` : `${path.basename(file)} cannot be opened (${code}).`);
+  }
+  if (s.isDirectory()) throw new BatchFileError('unreadable', `${file} is a folder, not a batch file: give the .csv or .xlsx file itself.`);
+  if (!s.isFile()) throw new BatchFileError('unreadable', `${file} is not a regular file (a pipe, socket or device): give a .csv or .xlsx file.`);
+}
+
+/** UTF-32 and UTF-16, by their byte-order mark or, without one, by the NUL bytes every ASCII character carries. */
+function wideEncoding(head: Buffer): string | null {
+  if (head.length >= 4 && (head.readUInt32LE(0) === 0x0000feff || head.readUInt32BE(0) === 0x0000feff)) return 'UTF-32';
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return 'UTF-16';
+  const nuls = [...head].filter((b) => b === 0).length;
+  if (head.length >= 4 && nuls >= head.length / 4) return nuls >= (head.length * 3) / 4 - 1 ? 'UTF-32' : 'UTF-16';
+  return null;
 }
 
 export async function loadBatch(file: string): Promise<LoadedBatch> {
@@ -58,7 +83,7 @@ async function firstBytes(file: string, n: number): Promise<Buffer> {
     const buf = Buffer.alloc(n);
     const { bytesRead } = await handle.read(buf, 0, n, 0);
     if (bytesRead === 0) throw new BatchFileError('empty', 'The file is empty (0 bytes).');
-    return buf;
+    return buf.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }

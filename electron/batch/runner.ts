@@ -9,8 +9,10 @@ import type { Clock } from '../engine/clock';
 import type { Engine } from '../engine/engine';
 import { WorkerPool } from '../engine/pool';
 import { BatchTracker, type SnapshotAggregator } from '../engine/telemetry';
+import { HEARTBEAT_MS, type RunLock } from '../store/run-lock';
 import type { Store } from '../store/store';
 import type { RunRecord } from '../store/runs';
+import { storageFault, type StorageError } from '../store/storage-fault';
 import { createAttachmentResolver } from './attachments';
 import { evaluateSubmission, type EvaluationContext } from './evaluate';
 import { readBatch } from './ingest';
@@ -39,6 +41,8 @@ export interface RunOutcome {
   evaluated: number;
   /** Submissions that could not be stored (the run stays resumable). */
   failures: string[];
+  /** The disk fault that stopped the run (full, read-only...): no call was started after it. */
+  storage: StorageError | null;
 }
 
 export class RunError extends Error {
@@ -130,9 +134,34 @@ async function openRun(deps: RunnerDeps, opts: StartRunOptions): Promise<RunReco
   return run;
 }
 
+/** Heartbeat the run lock until stopped; a heartbeat that can't be written (disk full) is skipped, not fatal. */
+function keepAlive(deps: RunnerDeps, lock: RunLock): () => void {
+  let cancel = () => {};
+  const beat = () => {
+    try {
+      lock.heartbeat();
+    } catch {
+      // the next commit reports the disk fault; the lock stays ours until STALE_MS either way
+    }
+    cancel = deps.clock.setTimer(HEARTBEAT_MS, beat, { background: true });
+  };
+  cancel = deps.clock.setTimer(HEARTBEAT_MS, beat, { background: true });
+  return () => cancel();
+}
+
 /** Open (or reopen) a run and start its submissions; `done` settles when the pool has. */
 export async function startRun(deps: RunnerDeps, opts: StartRunOptions, onResult?: (r: SubmissionResult) => void): Promise<BatchRun> {
   const run = await openRun(deps, opts);
+  const lock = deps.store.lockRun(run.id); // throws RunLockedError while another live process drives it
+  try {
+    return await drive(deps, opts, run, lock, onResult);
+  } catch (e) {
+    lock.release();
+    throw storageFault(e, deps.store.file) ?? e;
+  }
+}
+
+async function drive(deps: RunnerDeps, opts: StartRunOptions, run: RunRecord, lock: RunLock, onResult?: (r: SubmissionResult) => void): Promise<BatchRun> {
   const contents = await readBatch(run.batchPath);
   const finished = deps.store.finishedIds(run.id);
   const review = opts.kind === 'review' ? new Set(deps.store.reviewResults(run.id).map((r) => r.result.submissionId)) : null;
@@ -158,10 +187,23 @@ export async function startRun(deps: RunnerDeps, opts: StartRunOptions, onResult
   };
 
   let handle: BatchRun | null = null;
+  let storage: StorageError | null = null;
+  const stopBeat = keepAlive(deps, lock);
   const startedAt = clock.now();
   const evaluate = async ({ submission, cells }: (typeof todo)[number], signal: AbortSignal) => {
+    if (storage) throw storage;
     const result = await evaluateSubmission({ ...base, signal }, submission);
-    store.saveResult(run.id, result, cells);
+    try {
+      store.saveResult(run.id, result, cells);
+    } catch (e) {
+      // The first commit the disk refuses stops the run: every later result would be paid for and lost.
+      const fault = storageFault(e, store.file);
+      if (fault && !storage) {
+        storage = fault;
+        pool.cancel();
+      }
+      throw fault ?? e;
+    }
     // One cached call answers all the rules of its category (theme, pdf or image).
     const cacheHits = new Set(result.rules.filter((r) => r.source === 'cache').map((r) => r.category)).size;
     engine.events.emit({ type: 'submission_finished', at: clock.now(), submissionId: result.submissionId, status: result.status, score: result.score, callsUsed: result.callsUsed, cacheHits });
@@ -190,10 +232,18 @@ export async function startRun(deps: RunnerDeps, opts: StartRunOptions, onResult
     .then((outcomes): RunOutcome => {
       const failures = outcomes.flatMap((o, i) => (o.status === 'failed' ? [`${todo[i]?.submission.id}: ${String((o.error as Error)?.message ?? o.error)}`] : []));
       const cancelled = outcomes.some((o) => o.status === 'cancelled');
-      const state = cancelled ? 'cancelled' : failures.length > 0 ? 'interrupted' : 'finished';
+      const state = storage ? 'interrupted' : cancelled ? 'cancelled' : failures.length > 0 ? 'interrupted' : 'finished';
       if (state !== 'interrupted') store.setRunState(run.id, state);
       handle?.settle(state === 'interrupted' ? 'paused' : state);
-      return { runId: run.id, state, evaluated: outcomes.filter((o) => o.status === 'done').length, failures };
+      return { runId: run.id, state, evaluated: outcomes.filter((o) => o.status === 'done').length, failures, storage };
+    })
+    .finally(() => {
+      stopBeat();
+      try {
+        lock.release();
+      } catch {
+        // a lock left behind on a full disk is taken over once this process is gone
+      }
     });
   handle = new BatchRun(deps, run, tracker, pool, work);
   return handle;

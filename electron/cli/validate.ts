@@ -2,13 +2,17 @@
 // or `validate --rerun-undetermined RUN [--db FILE] [--out FILE]` (re-evaluate only that run's Review rows):
 // the headless main job. A live progress line on a terminal, a plain log otherwise, JSON lines with --json.
 // Exit codes: 0 done, 1 unexpected failure, 2 bad input, 3 interrupted (resumable).
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../../shared/config';
 import type { Snapshot } from '../../shared/telemetry';
 import { openAppContext, type AppContext } from '../app/context';
 import { BatchFileError } from '../batch/batch-file-error';
 import { exportRun } from '../batch/export';
+import { checkExportTarget, ExportTargetError, partialSibling, type ExportTarget } from '../batch/export-target';
 import { RunError, fileSha256, startRun, type BatchRun, type StartRunOptions } from '../batch/runner';
+import { RunLockedError } from '../store/run-lock';
+import { StorageError } from '../store/storage-fault';
 import { progressLine, simulatedBanner } from './progress';
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2, interrupted: 3 } as const;
@@ -102,6 +106,41 @@ async function runOptions(ctx: AppContext, a: Args): Promise<StartRunOptions> {
   return { kind: 'resume', runId: latest.id };
 }
 
+/** The `--out` check against the run's own inputs, before any run is created or resumed. */
+async function outTarget(ctx: AppContext, a: Args, opts: StartRunOptions): Promise<ExportTarget | null> {
+  if (!a.out) return null;
+  const run = opts.kind === 'new' ? null : ctx.store.getRun(opts.runId);
+  const batchFile = opts.kind === 'new' ? opts.file : (run?.batchPath ?? null);
+  const attachmentsRoot = opts.kind === 'new' ? opts.attachmentsRoot : (run?.attachmentsRoot ?? null);
+  return checkExportTarget(a.out, { batchFile, attachmentsRoot });
+}
+
+interface Written {
+  file: string;
+  rows: number;
+  total: number;
+  /** The file left in place at `--out` because this export is partial. */
+  kept: string | null;
+}
+
+/**
+ * Write the export; a partial one (cancelled run) never replaces a file already at `--out`, which may be an
+ * earlier complete export: it goes beside it instead, and the message says so.
+ */
+async function writeOut(ctx: AppContext, runId: number, target: ExportTarget): Promise<Written> {
+  const run = ctx.store.getRun(runId);
+  const partial = ctx.store.results(runId).length < (run?.totalRows ?? 0);
+  const kept = partial && existsSync(target.file) ? target.file : null;
+  const file = kept ? partialSibling(target.file) : target.file;
+  const w = await exportRun(ctx.store, runId, file, target.format);
+  return { file, rows: w.rows, total: w.total, kept };
+}
+
+function writtenMessage(w: Written): string {
+  if (w.kept) return `kept the existing ${w.kept} (this run is unfinished); wrote its ${w.rows} of ${w.total} finished rows to ${w.file}`;
+  return `wrote ${w.rows} of ${w.total} rows to ${w.file}${w.rows < w.total ? ' (unfinished run: only its finished rows)' : ''}`;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const args = parseValidateArgs(argv);
   if (typeof args === 'string') {
@@ -115,7 +154,7 @@ export async function main(argv: string[]): Promise<number> {
     ctx = await openAppContext(args.db ? { dbFile: resolve(args.db) } : {});
   } catch (e) {
     console.error(`event-validator: ${(e as Error).message}`);
-    return e instanceof ConfigError ? EXIT.badInput : EXIT.failed;
+    return e instanceof ConfigError || e instanceof StorageError ? EXIT.badInput : EXIT.failed;
   }
   if (ctx.simulated) console.error(simulatedBanner());
 
@@ -146,6 +185,7 @@ export async function main(argv: string[]): Promise<number> {
 
   try {
     const opts = await runOptions(ctx, args);
+    const target = await outTarget(ctx, args, opts);
     run = await startRun({ engine: ctx.engine, store: ctx.store, clock: ctx.clock, aggregator: ctx.aggregator, simulated: ctx.simulated }, opts, (r) => {
       if (args.json) emit({ type: 'submission', submissionId: r.submissionId, row: r.row, status: r.status, score: r.score, callsUsed: r.callsUsed, provider: r.provider });
     });
@@ -156,13 +196,17 @@ export async function main(argv: string[]): Promise<number> {
     const summary = ctx.store.results(outcome.runId);
     const byStatus: Record<string, number> = {};
     for (const r of summary) byStatus[r.result.status] = (byStatus[r.result.status] ?? 0) + 1;
-    if (args.out && outcome.state !== 'interrupted') {
-      const file = resolve(args.out);
-      const written = await exportRun(ctx.store, outcome.runId, file);
-      if (!args.json) console.error(`wrote ${written.rows} of ${written.total} rows to ${file}`);
+    if (outcome.storage && !args.json) console.error(`event-validator: ${outcome.storage.message}`);
+    if (target && outcome.state !== 'interrupted') {
+      const written = await writeOut(ctx, outcome.runId, target);
+      if (args.json) emit({ type: 'export', ...written });
+      else console.error(writtenMessage(written));
     }
     const resumeHint = `resume with: event-validator validate --resume ${outcome.runId}${args.db ? ` --db ${args.db}` : ''}${args.out ? ` --out ${args.out}` : ''}`;
-    if (args.json) emit({ type: 'done', runId: outcome.runId, state: outcome.state, evaluated: outcome.evaluated, byStatus, failures: outcome.failures, simulated: ctx.simulated });
+    if (args.json) {
+      const storage = outcome.storage ? { storage: { kind: outcome.storage.kind, file: outcome.storage.file, message: outcome.storage.message } } : {};
+      emit({ type: 'done', runId: outcome.runId, state: outcome.state, evaluated: outcome.evaluated, byStatus, failures: outcome.failures, simulated: ctx.simulated, ...storage });
+    }
     else {
       console.error(`run ${outcome.runId} ${outcome.state}: ${Object.entries(byStatus).map(([k, v]) => `${v} ${k}`).join(', ') || 'no results'}`);
       for (const f of outcome.failures) console.error(`not stored: ${f}`);
@@ -171,7 +215,13 @@ export async function main(argv: string[]): Promise<number> {
     return outcome.state === 'finished' ? EXIT.ok : EXIT.interrupted;
   } catch (e) {
     if (tty) process.stderr.write('\n');
-    const bad = e instanceof BatchFileError || e instanceof RunError || (e as NodeJS.ErrnoException).code === 'ENOENT';
+    const bad =
+      e instanceof BatchFileError ||
+      e instanceof RunError ||
+      e instanceof ExportTargetError ||
+      e instanceof RunLockedError ||
+      e instanceof StorageError ||
+      (e as NodeJS.ErrnoException).code === 'ENOENT';
     if (args.json) emit({ type: 'error', message: (e as Error).message, badInput: bad });
     else console.error(`event-validator: ${(e as Error).message}`);
     return bad ? EXIT.badInput : EXIT.failed;

@@ -2,9 +2,10 @@
 // (electron/main/key-vault.ts); the headless CLI and web host use this file vault: AES-256-GCM with a
 // random master key kept beside it with owner-only permissions. Keys are never logged or sent out.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ProviderId } from '../../shared/provider';
+import { writeFileAtomicSync } from '../batch/write-atomic';
 
 export interface KeyVault {
   has(p: ProviderId): boolean;
@@ -15,12 +16,10 @@ export interface KeyVault {
 
 type Sealed = { iv: string; tag: string; data: string };
 
-/** Write a file only its owner can read, atomically (temp file + rename), creating its folder owner-only. */
+/** Write a file only its owner can read, atomically (flushed temp file + rename), creating its folder owner-only. */
 export function writePrivate(file: string, data: string | Buffer): void {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, data, { mode: 0o600 });
-  renameSync(tmp, file);
+  writeFileAtomicSync(file, data, 0o600);
   chmodSync(file, 0o600);
 }
 

@@ -143,6 +143,20 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'runs remember whether the provider simulator judged them',
     sql: `ALTER TABLE runs ADD COLUMN simulated INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 5,
+    name: 'run locks: which process drives a run, with its heartbeat',
+    sql: `
+      CREATE TABLE run_locks (
+        run_id INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+        owner_pid INTEGER NOT NULL,
+        owner_host TEXT NOT NULL,
+        token TEXT NOT NULL,
+        acquired_at INTEGER NOT NULL,
+        heartbeat_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,6 +1,6 @@
 // Finished submissions. Each is committed in its own transaction (result row + rule verdicts + calls),
 // so a crash loses nothing that finished and never leaves half a result. Saving a submission again
-// (re-running undetermined rows) replaces its result and verdicts in place and appends its new calls.
+// (re-running undetermined rows) replaces its result, verdicts and call records in place.
 import type { CallRecord, SubmissionResult } from '../../shared/domain';
 import type { Db } from './db';
 
@@ -40,6 +40,7 @@ export class Results {
   private readonly clearRules;
   private readonly insertRule;
   private readonly insertCall;
+  private readonly clearCalls;
   private readonly saveTx;
 
   constructor(private readonly db: Db) {
@@ -59,6 +60,7 @@ export class Results {
       `INSERT INTO rule_results (run_id, submission_id, rule_id, category, name, points, earned, verdict, reason, source)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    this.clearCalls = db.prepare('DELETE FROM calls WHERE run_id = ? AND submission_id = ?');
     this.insertCall = db.prepare(
       `INSERT INTO calls (run_id, submission_id, kind, provider, model, attempt, outcome, input_tokens, output_tokens, latency_ms, started_at, message)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -84,6 +86,7 @@ export class Results {
       for (const x of r.rules) {
         this.insertRule.run(runId, r.submissionId, x.ruleId, x.category, x.name, x.points, x.earned, x.verdict, x.reason, x.source);
       }
+      this.clearCalls.run(runId, r.submissionId);
       for (const c of r.calls) {
         this.insertCall.run(runId, r.submissionId, c.kind, c.provider, c.model, c.attempt, c.outcome, c.inputTokens, c.outputTokens, c.latencyMs, c.startedAt, c.message ?? null);
       }
@@ -122,7 +125,7 @@ export class Results {
     return row && toStored(row);
   }
 
-  /** Every physical call made for a submission in a run, across re-runs, oldest first. */
+  /** The physical calls behind a submission's stored result, oldest first. */
   calls(runId: number, submissionId: string): CallRecord[] {
     const rows = this.db
       .prepare('SELECT * FROM calls WHERE run_id = ? AND submission_id = ? ORDER BY id')

@@ -109,11 +109,11 @@ export class Runs {
     return (this.db.prepare('SELECT * FROM runs ORDER BY id DESC').all() as RunRow[]).map(toRecord);
   }
 
-  /** The newest run not finished or cancelled (of this batch file, when given): the one to resume. */
+  /** The newest run not finished (of this batch file, when given): interrupted, paused or cancelled, the one to resume. */
   latestUnfinished(batchSha256?: string): RunRecord | undefined {
     const row = this.db
       .prepare(
-        `SELECT * FROM runs WHERE state IN ('running', 'paused') AND (@sha IS NULL OR batch_sha256 = @sha) ORDER BY id DESC LIMIT 1`,
+        `SELECT * FROM runs WHERE state IN ('running', 'paused', 'cancelled') AND (@sha IS NULL OR batch_sha256 = @sha) ORDER BY id DESC LIMIT 1`,
       )
       .get({ sha: batchSha256 ?? null }) as RunRow | undefined;
     return row && toRecord(row);

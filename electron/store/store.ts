@@ -9,8 +9,10 @@ import { ImageIndex, type PhotoHash } from './image-index';
 import { migrate } from './migrations';
 import { ResponseCache, type CachedReply } from './response-cache';
 import { Results, type StoredResult } from './results';
+import { RunLocks, type RunLock, type RunOwner } from './run-lock';
 import { Runs, type NewRun, type RunRecord, type RunState } from './runs';
 import { Settings, type ChangeBy } from './settings';
+import { storageFault } from './storage-fault';
 
 export interface StoreOptions {
   /** Epoch ms for created/updated/audit stamps (tests pass a fixed clock). */
@@ -25,6 +27,10 @@ export interface Store {
   listRuns(): RunRecord[];
   latestUnfinishedRun(batchSha256?: string): RunRecord | undefined;
   setRunState(id: number, state: RunState): RunRecord;
+  /** Take the run for this process; throws RunLockedError naming the live owner. */
+  lockRun(id: number): RunLock;
+  /** The live owner of a run when another process drives it, else null. */
+  runOwner(id: number): RunOwner | null;
   // results
   saveResult(runId: number, result: SubmissionResult, cells: readonly (string | null)[]): void;
   finishedIds(runId: number): Set<string>;
@@ -51,14 +57,20 @@ export interface Store {
 
 export function openStore(file: string, opts: StoreOptions = {}): Store {
   const now = opts.now ?? Date.now;
-  const db: Db = openDatabase(file);
+  let db: Db;
+  try {
+    db = openDatabase(file);
+  } catch (e) {
+    throw storageFault(e, file) ?? e; // "unable to open database file" says neither which file nor why
+  }
   try {
     migrate(db);
   } catch (e) {
     db.close();
-    throw e;
+    throw storageFault(e, file) ?? e;
   }
   const runs = new Runs(db, now);
+  const locks = new RunLocks(db, now);
   const results = new Results(db);
   const cache = new ResponseCache(db, now);
   const images = new ImageIndex(db);
@@ -73,6 +85,8 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
     listRuns: () => runs.list(),
     latestUnfinishedRun: (sha) => runs.latestUnfinished(sha),
     setRunState: (id, state) => runs.setState(id, state),
+    lockRun: (id) => locks.acquire(id),
+    runOwner: (id) => locks.otherOwner(id),
     saveResult: (runId, result, cells) => results.save(runId, result, cells),
     finishedIds: (runId) => results.finishedIds(runId),
     results: (runId) => results.list(runId),

@@ -48,6 +48,8 @@ export function RunPanel() {
     }
   };
   const active = progress.state === 'running' || progress.state === 'paused';
+  // Driven by another process (a CLI run, say): this console shows it but must not pause, resume or cancel it.
+  const elsewhere = summary?.runningElsewhere;
   const pct = progress.total > 0 ? progress.done / progress.total : 0;
 
   return (
@@ -84,18 +86,23 @@ export function RunPanel() {
           </span>
         ))}
       </p>
+      {elsewhere && (
+        <p role="note" className="inline-result" data-testid="run-elsewhere">
+          Running in another process (pid {elsewhere.pid} on {elsewhere.host}); it can be controlled only from there.
+        </p>
+      )}
       <div className="row-buttons">
-        {progress.state === 'running' && (
+        {!elsewhere && progress.state === 'running' && (
           <button type="button" onClick={() => act('Paused', () => api.pauseBatch({ runId }))}>
             Pause
           </button>
         )}
-        {progress.state === 'paused' && (
+        {!elsewhere && progress.state === 'paused' && (
           <button type="button" onClick={() => act('Resumed', () => api.resumeBatch({ runId }))}>
             Resume
           </button>
         )}
-        {active && (
+        {!elsewhere && active && (
           <ConfirmAction
             label="Cancel batch"
             danger

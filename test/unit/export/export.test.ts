@@ -2,7 +2,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exportRun, exportTable, formatForFile, RESULT_COLUMNS, toCsv, writeExport } from '../../../electron/batch/export';
+import { exportRun, writeExport } from '../../../electron/batch/export';
+import { toCsv } from '../../../electron/batch/export-csv';
+import { formatForFile } from '../../../electron/batch/export-format';
+import { exportTable, RESULT_COLUMNS } from '../../../electron/batch/export-table';
 import { SHEET_NAME } from '../../../electron/batch/export-xlsx';
 import { writeFileAtomic } from '../../../electron/batch/write-atomic';
 import { openStore, type Store } from '../../../electron/store/store';

@@ -67,7 +67,7 @@ describe('results', () => {
     db.close();
   });
 
-  it('re-running undetermined: Review rows are listed and replaced in place, calls appended', () => {
+  it('re-running undetermined: Review rows are listed and replaced in place, with their call records', () => {
     const run = store.createRun(newRun());
     store.saveResult(run.id, expectStatus(result('a', 1, 'undetermined', [call('a', { outcome: 'overloaded' })]), 'Review'), ['a']);
     store.saveResult(run.id, expectStatus(result('b', 2, 'pass'), 'Accepted'), ['b']);
@@ -76,7 +76,14 @@ describe('results', () => {
     expect(store.reviewResults(run.id)).toEqual([]);
     expect(store.results(run.id)).toHaveLength(2);
     expect(store.result(run.id, 'a')?.result.status).toBe('Accepted');
-    expect(store.callsFor(run.id, 'a').map((c) => c.outcome)).toEqual(['overloaded', 'ok']);
+    expect(store.callsFor(run.id, 'a').map((c) => c.outcome)).toEqual(['ok']);
+  });
+
+  it('saving a row again (a resumed row, a re-run) never piles up call records', () => {
+    const run = store.createRun(newRun());
+    const calls = [call('a', { outcome: 'overloaded' }), call('a'), call('a')];
+    for (let i = 0; i < 5; i++) store.saveResult(run.id, result('a', 1, 'pass', calls), ['a']);
+    expect(store.callsFor(run.id, 'a')).toHaveLength(3);
   });
 
   it('a result for an unknown run is refused (foreign key)', () => {
