@@ -6,9 +6,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { WebSocketServer } from 'ws';
 import { COMMANDS, describeZodError, isCommandName, type ApiErrorBody, type ValidatorApi } from '../../shared/api';
 import { foreignRequest, newToken, presentedToken, tokenCookie, tokensMatch } from './auth';
+import { eventSockets } from './event-socket';
 import { bridgeEvents } from './events';
 import { resolveUploads } from './file-refs';
 import { contentSecurityPolicy, serveStatic } from './static';
@@ -21,6 +21,8 @@ export interface HostOptions {
   /** The renderer build (vite outDir). */
   staticDir: string;
   uploadCaps?: UploadCaps;
+  /** Where the host reports a socket it closed; stderr by default. */
+  log?: (message: string) => void;
 }
 
 export interface Host {
@@ -80,6 +82,7 @@ function toHttpError(err: unknown): HttpError {
 
 export async function createHost(opts: HostOptions): Promise<Host> {
   const { api } = opts;
+  const log = opts.log ?? ((message: string) => console.error(`[host] ${message}`));
   const token = newToken();
   const uploads = await UploadStore.create(opts.uploadCaps ?? DEFAULT_UPLOAD_CAPS);
   const downloads = new Map<string, { path: string; fileName: string }>();
@@ -166,18 +169,11 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     });
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
-  server.on('upgrade', (req, socket, head) => {
-    const refusal = new URL(req.url ?? '/', 'http://127.0.0.1').pathname === EVENTS_PATH ? refuse(req) : new HttpError(404, 'not_found', 'not found');
-    if (refusal) {
-      socket.end(`HTTP/1.1 ${refusal.status} ${refusal.code}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      ws.on('message', () => ws.close(1003, 'events are one-way'));
-      wss.emit('connection', ws, req);
-    });
+  const { wss, upgrade } = eventSockets({
+    refuse: (req) => (new URL(req.url ?? '/', 'http://127.0.0.1').pathname === EVENTS_PATH ? refuse(req) : new HttpError(404, 'not_found', 'not found')),
+    log,
   });
+  server.on('upgrade', upgrade);
   const unbridge = bridgeEvents(api, wss);
 
   await new Promise<void>((resolve, reject) => {
