@@ -5,7 +5,7 @@ import { createApi } from '../api';
 import { createHost } from '../host/host';
 import { ensureRendererBuilt } from '../host/renderer-build';
 import { defaultDataDir } from '../store/data-dir';
-import { FileKeyVault } from '../store/key-vault';
+import { FileKeyVault } from '../store/file-key-vault';
 
 const USAGE = 'usage: event-validator serve [--port N] [--data-dir DIR]';
 

@@ -6,7 +6,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { COMMANDS, describeZodError, isCommandName, type ApiErrorBody, type ValidatorApi } from '../../shared/api';
+import type { ApiErrorBody, ValidatorApi } from '../../shared/api';
+import { createDispatch } from '../api-dispatch';
+import { redactSecrets } from '../redact';
 import { foreignRequest, newToken, presentedToken, tokenCookie, tokensMatch } from './auth';
 import { eventSockets } from './event-socket';
 import { bridgeEvents } from './events';
@@ -21,6 +23,8 @@ export interface HostOptions {
   /** The renderer build (vite outDir). */
   staticDir: string;
   uploadCaps?: UploadCaps;
+  /** Keys to mask besides those the process uses (see redact.ts). */
+  secrets?: () => Iterable<string>;
   /** Where the host reports a socket it closed; stderr by default. */
   log?: (message: string) => void;
 }
@@ -73,11 +77,20 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+/** HTTP status per envelope code; 'failed' is a command that refused (bad config value, unknown run...). */
+const STATUS_OF: Record<ApiErrorBody['code'], number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  too_large: 413,
+  failed: 422,
+};
+
 function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
   if (err instanceof UploadError) return new HttpError(err.status, err.status === 413 ? 'too_large' : err.status === 404 ? 'not_found' : 'bad_request', err.message);
-  // A command that refused (bad config value, unknown run...): its message is meant for the operator.
-  return new HttpError(422, 'failed', err instanceof Error ? err.message : String(err));
+  return new HttpError(422, 'failed', redactSecrets(err instanceof Error ? err.message : String(err)));
 }
 
 export async function createHost(opts: HostOptions): Promise<Host> {
@@ -90,22 +103,25 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   let port = opts.port;
   let csp = '';
 
+  const dispatch = createDispatch({
+    api,
+    input: (_name, input) => resolveUploads(input, uploads),
+    output: {
+      exportResults(out) {
+        const id = randomBytes(12).toString('base64url');
+        downloads.set(id, { path: out.path, fileName: out.fileName });
+        return { ...out, downloadUrl: `/api/download/${id}` };
+      },
+    },
+    ...(opts.secrets ? { secrets: opts.secrets } : {}),
+    log,
+  });
+
   async function runCommand(name: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST') throw new HttpError(405, 'bad_request', 'commands are POST requests');
-    if (!isCommandName(name)) throw new HttpError(404, 'not_found', `unknown command "${name}"`);
-    const parsed = COMMANDS[name].input.safeParse(await readJson(req));
-    if (!parsed.success) throw new HttpError(400, 'bad_request', `${name}: ${describeZodError(parsed.error)}`);
-    const input = resolveUploads(parsed.data, uploads);
-    const call = api[name] as (input: unknown) => Promise<unknown>;
-    const output = await call(input);
-    if (name === 'exportResults') {
-      const out = output as { path: string; fileName: string };
-      const id = randomBytes(12).toString('base64url');
-      downloads.set(id, { path: out.path, fileName: out.fileName });
-      sendJson(res, 200, { ...out, downloadUrl: `/api/download/${id}` });
-      return;
-    }
-    sendJson(res, 200, output);
+    const reply = await dispatch(name, await readJson(req));
+    if (reply.ok) return sendJson(res, 200, reply.value);
+    sendError(res, new HttpError(STATUS_OF[reply.error.code], reply.error.code, reply.error.error));
   }
 
   async function download(id: string, res: ServerResponse): Promise<void> {
@@ -174,7 +190,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     log,
   });
   server.on('upgrade', upgrade);
-  const unbridge = bridgeEvents(api, wss);
+  const unbridge = bridgeEvents(api, wss, log);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -108,7 +108,7 @@ describe('web host: commands', () => {
   it('refuses a bad payload with 400 and a message naming the field, without calling the Api', async () => {
     const r = await post('/api/getResults', { runId: 'r1', offset: 0, limit: 'lots' });
     expect(r.status).toBe(400);
-    expect(JSON.parse(r.body)).toMatchObject({ code: 'bad_request', error: expect.stringMatching(/^getResults: limit: /) });
+    expect(JSON.parse(r.body)).toMatchObject({ code: 'bad_request', error: expect.stringMatching(/^Invalid getResults request: limit: /) });
     const notJson = await send(host.port, 'POST', '/api/getConfig', auth(), '{oops');
     expect(notJson.status).toBe(400);
     expect(JSON.parse(notJson.body).error).toMatch(/not valid JSON/);

@@ -1,5 +1,5 @@
 // API keys live only in the main process, encrypted at rest. Electron encrypts with safeStorage
-// (electron/main/key-vault.ts); the headless CLI and web host use this file vault: AES-256-GCM with a
+// (electron/main/safe-storage-key-vault.ts); the headless CLI and web host use this file vault: AES-256-GCM with a
 // random master key kept beside it with owner-only permissions. Keys are never logged or sent out.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
