@@ -50,3 +50,20 @@ export function redactDeep<T>(value: T, extra: Iterable<string> = []): T {
   };
   return walk(value) as T;
 }
+
+/** Masks everything written to a stream (the CLI's stdout and stderr): the log boundary for every command. */
+export function maskWrites(stream: NodeJS.WriteStream): void {
+  const write = stream.write.bind(stream) as (
+    chunk: unknown,
+    ...rest: unknown[]
+  ) => boolean;
+  stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+    const text =
+      typeof chunk === "string"
+        ? chunk
+        : Buffer.isBuffer(chunk)
+          ? chunk.toString("utf8")
+          : null;
+    return write(text === null ? chunk : redactSecrets(text), ...rest);
+  }) as typeof stream.write;
+}

@@ -5,6 +5,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ProviderId } from '../../shared/provider';
+import { rememberSecret } from '../redact';
 
 export interface KeyVault {
   has(p: ProviderId): boolean;
@@ -73,7 +74,8 @@ export class FileKeyVault implements KeyVault {
 /** Keys from the vault win over the environment (settings > env), per ENGINE.md precedence. */
 export function resolveKey(vault: KeyVault | undefined, p: ProviderId, env: Record<string, string | undefined>): string | undefined {
   const fromVault = vault?.get(p);
-  if (fromVault) return fromVault;
-  const fromEnv = env[`${p.toUpperCase()}_API_KEY`]?.trim();
-  return fromEnv ? fromEnv : undefined;
+  const key = fromVault || env[`${p.toUpperCase()}_API_KEY`]?.trim() || undefined;
+  // A key in use is masked wherever it shows up later (a provider echoing it, say).
+  rememberSecret(key);
+  return key;
 }
