@@ -13,15 +13,15 @@ import {
   type CommandOutput,
   type EventName,
   type ValidatorApi,
-} from "../shared/api";
-import type { IpcReply } from "../shared/api-wire";
-import { redactDeep, redactSecrets } from "./redact";
+} from '../shared/api';
+import type { IpcReply } from '../shared/api-wire';
+import { redactDeep, redactSecrets } from './redact';
 
 /** A refusal the transport reports with its code (a bad file reference, an unknown upload). */
 export class CommandRefused extends Error {
-  override name = "CommandRefused";
+  override name = 'CommandRefused';
   constructor(
-    readonly code: ApiErrorBody["code"],
+    readonly code: ApiErrorBody['code'],
     message: string,
   ) {
     super(message);
@@ -29,9 +29,7 @@ export class CommandRefused extends Error {
 }
 
 export type OutputHooks = {
-  [K in CommandName]?: (
-    output: CommandOutput<K>,
-  ) => CommandOutput<K> | Promise<CommandOutput<K>>;
+  [K in CommandName]?: (output: CommandOutput<K>) => CommandOutput<K> | Promise<CommandOutput<K>>;
 };
 
 export interface DispatchOptions {
@@ -47,54 +45,32 @@ export interface DispatchOptions {
 
 export type Dispatch = (command: string, payload: unknown) => Promise<IpcReply>;
 
-function refusal(code: ApiErrorBody["code"], error: string): IpcReply {
+function refusal(code: ApiErrorBody['code'], error: string): IpcReply {
   return { ok: false, error: { code, error } };
 }
 
 export function createDispatch(opts: DispatchOptions): Dispatch {
   const secrets = () => [...(opts.secrets?.() ?? [])];
   return async (command, payload) => {
-    if (!isCommandName(command))
-      return refusal(
-        "not_found",
-        `Unknown command "${redactSecrets(command, secrets()).slice(0, 100)}".`,
-      );
+    if (!isCommandName(command)) return refusal('not_found', `Unknown command "${redactSecrets(command, secrets()).slice(0, 100)}".`);
     const spec = COMMANDS[command];
     const parsed = spec.input.safeParse(payload);
     // zod may quote the bad value (a refused key included): mask it.
-    if (!parsed.success)
-      return refusal(
-        "bad_request",
-        redactSecrets(
-          `Invalid ${command} request: ${describeZodError(parsed.error)}`,
-          secrets(),
-        ),
-      );
+    if (!parsed.success) return refusal('bad_request', redactSecrets(`Invalid ${command} request: ${describeZodError(parsed.error)}`, secrets()));
     try {
-      const input = opts.input
-        ? await opts.input(command, parsed.data)
-        : parsed.data;
+      const input = opts.input ? await opts.input(command, parsed.data) : parsed.data;
       const run = opts.api[command] as (input: unknown) => Promise<unknown>;
       const out = spec.output.safeParse(await run(input));
       if (!out.success) {
-        opts.log(
-          `dispatch: ${command} produced a reply outside its output schema`,
-        );
-        return refusal(
-          "failed",
-          `Internal error: the ${command} reply did not match the contract.`,
-        );
+        opts.log(`dispatch: ${command} produced a reply outside its output schema`);
+        return refusal('failed', `Internal error: the ${command} reply did not match the contract.`);
       }
-      const hook = opts.output?.[command] as
-        ((o: unknown) => unknown) | undefined;
+      const hook = opts.output?.[command] as ((o: unknown) => unknown) | undefined;
       const value = hook ? await hook(out.data) : out.data;
       return { ok: true, value: redactDeep(value, secrets()) };
     } catch (e) {
-      const message = redactSecrets(
-        e instanceof Error ? e.message : String(e),
-        secrets(),
-      );
-      return refusal(e instanceof CommandRefused ? e.code : "failed", message);
+      const message = redactSecrets(e instanceof Error ? e.message : String(e), secrets());
+      return refusal(e instanceof CommandRefused ? e.code : 'failed', message);
     }
   };
 }
@@ -104,7 +80,7 @@ export function createDispatch(opts: DispatchOptions): Dispatch {
  * Returns the unsubscribe function.
  */
 export function forwardEvents(
-  api: Pick<ValidatorApi, "on">,
+  api: Pick<ValidatorApi, 'on'>,
   deliver: (event: EventName, payload: unknown) => void,
   log: (message: string) => void,
   secrets: () => Iterable<string> = () => [],

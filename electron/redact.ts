@@ -3,7 +3,7 @@
 // Providers echo keys in error bodies ("API key not valid: …"), so this runs at each of those boundaries.
 // See docs/security.md.
 
-export const REDACTED = "[redacted key]";
+export const REDACTED = '[redacted key]';
 
 /** Key shapes of the real providers: Gemini keys are "AIza" and 35 more; Groq keys "gsk_" and 52 alphanumerics. */
 const KEY_SHAPES = /AIza[0-9A-Za-z_-]{30,}|gsk_[0-9A-Za-z_-]{16,}/g;
@@ -19,14 +19,10 @@ export function rememberSecret(key: string | undefined): void {
 }
 
 /** `text` with every remembered key, every key in `extra` and every key-shaped string masked. */
-export function redactSecrets(
-  text: string,
-  extra: Iterable<string> = [],
-): string {
+export function redactSecrets(text: string, extra: Iterable<string> = []): string {
   let out = text;
   for (const s of [...known, ...extra]) {
-    if (s.length >= MIN_SECRET_LENGTH && out.includes(s))
-      out = out.split(s).join(REDACTED);
+    if (s.length >= MIN_SECRET_LENGTH && out.includes(s)) out = out.split(s).join(REDACTED);
   }
   return out.replace(KEY_SHAPES, REDACTED);
 }
@@ -35,16 +31,10 @@ export function redactSecrets(
 export function redactDeep<T>(value: T, extra: Iterable<string> = []): T {
   const secrets = [...extra];
   const walk = (v: unknown): unknown => {
-    if (typeof v === "string") return redactSecrets(v, secrets);
+    if (typeof v === 'string') return redactSecrets(v, secrets);
     if (Array.isArray(v)) return v.map(walk);
-    if (
-      v !== null &&
-      typeof v === "object" &&
-      Object.getPrototypeOf(v) === Object.prototype
-    ) {
-      return Object.fromEntries(
-        Object.entries(v).map(([k, x]) => [redactSecrets(k, secrets), walk(x)]),
-      );
+    if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [redactSecrets(k, secrets), walk(x)]));
     }
     return v;
   };
@@ -53,17 +43,9 @@ export function redactDeep<T>(value: T, extra: Iterable<string> = []): T {
 
 /** Masks everything written to a stream (the CLI's stdout and stderr): the log boundary for every command. */
 export function maskWrites(stream: NodeJS.WriteStream): void {
-  const write = stream.write.bind(stream) as (
-    chunk: unknown,
-    ...rest: unknown[]
-  ) => boolean;
+  const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
   stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-    const text =
-      typeof chunk === "string"
-        ? chunk
-        : Buffer.isBuffer(chunk)
-          ? chunk.toString("utf8")
-          : null;
+    const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : null;
     return write(text === null ? chunk : redactSecrets(text), ...rest);
   }) as typeof stream.write;
 }

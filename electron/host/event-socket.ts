@@ -1,8 +1,8 @@
 // The events WebSocket (/api/events): one-way pushes to the page. A bad frame (reserved opcode, over the size cap,
 // a broken socket) is that client's problem only: its socket is closed and the host keeps serving everyone else.
-import type { IncomingMessage } from "node:http";
-import type { Duplex } from "node:stream";
-import { WebSocketServer } from "ws";
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
 
 /** Clients only ever send close frames; anything bigger than a short control message is refused. */
 const MAX_CLIENT_PAYLOAD_BYTES = 1024;
@@ -28,23 +28,21 @@ export function eventSockets(opts: EventSocketOptions): {
   });
   function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // Until ws owns the socket, a reset by the client must not become an unhandled 'error'.
-    socket.on("error", () => socket.destroy());
+    socket.on('error', () => socket.destroy());
     const refusal = opts.refuse(req);
     if (refusal) {
-      socket.end(
-        `HTTP/1.1 ${refusal.status} ${refusal.code}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`,
-      );
+      socket.end(`HTTP/1.1 ${refusal.status} ${refusal.code}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       // ws emits 'error' for a protocol violation (reserved opcode, bad UTF-8, a frame past maxPayload) and then
       // closes with 1002/1009; without a listener the emitter would throw and take the whole process down.
-      ws.on("error", (err) => {
+      ws.on('error', (err) => {
         opts.log(`events socket closed: ${err.message}`);
         ws.terminate();
       });
-      ws.on("message", () => ws.close(1003, "events are one-way"));
-      wss.emit("connection", ws, req);
+      ws.on('message', () => ws.close(1003, 'events are one-way'));
+      wss.emit('connection', ws, req);
     });
   }
   return { wss, upgrade };
