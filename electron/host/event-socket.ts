@@ -3,6 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { rawRefusal } from './headers';
 
 /** Clients only ever send close frames; anything bigger than a short control message is refused. */
 const MAX_CLIENT_PAYLOAD_BYTES = 1024;
@@ -15,6 +16,10 @@ export interface Refusal {
 export interface EventSocketOptions {
   /** The refusal for this upgrade request (token, Origin, Host, path), or null to accept it. */
   refuse(req: IncomingMessage): Refusal | null;
+  /** Open sockets allowed at once; one more gets 503. */
+  maxSockets: number;
+  /** The CSP the refusal carries (the host's, known once it listens). */
+  csp(): string;
   log(message: string): void;
 }
 
@@ -29,9 +34,9 @@ export function eventSockets(opts: EventSocketOptions): {
   function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // Until ws owns the socket, a reset by the client must not become an unhandled 'error'.
     socket.on('error', () => socket.destroy());
-    const refusal = opts.refuse(req);
+    const refusal = opts.refuse(req) ?? (wss.clients.size >= opts.maxSockets ? { status: 503, code: 'too_many_sockets' } : null);
     if (refusal) {
-      socket.end(`HTTP/1.1 ${refusal.status} ${refusal.code}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      socket.end(rawRefusal(refusal.status, refusal.code, opts.csp()));
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {

@@ -11,6 +11,8 @@ import { createDispatch } from '../api-dispatch';
 import { redactSecrets } from '../redact';
 import { foreignRequest, newToken, presentedToken, tokenCookie, tokensMatch } from './auth';
 import { eventSockets } from './event-socket';
+import { setSecurityHeaders } from './headers';
+import { applyLimits, checkingIntervalMs, DEFAULT_HOST_LIMITS, type HostLimits } from './limits';
 import { bridgeEvents } from './events';
 import { resolveUploads } from './file-refs';
 import { contentSecurityPolicy, serveStatic } from './static';
@@ -23,6 +25,7 @@ export interface HostOptions {
   /** The renderer build (vite outDir). */
   staticDir: string;
   uploadCaps?: UploadCaps;
+  limits?: Partial<HostLimits>;
   /** Keys to mask besides those the process uses (see redact.ts). */
   secrets?: () => Iterable<string>;
   /** Where the host reports a socket it closed; stderr by default. */
@@ -51,7 +54,7 @@ class HttpError extends Error {
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   res.end(JSON.stringify(body));
 }
 
@@ -132,7 +135,6 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       'content-type': 'application/octet-stream',
       'content-length': String(info.size),
       'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
-      'x-content-type-options': 'nosniff',
     });
     createReadStream(file.path).pipe(res);
   }
@@ -148,7 +150,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     const dl = /^\/api\/download\/([^/]+)$/.exec(p);
     if (dl?.[1] && req.method === 'GET') return download(dl[1], res);
     if (p.startsWith('/api/')) return runCommand(p.slice('/api/'.length), req, res);
-    return serveStatic(req, res, staticDir, csp, p);
+    return serveStatic(req, res, staticDir, p);
   }
 
   /** 403/401 checks shared by HTTP requests and the WebSocket upgrade; returns the refusal or null. */
@@ -159,8 +161,10 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     return null;
   }
 
-  const server = createServer((req, res) => {
+  const limits: HostLimits = { ...DEFAULT_HOST_LIMITS, ...opts.limits };
+  const server = createServer({ connectionsCheckingInterval: checkingIntervalMs(limits) }, (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    setSecurityHeaders(res, csp, url.pathname.startsWith('/api/'));
     const fromUrl = url.searchParams.get('token');
     // Opening the printed URL: trade the query token for an HttpOnly cookie and drop it from the address bar.
     if (req.method === 'GET' && fromUrl !== null && !foreignRequest(req, port) && tokensMatch(fromUrl, token)) {
@@ -187,9 +191,12 @@ export async function createHost(opts: HostOptions): Promise<Host> {
 
   const { wss, upgrade } = eventSockets({
     refuse: (req) => (new URL(req.url ?? '/', 'http://127.0.0.1').pathname === EVENTS_PATH ? refuse(req) : new HttpError(404, 'not_found', 'not found')),
+    maxSockets: limits.maxEventSockets,
+    csp: () => csp,
     log,
   });
   server.on('upgrade', upgrade);
+  applyLimits(server, limits);
   const unbridge = bridgeEvents(api, wss, log);
 
   await new Promise<void>((resolve, reject) => {
