@@ -12,7 +12,7 @@ import { submissionFromCells } from './app/submission-view';
 import { exportRun } from './batch/export';
 import { previewBatch } from './batch/ingest';
 import { startRun, type BatchRun, type StartRunOptions } from './batch/runner';
-import type { KeyVault } from './store/key-vault';
+import type { KeyVault } from './store/file-key-vault';
 import type { RunRecord } from './store/runs';
 
 export interface ApiOptions extends Omit<AppContextOptions, 'dataDir' | 'vault'> {

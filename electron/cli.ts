@@ -1,4 +1,10 @@
 // `event-validator <command>`: the headless main job. Each command lives in electron/cli/<command>.ts.
+import { maskWrites } from './redact';
+
+// Whatever a command prints (provider messages included) passes the key mask first.
+maskWrites(process.stdout);
+maskWrites(process.stderr);
+
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main(argv: string[]): Promise<number> }> }> = {
   validate: { summary: 'validate BATCH.csv|xlsx --attachments DIR [--out FILE] [--db FILE] [--threshold N] [--resume [RUN]] [--json]', load: () => import('./cli/validate') },
   serve: { summary: 'serve [--port N] [--data-dir DIR]: the operator console on 127.0.0.1 (prints the URL with its token first)', load: () => import('./cli/serve') },

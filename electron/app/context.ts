@@ -11,7 +11,7 @@ import { systemRng } from '../engine/rng';
 import { SnapshotAggregator } from '../engine/telemetry';
 import { startSimulator, type Simulator } from '../providers/simulator/server';
 import { defaultDataDir } from '../store/data-dir';
-import { FileKeyVault, resolveKey, type KeyVault } from '../store/key-vault';
+import { FileKeyVault, resolveKey, type KeyVault } from '../store/file-key-vault';
 import { openStore, type Store } from '../store/store';
 import { adapterSettingsChanged, buildAdapter, buildAdapters, type ProviderKeys } from './adapters';
 

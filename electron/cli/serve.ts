@@ -5,7 +5,7 @@ import { createApi } from '../api';
 import { createHost } from '../host/host';
 import { ensureRendererBuilt } from '../host/renderer-build';
 import { defaultDataDir } from '../store/data-dir';
-import { FileKeyVault } from '../store/key-vault';
+import { FileKeyVault } from '../store/file-key-vault';
 
 const USAGE = 'usage: event-validator serve [--port N] [--data-dir DIR]';
 
@@ -31,8 +31,8 @@ export async function main(argv: string[]): Promise<number> {
   console.error(`Serving the console on 127.0.0.1 only (data in ${userDataDir}). Open the URL above; Ctrl+C stops.`);
 
   await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+    // A closed terminal (SIGHUP) too: the host removes its uploads folder on the way out.
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, resolve);
   });
   console.error('Stopping…');
   await host.close();

@@ -6,9 +6,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { WebSocketServer } from 'ws';
-import { COMMANDS, describeZodError, isCommandName, type ApiErrorBody, type ValidatorApi } from '../../shared/api';
+import type { ApiErrorBody, ValidatorApi } from '../../shared/api';
+import { createDispatch } from '../api-dispatch';
+import { redactSecrets } from '../redact';
 import { foreignRequest, newToken, presentedToken, tokenCookie, tokensMatch } from './auth';
+import { eventSockets } from './event-socket';
+import { setSecurityHeaders } from './headers';
+import { applyLimits, checkingIntervalMs, DEFAULT_HOST_LIMITS, type HostLimits } from './limits';
 import { bridgeEvents } from './events';
 import { resolveUploads } from './file-refs';
 import { contentSecurityPolicy, serveStatic } from './static';
@@ -21,6 +25,11 @@ export interface HostOptions {
   /** The renderer build (vite outDir). */
   staticDir: string;
   uploadCaps?: UploadCaps;
+  limits?: Partial<HostLimits>;
+  /** Keys to mask besides those the process uses (see redact.ts). */
+  secrets?: () => Iterable<string>;
+  /** Where the host reports a socket it closed; stderr by default. */
+  log?: (message: string) => void;
 }
 
 export interface Host {
@@ -45,7 +54,7 @@ class HttpError extends Error {
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   res.end(JSON.stringify(body));
 }
 
@@ -71,15 +80,25 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+/** HTTP status per envelope code; 'failed' is a command that refused (bad config value, unknown run...). */
+const STATUS_OF: Record<ApiErrorBody['code'], number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  too_large: 413,
+  failed: 422,
+};
+
 function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
   if (err instanceof UploadError) return new HttpError(err.status, err.status === 413 ? 'too_large' : err.status === 404 ? 'not_found' : 'bad_request', err.message);
-  // A command that refused (bad config value, unknown run...): its message is meant for the operator.
-  return new HttpError(422, 'failed', err instanceof Error ? err.message : String(err));
+  return new HttpError(422, 'failed', redactSecrets(err instanceof Error ? err.message : String(err)));
 }
 
 export async function createHost(opts: HostOptions): Promise<Host> {
   const { api } = opts;
+  const log = opts.log ?? ((message: string) => console.error(`[host] ${message}`));
   const token = newToken();
   const uploads = await UploadStore.create(opts.uploadCaps ?? DEFAULT_UPLOAD_CAPS);
   const downloads = new Map<string, { path: string; fileName: string }>();
@@ -87,22 +106,25 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   let port = opts.port;
   let csp = '';
 
+  const dispatch = createDispatch({
+    api,
+    input: (_name, input) => resolveUploads(input, uploads),
+    output: {
+      exportResults(out) {
+        const id = randomBytes(12).toString('base64url');
+        downloads.set(id, { path: out.path, fileName: out.fileName });
+        return { ...out, downloadUrl: `/api/download/${id}` };
+      },
+    },
+    ...(opts.secrets ? { secrets: opts.secrets } : {}),
+    log,
+  });
+
   async function runCommand(name: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST') throw new HttpError(405, 'bad_request', 'commands are POST requests');
-    if (!isCommandName(name)) throw new HttpError(404, 'not_found', `unknown command "${name}"`);
-    const parsed = COMMANDS[name].input.safeParse(await readJson(req));
-    if (!parsed.success) throw new HttpError(400, 'bad_request', `${name}: ${describeZodError(parsed.error)}`);
-    const input = resolveUploads(parsed.data, uploads);
-    const call = api[name] as (input: unknown) => Promise<unknown>;
-    const output = await call(input);
-    if (name === 'exportResults') {
-      const out = output as { path: string; fileName: string };
-      const id = randomBytes(12).toString('base64url');
-      downloads.set(id, { path: out.path, fileName: out.fileName });
-      sendJson(res, 200, { ...out, downloadUrl: `/api/download/${id}` });
-      return;
-    }
-    sendJson(res, 200, output);
+    const reply = await dispatch(name, await readJson(req));
+    if (reply.ok) return sendJson(res, 200, reply.value);
+    sendError(res, new HttpError(STATUS_OF[reply.error.code], reply.error.code, reply.error.error));
   }
 
   async function download(id: string, res: ServerResponse): Promise<void> {
@@ -113,7 +135,6 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       'content-type': 'application/octet-stream',
       'content-length': String(info.size),
       'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
-      'x-content-type-options': 'nosniff',
     });
     createReadStream(file.path).pipe(res);
   }
@@ -129,7 +150,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     const dl = /^\/api\/download\/([^/]+)$/.exec(p);
     if (dl?.[1] && req.method === 'GET') return download(dl[1], res);
     if (p.startsWith('/api/')) return runCommand(p.slice('/api/'.length), req, res);
-    return serveStatic(req, res, staticDir, csp, p);
+    return serveStatic(req, res, staticDir, p);
   }
 
   /** 403/401 checks shared by HTTP requests and the WebSocket upgrade; returns the refusal or null. */
@@ -140,8 +161,10 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     return null;
   }
 
-  const server = createServer((req, res) => {
+  const limits: HostLimits = { ...DEFAULT_HOST_LIMITS, ...opts.limits };
+  const server = createServer({ connectionsCheckingInterval: checkingIntervalMs(limits) }, (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    setSecurityHeaders(res, csp, url.pathname.startsWith('/api/'));
     const fromUrl = url.searchParams.get('token');
     // Opening the printed URL: trade the query token for an HttpOnly cookie and drop it from the address bar.
     if (req.method === 'GET' && fromUrl !== null && !foreignRequest(req, port) && tokensMatch(fromUrl, token)) {
@@ -166,19 +189,15 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     });
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
-  server.on('upgrade', (req, socket, head) => {
-    const refusal = new URL(req.url ?? '/', 'http://127.0.0.1').pathname === EVENTS_PATH ? refuse(req) : new HttpError(404, 'not_found', 'not found');
-    if (refusal) {
-      socket.end(`HTTP/1.1 ${refusal.status} ${refusal.code}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      ws.on('message', () => ws.close(1003, 'events are one-way'));
-      wss.emit('connection', ws, req);
-    });
+  const { wss, upgrade } = eventSockets({
+    refuse: (req) => (new URL(req.url ?? '/', 'http://127.0.0.1').pathname === EVENTS_PATH ? refuse(req) : new HttpError(404, 'not_found', 'not found')),
+    maxSockets: limits.maxEventSockets,
+    csp: () => csp,
+    log,
   });
-  const unbridge = bridgeEvents(api, wss);
+  server.on('upgrade', upgrade);
+  applyLimits(server, limits);
+  const unbridge = bridgeEvents(api, wss, log);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

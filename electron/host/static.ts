@@ -1,4 +1,4 @@
-// Serves the built renderer (vite output). index.html carries the CSP; assets are looked up inside staticDir only.
+// Serves the built renderer (vite output); assets are looked up inside staticDir only.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -45,7 +45,7 @@ async function fileAt(staticDir: string, urlPath: string): Promise<string | null
   return info?.isFile() ? file : null;
 }
 
-export async function serveStatic(req: IncomingMessage, res: ServerResponse, staticDir: string, csp: string, urlPath: string): Promise<void> {
+export async function serveStatic(req: IncomingMessage, res: ServerResponse, staticDir: string, urlPath: string): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD' }).end();
     return;
@@ -58,15 +58,9 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, sta
     return;
   }
   const ext = path.extname(file);
-  const headers: Record<string, string> = {
-    'content-type': TYPES[ext] ?? 'application/octet-stream',
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-  };
-  if (ext === '.html') {
-    headers['content-security-policy'] = csp;
-    headers['cache-control'] = 'no-store';
-  }
+  // The security headers (CSP included) are already set by the host for every response (headers.ts).
+  const headers: Record<string, string> = { 'content-type': TYPES[ext] ?? 'application/octet-stream' };
+  if (ext === '.html') headers['cache-control'] = 'no-store';
   res.writeHead(200, headers);
   if (req.method === 'HEAD') res.end();
   else createReadStream(file).pipe(res);

@@ -1,7 +1,7 @@
 // Files and folders the browser uploads, kept in a per-launch temp folder and referred to by random ids.
 // A folder upload keeps its relative paths (the attachments tree); a path that could escape the folder is refused.
-import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, unlink } from 'node:fs/promises';
+import { createWriteStream, rmSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -53,17 +53,42 @@ interface Upload {
   files: number;
 }
 
+const ROOT_PREFIX = 'event-validator-uploads-';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Upload folders left by a host that could not clean up (SIGKILL, power loss): their owner pid is gone. */
+async function sweepOrphans(parent: string): Promise<void> {
+  for (const name of await readdir(parent).catch(() => [])) {
+    if (!name.startsWith(ROOT_PREFIX)) continue;
+    const pid = Number(name.slice(ROOT_PREFIX.length).split('-')[0]);
+    if (pid > 0 && pid !== process.pid && !isAlive(pid)) await rm(path.join(parent, name), { recursive: true, force: true });
+  }
+}
+
 export class UploadStore {
   private readonly uploads = new Map<string, Upload>();
   private totalBytes = 0;
+  /** Uploads hold submitters' files: they go with the process however it ends (an uncaught error included). */
+  private readonly removeOnExit = () => rmSync(this.root, { recursive: true, force: true });
 
   private constructor(
     readonly root: string,
     private readonly caps: UploadCaps,
-  ) {}
+  ) {
+    process.once('exit', this.removeOnExit);
+  }
 
   static async create(caps: UploadCaps = DEFAULT_UPLOAD_CAPS): Promise<UploadStore> {
-    return new UploadStore(await mkdtemp(path.join(tmpdir(), 'event-validator-uploads-')), caps);
+    await sweepOrphans(tmpdir());
+    return new UploadStore(await mkdtemp(path.join(tmpdir(), `${ROOT_PREFIX}${process.pid}-`)), caps);
   }
 
   /** A single file (the batch CSV/XLSX). */
@@ -107,6 +132,7 @@ export class UploadStore {
   }
 
   async dispose(): Promise<void> {
+    process.off('exit', this.removeOnExit);
     this.uploads.clear();
     await rm(this.root, { recursive: true, force: true });
   }

@@ -1,7 +1,8 @@
-// Pushes Api events to the renderer: each payload is parsed by its EVENTS schema (contract fields only) and
-// sent only to WebContents that are still alive. Pure: a WebContents is a sink here.
-import { EVENT_NAMES, EVENTS, type EventName, type ValidatorApi } from '../../shared/api';
-import { EVENT_CHANNEL, type EventMessage } from './ipc-wire';
+// Pushes Api events to the renderer through the shared forwarder (contract fields only, keys masked), and only to
+// WebContents that are still alive. Pure: a WebContents is a sink here.
+import type { ValidatorApi } from '../../shared/api';
+import { EVENT_CHANNEL, type EventMessage } from '../../shared/api-wire';
+import { forwardEvents } from '../api-dispatch';
 
 export interface EventSink {
   isDestroyed(): boolean;
@@ -10,17 +11,13 @@ export interface EventSink {
 
 /** Subscribes to every event of `api`; returns the unsubscribe function. */
 export function pushEvents(api: Pick<ValidatorApi, 'on'>, sinks: () => Iterable<EventSink>, log: (message: string) => void): () => void {
-  const offs = EVENT_NAMES.map((event: EventName) =>
-    api.on(event, (payload: unknown) => {
-      const parsed = EVENTS[event].safeParse(payload);
-      if (!parsed.success) {
-        log(`events: dropped a ${event} event outside its schema`);
-        return;
-      }
+  return forwardEvents(
+    api,
+    (event, payload) => {
       for (const sink of sinks()) {
-        if (!sink.isDestroyed()) sink.send(EVENT_CHANNEL, { event, payload: parsed.data });
+        if (!sink.isDestroyed()) sink.send(EVENT_CHANNEL, { event, payload });
       }
-    }),
+    },
+    log,
   );
-  return () => offs.forEach((off) => off());
 }

@@ -1,6 +1,7 @@
 // Trust no sender and no payload (UI.md principle 5). Pure functions, unit-tested without Electron:
 // ipc.ts turns an IpcMainInvokeEvent into SenderFacts and calls these before any command runs.
-import { COMMANDS, describeZodError, isCommandName, type ApiErrorBody, type CommandName } from '../../shared/api';
+import type { ApiErrorBody, CommandName } from '../../shared/api';
+import { CommandRefused } from '../api-dispatch';
 import { originOf } from './app-origin';
 
 /** What main knows about who sent an IPC message. */
@@ -53,16 +54,8 @@ function hasUploadRef(v: unknown): boolean {
   return (v as { kind?: unknown }).kind === 'upload' || Object.values(v).some(hasUploadRef);
 }
 
-/**
- * The command's input, parsed by its schema from shared/api.ts; throws IpcRejected with a readable reason.
- * Upload refs belong to the web host: the desktop app gets real paths from the preload's pathForFile.
- */
-export function parsePayload(command: string, payload: unknown): { name: CommandName; input: unknown } {
-  if (!isCommandName(command)) throw new IpcRejected('not_found', `Unknown command "${command}".`);
-  const parsed = COMMANDS[command].input.safeParse(payload);
-  if (!parsed.success) throw new IpcRejected('bad_request', `Invalid ${command} request: ${describeZodError(parsed.error)}`);
-  if (hasUploadRef(parsed.data)) {
-    throw new IpcRejected('bad_request', `Invalid ${command} request: the desktop app takes file paths, not upload ids.`);
-  }
-  return { name: command, input: parsed.data };
+/** The IPC input hook: upload refs belong to the web host; the desktop app gets real paths from the preload's pathForFile. */
+export function refuseUploadRefs(name: CommandName, input: unknown): unknown {
+  if (hasUploadRef(input)) throw new CommandRefused('bad_request', `Invalid ${name} request: the desktop app takes file paths, not upload ids.`);
+  return input;
 }

@@ -1,15 +1,15 @@
 // One IPC command from sender check to reply. Pure: ipc.ts feeds it Electron's events, tests feed it facts.
-// Replies are parsed by the command's output schema, so only contract fields ever reach the renderer.
-import { COMMANDS, type ValidatorApi } from '../../shared/api';
-import { checkSender, IpcRejected, parsePayload, type SenderFacts, type TrustedSender } from './ipc-guard';
-import type { IpcReply } from './ipc-wire';
-import { redactSecrets } from './redact';
+// After the sender check everything is the shared dispatch (electron/api-dispatch.ts), as for the web host.
+import type { ValidatorApi } from '../../shared/api';
+import type { IpcReply } from '../../shared/api-wire';
+import { createDispatch } from '../api-dispatch';
+import { checkSender, IpcRejected, refuseUploadRefs, type SenderFacts, type TrustedSender } from './ipc-guard';
 
 export interface IpcRouterDeps {
   api: ValidatorApi;
   /** The sender the app trusts right now (null while no window is open). */
   trusted: () => TrustedSender | null;
-  /** Stored API keys, masked out of any error text that leaves main. */
+  /** Stored API keys, masked out of any text that leaves main. */
   secrets: () => Iterable<string>;
   log: (message: string) => void;
 }
@@ -17,25 +17,15 @@ export interface IpcRouterDeps {
 export type IpcRoute = (sender: SenderFacts, command: string, payload: unknown) => Promise<IpcReply>;
 
 export function createIpcRouter(deps: IpcRouterDeps): IpcRoute {
+  const dispatch = createDispatch({ api: deps.api, input: refuseUploadRefs, secrets: deps.secrets, log: (m) => deps.log(`ipc: ${m}`) });
   return async (sender, command, payload) => {
     try {
       checkSender(sender, deps.trusted());
-      const { name, input } = parsePayload(command, payload);
-      const run = deps.api[name] as (input: unknown) => Promise<unknown>;
-      const value = await run(input);
-      const out = COMMANDS[name].output.safeParse(value);
-      if (!out.success) {
-        deps.log(`ipc: ${name} produced a reply outside its output schema`);
-        return { ok: false, error: { code: 'failed', error: `Internal error: the ${name} reply did not match the contract.` } };
-      }
-      return { ok: true, value: out.data };
     } catch (e) {
-      if (e instanceof IpcRejected) {
-        deps.log(`ipc: ${command} rejected (${e.code}): ${e.message}`);
-        return { ok: false, error: { code: e.code, error: e.message } };
-      }
-      const message = redactSecrets(e instanceof Error ? e.message : String(e), deps.secrets());
-      return { ok: false, error: { code: 'failed', error: message } };
+      if (!(e instanceof IpcRejected)) throw e;
+      deps.log(`ipc: ${command.slice(0, 100)} rejected (${e.code}): ${e.message}`);
+      return { ok: false, error: { code: e.code, error: e.message } };
     }
+    return dispatch(command, payload);
   };
 }

@@ -3,7 +3,7 @@ import { ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { COMMAND_NAMES } from '../../shared/api';
 import type { SenderFacts } from './ipc-guard';
 import type { IpcRoute } from './ipc-router';
-import { commandChannel } from './ipc-wire';
+import { commandChannel } from '../../shared/api-wire';
 
 function frameUrl(event: IpcMainInvokeEvent): string | null {
   try {

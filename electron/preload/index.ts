@@ -2,7 +2,7 @@
 // renderer never sees ipcRenderer itself, so it can reach only the contract's channels.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { PRELOAD_GLOBALS } from '../../shared/api';
-import { EVENT_CHANNEL, type EventMessage } from '../main/ipc-wire';
+import { EVENT_CHANNEL, type EventMessage } from '../../shared/api-wire';
 import { buildPreloadFiles, buildValidatorApi } from './surface';
 
 const api = buildValidatorApi(

@@ -1,22 +1,19 @@
 // What the preload puts on `window` (PRELOAD_GLOBALS): exactly the ValidatorApi, built from the contract's
 // command map over an injected invoke so tests build it without Electron, plus the file-path bridge.
-import { COMMAND_NAMES, EVENT_NAMES, type CommandName, type EventName, type PreloadFiles, type ValidatorApi } from '../../shared/api';
-import { commandChannel, type EventMessage, type IpcReply } from '../main/ipc-wire';
+import { EVENT_NAMES, type EventName, type PreloadFiles, type ValidatorApi } from '../../shared/api';
+import { commandChannel, commandsOver, type EventMessage, type IpcReply } from '../../shared/api-wire';
 
 export type Invoke = (channel: string, payload: unknown) => Promise<unknown>;
 /** Registers the single listener for main's event pushes. */
 export type ListenEvents = (listener: (message: EventMessage) => void) => void;
 
-type Commands = { [K in CommandName]: ValidatorApi[K] };
-
 export function buildValidatorApi(invoke: Invoke, listen: ListenEvents): ValidatorApi {
-  const call = (name: CommandName) => async (input: unknown) => {
+  const commands = commandsOver(async (name, input) => {
     const reply = (await invoke(commandChannel(name), input)) as IpcReply;
     if (reply.ok) return reply.value;
     // Only the message survives contextBridge; main wrote it for the operator.
     throw new Error(reply.error.error);
-  };
-  const commands = Object.fromEntries(COMMAND_NAMES.map((name) => [name, call(name)])) as unknown as Commands;
+  });
 
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>(EVENT_NAMES.map((e) => [e, new Set()]));
   listen((message) => {

@@ -1,5 +1,6 @@
 // Building CallOutcomes: shared by both adapters so success, malformed replies and failures look the same.
 import type { CallFailure, CallOutcome, FailureKind, JsonSchema, ProviderId, QuotaInfo, Usage } from '../../shared/provider';
+import { redactSecrets } from '../redact';
 import { parseReply } from './schema-check';
 
 export interface CallContext {
@@ -10,7 +11,8 @@ export interface CallContext {
 }
 
 export function failure(ctx: CallContext, kind: FailureKind, message: string, extra: Partial<CallFailure> = {}): CallFailure {
-  return { ok: false, provider: ctx.provider, model: ctx.model, kind, message, latencyMs: ctx.now() - ctx.startedAt, ...extra };
+  // Providers echo keys in error bodies ("API key not valid: …"): masked here, before anything keeps the message.
+  return { ok: false, provider: ctx.provider, model: ctx.model, kind, message: redactSecrets(message), latencyMs: ctx.now() - ctx.startedAt, ...extra };
 }
 
 /** A reply's text becomes success only when it is JSON that fits the schema; otherwise 'malformed', never a "NO". */

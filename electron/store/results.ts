@@ -2,6 +2,7 @@
 // so a crash loses nothing that finished and never leaves half a result. Saving a submission again
 // (re-running undetermined rows) replaces its result, verdicts and call records in place.
 import type { CallRecord, SubmissionResult } from '../../shared/domain';
+import { redactDeep } from '../redact';
 import type { Db } from './db';
 
 /** A stored result with the row's original cells, in the batch file's column order. */
@@ -95,7 +96,8 @@ export class Results {
 
   /** Commit one finished submission atomically; saving it again replaces it (no duplicate row). */
   save(runId: number, result: SubmissionResult, cells: readonly (string | null)[]): void {
-    this.saveTx(runId, result, cells);
+    // Provider messages in calls, reasons and errors are masked at the write as well (docs/security.md).
+    this.saveTx(runId, redactDeep(result), cells);
   }
 
   /** Ids already finished in a run (any status, Error included): a resumed run skips them. */

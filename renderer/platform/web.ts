@@ -1,6 +1,7 @@
 // The web-host client: the ValidatorApi over fetch + one WebSocket, and uploads for files and folders.
 // The host set an HttpOnly token cookie when the page was opened, so same-origin requests are authorised.
-import type { ApiErrorBody, CommandInput, CommandName, CommandOutput, EventName, EventPayload, FileRef, ValidatorApi } from '../../shared/api';
+import type { ApiErrorBody, CommandName, EventName, EventPayload, FileRef, ValidatorApi } from '../../shared/api';
+import { commandsOver } from '../../shared/api-wire';
 import type { Platform, PickedFolder, Progress } from './types';
 
 const PARALLEL_UPLOADS = 4;
@@ -11,13 +12,14 @@ async function reply<T>(res: Response): Promise<T> {
   return body as T;
 }
 
-function call<K extends CommandName>(name: K, input: CommandInput<K>): Promise<CommandOutput<K>> {
-  return fetch(`/api/${name}`, {
+async function call(name: CommandName, input: unknown): Promise<unknown> {
+  const res = await fetch(`/api/${name}`, {
     method: 'POST',
     credentials: 'same-origin',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(input),
-  }).then((res) => reply<CommandOutput<K>>(res));
+  });
+  return reply(res);
 }
 
 type Listener = (payload: unknown) => void;
@@ -64,33 +66,7 @@ function eventStream() {
 }
 
 export function webApi(): ValidatorApi {
-  const api = {
-    previewBatch: (i) => call('previewBatch', i),
-    startBatch: (i) => call('startBatch', i),
-    pauseBatch: (i) => call('pauseBatch', i),
-    resumeBatch: (i) => call('resumeBatch', i),
-    cancelBatch: (i) => call('cancelBatch', i),
-    rerunUndetermined: (i) => call('rerunUndetermined', i),
-    listRuns: (i) => call('listRuns', i),
-    getResults: (i) => call('getResults', i),
-    getSubmission: (i) => call('getSubmission', i),
-    exportResults: (i) => call('exportResults', i),
-    resetBreaker: (i) => call('resetBreaker', i),
-    forceOpenBreaker: (i) => call('forceOpenBreaker', i),
-    pauseProvider: (i) => call('pauseProvider', i),
-    getConfig: (i) => call('getConfig', i),
-    updateConfig: (i) => call('updateConfig', i),
-    getRules: (i) => call('getRules', i),
-    updateRules: (i) => call('updateRules', i),
-    getKeyStatus: (i) => call('getKeyStatus', i),
-    setApiKey: (i) => call('setApiKey', i),
-    readAuditLog: (i) => call('readAuditLog', i),
-    listAlerts: (i) => call('listAlerts', i),
-    ackAlert: (i) => call('ackAlert', i),
-    getSnapshot: (i) => call('getSnapshot', i),
-    on: eventStream(),
-  } satisfies ValidatorApi;
-  return api;
+  return { ...commandsOver(call), on: eventStream() };
 }
 
 async function upload(url: string, file: File): Promise<unknown> {

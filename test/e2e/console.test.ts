@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright';
 import { createApi, type ApiService } from '../../electron/api';
 import { createHost, type Host } from '../../electron/host/host';
 import { ensureRendererBuilt, repoRoot } from '../../electron/host/renderer-build';
-import { FileKeyVault } from '../../electron/store/key-vault';
+import { FileKeyVault } from '../../electron/store/file-key-vault';
 import type { ProviderId } from '../../shared/provider';
 import { E2E_TEST_TIMEOUT_MS, chromiumMissing, launchChromium } from './support/browser';
 import { gateEventStream, type EventStreamGate } from './support/event-stream';

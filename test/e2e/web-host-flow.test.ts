@@ -12,7 +12,7 @@ import { createApi, type ApiService } from '../../electron/api';
 import { createHost, type Host } from '../../electron/host/host';
 import { ensureRendererBuilt, repoRoot } from '../../electron/host/renderer-build';
 import { startSimulator, type Simulator } from '../../electron/providers/simulator/server';
-import { FileKeyVault } from '../../electron/store/key-vault';
+import { FileKeyVault } from '../../electron/store/file-key-vault';
 import { E2E_TEST_TIMEOUT_MS, chromiumMissing, launchChromium } from './support/browser';
 import { pageErrors, shot, waitForText } from './support/page';
 

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../electron/providers/simulator/server';
-import { FileKeyVault } from '../../electron/store/key-vault';
+import { FileKeyVault } from '../../electron/store/file-key-vault';
 import { cliEnv, repoRoot, startCli } from '../helpers/cli';
 
 const BATCH = path.join(repoRoot, 'test/fixtures/sample/batch.csv');

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventPayload } from '../../../shared/api';
 import { createApi, type ApiService } from '../../../electron/api';
-import { FileKeyVault } from '../../../electron/store/key-vault';
+import { FileKeyVault } from '../../../electron/store/file-key-vault';
 
 const SAMPLE = resolve('test/fixtures/sample');
 const SECRET = 'gsk_api_test_SECRET_0123456789';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createApi } from '../../../electron/api';
-import { FileKeyVault } from '../../../electron/store/key-vault';
+import { FileKeyVault } from '../../../electron/store/file-key-vault';
 
 const SAMPLE = resolve('test/fixtures/sample');
 

@@ -1,7 +1,7 @@
 // Api events reach only live WebContents, and only with the fields their schema defines.
 import { describe, expect, it } from 'vitest';
 import { pushEvents, type EventSink } from '../../../electron/main/event-push';
-import { EVENT_CHANNEL, type EventMessage } from '../../../electron/main/ipc-wire';
+import { EVENT_CHANNEL, type EventMessage } from '../../../shared/api-wire';
 import { EVENT_NAMES, type EventName, type ValidatorApi } from '../../../shared/api';
 
 function eventSource() {

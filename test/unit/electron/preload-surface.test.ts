@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { APP_ORIGIN } from '../../../electron/main/app-origin';
 import { createIpcRouter } from '../../../electron/main/ipc-router';
-import { commandChannel, type EventMessage } from '../../../electron/main/ipc-wire';
+import { commandChannel, type EventMessage } from '../../../shared/api-wire';
 import { buildPreloadFiles, buildValidatorApi } from '../../../electron/preload/surface';
 import { COMMAND_NAMES, type ValidatorApi } from '../../../shared/api';
 

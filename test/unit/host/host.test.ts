@@ -98,6 +98,38 @@ describe('web host: who may call', () => {
   });
 });
 
+describe('web host: response headers', () => {
+  const hardened = (r: Reply) => {
+    expect(r.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+    expect(r.headers['x-content-type-options']).toBe('nosniff');
+    expect(r.headers['x-frame-options']).toBe('DENY');
+    expect(r.headers['referrer-policy']).toBe('no-referrer');
+  };
+
+  it('sends CSP, nosniff, no framing and no referrer on every response, and no-store on the API', async () => {
+    const api = [
+      await post('/api/getConfig', {}),
+      await post('/api/getResults', { runId: 'r1', offset: 0, limit: 'x' }),
+      await send(host.port, 'POST', '/api/getConfig', {}, '{}'),
+      await post('/api/getConfig', {}, { origin: 'http://evil.example' }),
+      await send(host.port, 'GET', '/api/download/unknown', auth()),
+    ];
+    expect(api.map((r) => r.status)).toEqual([200, 400, 401, 403, 404]);
+    for (const r of api) {
+      hardened(r);
+      expect(r.headers['cache-control']).toBe('no-store');
+    }
+    const pages = [
+      await send(host.port, 'GET', '/', auth()),
+      await send(host.port, 'GET', '/assets/app.js', auth()),
+      await send(host.port, 'GET', '/missing.js', auth()),
+      await send(host.port, 'GET', `/?token=${host.token}`),
+    ];
+    expect(pages.map((r) => r.status)).toEqual([200, 200, 404, 303]);
+    for (const r of pages) hardened(r);
+  });
+});
+
 describe('web host: commands', () => {
   it('runs a command and returns its output', async () => {
     const r = await post('/api/getConfig', {});
@@ -108,7 +140,7 @@ describe('web host: commands', () => {
   it('refuses a bad payload with 400 and a message naming the field, without calling the Api', async () => {
     const r = await post('/api/getResults', { runId: 'r1', offset: 0, limit: 'lots' });
     expect(r.status).toBe(400);
-    expect(JSON.parse(r.body)).toMatchObject({ code: 'bad_request', error: expect.stringMatching(/^getResults: limit: /) });
+    expect(JSON.parse(r.body)).toMatchObject({ code: 'bad_request', error: expect.stringMatching(/^Invalid getResults request: limit: /) });
     const notJson = await send(host.port, 'POST', '/api/getConfig', auth(), '{oops');
     expect(notJson.status).toBe(400);
     expect(JSON.parse(notJson.body).error).toMatch(/not valid JSON/);
@@ -215,7 +247,7 @@ describe('web host: events', () => {
     ws.close();
   });
 
-  it('refuses a socket without the token (401) or from a foreign origin (403)', async () => {
+  it('refuses a socket without the token (401), from a foreign origin or for a rebound Host name (403)', async () => {
     const status = (ws: WebSocket) =>
       new Promise<number>((resolve) => {
         ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
@@ -227,5 +259,6 @@ describe('web host: events', () => {
       });
     expect(await status(connect({}))).toBe(401);
     expect(await status(connect({ ...auth(), origin: 'http://evil.example' }))).toBe(403);
+    expect(await status(connect({ ...auth(), host: `evil.example:${host.port}` }))).toBe(403);
   });
 });

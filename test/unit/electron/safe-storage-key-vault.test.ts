@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KEY_FILE_NAME, KeyVaultError, SafeStorageKeyVault, type KeyCipher } from '../../../electron/main/key-vault';
+import { KEY_FILE_NAME, KeyVaultError, SafeStorageKeyVault, type KeyCipher } from '../../../electron/main/safe-storage-key-vault';
 
 const SECRET = 'AIzaSy-live-0123456789abcdef-SECRET';
 

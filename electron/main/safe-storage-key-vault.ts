@@ -1,10 +1,10 @@
 // The Electron KeyVault: API keys encrypted with the OS keychain (safeStorage), one file under userData with
 // owner-only permissions. Keys are read only by main (for the SDKs); no method of the Api returns them, and
-// nothing here logs or exports them. The headless side uses electron/store/key-vault.ts (FileKeyVault).
+// nothing here logs or exports them. The headless side uses electron/store/file-key-vault.ts (FileKeyVault).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SafeStorage } from 'electron';
-import { writePrivate, type KeyVault } from '../store/key-vault';
+import { writePrivate, type KeyVault } from '../store/file-key-vault';
 import { PROVIDER_IDS, type ProviderId } from '../../shared/provider';
 
 /** The part of Electron's safeStorage the vault uses; main passes `safeStorage` itself. */

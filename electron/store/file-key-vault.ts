@@ -1,11 +1,12 @@
 // API keys live only in the main process, encrypted at rest. Electron encrypts with safeStorage
-// (electron/main/key-vault.ts); the headless CLI and web host use this file vault: AES-256-GCM with a
+// (electron/main/safe-storage-key-vault.ts); the headless CLI and web host use this file vault: AES-256-GCM with a
 // random master key kept beside it with owner-only permissions. Keys are never logged or sent out.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ProviderId } from '../../shared/provider';
 import { writeFileAtomicSync } from '../batch/write-atomic';
+import { rememberSecret } from '../redact';
 
 export interface KeyVault {
   has(p: ProviderId): boolean;
@@ -72,7 +73,8 @@ export class FileKeyVault implements KeyVault {
 /** Keys from the vault win over the environment (settings > env), per ENGINE.md precedence. */
 export function resolveKey(vault: KeyVault | undefined, p: ProviderId, env: Record<string, string | undefined>): string | undefined {
   const fromVault = vault?.get(p);
-  if (fromVault) return fromVault;
-  const fromEnv = env[`${p.toUpperCase()}_API_KEY`]?.trim();
-  return fromEnv ? fromEnv : undefined;
+  const key = fromVault || env[`${p.toUpperCase()}_API_KEY`]?.trim() || undefined;
+  // A key in use is masked wherever it shows up later (a provider echoing it, say).
+  rememberSecret(key);
+  return key;
 }

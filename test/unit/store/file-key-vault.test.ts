@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileKeyVault, resolveKey } from '../../../electron/store/key-vault';
+import { FileKeyVault, resolveKey } from '../../../electron/store/file-key-vault';
 
 const SECRET = 'gsk_live_0123456789abcdefSECRET';
 
