@@ -24,6 +24,9 @@ const FAILURE_KINDS = [
   'safety',
   'malformed',
   'aborted',
+  'truncated',
+  'no_quota',
+  'precondition',
 ] as const satisfies readonly FailureKind[];
 
 export const ProviderIdSchema = z.enum(PROVIDER_IDS);

@@ -5,14 +5,19 @@ import {
   GoogleGenerativeAIAbortError,
   GoogleGenerativeAIFetchError,
   GoogleGenerativeAIResponseError,
+  type GenerationConfig,
   type Part,
   type ResponseSchema,
+  type UsageMetadata,
 } from '@google/generative-ai';
-import type { CallKind, CallOutcome, LlmRequest, QuotaDimension, QuotaInfo } from '../../shared/provider';
+import type { CallKind, CallOutcome, LlmRequest, QuotaDimension, QuotaInfo, Usage } from '../../shared/provider';
+import { DEFAULT_CONFIG } from '../../shared/config';
 import { RealClock, type Clock } from '../engine/clock';
 import type { ProviderAdapter } from '../engine/adapter';
 import { startDeadline, type Deadline } from './deadline';
 import { GO_DURATION_PATTERN, parseGoDuration } from './go-duration';
+import { readGeminiResponse } from './gemini-reply';
+import { thinkingPlan } from './gemini-thinking';
 import { errorMessage, failure, fromReplyText, type CallContext } from './outcome';
 import { geminiTokens } from './token-estimate';
 
@@ -24,14 +29,33 @@ export interface GeminiAdapterOptions {
   textModel: string;
   visionModel: string;
   timeoutMs: number;
+  /** GEMINI_THINKING_BUDGET: thinking tokens a thinking model may spend per call (docs/providers.md §3). */
+  thinkingBudget?: number;
   clock?: Clock;
 }
+
+/** Sent inside generationConfig; the 0.24 SDK has no type for it but passes generationConfig through as JSON. */
+interface ThinkingConfig {
+  thinkingConfig?: { thinkingBudget: number };
+}
+
 
 interface ErrorDetail {
   '@type'?: string;
   reason?: string;
   retryDelay?: string;
   violations?: Array<{ quotaId?: string; quotaValue?: string }>;
+}
+
+/** usageMetadata as the API sends it for thinking models; the 0.24 SDK's type predates thoughtsTokenCount. */
+type UsageWithThoughts = UsageMetadata & { thoughtsTokenCount?: number };
+
+/** Thinking tokens are billed as output: they count in outputTokens (and so in cost), and are reported apart. */
+function geminiUsage(meta: UsageWithThoughts | undefined): Usage {
+  const input = meta?.promptTokenCount ?? 0;
+  const thoughts = meta?.thoughtsTokenCount ?? 0;
+  const output = (meta?.candidatesTokenCount ?? 0) + thoughts;
+  return { inputTokens: input, outputTokens: output, totalTokens: meta?.totalTokenCount ?? input + output, ...(thoughts > 0 && { thinkingTokens: thoughts }) };
 }
 
 function base64(bytes: Uint8Array): string {
@@ -43,42 +67,36 @@ export function createGeminiAdapter(opts: GeminiAdapterOptions): ProviderAdapter
   const client = new GoogleGenerativeAI(opts.apiKey);
   const requestOptions = { ...(opts.baseUrl && { baseUrl: opts.baseUrl.replace(/\/+$/, '') }), ...(opts.apiVersion && { apiVersion: opts.apiVersion }) };
   const modelFor = (kind: CallKind) => (kind === 'image' ? opts.visionModel : opts.textModel);
+  const budget = opts.thinkingBudget ?? DEFAULT_CONFIG.providers.gemini.thinkingBudget ?? 0;
+  // Requests that came back MAX_TOKENS once: their one retry is sent with a larger budget, never the same bytes.
+  const truncatedOnce = new WeakSet<LlmRequest>();
 
   async function call(req: LlmRequest, signal: AbortSignal): Promise<CallOutcome> {
     const ctx: CallContext = { provider: 'gemini', model: modelFor(req.kind), startedAt: clock.now(), now: () => clock.now() };
+    const boosted = truncatedOnce.has(req);
+    const plan = thinkingPlan(ctx.model, budget, req.maxOutputTokens, boosted);
+    const generationConfig: GenerationConfig & ThinkingConfig = {
+      responseMimeType: 'application/json',
+      responseSchema: req.schema as unknown as ResponseSchema,
+      maxOutputTokens: plan.maxOutputTokens,
+      temperature: 0,
+      ...(plan.thinkingBudget !== undefined && { thinkingConfig: { thinkingBudget: plan.thinkingBudget } }),
+    };
     const deadline = startDeadline(clock, opts.timeoutMs, signal);
     try {
-      const model = client.getGenerativeModel(
-        {
-          model: ctx.model,
-          systemInstruction: req.system,
-          safetySettings: [],
-          generationConfig: {
-            responseMimeType: 'application/json',
-            responseSchema: req.schema as unknown as ResponseSchema,
-            maxOutputTokens: req.maxOutputTokens,
-            temperature: 0,
-          },
-        },
-        requestOptions,
-      );
+      const model = client.getGenerativeModel({ model: ctx.model, systemInstruction: req.system, safetySettings: [], generationConfig }, requestOptions);
       const parts: Part[] = [{ text: req.prompt }];
       if (req.pdf) parts.push({ inlineData: { mimeType: 'application/pdf', data: base64(req.pdf.bytes) } });
       for (const img of req.images ?? []) parts.push({ inlineData: { mimeType: 'image/jpeg', data: base64(img) } });
       const { response } = await model.generateContent({ contents: [{ role: 'user', parts }] }, { signal: deadline.signal });
-      const meta = response.usageMetadata;
-      const usage = {
-        inputTokens: meta?.promptTokenCount ?? 0,
-        outputTokens: meta?.candidatesTokenCount ?? 0,
-        totalTokens: meta?.totalTokenCount ?? (meta?.promptTokenCount ?? 0) + (meta?.candidatesTokenCount ?? 0),
-      };
-      let text: string;
-      try {
-        text = response.text(); // throws on SAFETY / RECITATION blocks
-      } catch (err) {
-        return failure(ctx, 'safety', errorMessage(err), { usage });
-      }
-      return fromReplyText(ctx, text, req.schema, usage);
+      const usage = geminiUsage(response.usageMetadata as UsageWithThoughts | undefined);
+      const reading = readGeminiResponse(response);
+      if (reading.ok) return fromReplyText(ctx, reading.text, req.schema, usage);
+      if (!reading.truncated) return failure(ctx, reading.kind, reading.message, { usage });
+      truncatedOnce.add(req);
+      const spent = usage.thinkingTokens !== undefined ? `, ${usage.thinkingTokens} spent thinking` : '';
+      const sent = `maxOutputTokens ${plan.maxOutputTokens}${plan.thinkingBudget !== undefined ? `, thinking budget ${plan.thinkingBudget}` : ''}`;
+      return failure(ctx, 'truncated', `${reading.message} (${sent}${spent})`, { usage, ...(boosted && { final: true }) });
     } catch (err) {
       return classify(ctx, err, deadline);
     } finally {

@@ -15,6 +15,7 @@ const scripted = z
     body: z.unknown().optional(),
     reply: z.unknown().optional(),
     finishReason: z.string().optional(),
+    blockReason: z.string().optional(),
     delayMs: ms.optional(),
     stallMs: ms.optional(),
     drop: z.enum(['before-headers', 'mid-body']).optional(),

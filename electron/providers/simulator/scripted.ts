@@ -5,7 +5,7 @@ import type { ScriptedResponse } from './types';
 
 export interface ScriptEnvelope {
   /** The normal 200 body; `reply` undefined means "the judged reply". */
-  ok(reply: unknown, finishReason: string | undefined): Promise<Delivery>;
+  ok(reply: unknown, finishReason: string | undefined, blockReason?: string): Promise<Delivery>;
   error(status: number): unknown;
 }
 
@@ -17,7 +17,7 @@ export async function scriptedDelivery(s: ScriptedResponse, env: ScriptEnvelope)
   } else if (s.malformed) {
     d = { status, headers: { 'content-type': 'application/json' }, body: '{"candidates":[{"content":{"parts":[{"text":"{\\"ali' };
   } else if (status === 200) {
-    d = await env.ok(s.reply, s.finishReason);
+    d = await env.ok(s.reply, s.finishReason, s.blockReason);
   } else {
     d = json(status, env.error(status));
   }

@@ -14,6 +14,8 @@ export interface ScriptedResponse {
   reply?: unknown;
   /** Gemini only: the candidate's finishReason (e.g. "SAFETY" blocks the reply). */
   finishReason?: string;
+  /** Gemini only: block the prompt (promptFeedback.blockReason, no candidates), e.g. "PROHIBITED_CONTENT". */
+  blockReason?: string;
   /** Wait this long (ms, unscaled) before sending the headers. */
   delayMs?: number;
   /** Send half the body, then stall this long (ms, unscaled) before the rest. */
@@ -50,7 +52,7 @@ export interface QuotaSpec {
   limits: Partial<GeminiLimits> | Partial<GroqLimits>;
 }
 
-export type LogOutcome = 'ok' | 'scripted' | 'outage' | 'auth' | 'not_found' | 'rate_limited' | 'too_large' | 'bad_request';
+export type LogOutcome = 'ok' | 'truncated' | 'scripted' | 'outage' | 'auth' | 'not_found' | 'rate_limited' | 'too_large' | 'bad_request';
 
 export interface LogEntry {
   seq: number;
