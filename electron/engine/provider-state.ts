@@ -32,6 +32,8 @@ export class ProviderState {
   adapter: ProviderAdapter | undefined;
   misconfigured: string | null = null;
   exhaustedUntil: number | null = null;
+  /** Per-minute limits the server named (quota feedback): each dimension's limit is at most its cap. */
+  private minuteCaps: { RPM?: number; TPM?: number } = {};
   private latencies: number[] = [];
   private recent429 = new RollingCounter(FIVE_MIN);
   private recentErrors = new RollingCounter(FIVE_MIN);
@@ -52,6 +54,11 @@ export class ProviderState {
     this.feedback = new QuotaFeedback(id, clock, QUOTA_MODELS[id], cfg, {
       limiter: (model) => this.limiter(model),
       setRateFactor: (f) => this.applyLimits(f),
+      capMinute: (name, limit) => {
+        if (limit === undefined) delete this.minuteCaps[name];
+        else this.minuteCaps[name] = limit;
+        this.applyLimits(this.feedback.rateFactor);
+      },
       pause: (until, reason) => this.pause(until, reason),
       exhaust: (until, reason) => this.exhaust(until, reason),
       emit,
@@ -91,6 +98,10 @@ export class ProviderState {
   private applyLimits(rateFactor: number): void {
     for (const l of this.limiters.values()) {
       applyLimits(l.dims, this.cfg, rateFactor);
+      for (const d of l.dims) {
+        const cap = d.name === 'RPM' || d.name === 'TPM' ? this.minuteCaps[d.name] : undefined;
+        if (cap !== undefined) d.setLimits(Math.min(d.limit, cap * this.cfg.safetyFactor), Math.min(d.hardLimit, cap * this.cfg.safetyFactor));
+      }
       l.refresh();
     }
     if (this.cfg.maxConcurrent === 'auto') this.guard.resize(this.concurrencyTarget());
