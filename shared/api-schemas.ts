@@ -77,6 +77,7 @@ export const ProviderSnapshotSchema = z.object({
   meanWaitMs: z.number(),
   p90LatencyMs: z.number(),
   jitterMean: z.number(),
+  unavailableModels: z.array(z.object({ model: z.string(), reason: z.string() })),
 });
 
 export const BatchStateSchema = z.enum(['idle', 'running', 'paused', 'cancelling', 'cancelled', 'finished']);

@@ -97,6 +97,8 @@ export interface ProviderSnapshot {
   p90LatencyMs: number;
   /** Mean jitter multiplier applied to waits (1 = none); its throughput cost is about 1 - 1/mean. */
   jitterMean: number;
+  /** Models this key cannot use today (a 429 with limit 0, an unknown model), with the provider's sentence. */
+  unavailableModels: { model: string; reason: string }[];
 }
 
 export type BatchState = 'idle' | 'running' | 'paused' | 'cancelling' | 'cancelled' | 'finished';

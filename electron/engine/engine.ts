@@ -107,6 +107,7 @@ export class Engine {
   setAdapter(p: ProviderId, a: ProviderAdapter | undefined): void {
     const s = this.providers[p];
     s.adapter = a;
+    if (a) s.unavailable.clear(); // a new key or new model settings: what this key couldn't use may work now
     if (a && s.misconfigured) {
       s.misconfigured = null;
       if (s.breaker.snapshot().lastTripCause === 'auth' && s.breaker.state !== 'closed') s.breaker.reset();

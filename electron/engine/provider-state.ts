@@ -7,7 +7,7 @@ import type { ProviderAdapter } from './adapter';
 import { CircuitBreaker } from './breaker';
 import type { Clock } from './clock';
 import { autoConcurrency, ConcurrencyGuard } from './guard';
-import { PACIFIC } from './limiter/calendar-day';
+import { nextMidnight, PACIFIC } from './limiter/calendar-day';
 import { formatClock, formatCount } from './limiter/explain';
 import { RateLimiter, WAIT_HORIZON_MS } from './limiter/limiter';
 import { applyLimits, buildDimensions, QUOTA_MODELS } from './limiter/quota-model';
@@ -32,6 +32,8 @@ export class ProviderState {
   adapter: ProviderAdapter | undefined;
   misconfigured: string | null = null;
   exhaustedUntil: number | null = null;
+  /** Models this key can't use (docs/providers.md §4): until midnight Pacific (no quota) or until the config changes (null). */
+  readonly unavailable = new Map<string, { reason: string; until: number | null }>();
   /** Per-minute limits the server named (quota feedback): each dimension's limit is at most its cap. */
   private minuteCaps: { RPM?: number; TPM?: number } = {};
   private latencies: number[] = [];
@@ -152,9 +154,27 @@ export class ProviderState {
   }
 
   markMisconfigured(f: CallFailure): void {
-    this.misconfigured = `${f.status ?? 'auth'}: ${f.message}`;
+    this.misconfigured = `${f.status ?? f.kind}: ${f.message}`;
     this.emit({ type: 'provider_misconfigured', at: this.clock.now(), provider: this.id, reason: this.misconfigured });
     this.drain(`${this.id} misconfigured`);
+  }
+
+  /** A model this key can't use (no quota on its tier today, or unknown): stop sending it anything. */
+  markUnavailable(f: CallFailure): void {
+    const until = f.kind === 'no_quota' ? nextMidnight(this.clock.now()) : null;
+    this.unavailable.set(f.model, { reason: f.message, until });
+    this.emit({ type: 'provider_misconfigured', at: this.clock.now(), provider: this.id, reason: `${f.model} unavailable: ${f.message}` });
+    this.limiters.get(f.model)?.drain(`${this.id} ${f.model} unavailable`);
+  }
+
+  /** Why `model` can't be used now (a misconfiguration, a spent day, an unavailable model), or null. */
+  unusableReason(model: string): string | null {
+    const now = this.clock.now();
+    if (this.misconfigured) return `${this.id} misconfigured (${this.misconfigured})`;
+    if (this.exhaustedUntil !== null && this.exhaustedUntil > now) return `${this.id} exhausted until ${untilText(this.exhaustedUntil)}`;
+    const u = this.unavailable.get(model);
+    if (u && (u.until === null || u.until > now)) return `${this.id} ${model} unavailable (${u.reason})`;
+    return null;
   }
 
   private drain(reason: string): void {
@@ -176,8 +196,8 @@ export class ProviderState {
     const p = this.id;
     if (!this.cfg.enabled) return `${p} disabled`;
     if (!this.adapter) return `${p} has no API key`;
-    if (this.misconfigured) return `${p} misconfigured (${this.misconfigured})`;
-    if (this.exhaustedUntil !== null && this.exhaustedUntil > now) return `${p} exhausted until ${untilText(this.exhaustedUntil)}`;
+    const unusable = this.unusableReason(this.adapter.modelFor(req.kind));
+    if (unusable) return unusable;
     const b = this.breaker.snapshot();
     if (b.state === 'open' && (b.forced || (b.halfOpenAt ?? 0) > now)) return `${p} breaker open`;
     if (!this.adapter.supports(req)) return `${p} cannot read this request`;
@@ -244,6 +264,9 @@ export class ProviderState {
       meanWaitMs: admissions ? waitSum / admissions : 0,
       p90LatencyMs: this.p90LatencyMs(),
       jitterMean: jitterWeight ? jitterSum / jitterWeight : 1,
+      unavailableModels: [...this.unavailable]
+        .filter(([, u]) => u.until === null || u.until > now)
+        .map(([model, u]) => ({ model, reason: u.reason })),
     };
   }
 }

@@ -1,7 +1,7 @@
 // The router: one logical request across providers in fallback order, each through limiter → breaker →
 // concurrency guard → adapter, with circuit- and budget-aware retries, every physical call charged and recorded.
 import type { EngineConfig } from '../../shared/config';
-import type { CallFailure, CallOutcome, LlmRequest, ProviderId } from '../../shared/provider';
+import { MISCONFIGURED_KINDS, MODEL_UNAVAILABLE_KINDS, type CallFailure, type CallOutcome, type FailureKind, type LlmRequest, type ProviderId } from '../../shared/provider';
 import type { EngineEvent } from '../../shared/telemetry';
 import type { Budget } from './budget';
 import type { Clock } from './clock';
@@ -33,6 +33,9 @@ export interface CallArgs {
 
 /** What one provider made of the request: an answer, a reason to try the next provider, or a hard stop. */
 type Attempt = { kind: 'ok'; result: RoutedResult } | { kind: 'fallback'; reason: string } | { kind: 'stop'; reason: string };
+
+/** Failures whose own sentence is the reason a rule stays undetermined ("Gemini blocked the prompt: PROHIBITED_CONTENT"). */
+const WORDED_KINDS: ReadonlySet<FailureKind> = new Set(['safety', 'truncated', 'too_large']);
 
 function budgetReason(b: Budget): string {
   return `budget exhausted (${b.max} call${b.max === 1 ? '' : 's'})`;
@@ -119,6 +122,14 @@ async function attemptOn(ctx: RouterContext, state: ProviderState, tokens: numbe
       state.breaker.release(permit);
       throw e;
     }
+    // The provider or model became unusable while this request waited for a slot: it is not sent (docs/providers.md §4).
+    const unusable = state.unusableReason(model);
+    if (unusable) {
+      release();
+      admission.refund();
+      state.breaker.release(permit);
+      return { kind: 'fallback', reason: unusable };
+    }
     if (state.breaker.state === 'open') {
       // The breaker opened while this request waited for a slot: don't send it into an open circuit.
       release();
@@ -170,7 +181,9 @@ async function attemptOn(ctx: RouterContext, state: ProviderState, tokens: numbe
     if (signal?.aborted) throw signal.reason;
     const failure = outcome;
     if (failure.kind === 'daily_quota') return { kind: 'fallback', reason: `${state.id} exhausted until ${untilText(state.exhaustedUntil ?? ctx.clock.now())}` };
-    if (failure.kind === 'auth') return { kind: 'fallback', reason: `${state.id} misconfigured (${failure.message})` };
+    if (MISCONFIGURED_KINDS.has(failure.kind)) return { kind: 'fallback', reason: `${state.id} misconfigured (${failure.message})` };
+    if (MODEL_UNAVAILABLE_KINDS.has(failure.kind)) return { kind: 'fallback', reason: `${state.id} ${model} unavailable (${failure.message})` };
+    if (WORDED_KINDS.has(failure.kind) && !isRetryable(failure)) return { kind: 'fallback', reason: `${state.id} ${failure.kind}: ${failure.message}` };
     if (!isRetryable(failure) || n + 1 >= maxAttempts) {
       return { kind: 'fallback', reason: `${state.id} ${failure.kind}${n + 1 >= maxAttempts && isRetryable(failure) ? ` after ${n + 1} attempts` : ''}` };
     }
@@ -229,6 +242,7 @@ function settle(ctx: RouterContext, state: ProviderState, admission: Admission, 
   if (outcome.kind === 'rate_limit' || outcome.kind === 'daily_quota') {
     ctx.emit({ type: 'http_429', at: ctx.clock.now(), provider: state.id, model: outcome.model, dimension: outcome.dimension, daily: outcome.kind === 'daily_quota' });
   }
-  if (outcome.kind === 'auth') state.markMisconfigured(outcome);
+  if (MISCONFIGURED_KINDS.has(outcome.kind)) state.markMisconfigured(outcome);
+  else if (MODEL_UNAVAILABLE_KINDS.has(outcome.kind)) state.markUnavailable(outcome);
   else state.feedback.onFailure(outcome);
 }
