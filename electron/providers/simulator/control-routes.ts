@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { PROVIDER_IDS } from '../../../shared/provider';
+import { WIRE_FAULTS } from './faults';
 import type { SimState } from './state';
 
 export const CONTROL_PREFIX = '/__sim/';
@@ -14,6 +15,7 @@ const scripted = z
     headers: z.record(z.string(), z.string()).optional(),
     body: z.unknown().optional(),
     reply: z.unknown().optional(),
+    fault: z.enum(WIRE_FAULTS).optional(),
     finishReason: z.string().optional(),
     blockReason: z.string().optional(),
     delayMs: ms.optional(),

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { textTokens } from '../token-estimate';
 import { GEMINI_BODIES, geminiError, geminiPromptBlocked, geminiReply } from './bodies';
+import { faultDelivery } from './faults';
 import { deliver, deliverSse, json, type Delivery, type Waits } from './http';
 import { geminiQuotaBody } from './quota-gemini';
 import { replyText, scriptedDelivery } from './scripted';
@@ -52,7 +53,7 @@ export async function handleGemini(state: SimState, waits: Waits, req: IncomingM
 
   const scripted = state.takeScript('gemini', model);
   if (scripted) {
-    const d = await scriptedDelivery(scripted, { ok: okBody, error: (s) => geminiError(s, s === 429 ? 'Resource has been exhausted (e.g. check quota).' : 'Scripted error.') });
+    const d = await scriptedDelivery(scripted, { ok: okBody, fault: (f) => faultDelivery('gemini', f, model), error: (s) => geminiError(s, s === 429 ? 'Resource has been exhausted (e.g. check quota).' : 'Scripted error.') });
     return send('scripted', d);
   }
   if (!state.isModel('gemini', model)) return send('not_found', json(404, GEMINI_BODIES.unknownModel(model, version, task)));

@@ -1,10 +1,13 @@
 // The simulator's control surface: scripted faults, outages, quota changes and the request log (PROVIDERS.md).
 import type { ProviderId } from '../../../shared/provider';
+import type { WireFault } from './faults';
 import type { GeminiLimits } from './quota-gemini';
 import type { GroqLimits } from './quota-groq';
 
 /** One scripted response, served instead of the normal handling to the next matching request. */
 export interface ScriptedResponse {
+  /** A named real-wire fault (electron/providers/simulator/faults.ts); wins over status/body/reply. */
+  fault?: WireFault;
   /** HTTP status; default 200. */
   status?: number;
   headers?: Record<string, string>;
