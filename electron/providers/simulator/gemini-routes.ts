@@ -8,7 +8,7 @@ import { deliver, deliverSse, json, type Delivery, type Waits } from './http';
 import { geminiQuotaBody } from './quota-gemini';
 import { replyText, scriptedDelivery } from './scripted';
 import { maskKey, type SimState } from './state';
-import { thinkThenWrite } from './thinking';
+import { asWritten, thinkThenWrite } from './thinking';
 import type { LogEntry } from './types';
 import { geminiInputTokens, judgeGemini, type GeminiRequestBody } from './wire-judge';
 
@@ -44,7 +44,8 @@ export async function handleGemini(state: SimState, waits: Waits, req: IncomingM
   const okBody = async (reply: unknown, finishReason: string | undefined, blockReason?: string): Promise<Delivery> => {
     const j = await judgeGemini(request);
     if (blockReason) return json(200, geminiPromptBlocked(model, blockReason, j.inputTokens));
-    const written = thinkThenWrite(model, request.generationConfig, reply === undefined ? j.reply : replyText(reply));
+    // A scripted reply is served as written (the script is what the model wrote); the judged one meets the output cap.
+    const written = reply === undefined ? thinkThenWrite(model, request.generationConfig, j.reply) : asWritten(model, request.generationConfig, replyText(reply));
     // A scripted MAX_TOKENS cuts the reply in half even when the cap would have held it.
     const text = finishReason === 'MAX_TOKENS' && written.finishReason === 'STOP' ? written.text.slice(0, written.text.length >> 1) : written.text;
     const usage = { inputTokens: j.inputTokens, outputTokens: textTokens(text.length), thinkingTokens: written.thinkingTokens };

@@ -20,6 +20,12 @@ export interface ThoughtfulReply {
   outputTokens: number;
 }
 
+/** A reply exactly as given (scripted), after the thinking the model would have spent. */
+export function asWritten(model: string, cfg: ThinkingConfigBody | undefined, text: string): ThoughtfulReply {
+  const thought = thinkThenWrite(model, { ...cfg, maxOutputTokens: Number.POSITIVE_INFINITY }, text);
+  return { ...thought, text, finishReason: 'STOP' };
+}
+
 /** The reply `full` as a model with `cfg` writes it: thinking first, then as much reply as the cap leaves. */
 export function thinkThenWrite(model: string, cfg: ThinkingConfigBody | undefined, full: string): ThoughtfulReply {
   const range = thinkingRange(model);

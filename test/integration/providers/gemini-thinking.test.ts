@@ -8,8 +8,8 @@ import { createGeminiAdapter } from '../../../electron/providers/gemini';
 import { thinkingPlan, thinkingRange } from '../../../electron/providers/gemini-thinking';
 import type { Simulator } from '../../../electron/providers/simulator/server';
 import { DYNAMIC_THINKING_TOKENS } from '../../../electron/providers/simulator/thinking';
-import { buildThemeRequest, MAX_OUTPUT_TOKENS } from '../../../electron/validation/prompts';
-import { never, simulator, submission } from './fixtures';
+import { buildImageRequest, buildPdfRequest, buildThemeRequest, MAX_OUTPUT_TOKENS } from '../../../electron/validation/prompts';
+import { never, photo, reportPdf, simulator, submission } from './fixtures';
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -40,6 +40,17 @@ describe('Gemini thinking budget', () => {
     expect(out.usage?.outputTokens).toBeGreaterThan(BUDGET);
     expect(out.usage?.totalTokens).toBe((out.usage?.inputTokens ?? 0) + (out.usage?.outputTokens ?? 0));
     expect(sim.control.log().map((e) => e.outcome)).toEqual(['ok']);
+  });
+
+  it('with the default config no kind of call (theme, PDF, photos) ever sees MAX_TOKENS in the simulator', async () => {
+    const pdf = await reportPdf();
+    const jpeg = await photo(640, 480);
+    sim.control.setQuota({ provider: 'gemini', model: MODEL, limits: { rpm: 1_000 } }); // the free preset allows 2 a minute
+    const a = adapter({ thinkingBudget: BUDGET });
+    for (const req of [buildThemeRequest(submission), buildPdfRequest(submission, { bytes: pdf, text: null, pages: 1 }), buildImageRequest(submission, [jpeg, jpeg])]) {
+      expect((await a.call(req, never())).ok).toBe(true);
+    }
+    expect(sim.control.log().map((e) => e.outcome)).toEqual(['ok', 'ok', 'ok']);
   });
 
   it('the simulator truncates a request sized as before the fix: 200 MAX_TOKENS with no parts', async () => {
