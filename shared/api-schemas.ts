@@ -24,6 +24,9 @@ const FAILURE_KINDS = [
   'safety',
   'malformed',
   'aborted',
+  'truncated',
+  'no_quota',
+  'precondition',
 ] as const satisfies readonly FailureKind[];
 
 export const ProviderIdSchema = z.enum(PROVIDER_IDS);
@@ -76,6 +79,7 @@ export const ProviderSnapshotSchema = z.object({
   jitterMean: z.number(),
   parked: z.number().int().nonnegative(),
   parkedReason: z.string().nullable(),
+  unavailableModels: z.array(z.object({ model: z.string(), reason: z.string() })),
 });
 
 export const BatchStateSchema = z.enum(['idle', 'running', 'paused', 'cancelling', 'cancelled', 'finished']);

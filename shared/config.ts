@@ -40,6 +40,8 @@ const providerSchema = z
     timeoutMs: positive,
     baseUrl: z.string().optional(),
     enabled: z.boolean(),
+    /** Thinking tokens a thinking model may spend per call; maxOutputTokens = this + the reply (docs/providers.md §3). */
+    thinkingBudget: z.number().int().min(0).max(32_768).optional(),
   })
   .strict();
 
@@ -100,6 +102,7 @@ export const DEFAULT_CONFIG: EngineConfig = {
       aimd: { decrease: 0.7, increaseStep: 0.05, cleanCallsToIncrease: 20 },
       timeoutMs: 120_000,
       enabled: true,
+      thinkingBudget: 1024,
     },
     groq: {
       textModel: 'llama-3.3-70b-versatile',
@@ -194,6 +197,13 @@ export const ENV_VARS: readonly EnvVar[] = [
   ...providerVars('gemini'),
   ...providerVars('groq'),
   { name: 'GROQ_TPD_LIMIT', path: 'providers.groq.tpd', parse: 'number', description: 'Groq tokens per day' },
+  // Provider wire (docs/providers.md §3)
+  {
+    name: 'GEMINI_THINKING_BUDGET',
+    path: 'providers.gemini.thinkingBudget',
+    parse: 'int',
+    description: 'thinking tokens per call on thinking models (2.5+); the output cap is this plus the reply',
+  },
   { name: 'PROVIDER_ORDER', path: 'providerOrder', parse: 'order', description: 'comma list, primary first' },
   { name: 'SPILLOVER_ENABLED', path: 'spillover', parse: 'bool', description: 'overflow to the fallback when the primary queue is long' },
   { name: 'MAX_API_CALLS_PER_SUBMISSION', path: 'maxCallsPerSubmission', parse: 'int', description: 'physical calls budget per submission' },

@@ -37,8 +37,11 @@ export interface LlmRequest {
 
 export interface Usage {
   inputTokens: number;
+  /** Reply tokens, thinking included (Gemini bills thoughtsTokenCount as output). */
   outputTokens: number;
   totalTokens: number;
+  /** Of outputTokens, the part spent thinking (Gemini usageMetadata.thoughtsTokenCount). */
+  thinkingTokens?: number;
 }
 
 /** Rate-limit dimensions a provider can enforce. */
@@ -66,9 +69,12 @@ export type FailureKind =
   | 'bad_request' // other 4xx caused by our request
   | 'not_found' // unknown model
   | 'too_large' // 413: the request can never fit
-  | 'safety' // blocked by the provider's safety filter
+  | 'safety' // the provider blocked the prompt or stopped the reply (any finish/block reason but STOP and MAX_TOKENS)
   | 'malformed' // reply was not valid JSON for the schema
-  | 'aborted'; // cancelled by us
+  | 'aborted' // cancelled by us
+  | 'truncated' // the reply hit maxOutputTokens (Gemini MAX_TOKENS, thinking included): one retry with a larger budget
+  | 'no_quota' // the key's tier has no quota for this model (429 with limit 0): the model is unavailable today
+  | 'precondition'; // 400 FAILED_PRECONDITION (region, billing): the provider is misconfigured, like a bad key
 
 export interface CallSuccess {
   ok: true;
@@ -95,6 +101,8 @@ export interface CallFailure {
   quota?: QuotaInfo;
   usage?: Usage;
   latencyMs: number;
+  /** The adapter already spent this failure's one changed retry (a second truncation): resending cannot help. */
+  final?: boolean;
 }
 
 export type CallOutcome = CallSuccess | CallFailure;
@@ -116,5 +124,14 @@ export const RETRYABLE_KINDS: ReadonlySet<FailureKind> = new Set([
   'timeout',
   'network',
   'malformed',
+  'truncated',
 ]);
+
+/**
+ * Failure kinds that say the provider (or one model of it) can't serve this key at all: the engine stops calling it
+ * instead of retrying (docs/providers.md §4). auth and precondition stop the whole provider; no_quota and
+ * not_found stop the one model.
+ */
+export const MISCONFIGURED_KINDS: ReadonlySet<FailureKind> = new Set(['auth', 'precondition']);
+export const MODEL_UNAVAILABLE_KINDS: ReadonlySet<FailureKind> = new Set(['no_quota', 'not_found']);
 

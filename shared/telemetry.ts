@@ -101,6 +101,8 @@ export interface ProviderSnapshot {
   parked: number;
   /** Why they wait, in words ("waiting for Gemini: breaker open, probe in 41 s"), else null. */
   parkedReason: string | null;
+  /** Models this key cannot use today (a 429 with limit 0, an unknown model), with the provider's sentence. */
+  unavailableModels: { model: string; reason: string }[];
 }
 
 export type BatchState = 'idle' | 'running' | 'paused' | 'cancelling' | 'cancelled' | 'finished';

@@ -18,7 +18,7 @@ export function buildAdapter(p: ProviderId, config: EngineConfig, key: string | 
   if (!apiKey) return undefined;
   const baseUrl = simulatorUrl ?? c.baseUrl;
   const common = { apiKey, textModel: c.textModel, visionModel: c.visionModel, timeoutMs: c.timeoutMs, clock, ...(baseUrl ? { baseUrl } : {}) };
-  return p === 'gemini' ? createGeminiAdapter(common) : createGroqAdapter(common);
+  return p === 'gemini' ? createGeminiAdapter({ ...common, ...(c.thinkingBudget !== undefined && { thinkingBudget: c.thinkingBudget }) }) : createGroqAdapter(common);
 }
 
 export function buildAdapters(config: EngineConfig, keys: ProviderKeys, simulatorUrl: string | null, clock: Clock): Partial<Record<ProviderId, ProviderAdapter>> {
@@ -34,5 +34,12 @@ export function buildAdapters(config: EngineConfig, keys: ProviderKeys, simulato
 export function adapterSettingsChanged(before: EngineConfig, after: EngineConfig, p: ProviderId): boolean {
   const a = before.providers[p];
   const b = after.providers[p];
-  return a.textModel !== b.textModel || a.visionModel !== b.visionModel || a.timeoutMs !== b.timeoutMs || a.baseUrl !== b.baseUrl || a.enabled !== b.enabled;
+  return (
+    a.textModel !== b.textModel ||
+    a.visionModel !== b.visionModel ||
+    a.timeoutMs !== b.timeoutMs ||
+    a.baseUrl !== b.baseUrl ||
+    a.enabled !== b.enabled ||
+    a.thinkingBudget !== b.thinkingBudget
+  );
 }

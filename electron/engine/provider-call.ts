@@ -1,7 +1,7 @@
 // One attempt on one provider, as one unit: acquire quota, ask the breaker, take a concurrency slot, charge the
 // budget, call the adapter, classify, settle, feed back. Whatever was taken and not used is given back in one
 // `finally`, so no exit path can leak a slot, a probe or quota (docs/engine-runtime.md, "One attempt").
-import { BREAKER_ERROR_KINDS, type CallFailure, type CallOutcome } from '../../shared/provider';
+import { BREAKER_ERROR_KINDS, MISCONFIGURED_KINDS, MODEL_UNAVAILABLE_KINDS, type CallFailure, type CallOutcome, type FailureKind } from '../../shared/provider';
 import type { Permit } from './breaker';
 import { LimiterDrainedError, QuotaError, type Admission } from './limiter/limiter';
 import { QUOTA_MODELS } from './limiter/quota-model';
@@ -24,6 +24,9 @@ export type AttemptResult =
 export function budgetReason(max: number): string {
   return `budget exhausted (${max} call${max === 1 ? '' : 's'})`;
 }
+
+/** Failures whose own sentence is the reason a rule stays undetermined ("Gemini blocked the prompt: PROHIBITED_CONTENT"). */
+const WORDED_KINDS: ReadonlySet<FailureKind> = new Set(['safety', 'truncated', 'too_large']);
 
 const fallback = (reason: string, unavailable = false): AttemptResult => ({ kind: 'fallback', reason, unavailable });
 
@@ -60,6 +63,9 @@ export async function attemptOnce(
     permit = state.breaker.permit();
     if (!permit) return fallback(`${state.id} breaker open`, state.breaker.recovering);
     release = await state.guard.acquire(signal);
+    // The provider or model became unusable while this request waited for a slot: it is not sent (docs/providers.md §4).
+    const unusable = state.unusableReason(model);
+    if (unusable) return fallback(unusable);
     // The breaker opened while this request waited for a slot: don't send it into an open circuit.
     if (state.breaker.state === 'open') return fallback(`${state.id} breaker open`, state.breaker.recovering);
     if (!budget.tryCharge()) {
@@ -116,7 +122,9 @@ export async function attemptOnce(
 function afterFailure(ctx: RouterContext, state: ProviderState, f: CallFailure, n: number): AttemptResult {
   const retry = ctx.config().retry;
   if (f.kind === 'daily_quota') return fallback(`${state.id} exhausted until ${untilText(state.exhaustedUntil ?? ctx.clock.now())}`);
-  if (f.kind === 'auth') return fallback(`${state.id} misconfigured (${f.message})`);
+  if (MISCONFIGURED_KINDS.has(f.kind)) return fallback(`${state.id} misconfigured (${f.message})`);
+  if (MODEL_UNAVAILABLE_KINDS.has(f.kind)) return fallback(`${state.id} ${f.model} unavailable (${f.message})`);
+  if (WORDED_KINDS.has(f.kind) && !isRetryable(f)) return fallback(`${state.id} ${f.kind}: ${f.message}`);
   const last = n + 1 >= retry.maxAttempts;
   if (!isRetryable(f) || last) {
     const unavailable = BREAKER_ERROR_KINDS.has(f.kind) && f.kind !== 'rate_limit';
@@ -175,6 +183,7 @@ function settle(ctx: RouterContext, state: ProviderState, admission: Admission, 
   if (outcome.kind === 'rate_limit' || outcome.kind === 'daily_quota') {
     ctx.emit({ type: 'http_429', at: ctx.clock.now(), provider: state.id, model: outcome.model, dimension: outcome.dimension, daily: outcome.kind === 'daily_quota' });
   }
-  if (outcome.kind === 'auth') state.markMisconfigured(outcome);
+  if (MISCONFIGURED_KINDS.has(outcome.kind)) state.markMisconfigured(outcome);
+  else if (MODEL_UNAVAILABLE_KINDS.has(outcome.kind)) state.markUnavailable(outcome);
   else state.feedback.onFailure(outcome);
 }

@@ -19,6 +19,7 @@ export interface SnapshotParts {
   simulated: boolean;
   p90LatencyMs: number;
   parked: number;
+  unavailableModels: { model: string; reason: string }[];
 }
 
 const NAMES: Record<ProviderId, string> = { gemini: 'Gemini', groq: 'Groq' };
@@ -81,5 +82,6 @@ export function foldSnapshot(p: SnapshotParts): ProviderSnapshot {
     jitterMean: jitterWeight ? jitterSum / jitterWeight : 1,
     parked: p.parked,
     parkedReason: p.parked > 0 ? parkedReason(p.provider, p.breaker, p.now) : null,
+    unavailableModels: p.unavailableModels,
   };
 }

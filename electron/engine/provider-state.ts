@@ -8,7 +8,7 @@ import { CircuitBreaker } from './breaker';
 import type { Clock } from './clock';
 import { autoConcurrency, ConcurrencyGuard } from './guard';
 import { LatencyWindow } from './latency-window';
-import { PACIFIC } from './limiter/calendar-day';
+import { nextMidnight, PACIFIC } from './limiter/calendar-day';
 import { formatClock, formatCount } from './limiter/explain';
 import { RateLimiter, WAIT_HORIZON_MS } from './limiter/limiter';
 import { applyLimits, buildDimensions, QUOTA_MODELS } from './limiter/quota-model';
@@ -44,6 +44,10 @@ export class ProviderState {
   /** When traffic last opened the breaker (an outage, not the operator), else null. */
   lastOutageAt: number | null = null;
   exhaustedUntil: number | null = null;
+  /** Models this key can't use (docs/providers.md §4): until midnight Pacific (no quota) or until the config changes (null). */
+  readonly unavailable = new Map<string, { reason: string; until: number | null }>();
+  /** Per-minute limits the server named (quota feedback): each dimension's limit is at most its cap. */
+  private minuteCaps: { RPM?: number; TPM?: number } = {};
   private latencies = new LatencyWindow(LATENCY_SAMPLES);
   private recent429 = new RollingCounter(FIVE_MIN);
   private recentErrors = new RollingCounter(FIVE_MIN);
@@ -69,6 +73,11 @@ export class ProviderState {
     this.feedback = new QuotaFeedback(id, clock, QUOTA_MODELS[id], cfg, {
       limiter: (model) => this.limiter(model),
       setRateFactor: (f) => this.applyLimits(f),
+      capMinute: (name, limit) => {
+        if (limit === undefined) delete this.minuteCaps[name];
+        else this.minuteCaps[name] = limit;
+        this.applyLimits(this.feedback.rateFactor);
+      },
       pause: (until, reason) => this.pause(until, reason),
       exhaust: (until, reason) => this.exhaust(until, reason),
       emit,
@@ -87,6 +96,7 @@ export class ProviderState {
   /** Set or remove the adapter (a new key). A new key clears a misconfiguration and lifts its auth trip. */
   setAdapter(a: ProviderAdapter | undefined): void {
     this.currentAdapter = a;
+    if (a) this.unavailable.clear(); // a new key or new model settings: what this key couldn't use may work now
     if (!a || !this.misconfigured) return;
     this.misconfigured = null;
     if (this.breaker.openedBy === 'auth') this.breaker.reset();
@@ -125,6 +135,10 @@ export class ProviderState {
   private applyLimits(rateFactor: number): void {
     for (const l of this.limiters.values()) {
       applyLimits(l.dims, this.cfg, rateFactor);
+      for (const d of l.dims) {
+        const cap = d.name === 'RPM' || d.name === 'TPM' ? this.minuteCaps[d.name] : undefined;
+        if (cap !== undefined) d.setLimits(Math.min(d.limit, cap * this.cfg.safetyFactor), Math.min(d.hardLimit, cap * this.cfg.safetyFactor));
+      }
       l.refresh();
     }
     if (this.cfg.maxConcurrent === 'auto') this.guard.resize(this.concurrencyTarget());
@@ -172,9 +186,27 @@ export class ProviderState {
   }
 
   markMisconfigured(f: CallFailure): void {
-    this.misconfigured = `${f.status ?? 'auth'}: ${f.message}`;
+    this.misconfigured = `${f.status ?? f.kind}: ${f.message}`;
     this.emit({ type: 'provider_misconfigured', at: this.clock.now(), provider: this.id, reason: this.misconfigured });
     this.drain(`${this.id} misconfigured`);
+  }
+
+  /** A model this key can't use (no quota on its tier today, or unknown): stop sending it anything. */
+  markUnavailable(f: CallFailure): void {
+    const until = f.kind === 'no_quota' ? nextMidnight(this.clock.now()) : null;
+    this.unavailable.set(f.model, { reason: f.message, until });
+    this.emit({ type: 'provider_misconfigured', at: this.clock.now(), provider: this.id, reason: `${f.model} unavailable: ${f.message}` });
+    this.limiters.get(f.model)?.drain(`${this.id} ${f.model} unavailable`);
+  }
+
+  /** Why `model` can't be used now (a misconfiguration, a spent day, an unavailable model), or null. */
+  unusableReason(model: string): string | null {
+    const now = this.clock.now();
+    if (this.misconfigured) return `${this.id} misconfigured (${this.misconfigured})`;
+    if (this.exhaustedUntil !== null && this.exhaustedUntil > now) return `${this.id} exhausted until ${untilText(this.exhaustedUntil)}`;
+    const u = this.unavailable.get(model);
+    if (u && (u.until === null || u.until > now)) return `${this.id} ${model} unavailable (${u.reason})`;
+    return null;
   }
 
   private drain(reason: string): void {
@@ -197,8 +229,8 @@ export class ProviderState {
     const no = (reason: string, unavailable = false): Skip => ({ reason, unavailable });
     if (!this.cfg.enabled) return no(`${p} disabled`);
     if (!this.adapter) return no(`${p} has no API key`);
-    if (this.misconfigured) return no(`${p} misconfigured (${this.misconfigured})`);
-    if (this.exhaustedUntil !== null && this.exhaustedUntil > now) return no(`${p} exhausted until ${untilText(this.exhaustedUntil)}`);
+    const unusable = this.unusableReason(this.modelFor(req.kind));
+    if (unusable) return no(unusable);
     if (!this.breaker.isAccepting(now)) return no(`${p} breaker open`, this.breaker.recovering);
     if (!this.adapter.supports(req)) return no(`${p} cannot read this request`);
     const limiter = this.limiter(this.modelFor(req.kind));
@@ -233,6 +265,9 @@ export class ProviderState {
       simulated: this.simulated,
       p90LatencyMs: this.p90LatencyMs(),
       parked: this.parking.size,
+      unavailableModels: [...this.unavailable]
+        .filter(([, u]) => u.until === null || u.until > now)
+        .map(([model, u]) => ({ model, reason: u.reason })),
     });
   }
 }

@@ -1,6 +1,7 @@
-// Quota feedback (ENGINE.md §2): the limiter learns from the server. It syncs remaining quota from headers,
-// pauses the whole provider until a suggested time, lowers its rate on an unexplained 429 (multiplicative
-// decrease) and raises it after a run of clean calls (additive increase), and marks a spent daily quota.
+// Quota feedback (docs/providers.md §4): the limiter learns from the server. It syncs remaining quota from headers,
+// pauses the whole provider until a suggested time, caps a per-minute dimension at the limit a 429 names, lowers the
+// rate on an unexplained 429 (multiplicative decrease) and raises it after a run of clean calls (additive increase),
+// and marks a spent daily quota.
 import type { ProviderConfig } from '../../shared/config';
 import type { CallFailure, ProviderId, QuotaInfo } from '../../shared/provider';
 import type { EngineEvent } from '../../shared/telemetry';
@@ -17,6 +18,8 @@ export interface FeedbackSink {
   limiter(model: string): RateLimiter;
   /** Apply a new AIMD rate factor to every limiter of the provider. */
   setRateFactor(f: number): void;
+  /** Cap one per-minute dimension at a limit the server named (undefined lifts the cap); the other is untouched. */
+  capMinute(name: 'RPM' | 'TPM', limit: number | undefined): void;
   pause(until: number, reason: string): void;
   exhaust(until: number, reason: string): void;
   emit(e: EngineEvent): void;
@@ -27,8 +30,8 @@ export class QuotaFeedback {
   private clean = 0;
   private learnedLimits = new Map<string, number>();
   private lastDecreaseAt = Number.NEGATIVE_INFINITY;
-  /** Per-minute limits a 429 named (Gemini's QuotaFailure.quotaValue): AIMD never climbs back above them. */
-  private learnedCeiling: { rpm?: number; tpm?: number } = {};
+  /** Per-minute limits a 429 named (Gemini's QuotaFailure.quotaValue), each capping only its own dimension. */
+  private learnedCaps: { RPM?: number; TPM?: number } = {};
 
   constructor(
     private readonly provider: ProviderId,
@@ -44,22 +47,17 @@ export class QuotaFeedback {
 
   setConfig(cfg: ProviderConfig): void {
     this.cfg = cfg;
-    this.learnedCeiling = {}; // an operator's new limits replace what the server told us
-  }
-
-  /** The highest rate factor the learned per-minute limits allow (1 when none was learned). */
-  private ceiling(): number {
-    const { rpm, tpm } = this.learnedCeiling;
-    return Math.min(1, rpm === undefined ? 1 : rpm / this.cfg.rpm, tpm === undefined ? 1 : tpm / this.cfg.tpm);
+    // An operator's new limits replace what the server told us.
+    for (const name of ['RPM', 'TPM'] as const) if (this.learnedCaps[name] !== undefined) this.sink.capMinute(name, undefined);
+    this.learnedCaps = {};
   }
 
   onSuccess(model: string, quota: QuotaInfo | undefined): void {
     this.sync(model, quota);
     const { increaseStep, cleanCallsToIncrease } = this.cfg.aimd;
-    const ceiling = this.ceiling();
-    if (this.factor < ceiling && ++this.clean >= cleanCallsToIncrease) {
+    if (this.factor < 1 && ++this.clean >= cleanCallsToIncrease) {
       this.clean = 0;
-      this.setFactor(Math.min(ceiling, this.factor + increaseStep), `${cleanCallsToIncrease} clean calls`);
+      this.setFactor(Math.min(1, this.factor + increaseStep), `${cleanCallsToIncrease} clean calls`);
     }
   }
 
@@ -73,12 +71,13 @@ export class QuotaFeedback {
       return;
     }
     if (f.kind !== 'rate_limit') return;
-    this.learnCeiling(f);
+    const named = this.learnCap(f);
     if (f.retryAfterMs !== undefined && f.retryAfterMs > 0) {
       this.sink.pause(now + f.retryAfterMs, `429${f.dimension ? ` on ${f.dimension}` : ''}: server asked to retry in ${(f.retryAfterMs / 1000).toFixed(1)} s`);
     }
-    // Headers that came with the 429 already told the limiter how much is left; without them, the 429 is a surprise.
-    const explained = f.quota?.remainingRequests !== undefined || f.quota?.remainingTokens !== undefined;
+    // Headers that came with the 429 already told the limiter how much is left, or the 429 named the limit it hit and
+    // that dimension is now capped: either way it is explained. Only a 429 that says neither is a surprise.
+    const explained = named || f.quota?.remainingRequests !== undefined || f.quota?.remainingTokens !== undefined;
     // One decrease per congestion event: a 429 for a request sent before the last decrease was sent at the old
     // rate and says nothing new (as TCP cuts once per round trip, not once per lost packet).
     const sentAt = now - f.latencyMs;
@@ -88,14 +87,23 @@ export class QuotaFeedback {
     }
   }
 
-  /** A 429 without headers that names its per-minute limit (Gemini quotaValue) caps the rate at that limit. */
-  private learnCeiling(f: CallFailure): void {
-    if (this.model.headers || !f.quota) return;
-    const { limitRequests, limitTokens } = f.quota;
-    if (limitRequests !== undefined && limitRequests < this.cfg.rpm) this.learnedCeiling.rpm = limitRequests;
-    if (limitTokens !== undefined && limitTokens < this.cfg.tpm) this.learnedCeiling.tpm = limitTokens;
-    const ceiling = this.ceiling();
-    if (this.factor > ceiling) this.setFactor(ceiling, `the server named a lower per-minute limit`);
+  /** A 429 without headers that names its per-minute limit (Gemini quotaValue) caps that one dimension. True if it named one. */
+  private learnCap(f: CallFailure): boolean {
+    if (this.model.headers || !f.quota) return false;
+    const named: Array<['RPM' | 'TPM', number | undefined, number]> = [
+      ['RPM', f.quota.limitRequests, this.cfg.rpm],
+      ['TPM', f.quota.limitTokens, this.cfg.tpm],
+    ];
+    let any = false;
+    for (const [name, limit, configured] of named) {
+      if (limit === undefined || limit <= 0) continue;
+      any = true;
+      if (limit >= configured || this.learnedCaps[name] === limit) continue;
+      this.learnedCaps[name] = limit;
+      this.sink.capMinute(name, limit);
+      this.sink.emit({ type: 'quota_learned', at: this.clock.now(), provider: this.provider, model: '*', detail: `server named ${name} limit ${limit} (configured ${configured})` });
+    }
+    return any;
   }
 
   private dailyReset(f: CallFailure, now: number): number {

@@ -4,9 +4,9 @@ import type { EngineConfig } from '../../shared/config';
 import { RETRYABLE_KINDS, type CallFailure } from '../../shared/provider';
 import { uniform, type Rng } from './rng';
 
-/** Daily quota, auth and our own 4xx are never retried. */
+/** Daily quota, auth and our own 4xx are never retried, nor a failure whose one changed retry is spent (`final`). */
 export function isRetryable(f: CallFailure): boolean {
-  return RETRYABLE_KINDS.has(f.kind);
+  return RETRYABLE_KINDS.has(f.kind) && !f.final;
 }
 
 /** Delay before retry number `n` (0 = the first retry). */

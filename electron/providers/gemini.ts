@@ -2,19 +2,21 @@
 // else. The SDK never retries; its own timeout timer leaks, so the call runs under our Deadline instead.
 import {
   GoogleGenerativeAI,
-  GoogleGenerativeAIAbortError,
-  GoogleGenerativeAIFetchError,
-  GoogleGenerativeAIResponseError,
+  type GenerationConfig,
   type Part,
   type ResponseSchema,
+  type UsageMetadata,
 } from '@google/generative-ai';
-import { modelFor as modelForKind } from '../../shared/config';
-import type { CallKind, CallOutcome, LlmRequest, QuotaDimension, QuotaInfo } from '../../shared/provider';
+import { DEFAULT_CONFIG, modelFor as modelForKind } from '../../shared/config';
+import type { CallKind, CallOutcome, LlmRequest, Usage } from '../../shared/provider';
 import { RealClock, type Clock } from '../engine/clock';
 import type { ProviderAdapter } from '../engine/adapter';
-import { startDeadline, type Deadline } from './deadline';
-import { GO_DURATION_PATTERN, parseGoDuration } from './go-duration';
-import { errorMessage, failure, fromReplyText, type CallContext } from './outcome';
+import { startDeadline } from './deadline';
+import { classifyGemini } from './gemini-errors';
+import { openTap } from './gemini-fetch';
+import { readGeminiResponse } from './gemini-reply';
+import { thinkingPlan } from './gemini-thinking';
+import { failure, fromReplyText, type CallContext } from './outcome';
 import { geminiTokens } from './token-estimate';
 
 export interface GeminiAdapterOptions {
@@ -25,14 +27,26 @@ export interface GeminiAdapterOptions {
   textModel: string;
   visionModel: string;
   timeoutMs: number;
+  /** GEMINI_THINKING_BUDGET: thinking tokens a thinking model may spend per call (docs/providers.md §3). */
+  thinkingBudget?: number;
   clock?: Clock;
 }
 
-interface ErrorDetail {
-  '@type'?: string;
-  reason?: string;
-  retryDelay?: string;
-  violations?: Array<{ quotaId?: string; quotaValue?: string }>;
+/** Sent inside generationConfig; the 0.24 SDK has no type for it but passes generationConfig through as JSON. */
+interface ThinkingConfig {
+  thinkingConfig?: { thinkingBudget: number };
+}
+
+
+/** usageMetadata as the API sends it for thinking models; the 0.24 SDK's type predates thoughtsTokenCount. */
+type UsageWithThoughts = UsageMetadata & { thoughtsTokenCount?: number };
+
+/** Thinking tokens are billed as output: they count in outputTokens (and so in cost), and are reported apart. */
+function geminiUsage(meta: UsageWithThoughts | undefined): Usage {
+  const input = meta?.promptTokenCount ?? 0;
+  const thoughts = meta?.thoughtsTokenCount ?? 0;
+  const output = (meta?.candidatesTokenCount ?? 0) + thoughts;
+  return { inputTokens: input, outputTokens: output, totalTokens: meta?.totalTokenCount ?? input + output, ...(thoughts > 0 && { thinkingTokens: thoughts }) };
 }
 
 function base64(bytes: Uint8Array): string {
@@ -44,45 +58,41 @@ export function createGeminiAdapter(opts: GeminiAdapterOptions): ProviderAdapter
   const client = new GoogleGenerativeAI(opts.apiKey);
   const requestOptions = { ...(opts.baseUrl && { baseUrl: opts.baseUrl.replace(/\/+$/, '') }), ...(opts.apiVersion && { apiVersion: opts.apiVersion }) };
   const modelFor = (kind: CallKind) => modelForKind(opts, kind);
+  const budget = opts.thinkingBudget ?? DEFAULT_CONFIG.providers.gemini.thinkingBudget ?? 0;
+  // Requests that came back MAX_TOKENS once: their one retry is sent with a larger budget, never the same bytes.
+  const truncatedOnce = new WeakSet<LlmRequest>();
 
   async function call(req: LlmRequest, signal: AbortSignal): Promise<CallOutcome> {
     const ctx: CallContext = { provider: 'gemini', model: modelFor(req.kind), startedAt: clock.now(), now: () => clock.now() };
+    const boosted = truncatedOnce.has(req);
+    const plan = thinkingPlan(ctx.model, budget, req.maxOutputTokens, boosted);
+    const generationConfig: GenerationConfig & ThinkingConfig = {
+      responseMimeType: 'application/json',
+      responseSchema: req.schema as unknown as ResponseSchema,
+      maxOutputTokens: plan.maxOutputTokens,
+      temperature: 0,
+      ...(plan.thinkingBudget !== undefined && { thinkingConfig: { thinkingBudget: plan.thinkingBudget } }),
+    };
     const deadline = startDeadline(clock, opts.timeoutMs, signal);
+    const tap = openTap();
     try {
-      const model = client.getGenerativeModel(
-        {
-          model: ctx.model,
-          systemInstruction: req.system,
-          safetySettings: [],
-          generationConfig: {
-            responseMimeType: 'application/json',
-            responseSchema: req.schema as unknown as ResponseSchema,
-            maxOutputTokens: req.maxOutputTokens,
-            temperature: 0,
-          },
-        },
-        requestOptions,
-      );
+      const model = client.getGenerativeModel({ model: ctx.model, systemInstruction: req.system, safetySettings: [], generationConfig }, requestOptions);
       const parts: Part[] = [{ text: req.prompt }];
       if (req.pdf) parts.push({ inlineData: { mimeType: 'application/pdf', data: base64(req.pdf.bytes) } });
       for (const img of req.images ?? []) parts.push({ inlineData: { mimeType: 'image/jpeg', data: base64(img) } });
-      const { response } = await model.generateContent({ contents: [{ role: 'user', parts }] }, { signal: deadline.signal });
-      const meta = response.usageMetadata;
-      const usage = {
-        inputTokens: meta?.promptTokenCount ?? 0,
-        outputTokens: meta?.candidatesTokenCount ?? 0,
-        totalTokens: meta?.totalTokenCount ?? (meta?.promptTokenCount ?? 0) + (meta?.candidatesTokenCount ?? 0),
-      };
-      let text: string;
-      try {
-        text = response.text(); // throws on SAFETY / RECITATION blocks
-      } catch (err) {
-        return failure(ctx, 'safety', errorMessage(err), { usage });
-      }
-      return fromReplyText(ctx, text, req.schema, usage);
+      const { response } = await model.generateContent({ contents: [{ role: 'user', parts }] }, { signal: deadline.signal, customHeaders: tap.headers });
+      const usage = geminiUsage(response.usageMetadata as UsageWithThoughts | undefined);
+      const reading = readGeminiResponse(response);
+      if (reading.ok) return fromReplyText(ctx, reading.text, req.schema, usage);
+      if (!reading.truncated) return failure(ctx, reading.kind, reading.message, { usage });
+      truncatedOnce.add(req);
+      const spent = usage.thinkingTokens !== undefined ? `, ${usage.thinkingTokens} spent thinking` : '';
+      const sent = `maxOutputTokens ${plan.maxOutputTokens}${plan.thinkingBudget !== undefined ? `, thinking budget ${plan.thinkingBudget}` : ''}`;
+      return failure(ctx, 'truncated', `${reading.message} (${sent}${spent})`, { usage, ...(boosted && { final: true }) });
     } catch (err) {
-      return classify(ctx, err, deadline);
+      return classifyGemini(ctx, err, deadline, tap.tap);
     } finally {
+      tap.close();
       deadline.dispose();
     }
   }
@@ -95,47 +105,4 @@ export function createGeminiAdapter(opts: GeminiAdapterOptions): ProviderAdapter
       geminiTokens({ chars: req.system.length + req.prompt.length, images: req.images?.length ?? 0, pdfPages: req.pdf?.pages ?? 0 }),
     call,
   };
-}
-
-/** "Please retry in 41.754757778s." in the 429 message, when RetryInfo is missing. */
-const RETRY_IN = new RegExp(`retry in (${GO_DURATION_PATTERN})`, 'i');
-
-function classify(ctx: CallContext, err: unknown, deadline: Deadline): CallOutcome {
-  const message = errorMessage(err);
-  const isAbort = err instanceof GoogleGenerativeAIAbortError || (err instanceof Error && err.name === 'AbortError') || deadline.signal.aborted;
-  if (isAbort) return failure(ctx, deadline.timedOut() ? 'timeout' : 'aborted', deadline.timedOut() ? `no reply in time: ${message}` : message);
-  if (err instanceof GoogleGenerativeAIResponseError) return failure(ctx, 'safety', message);
-  if (err instanceof SyntaxError) return failure(ctx, 'malformed', `the response body is not JSON: ${message}`);
-  if (!(err instanceof GoogleGenerativeAIFetchError) || err.status === undefined) return failure(ctx, 'network', message);
-
-  const status = err.status;
-  const details = (Array.isArray(err.errorDetails) ? err.errorDetails : []) as ErrorDetail[];
-  const byType = (suffix: string) => details.find((d) => typeof d['@type'] === 'string' && d['@type'].endsWith(suffix));
-  if (status === 429) return rateLimited(ctx, message, byType('google.rpc.QuotaFailure'), byType('google.rpc.RetryInfo'));
-  if (status === 503) return failure(ctx, 'overloaded', message, { status });
-  if (status >= 500) return failure(ctx, 'server', message, { status });
-  if (status === 401 || status === 403) return failure(ctx, 'auth', message, { status });
-  if (status === 400 && byType('google.rpc.ErrorInfo')?.reason === 'API_KEY_INVALID') return failure(ctx, 'auth', message, { status });
-  if (status === 404) return failure(ctx, 'not_found', message, { status });
-  if (status === 413) return failure(ctx, 'too_large', message, { status });
-  return failure(ctx, 'bad_request', message, { status });
-}
-
-/** Classify by quotaId, never by the delay: a per-day 429 still suggests a short retryDelay. */
-function rateLimited(ctx: CallContext, message: string, quotaFailure: ErrorDetail | undefined, retryInfo: ErrorDetail | undefined): CallOutcome {
-  const violation = quotaFailure?.violations?.find((v) => v.quotaId) ?? quotaFailure?.violations?.[0];
-  const id = violation?.quotaId ?? '';
-  const daily = /PerDay/i.test(id);
-  const tokens = /Token/i.test(id);
-  const dimension: QuotaDimension | undefined = id ? (daily ? (tokens ? 'TPD' : 'RPD') : tokens ? 'TPM' : 'RPM') : undefined;
-  const delay = retryInfo?.retryDelay ?? RETRY_IN.exec(message)?.[1];
-  const retryAfterMs = delay !== undefined ? (parseGoDuration(delay) ?? undefined) : undefined;
-  const limit = violation?.quotaValue !== undefined ? Number(violation.quotaValue) : NaN;
-  const quota: QuotaInfo | undefined = Number.isFinite(limit) ? (tokens ? { limitTokens: limit } : { limitRequests: limit }) : undefined;
-  return failure(ctx, daily ? 'daily_quota' : 'rate_limit', message, {
-    status: 429,
-    ...(retryAfterMs !== undefined && { retryAfterMs }),
-    ...(dimension && { dimension }),
-    ...(quota && { quota }),
-  });
 }

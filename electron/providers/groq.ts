@@ -1,16 +1,17 @@
 // Groq through groq-sdk. `maxRetries: 0` always: the SDK's retries sleep the full retry-after, can't be aborted and
 // would hide every 429 from the engine. `.withResponse()` exposes the x-ratelimit-* headers sent on every response.
 // The SDK's timeout covers only the response headers, so the whole call runs under our Deadline.
-import Groq, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'groq-sdk';
+import Groq from 'groq-sdk';
 import type { ChatCompletionContentPart } from 'groq-sdk/resources/chat/completions';
 import { modelFor as modelForKind } from '../../shared/config';
-import type { CallKind, CallOutcome, LlmRequest, QuotaDimension, QuotaInfo } from '../../shared/provider';
+import type { CallKind, CallOutcome, LlmRequest } from '../../shared/provider';
 import { RealClock, type Clock } from '../engine/clock';
 import type { ProviderAdapter } from '../engine/adapter';
 import { withReportText } from '../validation/prompts';
-import { startDeadline, type Deadline } from './deadline';
-import { GO_DURATION_PATTERN, parseGoDuration } from './go-duration';
-import { errorMessage, failure, fromReplyText, type CallContext } from './outcome';
+import { cappedFetch } from './capped-body';
+import { startDeadline } from './deadline';
+import { classifyGroq, quotaFromHeaders } from './groq-errors';
+import { failure, fromReplyText, type CallContext } from './outcome';
 import { groqTokens } from './token-estimate';
 
 export interface GroqAdapterOptions {
@@ -27,38 +28,6 @@ export interface GroqAdapterOptions {
 export const GROQ_MAX_IMAGES = 5;
 export const GROQ_MAX_BASE64_BYTES = 4 * 1024 * 1024;
 
-type HeaderSource = { get(name: string): string | null } | Record<string, string | string[] | undefined> | undefined;
-
-function header(h: HeaderSource, name: string): string | undefined {
-  if (!h) return undefined;
-  if (typeof (h as { get?: unknown }).get === 'function') return (h as { get(n: string): string | null }).get(name) ?? undefined;
-  const v = (h as Record<string, string | string[] | undefined>)[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-/** The x-ratelimit-* headers as QuotaInfo; undefined when the response carries none. */
-export function quotaFromHeaders(h: HeaderSource): QuotaInfo | undefined {
-  const num = (name: string) => {
-    const v = header(h, name);
-    const n = v === undefined ? NaN : Number(v);
-    return Number.isFinite(n) ? n : undefined;
-  };
-  const dur = (name: string) => {
-    const v = header(h, name);
-    return v === undefined ? undefined : (parseGoDuration(v) ?? undefined);
-  };
-  const q: QuotaInfo = {
-    limitRequests: num('x-ratelimit-limit-requests'),
-    limitTokens: num('x-ratelimit-limit-tokens'),
-    remainingRequests: num('x-ratelimit-remaining-requests'),
-    remainingTokens: num('x-ratelimit-remaining-tokens'),
-    resetRequestsMs: dur('x-ratelimit-reset-requests'),
-    resetTokensMs: dur('x-ratelimit-reset-tokens'),
-  };
-  const present = Object.entries(q).filter(([, v]) => v !== undefined);
-  return present.length ? (Object.fromEntries(present) as QuotaInfo) : undefined;
-}
-
 function dataUrl(jpeg: Uint8Array): string {
   return `data:image/jpeg;base64,${Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength).toString('base64')}`;
 }
@@ -70,6 +39,7 @@ export function createGroqAdapter(opts: GroqAdapterOptions): ProviderAdapter {
     ...(opts.baseUrl && { baseURL: opts.baseUrl.replace(/\/+$/, '') }),
     maxRetries: 0,
     timeout: Math.max(1, Math.ceil(opts.timeoutMs)),
+    fetch: cappedFetch(), // the SDK buffers whole bodies: cap them (docs/providers.md §5)
   });
   const modelFor = (kind: CallKind) => modelForKind(opts, kind);
   const userText = (req: LlmRequest) => (req.pdf?.text != null ? withReportText(req.prompt, req.pdf.text) : req.prompt);
@@ -114,7 +84,7 @@ export function createGroqAdapter(opts: GroqAdapterOptions): ProviderAdapter {
       };
       return fromReplyText(ctx, data.choices?.[0]?.message?.content ?? '', req.schema, usage, quota);
     } catch (err) {
-      return classify(ctx, err, deadline);
+      return classifyGroq(ctx, err, deadline);
     } finally {
       deadline.dispose();
     }
@@ -127,47 +97,4 @@ export function createGroqAdapter(opts: GroqAdapterOptions): ProviderAdapter {
     estimateTokens: (req) => groqTokens({ chars: req.system.length + userText(req).length, images: req.images ?? [], maxOutputTokens: req.maxOutputTokens }),
     call,
   };
-}
-
-const DIMENSION = /\((RPM|RPD|TPM|TPD)\)/;
-const TRY_AGAIN = new RegExp(`try again in (${GO_DURATION_PATTERN})`, 'i');
-
-interface GroqErrorBody {
-  error?: { message?: string; type?: string; code?: string };
-}
-
-function classify(ctx: CallContext, err: unknown, deadline: Deadline): CallOutcome {
-  const message = errorMessage(err);
-  if (err instanceof APIUserAbortError || (err instanceof Error && err.name === 'AbortError') || deadline.signal.aborted) {
-    return failure(ctx, deadline.timedOut() ? 'timeout' : 'aborted', deadline.timedOut() ? `no reply in time: ${message}` : message);
-  }
-  if (err instanceof APIConnectionTimeoutError) return failure(ctx, 'timeout', message);
-  if (err instanceof APIConnectionError) return failure(ctx, 'network', `${message}${err.cause ? ` (${errorMessage(err.cause)})` : ''}`);
-  if (err instanceof SyntaxError) return failure(ctx, 'malformed', `the response body is not JSON: ${message}`);
-  if (!(err instanceof APIError) || err.status === undefined) return failure(ctx, 'network', message);
-
-  const status = err.status;
-  const body = (err.error ?? {}) as GroqErrorBody;
-  const text = body.error?.message ?? message;
-  const quota = quotaFromHeaders(err.headers as HeaderSource);
-  const extra = { status, ...(quota && { quota }) };
-  if (status === 429) {
-    const dimension = DIMENSION.exec(text)?.[1] as QuotaDimension | undefined;
-    const hinted = TRY_AGAIN.exec(text)?.[1];
-    const retryAfter = Number(header(err.headers as HeaderSource, 'retry-after'));
-    const retryAfterMs = (hinted !== undefined ? parseGoDuration(hinted) : null) ?? (Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined);
-    const daily = dimension === 'RPD' || dimension === 'TPD';
-    return failure(ctx, daily ? 'daily_quota' : 'rate_limit', text, {
-      ...extra,
-      ...(dimension && { dimension }),
-      ...(retryAfterMs !== undefined && { retryAfterMs }),
-    });
-  }
-  if (status === 413) return failure(ctx, 'too_large', text, { ...extra, dimension: 'TPM' });
-  if (status === 401 || status === 403) return failure(ctx, 'auth', text, extra);
-  if (status === 404) return failure(ctx, 'not_found', text, extra);
-  if (status === 400 && body.error?.code === 'json_validate_failed') return failure(ctx, 'malformed', text, extra);
-  if (status === 503 || status === 498) return failure(ctx, 'overloaded', text, extra);
-  if (status >= 500) return failure(ctx, 'server', text, extra);
-  return failure(ctx, 'bad_request', text, extra);
 }

@@ -37,8 +37,35 @@ export function schemaProblem(value: unknown, schema: JsonSchema, path = 'reply'
   }
 }
 
-/** Parse a reply's text as JSON and check it; a fenced ```json block is accepted (models add fences). */
+/** Our replies are a few hundred characters and two levels deep; anything far past that is not an answer. */
+export const MAX_REPLY_CHARS = 256 * 1024;
+export const MAX_REPLY_DEPTH = 32;
+
+/** The deepest nesting of objects and arrays in JSON text, strings skipped; stops counting past `limit`. */
+export function jsonDepth(text: string, limit: number): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max && (max = depth) > limit) return max;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
+}
+
+/**
+ * Parse a reply's text as JSON and check it; a fenced ```json block is accepted (models add fences). Size and depth
+ * are bounded before parsing (docs/providers.md §5): a hostile reply is malformed, never a stack overflow further on.
+ */
 export function parseReply(text: string, schema: JsonSchema): { ok: true; json: unknown } | { ok: false; problem: string } {
+  if (text.length > MAX_REPLY_CHARS) return { ok: false, problem: `reply is ${text.length} characters, over the ${MAX_REPLY_CHARS} limit` };
+  if (jsonDepth(text, MAX_REPLY_DEPTH) > MAX_REPLY_DEPTH) return { ok: false, problem: `reply nests deeper than ${MAX_REPLY_DEPTH} levels` };
   const body = text.trim().replace(/^```(?:json)?\s*([\s\S]*?)\s*```$/i, '$1');
   let json: unknown;
   try {

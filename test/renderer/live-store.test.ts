@@ -46,6 +46,7 @@ function provider(id: 'gemini' | 'groq', rpm: number): ProviderSnapshot {
     jitterMean: 1,
     parked: 0,
     parkedReason: null,
+    unavailableModels: [],
   };
 }
 

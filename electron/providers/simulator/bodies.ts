@@ -31,12 +31,23 @@ export const GEMINI_BODIES = {
   invalidJson: (why: string) => geminiError(400, `Invalid JSON payload received. ${why}`),
 };
 
-export function geminiReply(model: string, text: string, usage: Pick<Usage, 'inputTokens' | 'outputTokens'>, finishReason = 'STOP') {
+export interface GeminiReplyUsage extends Pick<Usage, 'inputTokens' | 'outputTokens'> {
+  thinkingTokens?: number;
+}
+
+/**
+ * A generateContent 200. STOP carries the text; MAX_TOKENS carries what fit (no `parts` at all when thinking used the
+ * whole cap, as the real API answers); any other finish reason has no content and the safety ratings.
+ */
+export function geminiReply(model: string, text: string, usage: GeminiReplyUsage, finishReason = 'STOP') {
   const blocked = finishReason !== 'STOP' && finishReason !== 'MAX_TOKENS';
+  const thoughts = usage.thinkingTokens ?? 0;
+  const written = blocked ? 0 : usage.outputTokens;
+  const content = blocked ? undefined : text ? { role: 'model', parts: [{ text }] } : { role: 'model' };
   return {
     candidates: [
       {
-        ...(!blocked && { content: { role: 'model', parts: [{ text }] } }),
+        ...(content && { content }),
         finishReason,
         index: 0,
         ...(blocked && { safetyRatings: [{ category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'HIGH', blocked: true }] }),
@@ -44,9 +55,19 @@ export function geminiReply(model: string, text: string, usage: Pick<Usage, 'inp
     ],
     usageMetadata: {
       promptTokenCount: usage.inputTokens,
-      candidatesTokenCount: blocked ? 0 : usage.outputTokens,
-      totalTokenCount: usage.inputTokens + (blocked ? 0 : usage.outputTokens),
+      ...(written > 0 && { candidatesTokenCount: written }),
+      totalTokenCount: usage.inputTokens + written + thoughts,
+      ...(thoughts > 0 && { thoughtsTokenCount: thoughts }),
     },
+    modelVersion: model,
+  };
+}
+
+/** A prompt blocked before any candidate: promptFeedback.blockReason and no `candidates` (docs/providers.md §2). */
+export function geminiPromptBlocked(model: string, blockReason: string, inputTokens: number) {
+  return {
+    promptFeedback: { blockReason, safetyRatings: [{ category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'HIGH' }] },
+    usageMetadata: { promptTokenCount: inputTokens, totalTokenCount: inputTokens },
     modelVersion: model,
   };
 }

@@ -1,8 +1,10 @@
 // The control API under /__sim/* (JSON), which the SDKs never hit: scripts, outages, quota changes, reset, the log.
-// Every payload is validated; a bad one gets a 400 that says what is wrong.
+// Every payload is validated; a bad one gets a 400 that says what is wrong. Loopback only, this server's Host/Origin only.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { PROVIDER_IDS } from '../../../shared/provider';
+import { foreignRequest } from '../../host/auth';
+import { WIRE_FAULTS } from './faults';
 import type { SimState } from './state';
 
 export const CONTROL_PREFIX = '/__sim/';
@@ -14,7 +16,9 @@ const scripted = z
     headers: z.record(z.string(), z.string()).optional(),
     body: z.unknown().optional(),
     reply: z.unknown().optional(),
+    fault: z.enum(WIRE_FAULTS).optional(),
     finishReason: z.string().optional(),
+    blockReason: z.string().optional(),
     delayMs: ms.optional(),
     stallMs: ms.optional(),
     drop: z.enum(['before-headers', 'mid-body']).optional(),
@@ -47,6 +51,14 @@ export function handleControl(state: SimState, info: () => SimInfo, req: Incomin
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   };
+  // The web host's rules (docs/providers.md §6): a web page must not script verdicts or, through DNS rebinding, read
+  // the log (it holds submission content). Host and Origin must be this server's own, and writes must be JSON.
+  const foreign = foreignRequest(req, Number(new URL(info().baseUrl).port));
+  if (foreign) return reply(403, { error: foreign });
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (req.method !== 'GET' && req.method !== 'DELETE' && contentType !== 'application/json') {
+    return reply(415, { error: `the control API takes application/json, not "${contentType || 'no content type'}"` });
+  }
   const action = `${req.method} ${url.pathname.slice(CONTROL_PREFIX.length)}`;
   let payload: unknown = undefined;
   if (raw.length) {

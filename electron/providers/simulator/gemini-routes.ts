@@ -2,11 +2,13 @@
 // :countTokens, key in x-goog-api-key (or ?key=). Quotas: rolling minute RPM and input TPM, RPD to midnight Pacific.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { textTokens } from '../token-estimate';
-import { GEMINI_BODIES, geminiError, geminiReply } from './bodies';
+import { GEMINI_BODIES, geminiError, geminiPromptBlocked, geminiReply } from './bodies';
+import { faultDelivery } from './faults';
 import { deliver, deliverSse, json, type Delivery, type Waits } from './http';
 import { geminiQuotaBody } from './quota-gemini';
 import { replyText, scriptedDelivery } from './scripted';
 import { maskKey, type SimState } from './state';
+import { asWritten, thinkThenWrite } from './thinking';
 import type { LogEntry } from './types';
 import { geminiInputTokens, judgeGemini, type GeminiRequestBody } from './wire-judge';
 
@@ -39,15 +41,20 @@ export async function handleGemini(state: SimState, waits: Waits, req: IncomingM
   const request = body;
   const stream = task === 'streamGenerateContent';
 
-  const okBody = async (reply: unknown, finishReason: string | undefined): Promise<Delivery> => {
+  const okBody = async (reply: unknown, finishReason: string | undefined, blockReason?: string): Promise<Delivery> => {
     const j = await judgeGemini(request);
-    const text = reply === undefined ? j.reply : replyText(reply);
-    return json(200, geminiReply(model, text, { inputTokens: j.inputTokens, outputTokens: textTokens(text.length) }, finishReason));
+    if (blockReason) return json(200, geminiPromptBlocked(model, blockReason, j.inputTokens));
+    // A scripted reply is served as written (the script is what the model wrote); the judged one meets the output cap.
+    const written = reply === undefined ? thinkThenWrite(model, request.generationConfig, j.reply) : asWritten(model, request.generationConfig, replyText(reply));
+    // A scripted MAX_TOKENS cuts the reply in half even when the cap would have held it.
+    const text = finishReason === 'MAX_TOKENS' && written.finishReason === 'STOP' ? written.text.slice(0, written.text.length >> 1) : written.text;
+    const usage = { inputTokens: j.inputTokens, outputTokens: textTokens(text.length), thinkingTokens: written.thinkingTokens };
+    return json(200, geminiReply(model, text, usage, finishReason ?? written.finishReason));
   };
 
   const scripted = state.takeScript('gemini', model);
   if (scripted) {
-    const d = await scriptedDelivery(scripted, { ok: okBody, error: (s) => geminiError(s, s === 429 ? 'Resource has been exhausted (e.g. check quota).' : 'Scripted error.') });
+    const d = await scriptedDelivery(scripted, { ok: okBody, fault: (f) => faultDelivery('gemini', f, model), error: (s) => geminiError(s, s === 429 ? 'Resource has been exhausted (e.g. check quota).' : 'Scripted error.') });
     return send('scripted', d);
   }
   if (!state.isModel('gemini', model)) return send('not_found', json(404, GEMINI_BODIES.unknownModel(model, version, task)));
@@ -67,16 +74,21 @@ export async function handleGemini(state: SimState, waits: Waits, req: IncomingM
   quota.charge(now, judged.inputTokens);
 
   const latency = state.latencyMs('gemini', model, judged.hasAttachment);
-  const usage = { inputTokens: judged.inputTokens, outputTokens: judged.outputTokens };
-  if (!stream) return send('ok', { ...json(200, geminiReply(model, judged.reply, usage)), delayMs: latency });
+  const written = thinkThenWrite(model, request.generationConfig, judged.reply);
+  const usage = { inputTokens: judged.inputTokens, outputTokens: written.outputTokens, thinkingTokens: written.thinkingTokens };
+  if (!stream) {
+    const outcome = written.finishReason === 'MAX_TOKENS' ? 'truncated' : 'ok';
+    return send(outcome, { ...json(200, geminiReply(model, written.text, usage, written.finishReason)), delayMs: latency });
+  }
 
   entry.status = 200;
   if (!(await waits.wait(latency / 2, res))) return;
-  const pieces = splitText(judged.reply, 3);
+  const pieces = splitText(written.text, 3);
   const events = pieces.map((piece, i) => {
     const last = i === pieces.length - 1;
-    const chunk = { candidates: [{ content: { role: 'model', parts: [{ text: piece }] }, index: 0, ...(last && { finishReason: 'STOP' }) }], modelVersion: model };
-    return JSON.stringify(last ? { ...chunk, usageMetadata: geminiReply(model, judged.reply, usage).usageMetadata } : chunk);
+    const finish = last && { finishReason: written.finishReason };
+    const chunk = { candidates: [{ content: { role: 'model', parts: [{ text: piece }] }, index: 0, ...finish }], modelVersion: model };
+    return JSON.stringify(last ? { ...chunk, usageMetadata: geminiReply(model, written.text, usage).usageMetadata } : chunk);
   });
   await deliverSse(res, waits, {}, events, latency / 2 / Math.max(1, pieces.length - 1));
 }

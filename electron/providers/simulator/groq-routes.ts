@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GROQ_MAX_BASE64_BYTES, GROQ_MAX_IMAGES } from '../groq';
 import { textTokens } from '../token-estimate';
 import { GROQ_BODIES, groqError, groqReply } from './bodies';
+import { faultDelivery } from './faults';
 import { deliver, deliverSse, json, type Delivery, type Waits } from './http';
 import { GROQ_VISION_MODELS } from './presets';
 import { groqRateLimitBody, groqTooLargeBody } from './quota-groq';
@@ -54,6 +55,7 @@ export async function handleGroq(state: SimState, waits: Waits, req: IncomingMes
   const scripted = state.takeScript('groq', name);
   if (scripted) {
     const d = await scriptedDelivery(scripted, {
+      fault: (f) => faultDelivery('groq', f, name),
       ok: async (reply) => {
         const j = judgeGroq(request);
         const text = reply === undefined ? j.reply : replyText(reply);
@@ -66,7 +68,8 @@ export async function handleGroq(state: SimState, waits: Waits, req: IncomingMes
   if (!state.isModel('groq', name)) return send('not_found', json(404, GROQ_BODIES.unknownModel(name)));
 
   const quota = state.groqQuota(key, name);
-  const headers = () => quota.headers(state.clock.now());
+  // The real header set: request id and region on every answer that reaches the quota (a 401 carries neither).
+  const headers = () => ({ ...quota.headers(state.clock.now()), 'x-request-id': `req_sim_${entry.seq}`, 'x-groq-region': 'sim' });
   const outage = state.activeOutage('groq', name);
   if (outage) return send('outage', json(outage.status, outage.status === 503 ? GROQ_BODIES.overCapacity(name) : GROQ_BODIES.internal(), headers()));
 

@@ -1,10 +1,13 @@
 // The simulator's control surface: scripted faults, outages, quota changes and the request log (PROVIDERS.md).
 import type { ProviderId } from '../../../shared/provider';
+import type { WireFault } from './faults';
 import type { GeminiLimits } from './quota-gemini';
 import type { GroqLimits } from './quota-groq';
 
 /** One scripted response, served instead of the normal handling to the next matching request. */
 export interface ScriptedResponse {
+  /** A named real-wire fault (electron/providers/simulator/faults.ts); wins over status/body/reply. */
+  fault?: WireFault;
   /** HTTP status; default 200. */
   status?: number;
   headers?: Record<string, string>;
@@ -14,6 +17,8 @@ export interface ScriptedResponse {
   reply?: unknown;
   /** Gemini only: the candidate's finishReason (e.g. "SAFETY" blocks the reply). */
   finishReason?: string;
+  /** Gemini only: block the prompt (promptFeedback.blockReason, no candidates), e.g. "PROHIBITED_CONTENT". */
+  blockReason?: string;
   /** Wait this long (ms, unscaled) before sending the headers. */
   delayMs?: number;
   /** Send half the body, then stall this long (ms, unscaled) before the rest. */
@@ -50,7 +55,7 @@ export interface QuotaSpec {
   limits: Partial<GeminiLimits> | Partial<GroqLimits>;
 }
 
-export type LogOutcome = 'ok' | 'scripted' | 'outage' | 'auth' | 'not_found' | 'rate_limited' | 'too_large' | 'bad_request';
+export type LogOutcome = 'ok' | 'truncated' | 'scripted' | 'outage' | 'auth' | 'not_found' | 'rate_limited' | 'too_large' | 'bad_request';
 
 export interface LogEntry {
   seq: number;

@@ -1,5 +1,6 @@
 // The simulator's other routes and its control API, driven by the real SDKs and plain HTTP, and the standalone command.
 import { spawn } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { GoogleGenerativeAI } from '@google/generative-ai';
 import Groq from 'groq-sdk';
@@ -86,9 +87,37 @@ describe('control API over HTTP', () => {
     const bad = await post('script', { provider: 'openai', responses: [] });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/provider/);
-    const notJson = await fetch(`${sim.baseUrl}/__sim/quota`, { method: 'POST', body: '{' });
+    const notJson = await fetch(`${sim.baseUrl}/__sim/quota`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
     expect(notJson.status).toBe(400);
     expect((await fetch(`${sim.baseUrl}/__sim/nothing`)).status).toBe(404);
+  });
+
+  it('follows the web host rules: a foreign Host or Origin gets 403, a non-JSON write 415, and nothing changes', async () => {
+    const port = Number(new URL(sim.baseUrl).port);
+    const raw = (method: string, path: string, headers: Record<string, string>, body = '') =>
+      new Promise<number>((resolve, reject) => {
+        const r = httpRequest({ host: '127.0.0.1', port, method, path: `/__sim/${path}`, headers }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        r.on('error', reject);
+        r.end(body);
+      });
+    const script = JSON.stringify({ provider: 'groq', responses: [{ status: 503 }] });
+    const json = { 'content-type': 'application/json' };
+    expect(await raw('GET', 'log', { host: `rebind.example:${port}` })).toBe(403);
+    expect(await raw('POST', 'script', { ...json, host: `127.0.0.1:${port}`, origin: 'http://evil.example' }, script)).toBe(403);
+    expect(await raw('POST', 'script', { 'content-type': 'text/plain', host: `127.0.0.1:${port}` }, script)).toBe(415);
+    expect(await raw('POST', 'script', { host: `localhost:${port}` }, script)).toBe(415);
+    const chat = () =>
+      fetch(`${sim.baseUrl}/openai/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${sim.keys.groq}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'llama-3.1-8b-instant', messages: [{ role: 'user', content: 'json please' }] }),
+      });
+    expect((await chat()).status).toBe(200); // none of the refused scripts took effect
+    expect(await raw('POST', 'script', { ...json, host: `localhost:${port}`, origin: `http://localhost:${port}` }, script)).toBe(200);
+    expect((await chat()).status).toBe(503);
   });
 
   it('changes a quota mid-run', async () => {
