@@ -107,7 +107,9 @@ function engineConfig(p: ProviderId, maxAttempts: number): EngineConfig {
     gemini: { ...DEFAULT_CONFIG.providers.gemini, maxConcurrent: 4 },
     groq: { ...DEFAULT_CONFIG.providers.groq, maxConcurrent: 4 },
   };
-  return { ...DEFAULT_CONFIG, providers, providerOrder: [p], retry: { maxAttempts, baseDelayMs: 1, maxDelayMs: 1 }, stagger: { enabled: false, minMs: 0, maxMs: 0 } };
+  // parkMaxMinutes 0: the engine's own answer to this one shape, not a wait for the provider to recover (parking has
+  // its own tests).
+  return { ...DEFAULT_CONFIG, providers, providerOrder: [p], parkMaxMinutes: 0, retry: { maxAttempts, baseDelayMs: 1, maxDelayMs: 1 }, stagger: { enabled: false, minMs: 0, maxMs: 0 } };
 }
 
 let sim: Simulator;
