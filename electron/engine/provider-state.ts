@@ -12,6 +12,7 @@ import { PACIFIC } from './limiter/calendar-day';
 import { formatClock, formatCount } from './limiter/explain';
 import { RateLimiter, WAIT_HORIZON_MS } from './limiter/limiter';
 import { applyLimits, buildDimensions, QUOTA_MODELS } from './limiter/quota-model';
+import type { QuotaStoreFactory } from './limiter/quota-store';
 import { QuotaFeedback } from './quota-feedback';
 import type { Rng } from './rng';
 import { RollingCounter } from './rolling';
@@ -44,6 +45,7 @@ export class ProviderState {
     private readonly rng: Rng,
     private readonly emit: (e: EngineEvent) => void,
     readonly simulated: boolean,
+    private readonly quotaStores?: QuotaStoreFactory,
   ) {
     this.guard = new ConcurrencyGuard(this.concurrencyTarget());
     this.breaker = new CircuitBreaker(clock, cfg.breaker, (t) => {
@@ -67,7 +69,8 @@ export class ProviderState {
   limiter(model: string): RateLimiter {
     let l = this.limiters.get(model);
     if (!l) {
-      l = new RateLimiter(this.clock, this.rng, buildDimensions(this.id, this.cfg, this.clock.now()), this.cfg.jitter);
+      const dims = buildDimensions(this.id, this.cfg, this.clock.now());
+      l = new RateLimiter(this.clock, this.rng, this.quotaStores?.(this.id, model, dims) ?? dims, this.cfg.jitter);
       applyLimits(l.dims, this.cfg, this.feedback?.rateFactor ?? 1);
       this.limiters.set(model, l);
     }
