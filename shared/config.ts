@@ -220,7 +220,7 @@ export const ENV_VARS: readonly EnvVar[] = [
 ];
 
 /** Env vars that are ours but not engine knobs, so the unknown-variable check lets them pass. */
-export const OTHER_ENV_VARS = ['GEMINI_API_KEY', 'GROQ_API_KEY', 'CHROMIUM_PATH', 'SOAK_SCALE'];
+export const OTHER_ENV_VARS = ['GEMINI_API_KEY', 'GROQ_API_KEY', 'CHROMIUM_PATH', 'SOAK_SCALE', 'REDIS_URL'];
 
 export class ConfigError extends Error {
   constructor(

@@ -8,6 +8,7 @@ import type { Snapshot } from '../../shared/telemetry';
 import { RealClock, type Clock } from '../engine/clock';
 import { Engine } from '../engine/engine';
 import { systemRng } from '../engine/rng';
+import { connectSharedQuota, type SharedQuota } from '../engine/shared/shared-quota';
 import { SnapshotAggregator } from '../engine/telemetry';
 import { startSimulator, type Simulator } from '../providers/simulator/server';
 import { defaultDataDir } from '../store/data-dir';
@@ -66,6 +67,7 @@ export async function openAppContext(opts: AppContextOptions = {}): Promise<AppC
   const clock = opts.clock ?? new RealClock();
   const vault = opts.vault ?? new FileKeyVault(dataDir);
   const store = openStore(opts.dbFile ?? join(dataDir, 'event-validator.db'));
+  let shared: SharedQuota | null = null;
   try {
     const saved = store.getSetting(CONFIG_SETTING_KEY);
     const config = saved === undefined ? configFromEnv(env) : applyConfigPatch(configFromEnv(env), saved);
@@ -74,7 +76,17 @@ export async function openAppContext(opts: AppContextOptions = {}): Promise<AppC
     const timeScale = opts.simulatorTimeScale ?? Number(env.SIMULATOR_TIME_SCALE ?? 1);
     const simulator = simulated ? await startSimulator({ preset: 'tier1', timeScale: Number.isFinite(timeScale) ? timeScale : 1 }) : null;
     const simUrl = simulator?.baseUrl ?? null;
-    const engine = new Engine({ config, clock, rng: systemRng, adapters: buildAdapters(config, keys, simUrl, clock), simulated });
+    // REDIS_URL set: the quota of each (provider, key, model) is shared with every instance on that Redis (docs/scale-out.md).
+    shared = env.REDIS_URL ? await connectSharedQuota(env.REDIS_URL) : null;
+    const sharedQuota = shared;
+    const quotaStores = sharedQuota
+      ? (p: ProviderId, model: string, dims: Parameters<SharedQuota['storeFor']>[3]) => {
+          const key = keys[p];
+          // Loud: a degraded shared quota is printed (CLI) and shown in the dashboard's wait reasons.
+          return key ? sharedQuota.storeFor(p, key, model, dims, clock, (m) => m && console.error(`[${p} ${model}] ${m}`)) : undefined;
+        }
+      : undefined;
+    const engine = new Engine({ config, clock, rng: systemRng, adapters: buildAdapters(config, keys, simUrl, clock), simulated, quotaStores });
     const listeners = new Set<(s: Snapshot) => void>();
     const aggregator = new SnapshotAggregator({
       clock,
@@ -117,10 +129,12 @@ export async function openAppContext(opts: AppContextOptions = {}): Promise<AppC
       async close() {
         aggregator.stop();
         await simulator?.close();
+        await shared?.close();
         store.close();
       },
     };
   } catch (err) {
+    await shared?.close();
     store.close();
     throw err;
   }

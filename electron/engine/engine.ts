@@ -10,6 +10,7 @@ import { ProviderState } from './provider-state';
 import type { Rng } from './rng';
 import { route, type CallArgs, type RoutedResult } from './router';
 import { staggerDelayMs } from './stagger';
+import type { QuotaStoreFactory } from './limiter/quota-store';
 
 export type { RoutedResult } from './router';
 
@@ -20,6 +21,8 @@ export interface EngineOptions {
   adapters: Partial<Record<ProviderId, ProviderAdapter>>;
   /** Adapters talk to the provider simulator: snapshots say so, and the UI labels results "simulated". */
   simulated?: boolean;
+  /** Shared quota stores (REDIS_URL); unset: every limiter keeps its charges in memory. */
+  quotaStores?: QuotaStoreFactory;
 }
 
 /** Upper bound on submissions in flight in auto mode (each holds its PDF and photos in memory). */
@@ -39,7 +42,7 @@ export class Engine {
     this.rng = opts.rng;
     const emit = (e: EngineEvent) => this.events.emit(e);
     const make = (p: ProviderId) => {
-      const s = new ProviderState(p, this.cfg.providers[p], this.clock, this.rng, emit, opts.simulated ?? false);
+      const s = new ProviderState(p, this.cfg.providers[p], this.clock, this.rng, emit, opts.simulated ?? false, opts.quotaStores);
       s.setAdapter(opts.adapters[p]);
       return s;
     };

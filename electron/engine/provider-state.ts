@@ -12,6 +12,7 @@ import { nextMidnight, PACIFIC } from './limiter/calendar-day';
 import { formatClock, formatCount } from './limiter/explain';
 import { RateLimiter, WAIT_HORIZON_MS } from './limiter/limiter';
 import { applyLimits, buildDimensions, QUOTA_MODELS } from './limiter/quota-model';
+import type { QuotaStoreFactory } from './limiter/quota-store';
 import { ParkingLot } from './parking';
 import { foldSnapshot } from './provider-snapshot';
 import { QuotaFeedback } from './quota-feedback';
@@ -59,6 +60,7 @@ export class ProviderState {
     private readonly rng: Rng,
     private readonly emit: (e: EngineEvent) => void,
     readonly simulated: boolean,
+    private readonly quotaStores?: QuotaStoreFactory,
   ) {
     this.guard = new ConcurrencyGuard(this.concurrencyTarget());
     this.parking = new ParkingLot(clock);
@@ -110,7 +112,8 @@ export class ProviderState {
   limiter(model: string): RateLimiter {
     let l = this.limiters.get(model);
     if (!l) {
-      l = new RateLimiter(this.clock, this.rng, buildDimensions(this.id, this.cfg, this.clock.now()), this.cfg.jitter);
+      const dims = buildDimensions(this.id, this.cfg, this.clock.now());
+      l = new RateLimiter(this.clock, this.rng, this.quotaStores?.(this.id, model, dims) ?? dims, this.cfg.jitter);
       applyLimits(l.dims, this.cfg, this.feedback?.rateFactor ?? 1);
       this.limiters.set(model, l);
     }

@@ -1,7 +1,7 @@
 // Where the charges of one (provider, key, model) live, apart from the scheduler that decides when to ask for them
 // (docs/scale-out.md "Shared quota"). The scheduler is per instance; the store may be shared by many (Redis), so
 // every operation may be asynchronous, and acquire is one all-or-nothing step over every dimension.
-import type { QuotaDimension } from '../../../shared/provider';
+import type { ProviderId, QuotaDimension } from '../../../shared/provider';
 import type { Charge, Dimension, DimensionView } from './dimension';
 
 export type MaybePromise<T> = T | Promise<T>;
@@ -33,6 +33,9 @@ export interface Refusal {
 }
 
 export type AcquireResult = Grant | Refusal;
+
+/** Where a provider model's charges live; undefined: in memory (the default, no Redis). */
+export type QuotaStoreFactory = (provider: ProviderId, model: string, dims: Dimension[]) => QuotaStore | undefined;
 
 export interface QuotaStore {
   /** The limits in force; live views for explanations and the dashboard. */

@@ -8,7 +8,9 @@ import type { Dimension } from '../../../electron/engine/limiter/dimension';
 import { RateLimiter } from '../../../electron/engine/limiter/limiter';
 import type { AcquireResult } from '../../../electron/engine/limiter/quota-store';
 import { SlidingLog } from '../../../electron/engine/limiter/sliding-log';
+import { ProviderState } from '../../../electron/engine/provider-state';
 import { seededRng } from '../../../electron/engine/rng';
+import { DEFAULT_CONFIG } from '../../../shared/config';
 import { connectSharedQuota, type SharedQuota } from '../../../electron/engine/shared/shared-quota';
 import { describeWithRedis, startRedisServer, type RedisServer } from '../../helpers/redis-server';
 
@@ -170,6 +172,30 @@ describeWithRedis('RedisQuotaStore on a real redis-server', () => {
     const got = await waiting; // the window is a minute, far past this test's timeout: only the wake-up admits it
     expect(got.waitedMs).toBeLessThan(60_000);
     got.refund();
+  });
+
+  it('two engines’ provider states with the shared factory draw on one quota for one key, and another key is apart', async () => {
+    const clock = new RealClock();
+    const cfg = { ...DEFAULT_CONFIG.providers.gemini, rpm: 2, safetyFactor: 1 };
+    const apiKey = key();
+    const states = await Promise.all(
+      ['k', 'k', 'other'].map(async (k) => {
+        const q = await instance();
+        const stateKey = k === 'k' ? apiKey : `${apiKey}-other`;
+        return new ProviderState('gemini', cfg, clock, seededRng(1), () => undefined, false, (p, model, dims) => q.storeFor(p, stateKey, model, dims, clock));
+      }),
+    );
+    const [a, b, c] = states as [ProviderState, ProviderState, ProviderState];
+    const model = cfg.textModel;
+    await a.limiter(model).acquire(10);
+    await a.limiter(model).acquire(10);
+    const third = b.limiter(model).acquire(10);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(b.limiter(model).queued).toBe(1); // the window is a minute: instance b waits on a's charges
+    expect(b.snapshot().waitReasons[0]).toMatch(/^RPM: 1 request short, admissible at/);
+    await c.limiter(model).acquire(10); // another API key has a quota of its own
+    b.limiter(model).drain('test over');
+    await expect(third).rejects.toThrow('test over');
   });
 
   it('REDIS_URL unreachable at the start is an error naming it, not a silent local quota', async () => {
