@@ -173,7 +173,8 @@ function settle(ctx: RouterContext, state: ProviderState, admission: Admission, 
     return;
   }
   if (outcome.kind === 'rate_limit' || outcome.kind === 'daily_quota') {
-    ctx.emit({ type: 'http_429', at: ctx.clock.now(), provider: state.id, model: outcome.model, dimension: outcome.dimension, daily: outcome.kind === 'daily_quota' });
+    const daily = outcome.kind === 'daily_quota';
+    ctx.emit({ type: 'http_429', at: ctx.clock.now(), provider: state.id, model: outcome.model, dimension: outcome.dimension, daily });
   }
   if (outcome.kind === 'auth') state.markMisconfigured(outcome);
   else state.feedback.onFailure(outcome);
