@@ -206,7 +206,8 @@ async function drive(deps: RunnerDeps, opts: StartRunOptions, run: RunRecord, lo
     }
     // One cached call answers all the rules of its category (theme, pdf or image).
     const cacheHits = new Set(result.rules.filter((r) => r.source === 'cache').map((r) => r.category)).size;
-    engine.events.emit({ type: 'submission_finished', at: clock.now(), submissionId: result.submissionId, status: result.status, score: result.score, callsUsed: result.callsUsed, cacheHits });
+    const { submissionId, status, score, callsUsed } = result;
+    engine.events.emit({ type: 'submission_finished', at: clock.now(), submissionId, status, score, callsUsed, cacheHits });
     onResult?.(result);
   };
   const work = pool

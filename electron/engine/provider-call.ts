@@ -181,7 +181,8 @@ function settle(ctx: RouterContext, state: ProviderState, admission: Admission, 
     return;
   }
   if (outcome.kind === 'rate_limit' || outcome.kind === 'daily_quota') {
-    ctx.emit({ type: 'http_429', at: ctx.clock.now(), provider: state.id, model: outcome.model, dimension: outcome.dimension, daily: outcome.kind === 'daily_quota' });
+    const daily = outcome.kind === 'daily_quota';
+    ctx.emit({ type: 'http_429', at: ctx.clock.now(), provider: state.id, model: outcome.model, dimension: outcome.dimension, daily });
   }
   if (MISCONFIGURED_KINDS.has(outcome.kind)) state.markMisconfigured(outcome);
   else if (MODEL_UNAVAILABLE_KINDS.has(outcome.kind)) state.markUnavailable(outcome);

@@ -238,7 +238,9 @@ export class ProviderState {
     if (!this.adapter.supports(req)) return no(`${p} cannot read this request`);
     const limiter = this.limiter(this.modelFor(req.kind));
     const tpm = limiter.dims.find((d) => d.name === 'TPM');
-    if (tpm && tokens > tpm.hardLimit) return no(`request too large for ${p} (${formatCount(tokens)} tokens > TPM limit ${formatCount(tpm.hardLimit)})`);
+    if (tpm && tokens > tpm.hardLimit) {
+      return no(`request too large for ${p} (${formatCount(tokens)} tokens > TPM limit ${formatCount(tpm.hardLimit)})`);
+    }
     const blocked = limiter.blockedUntil(tokens);
     if (blocked - now > WAIT_HORIZON_MS) return no(`${p} quota spent until ${untilText(blocked)}`);
     return null;

@@ -24,7 +24,10 @@ export type Contender = 'ours' | 'ours-park0' | 'seed' | 'seed-head' | PeerName 
 /** The seed never parked a call. */
 const SEED_DOC: EngineConfig = { ...SEED_PROFILE, parkMaxMinutes: 0 };
 /** The configuration the seed actually ran at its HEAD: 12 workers, concurrency 6. */
-const SEED_HEAD: EngineConfig = applyConfigPatch(SEED_DOC, { maxWorkers: 12, providers: { gemini: { maxConcurrent: 6 }, groq: { maxConcurrent: 6 } } });
+const SEED_HEAD: EngineConfig = applyConfigPatch(SEED_DOC, {
+  maxWorkers: 12,
+  providers: { gemini: { maxConcurrent: 6 }, groq: { maxConcurrent: 6 } },
+});
 /** Ours with parking off (PARK_MAX_MINUTES=0): fall back at once, as before parking. */
 const OURS_PARK0: EngineConfig = { ...DEFAULT_CONFIG, parkMaxMinutes: 0 };
 

@@ -16,7 +16,14 @@ const base: EngineConfig = {
   providers: { ...DEFAULT_CONFIG.providers, gemini: { ...g, breaker: { ...g.breaker, minCalls: 1 } } },
 };
 /** A scanned report: Groq (no PDF reading) can't judge it, so only Gemini can. */
-const scanned: LlmRequest = { kind: 'pdf', system: 's', prompt: 'p', schema: { type: 'object' }, maxOutputTokens: 100, pdf: { bytes: new Uint8Array(4), text: null, pages: 1 } };
+const scanned: LlmRequest = {
+  kind: 'pdf',
+  system: 's',
+  prompt: 'p',
+  schema: { type: 'object' },
+  maxOutputTokens: 100,
+  pdf: { bytes: new Uint8Array(4), text: null, pages: 1 },
+};
 
 function setup(parkMaxMinutes = 30, maxCallsPerSubmission = base.maxCallsPerSubmission) {
   const clock = new VirtualClock(Date.UTC(2026, 0, 5, 17, 0, 0));
