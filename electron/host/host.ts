@@ -193,7 +193,10 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   });
 
   const { wss, upgrade } = eventSockets({
-    refuse: (req) => (new URL(req.url ?? '/', 'http://127.0.0.1').pathname === EVENTS_PATH ? refuse(req) : new HttpError(404, 'not_found', 'not found')),
+    refuse: (req) => {
+      const onEvents = new URL(req.url ?? '/', 'http://127.0.0.1').pathname === EVENTS_PATH;
+      return onEvents ? refuse(req) : new HttpError(404, 'not_found', 'not found');
+    },
     maxSockets: limits.maxEventSockets,
     csp: () => csp,
     log,
