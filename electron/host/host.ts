@@ -14,7 +14,7 @@ import { eventSockets } from './event-socket';
 import { setSecurityHeaders } from './headers';
 import { applyLimits, checkingIntervalMs, DEFAULT_HOST_LIMITS, type HostLimits } from './limits';
 import { bridgeEvents } from './events';
-import { resolveUploads } from './file-refs';
+import { fileRoots, resolveRefs } from './file-refs';
 import { contentSecurityPolicy, serveStatic } from './static';
 import { DEFAULT_UPLOAD_CAPS, UploadError, UploadStore, type UploadCaps } from './uploads';
 
@@ -26,6 +26,8 @@ export interface HostOptions {
   staticDir: string;
   uploadCaps?: UploadCaps;
   limits?: Partial<HostLimits>;
+  /** Folders whose files `{kind:'path'}` refs may name (uploads need none); none by default. */
+  fileRoots?: readonly string[];
   /** Keys to mask besides those the process uses (see redact.ts). */
   secrets?: () => Iterable<string>;
   /** Where the host reports a socket it closed; stderr by default. */
@@ -101,6 +103,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   const log = opts.log ?? ((message: string) => console.error(`[host] ${message}`));
   const token = newToken();
   const uploads = await UploadStore.create(opts.uploadCaps ?? DEFAULT_UPLOAD_CAPS);
+  const roots = fileRoots(opts.fileRoots ?? []);
   const downloads = new Map<string, { path: string; fileName: string }>();
   const staticDir = path.resolve(opts.staticDir);
   let port = opts.port;
@@ -108,7 +111,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
 
   const dispatch = createDispatch({
     api,
-    input: (_name, input) => resolveUploads(input, uploads),
+    input: (_name, input) => resolveRefs(input, uploads, roots),
     output: {
       exportResults(out) {
         const id = randomBytes(12).toString('base64url');
@@ -190,7 +193,10 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   });
 
   const { wss, upgrade } = eventSockets({
-    refuse: (req) => (new URL(req.url ?? '/', 'http://127.0.0.1').pathname === EVENTS_PATH ? refuse(req) : new HttpError(404, 'not_found', 'not found')),
+    refuse: (req) => {
+      const onEvents = new URL(req.url ?? '/', 'http://127.0.0.1').pathname === EVENTS_PATH;
+      return onEvents ? refuse(req) : new HttpError(404, 'not_found', 'not found');
+    },
     maxSockets: limits.maxEventSockets,
     csp: () => csp,
     log,

@@ -12,7 +12,8 @@ export interface CallContext {
 
 export function failure(ctx: CallContext, kind: FailureKind, message: string, extra: Partial<CallFailure> = {}): CallFailure {
   // Providers echo keys in error bodies ("API key not valid: …"): masked here, before anything keeps the message.
-  return { ok: false, provider: ctx.provider, model: ctx.model, kind, message: redactSecrets(message), latencyMs: ctx.now() - ctx.startedAt, ...extra };
+  const latencyMs = ctx.now() - ctx.startedAt;
+  return { ok: false, provider: ctx.provider, model: ctx.model, kind, message: redactSecrets(message), latencyMs, ...extra };
 }
 
 /** A reply's text becomes success only when it is JSON that fits the schema; otherwise 'malformed', never a "NO". */

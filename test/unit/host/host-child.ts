@@ -1,5 +1,6 @@
 // A web host in a process of its own, for the load test: the test Api behind it, the limits and caps given as JSON in
-// argv[2]. Prints {"port","token"} once listening; answers "rss" messages with its RSS and retained heap + external bytes (after a GC) over the IPC channel.
+// argv[2]. Prints {"port","token"} once listening; answers "rss" messages over the IPC channel with its RSS and
+// retained heap + external bytes (after a GC).
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

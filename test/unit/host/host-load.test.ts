@@ -104,7 +104,8 @@ describe('web host under a bounded hostile load (child process)', () => {
     const slowHeaders = Array.from({ length: 20 }, () => trickle(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`, 'X-Slow: 1\r\n'));
     const slowBodies = Array.from({ length: 10 }, () =>
       trickle(
-        `POST /api/getConfig HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nx-validator-token: ${token}\r\ncontent-type: application/json\r\ncontent-length: 10000\r\n\r\n `,
+        `POST /api/getConfig HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nx-validator-token: ${token}\r\n` +
+          'content-type: application/json\r\ncontent-length: 10000\r\n\r\n ',
         ' ',
       ),
     );

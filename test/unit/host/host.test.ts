@@ -1,5 +1,5 @@
 // The web host's edges: token (401), origin and Host (403), payload validation (400), uploads, events, static files.
-import { mkdtemp, readdir, rm, writeFile, mkdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile, mkdir, readFile, symlink } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -232,6 +232,36 @@ describe('web host: uploads', () => {
     const third = await put('c.jpg');
     expect(third.status).toBe(413);
     expect(JSON.parse(third.body).error).toMatch(/at most 2 files/);
+  });
+});
+
+describe('web host: path references (issue 16.11)', () => {
+  const preview = (file: string, attachments: string | null) =>
+    post('/api/previewBatch', { file: { kind: 'path', path: file }, attachments: attachments === null ? null : { kind: 'path', path: attachments } });
+
+  it('refuses any path ref when no root is configured: no /etc/passwd preview, no / as attachments root', async () => {
+    for (const r of [await preview('/etc/passwd', null), await preview(exportFile, '/')]) {
+      expect(r.status).toBe(403);
+      expect(JSON.parse(r.body)).toMatchObject({ code: 'forbidden', error: expect.stringMatching(/not under a folder this host may read/) });
+    }
+    expect(t.calls).toEqual([]);
+  });
+
+  it('accepts paths under a configured root only, after resolving symlinks and "..", and never / as a root', async () => {
+    await host.close();
+    const root = path.join(dir, 'batches');
+    await mkdir(root);
+    await writeFile(path.join(root, 'batch.csv'), 'id,activity_name\n1,Hack\n');
+    await symlink('/etc/passwd', path.join(root, 'escape.csv'));
+    host = await createHost({ api: t.api, port: 0, staticDir: path.join(dir, 'static'), fileRoots: [root, '/'] });
+    const ok = await preview(path.join(root, 'batch.csv'), root);
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body).columns).toEqual(['id', 'activity_name']);
+    expect((await preview(path.join(root, 'escape.csv'), null)).status).toBe(403);
+    expect((await preview(path.join(root, '..', 'results.csv'), null)).status).toBe(403);
+    expect((await preview('/etc/passwd', null)).status).toBe(403);
+    expect((await preview('batch.csv', null)).status).toBe(403);
+    expect(t.calls).toHaveLength(1);
   });
 });
 
