@@ -58,10 +58,15 @@ export async function main(argv: string[]): Promise<number> {
   let redisUrl: URL;
   try {
     redisUrl = redisUrlFrom(process.env);
-    (await openRedis(redisUrl)).disconnect(); // unreachable: say so now, not on the first chunk
   } catch (e) {
     console.error(`event-validator worker: ${(e as Error).message}`);
     return 2;
+  }
+  try {
+    (await openRedis(redisUrl)).disconnect(); // unreachable: say so now, not on the first chunk
+  } catch (e) {
+    console.error(`event-validator worker: ${(e as Error).message}`);
+    return 1;
   }
   let ctx;
   try {

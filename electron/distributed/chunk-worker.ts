@@ -12,7 +12,7 @@ import { WorkerPool } from '../engine/pool';
 import { Checkpoint } from './checkpoint';
 import { startHeartbeat, newInstanceId, providerShares, type Heartbeat } from './instances';
 import { CHUNK_QUEUE, type ChunkData, type ChunkProgress, type ChunkReply } from './protocol';
-import { connectRedis } from './redis';
+import { connectRedis, redisOptions } from './redis';
 
 export interface FleetWorkerOptions {
   ctx: AppContext;
@@ -109,7 +109,7 @@ export async function startFleetWorker(opts: FleetWorkerOptions): Promise<FleetW
   }
 
   const worker: Worker<ChunkData, ChunkReply> = new Worker(CHUNK_QUEUE, processChunk, {
-    connection: connectRedis(opts.redisUrl),
+    connection: redisOptions(opts.redisUrl),
     concurrency: opts.concurrency,
     lockDuration: opts.lockMs,
     stalledInterval: opts.lockMs,

@@ -15,7 +15,7 @@ import { Checkpoint } from './checkpoint';
 import { liveInstances, newInstanceId, providerShares, startHeartbeat } from './instances';
 import { duplicatesPass } from './photo-pass';
 import { CHUNK_QUEUE, DEFAULT_CHUNK_SIZE, parentQueue, type ChunkData, type ChunkProgress, type ChunkReply } from './protocol';
-import { connectRedis, openRedis } from './redis';
+import { openRedis, redisOptions } from './redis';
 
 export interface DistributedOptions {
   redisUrl: URL;
@@ -91,7 +91,7 @@ export async function startDistributedRun(
     chunks.push({ runKey, runId: run.id, rules: run.rules, threshold: run.config.acceptanceThreshold, attachmentsRoot: run.attachmentsRoot, items });
   }
 
-  const events = new QueueEvents(CHUNK_QUEUE, { connection: connectRedis(dist.redisUrl) });
+  const events = new QueueEvents(CHUNK_QUEUE, { connection: redisOptions(dist.redisUrl) });
   events.on('progress', ({ data }) => {
     const p = data as Partial<ChunkProgress>;
     if (p?.runKey === runKey && typeof p.submissionId === 'string') void commit(p.submissionId);
@@ -112,7 +112,7 @@ export async function startDistributedRun(
       settle('finished');
       return { runKey };
     },
-    { connection: connectRedis(dist.redisUrl) },
+    { connection: redisOptions(dist.redisUrl) },
   );
   parent.on('error', () => {});
 
@@ -127,7 +127,7 @@ export async function startDistributedRun(
   };
   watchWorkers();
 
-  const flow = new FlowProducer({ connection: connectRedis(dist.redisUrl) });
+  const flow = new FlowProducer({ connection: redisOptions(dist.redisUrl) });
   const childOpts = { attempts: dist.attempts ?? 5, backoff: { type: 'exponential', delay: 1_000 }, ignoreDependencyOnFailure: true, removeOnComplete: 1_000, removeOnFail: 1_000 };
   const tree = await flow.add({
     name: 'run',
@@ -150,7 +150,9 @@ export async function startDistributedRun(
     tracker.setState(final === 'interrupted' ? 'paused' : final);
     await Promise.all([parent.close(), events.close(), flow.close(), heartbeat.stop()]);
     if (final === 'finished') await checkpoint.clear();
-    await new Queue(parentQueue(runKey), { connection: redis }).obliterate({ force: true }).catch(() => {});
+    const parents = new Queue(parentQueue(runKey), { connection: redisOptions(dist.redisUrl) });
+    await parents.obliterate({ force: true }).catch(() => {}); // the run's own queue: nothing else uses it
+    await parents.close();
     redis.disconnect();
     return { runId: run.id, state: final, evaluated: committed.size, failures: final === 'interrupted' ? [...failures, ...(failures.length ? [] : missing)] : failures };
   });

@@ -10,8 +10,8 @@ import { FLEET_PREFIX } from './protocol';
 
 const REGISTRY = `${FLEET_PREFIX}:instances`;
 export const HEARTBEAT_MS = 2_000;
-/** Three missed heartbeats: the instance is gone. */
-const LIVENESS_MS = 3 * HEARTBEAT_MS;
+/** Five missed heartbeats (a loaded machine may be late with one or two): the instance is gone. */
+const LIVENESS_MS = 5 * HEARTBEAT_MS;
 
 export async function redisNow(redis: Redis): Promise<number> {
   const [s, us] = await redis.time();

@@ -1,6 +1,6 @@
 // The Redis connection of a distributed run (docs/scale-out.md "Distributed runs"): REDIS_URL is checked up
 // front so a bad value is a clear bad-input error, and only its host and port are ever printed (a URL may carry a password).
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 
 export class RedisUrlError extends Error {
   override readonly name = 'RedisUrlError';
@@ -26,11 +26,25 @@ export function describeRedis(url: URL): string {
 }
 
 /**
- * BullMQ's blocking connections need maxRetriesPerRequest null; a short connect timeout makes an unreachable
- * Redis an error at start instead of a silent wait.
+ * Connection options from the URL. BullMQ closes only the connections it made itself, so it gets options, not
+ * clients; maxRetriesPerRequest null is what its blocking connections need, and a short connect timeout turns an
+ * unreachable Redis into an error at start instead of a silent wait.
  */
+export function redisOptions(url: URL): RedisOptions {
+  return {
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    ...(url.pathname.length > 1 ? { db: Number(url.pathname.slice(1)) } : {}),
+    ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+    maxRetriesPerRequest: null,
+    connectTimeout: 5_000,
+  };
+}
+
 export function connectRedis(url: URL): Redis {
-  return new Redis(url.toString(), { maxRetriesPerRequest: null, connectTimeout: 5_000, lazyConnect: true });
+  return new Redis({ ...redisOptions(url), lazyConnect: true });
 }
 
 /** Connect and PING once, so "Redis is not there" is reported before any work is queued. */
