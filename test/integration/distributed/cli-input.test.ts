@@ -19,6 +19,8 @@ const env = (extra: Record<string, string>) => {
   if (!('REDIS_URL' in extra)) delete e.REDIS_URL;
   return e;
 };
+/** One CLI process start (tsx compiles on the fly): generous, since the machine may be shared and loaded. */
+const CLI_TIMEOUT = 120_000;
 const validate = (db: string) => ['validate', SAMPLE_BATCH, '--attachments', SAMPLE_ATTACHMENTS, '--db', db, '--distributed'];
 
 describe('fleet set-up errors', () => {
@@ -28,7 +30,7 @@ describe('fleet set-up errors', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/needs REDIS_URL/);
     expect(existsSync(db)).toBe(false);
-  });
+  }, CLI_TIMEOUT);
 
   it('a REDIS_URL that is not redis:// is refused with exit 2 (validate and worker)', async () => {
     const v = await startCli(validate(path.join(dir, 'bad.db')), env({ REDIS_URL: 'http://127.0.0.1:6379' })).exited;
@@ -37,7 +39,7 @@ describe('fleet set-up errors', () => {
     const w = await startCli(['worker'], env({ REDIS_URL: 'not a url' })).exited;
     expect(w.code).toBe(2);
     expect(w.stderr).toMatch(/REDIS_URL is not a URL/);
-  });
+  }, 2 * CLI_TIMEOUT);
 
   it('an unreachable Redis: exit 1 naming host:port but not the password, and no run is created', async () => {
     const port = await freePort();
@@ -52,7 +54,7 @@ describe('fleet set-up errors', () => {
     expect(w.code).toBe(1);
     expect(w.stderr).toMatch(/cannot reach Redis/);
     expect(w.stderr).not.toMatch(/s3cret-pw/);
-  });
+  }, 2 * CLI_TIMEOUT);
 
   it('bad options: the reason, before anything starts', () => {
     expect(parseWorkerArgs(['--lock-ms', '10'])).toMatch(/--lock-ms must be a whole number ≥ 1000/);
