@@ -12,6 +12,7 @@ import { submissionFromCells } from './app/submission-view';
 import { exportRun } from './batch/export';
 import { previewBatch } from './batch/ingest';
 import { startRun, type BatchRun, type StartRunOptions } from './batch/runner';
+import { openFleetView } from './distributed/fleet-view';
 import type { KeyVault } from './store/file-key-vault';
 import type { RunRecord } from './store/runs';
 
@@ -74,6 +75,11 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
 
   const runs = new Map<number, BatchRun>();
   let active: BatchRun | null = null;
+  let finishedHere = 0;
+  const stopFinished = engine.events.on((e) => {
+    if (e.type === 'submission_finished') finishedHere++;
+  });
+  const fleet = openFleetView({ env: opts.env ?? process.env, clock, engine, counts: () => ({ active: active && ['running', 'paused', 'cancelling'].includes(active.state) ? 1 : 0, finished: finishedHere }) });
   const progress = (run: BatchRun) => emit('progress', run.tracker.snapshot());
 
   const titles = new Map<string, string | null>();
@@ -252,6 +258,7 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
     async getSnapshot() {
       return ctx.aggregator.snapshot();
     },
+    getFleet: () => fleet.snapshot(),
     on(event, fn) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));
@@ -263,6 +270,8 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
       stopEvents();
       for (const run of runs.values()) run.cancel();
       await Promise.allSettled([...runs.values()].map((r) => r.done));
+      stopFinished();
+      await fleet.close();
       await ctx.close();
     },
   };

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CALL_KINDS, PROVIDER_IDS, type FailureKind } from './provider';
 import { RULE_IDS, STATUSES, type CallRecord, type RuleDefinition, type RuleResult, type Submission, type SubmissionResult } from './domain';
 import { BATCH_PROBLEM_KINDS, MAPPED_FIELDS, type BatchPreview } from './batch';
-import type { BatchSnapshot, BreakerSnapshot, EngineEvent, ProviderSnapshot, Snapshot, TripCause } from './telemetry';
+import type { BatchSnapshot, BreakerSnapshot, EngineEvent, FleetInstance, FleetSnapshot, ProviderSnapshot, Snapshot, TripCause } from './telemetry';
 
 /** Compile-time proof that A and B are mutually assignable. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -240,4 +240,41 @@ type _SchemaChecks = [
   Expect<Same<z.infer<typeof SubmissionSchema>, Submission>>,
   Expect<Same<z.infer<typeof FailureKindSchema>, FailureKind>>,
   Expect<Same<z.infer<typeof BatchPreviewSchema>, BatchPreview>>,
+];
+
+/** The Instances view (docs/scale-out.md "Distributed runs"): the fleet's live instances, as the registry holds them. */
+export const FleetInstanceSchema = z.object({
+  id: z.string(),
+  role: z.enum(['coordinator', 'worker', 'app']),
+  host: z.string(),
+  pid: z.number(),
+  startedAt: z.number(),
+  seenAt: z.number(),
+  active: z.number(),
+  finished: z.number(),
+  providers: z.array(
+    z.object({
+      provider: ProviderIdSchema,
+      inFlight: z.number(),
+      rpm: z.number(),
+      rpmLimit: z.number(),
+      tpm: z.number(),
+      breaker: BreakerStateSchema,
+      pausedUntil: epochOrNull,
+      exhaustedUntil: epochOrNull,
+    }),
+  ),
+});
+
+export const FleetSnapshotSchema = z.object({
+  at: z.number(),
+  sharedVia: z.literal('redis').nullable(),
+  redis: z.string().nullable(),
+  instances: z.array(FleetInstanceSchema),
+  error: z.string().nullable(),
+});
+
+type _FleetSchemaChecks = [
+  Expect<Same<z.infer<typeof FleetInstanceSchema>, FleetInstance>>,
+  Expect<Same<z.infer<typeof FleetSnapshotSchema>, FleetSnapshot>>,
 ];

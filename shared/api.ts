@@ -16,6 +16,7 @@ import {
   StatusSchema,
   SubmissionResultSchema,
   SubmissionSchema,
+  FleetSnapshotSchema,
 } from './api-schemas';
 
 /** Ids the web host hands out for uploads: random, URL- and file-name-safe. */
@@ -177,6 +178,8 @@ export const COMMANDS = {
   listAlerts: { input: z.object({ includeAcknowledged: z.boolean() }).strict(), output: z.array(AlertSchema) },
   ackAlert: { input: z.object({ id: z.string().min(1).max(200) }).strict(), output: AlertSchema },
   getSnapshot: { input: empty, output: SnapshotSchema },
+  /** The Instances view: the live instances sharing this quota through Redis (only this one without REDIS_URL). */
+  getFleet: { input: empty, output: FleetSnapshotSchema },
 } as const;
 
 export const EVENTS = {

@@ -131,3 +131,41 @@ export interface Snapshot {
   providers: ProviderSnapshot[];
   batch: BatchSnapshot | null;
 }
+
+/** One live engine instance of a fleet sharing a quota (docs/scale-out.md "Distributed runs"). */
+export interface FleetInstance {
+  id: string;
+  role: 'coordinator' | 'worker' | 'app';
+  host: string;
+  pid: number;
+  startedAt: number;
+  /** Redis server time of its last heartbeat, epoch ms. */
+  seenAt: number;
+  /** Chunks (a worker) or batches (a coordinator or an app) it is running now. */
+  active: number;
+  /** Submissions it finished since it started. */
+  finished: number;
+  providers: {
+    provider: ProviderId;
+    inFlight: number;
+    /** Its own starts in the last 60 s: its share of the quota is rpm ÷ the fleet's rpm. */
+    rpm: number;
+    rpmLimit: number;
+    tpm: number;
+    breaker: BreakerState;
+    pausedUntil: number | null;
+    exhaustedUntil: number | null;
+  }[];
+}
+
+export interface FleetSnapshot {
+  at: number;
+  /** 'redis' when REDIS_URL is set: the instances share one quota, breakers and work queue through it. */
+  sharedVia: 'redis' | null;
+  /** host:port of the Redis, never its credentials. */
+  redis: string | null;
+  /** Instances seen within the liveness window. */
+  instances: FleetInstance[];
+  /** Why the fleet could not be read (Redis unreachable), else null. */
+  error: string | null;
+}

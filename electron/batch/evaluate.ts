@@ -22,9 +22,12 @@ import { extractPdf, type PdfFacts } from './extract-pdf';
 import { prepareImage, type ImageFacts } from './extract-image';
 import type { RowBarrier } from './row-barrier';
 
+/** What evaluation reads and writes in the store (a distributed worker backs it without the coordinator's SQLite). */
+export type EvaluationStore = Pick<Store, 'cacheGet' | 'cachePut' | 'registerImages' | 'duplicatesOf'>;
+
 export interface EvaluationContext {
   engine: Engine;
-  store: Store;
+  store: EvaluationStore;
   clock: Clock;
   runId: number;
   rules: readonly RuleDefinition[];

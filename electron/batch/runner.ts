@@ -111,7 +111,7 @@ export class BatchRun {
   }
 }
 
-async function openRun(deps: RunnerDeps, opts: StartRunOptions): Promise<RunRecord> {
+export async function openRun(deps: RunnerDeps, opts: StartRunOptions): Promise<RunRecord> {
   if (opts.kind === 'new') {
     const contents = await readBatch(opts.file); // throws BatchFileError: nothing runs for a refused file
     const config = opts.threshold === undefined ? deps.engine.config : { ...deps.engine.config, acceptanceThreshold: opts.threshold };

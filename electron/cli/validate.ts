@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../../shared/config';
+import type { SubmissionResult } from '../../shared/domain';
 import type { Snapshot } from '../../shared/telemetry';
 import { openAppContext, type AppContext } from '../app/context';
 import { BatchFileError } from '../batch/batch-file-error';
@@ -13,12 +14,14 @@ import { checkExportTarget, ExportTargetError, partialSibling, type ExportTarget
 import { RunError, fileSha256, startRun, type BatchRun, type StartRunOptions } from '../batch/runner';
 import { RunLockedError } from '../store/run-lock';
 import { StorageError } from '../store/storage-fault';
+import { startDistributedRun, type DistributedRun } from '../distributed/coordinator';
+import { redisUrlFrom } from '../distributed/redis';
 import { progressLine, simulatedBanner } from './progress';
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2, interrupted: 3 } as const;
 
 const USAGE = `usage: event-validator validate BATCH.csv|xlsx --attachments DIR [--out results.csv|xlsx] [--db FILE]
-                               [--threshold N] [--resume [RUN]] [--json]
+                               [--threshold N] [--resume [RUN]] [--json] [--distributed [--chunk-size N]]
        event-validator validate --rerun-undetermined RUN [--db FILE] [--out FILE] [--json]`;
 
 interface Args {
@@ -32,10 +35,13 @@ interface Args {
   /** Re-evaluate only this run's Review rows. */
   review: number | undefined;
   json: boolean;
+  /** Coordinate a fleet of workers through Redis (REDIS_URL) instead of evaluating here. */
+  distributed: boolean;
+  chunkSize: number | undefined;
 }
 
 export function parseValidateArgs(argv: string[]): Args | string {
-  const a: Args = { batch: null, attachments: null, out: null, db: null, threshold: undefined, resume: undefined, review: undefined, json: false };
+  const a: Args = { batch: null, attachments: null, out: null, db: null, threshold: undefined, resume: undefined, review: undefined, json: false, distributed: false, chunkSize: undefined };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string;
     const value = () => {
@@ -77,6 +83,15 @@ export function parseValidateArgs(argv: string[]): Args | string {
         case '--json':
           a.json = true;
           break;
+        case '--distributed':
+          a.distributed = true;
+          break;
+        case '--chunk-size': {
+          const n = Number(value());
+          if (!Number.isInteger(n) || n < 1) return `--chunk-size must be a whole number ≥ 1`;
+          a.chunkSize = n;
+          break;
+        }
         case '--help':
         case '-h':
           return USAGE;
@@ -89,6 +104,7 @@ export function parseValidateArgs(argv: string[]): Args | string {
       return `${(e as Error).message}\n${USAGE}`;
     }
   }
+  if (a.chunkSize !== undefined && !a.distributed) return `--chunk-size goes with --distributed\n${USAGE}`;
   if (a.review !== undefined) {
     if (a.resume !== undefined || a.batch !== null) return `--rerun-undetermined takes neither a batch file nor --resume\n${USAGE}`;
     return a;
@@ -147,6 +163,13 @@ export async function main(argv: string[]): Promise<number> {
     console.error(args);
     return args === USAGE ? EXIT.ok : EXIT.badInput;
   }
+  let redisUrl: URL | null = null;
+  try {
+    redisUrl = args.distributed ? redisUrlFrom(process.env) : null;
+  } catch (e) {
+    console.error(`event-validator: ${(e as Error).message}`);
+    return EXIT.badInput;
+  }
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const emit = (o: object) => out(JSON.stringify(o));
   let ctx: AppContext;
@@ -158,7 +181,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (ctx.simulated) console.error(simulatedBanner());
 
-  let run: BatchRun | null = null;
+  let run: BatchRun | DistributedRun | null = null;
   let interrupted = false;
   const onSignal = () => {
     interrupted = true;
@@ -186,9 +209,11 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const opts = await runOptions(ctx, args);
     const target = await outTarget(ctx, args, opts);
-    run = await startRun({ engine: ctx.engine, store: ctx.store, clock: ctx.clock, aggregator: ctx.aggregator, simulated: ctx.simulated }, opts, (r) => {
+    const deps = { engine: ctx.engine, store: ctx.store, clock: ctx.clock, aggregator: ctx.aggregator, simulated: ctx.simulated };
+    const onResult = (r: SubmissionResult) => {
       if (args.json) emit({ type: 'submission', submissionId: r.submissionId, row: r.row, status: r.status, score: r.score, callsUsed: r.callsUsed, provider: r.provider });
-    });
+    };
+    run = redisUrl ? await startDistributedRun(deps, opts, { redisUrl, chunkSize: args.chunkSize }, onResult) : await startRun(deps, opts, onResult);
     if (interrupted) run.cancel();
     if (!args.json) console.error(`run ${run.runId}: ${run.run.batchName}, ${run.tracker.snapshot().total} submissions to evaluate (database ${ctx.store.file})`);
     const outcome = await run.done;

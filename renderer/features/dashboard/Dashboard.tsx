@@ -4,6 +4,7 @@ import { selectProviderIds, selectReceivedAt, staleness } from '../../stores/sel
 import { useNow } from '../../components/useNow';
 import { BreakerCard } from './BreakerCard';
 import { BudgetView } from './BudgetView';
+import { Instances } from './Instances';
 import { RateChart } from './RateChart';
 
 function LiveBeacon({ ageS, stalled }: { ageS: number | null; stalled: boolean }) {
@@ -45,6 +46,7 @@ export function Dashboard() {
           ))}
         </div>
         <BudgetView />
+        <Instances />
       </div>
     </section>
   );
