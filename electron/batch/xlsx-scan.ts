@@ -5,6 +5,7 @@ import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
+import { BatchFileError } from './batch-file-error';
 import { cellTooLarge, INGEST_LIMITS, megabytes, sheetPlace, totalTooLarge, type IngestLimits } from './ingest-limits';
 
 interface Entry {
@@ -120,6 +121,9 @@ async function eachChunk(file: string, e: Entry, fn: (chunk: Buffer) => void): P
   const stream: Readable = e.method === 8 ? raw.pipe(createInflateRaw()) : raw;
   try {
     for await (const chunk of stream) fn(chunk as Buffer);
+  } catch (err) {
+    if (err instanceof BatchFileError) throw err;
+    throw new BatchFileError('unreadable', `The XLSX file could not be read: its part ${e.name} is damaged (${(err as Error).message}).`);
   } finally {
     raw.destroy();
     stream.destroy();
