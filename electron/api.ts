@@ -12,6 +12,7 @@ import { submissionFromCells } from './app/submission-view';
 import { exportRun } from './batch/export';
 import { previewBatch } from './batch/ingest';
 import { startRun, type BatchRun, type StartRunOptions } from './batch/runner';
+import { trackRun } from './planner/track-run';
 import type { KeyVault } from './store/key-vault';
 import type { RunRecord } from './store/runs';
 
@@ -93,6 +94,7 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
       progress(run);
     });
     runs.set(run.runId, run);
+    trackRun(store, run);
     active = run;
     progress(run);
     void run.done.then(() => progress(run));

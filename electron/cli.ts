@@ -1,6 +1,7 @@
 // `event-validator <command>`: the headless main job. Each command lives in electron/cli/<command>.ts.
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main(argv: string[]): Promise<number> }> }> = {
   validate: { summary: 'validate BATCH.csv|xlsx --attachments DIR [--out FILE] [--db FILE] [--threshold N] [--resume [RUN]] [--json]', load: () => import('./cli/validate') },
+  plan: { summary: 'plan BATCH.csv|xlsx --attachments DIR [--db FILE] [--config FILE …] [--seeds N] [--json]: predict time, calls and 429s', load: () => import('./cli/plan') },
   serve: { summary: 'serve [--port N] [--data-dir DIR]: the operator console on 127.0.0.1 (prints the URL with its token first)', load: () => import('./cli/serve') },
   simulate: { summary: 'simulate --port N [--preset free|tier1] [--time-scale K]: the provider simulator', load: () => import('./cli/simulate') },
 };

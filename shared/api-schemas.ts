@@ -235,3 +235,16 @@ type _SchemaChecks = [
   Expect<Same<z.infer<typeof FailureKindSchema>, FailureKind>>,
   Expect<Same<z.infer<typeof BatchPreviewSchema>, BatchPreview>>,
 ];
+
+// --- The run planner (docs/planner.md): an operator's what-if, checked before anything is replayed. The config
+// patch is checked by applyConfigPatch, which names the bad key.
+const PlanMinuteSchema = z.number().finite().nonnegative().max(7 * 24 * 60);
+export const PlanVariantSchema = z
+  .object({
+    name: z.string().trim().min(1).max(40),
+    patch: z.record(z.string(), z.unknown()).optional(),
+    outage: z.object({ provider: ProviderIdSchema, atMinute: PlanMinuteSchema, minutes: z.number().finite().positive().max(7 * 24 * 60) }).strict().optional(),
+    quotaCut: z.object({ provider: ProviderIdSchema, atMinute: PlanMinuteSchema, factor: z.number().finite().gt(0).lte(1) }).strict().optional(),
+    tier: z.enum(['free', 'tier1']).optional(),
+  })
+  .strict();

@@ -9,6 +9,7 @@ import { openAppContext, type AppContext } from '../app/context';
 import { BatchFileError } from '../batch/batch-file-error';
 import { exportRun } from '../batch/export';
 import { RunError, fileSha256, startRun, type BatchRun, type StartRunOptions } from '../batch/runner';
+import { trackRun } from '../planner/track-run';
 import { progressLine, simulatedBanner } from './progress';
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2, interrupted: 3 } as const;
@@ -149,6 +150,7 @@ export async function main(argv: string[]): Promise<number> {
     run = await startRun({ engine: ctx.engine, store: ctx.store, clock: ctx.clock, aggregator: ctx.aggregator, simulated: ctx.simulated }, opts, (r) => {
       if (args.json) emit({ type: 'submission', submissionId: r.submissionId, row: r.row, status: r.status, score: r.score, callsUsed: r.callsUsed, provider: r.provider });
     });
+    trackRun(ctx.store, run);
     if (interrupted) run.cancel();
     if (!args.json) console.error(`run ${run.runId}: ${run.run.batchName}, ${run.tracker.snapshot().total} submissions to evaluate (database ${ctx.store.file})`);
     const outcome = await run.done;
