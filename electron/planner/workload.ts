@@ -1,7 +1,8 @@
 // The planner's input (docs/planner.md): each submission's real calls, found the way the batch runner finds them:
 // ingest, attachment resolution, the PDF and photo readers, the deterministic rules, the first pre-scoring decision
 // and the response cache. Tokens come from each provider adapter's own estimator, so the replayed limiter and
-// server count what the real ones will. Duplicate photos are not looked up (that needs the run's image index).
+// server count what the real ones will. Duplicate photos are found within the batch, in row order, with the same
+// matcher the image index uses; matches against earlier batches in the store are not looked up.
 import type { EngineConfig } from '../../shared/config';
 import type { RuleDefinition, Submission } from '../../shared/domain';
 import type { PlannedCall, PlannedSubmission, Workload, WorkloadSummary } from '../../shared/plan';
@@ -13,7 +14,9 @@ import { prepareImage, type ImageFacts } from '../batch/extract-image';
 import { loadBatch } from '../batch/load-batch';
 import { RealClock } from '../engine/clock';
 import { cacheKey } from '../store/cache-key';
+import { ownerKey } from '../store/image-index';
 import type { CachedReply } from '../store/response-cache';
+import { findDuplicates, normalizePhash, type IndexedImage } from '../validation/duplicates';
 import { prescore } from '../validation/prescoring';
 import { PROMPT_VERSION, buildImageRequest, buildPdfRequest, buildThemeRequest, promptFields } from '../validation/prompts';
 import { evaluateDeterministic } from '../validation/rules-deterministic';
@@ -50,17 +53,32 @@ async function readPdf(r: AttachmentResolver | null, s: Submission): Promise<Pdf
   return f.ok ? f : null;
 }
 
-async function readPhotos(r: AttachmentResolver | null, s: Submission): Promise<ImageFacts[]> {
+/** The usable photos with their 1-based slot (photo1, photo2), as the evaluator numbers them. */
+async function readPhotos(r: AttachmentResolver | null, s: Submission): Promise<{ slot: number; facts: ImageFacts }[]> {
   if (!r) return [];
-  const out: ImageFacts[] = [];
-  for (const p of s.photoPaths) {
+  const out: { slot: number; facts: ImageFacts }[] = [];
+  for (const [i, p] of s.photoPaths.entries()) {
     if (!p) continue;
     const where = await r.resolve(p, s.eventDriven);
     if (!where.ok) continue;
     const f = await prepareImage(where.path);
-    if (f.ok) out.push(f);
+    if (f.ok) out.push({ slot: i + 1, facts: f });
   }
   return out;
+}
+
+/** This submission's photos as index entries of one pretend run, so findDuplicates orders them by row. */
+function indexed(s: Submission, photos: { slot: number; facts: ImageFacts }[], batch: string): IndexedImage[] {
+  return photos.map((p) => ({
+    owner: ownerKey(s.id, batch),
+    submissionId: s.id,
+    sha256: p.facts.sha256.toLowerCase(),
+    phash: normalizePhash(p.facts.phash),
+    photo: p.slot,
+    runId: 0,
+    row: s.row,
+    batchName: batch,
+  }));
 }
 
 function emptySummary(): WorkloadSummary {
@@ -76,10 +94,15 @@ export async function buildWorkload(input: WorkloadInput): Promise<Workload> {
   const estimate = estimators(config);
   const summary = emptySummary();
   const planned: PlannedSubmission[] = [];
-  for (const s of submissions) {
+  const seen: IndexedImage[] = [];
+  for (const s of [...submissions].sort((a, b) => a.row - b.row)) {
     if (input.signal?.aborted) throw new Error('plan cancelled');
     summary.submissions++;
-    const [pdf, photos] = await Promise.all([readPdf(resolver, s), readPhotos(resolver, s)]);
+    const [pdf, slots] = await Promise.all([readPdf(resolver, s), readPhotos(resolver, s)]);
+    const own = indexed(s, slots, input.file);
+    const duplicates = findDuplicates(own, seen, config.phashThreshold);
+    seen.push(...own);
+    const photos = slots.map((p) => p.facts);
     const reopen = pdf === null || photos.length === 0;
     if (reopen) {
       summary.reopened++;
@@ -88,7 +111,7 @@ export async function buildWorkload(input: WorkloadInput): Promise<Workload> {
     }
     summary.pdfPages += pdf.pages;
     summary.images += photos.length;
-    const known = evaluateDeterministic(rules, s, { photoHasGps: photos.map((p) => p.gps !== null), duplicates: [] });
+    const known = evaluateDeterministic(rules, s, { photoHasGps: photos.map((p) => p.gps !== null), duplicates });
     const pending: CallKind[] = s.theme ? ['theme', 'pdf', 'image'] : ['pdf', 'image'];
     if (!s.theme) summary.prescoreSkips++;
     const decision = prescore({ rules, known, pending, threshold, mode: config.evaluationMode, reopen: false });
