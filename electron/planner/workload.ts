@@ -31,10 +31,10 @@ export interface WorkloadInput {
   signal?: AbortSignal;
 }
 
-type Estimators = Record<ProviderId, (req: LlmRequest) => number>;
+export type Estimators = Record<ProviderId, (req: LlmRequest) => number>;
 
 /** The adapters' pure token estimators (no key is used: nothing is sent). */
-function estimators(config: EngineConfig): Estimators {
+export function tokenEstimators(config: EngineConfig): Estimators {
   const out = {} as Estimators;
   for (const p of PROVIDER_IDS) {
     const enabled = { ...config, providers: { ...config.providers, [p]: { ...config.providers[p], enabled: true } } };
@@ -91,7 +91,7 @@ export async function buildWorkload(input: WorkloadInput): Promise<Workload> {
   const threshold = input.threshold ?? config.acceptanceThreshold;
   const { submissions } = await loadBatch(input.file);
   const resolver = input.attachmentsRoot ? await createAttachmentResolver(input.attachmentsRoot, { allowUrlDownloads: false }) : null;
-  const estimate = estimators(config);
+  const estimate = tokenEstimators(config);
   const summary = emptySummary();
   const planned: PlannedSubmission[] = [];
   const seen: IndexedImage[] = [];
