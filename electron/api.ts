@@ -12,6 +12,7 @@ import { submissionFromCells } from './app/submission-view';
 import { exportRun } from './batch/export';
 import { previewBatch } from './batch/ingest';
 import { startRun, type BatchRun, type StartRunOptions } from './batch/runner';
+import { createPlanCommands } from './planner/plan-commands';
 import { trackRun } from './planner/track-run';
 import type { KeyVault } from './store/key-vault';
 import type { RunRecord } from './store/runs';
@@ -124,6 +125,7 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
     message,
   });
 
+  const plans = createPlanCommands({ engine, store, clock }, pathOf);
   const api: ApiService = {
     async previewBatch({ file, attachments }) {
       return previewBatch(pathOf(file) as string, { attachmentsRoot: pathOf(attachments), attachmentOptions: { allowUrlDownloads: engine.config.allowUrlDownloads } });
@@ -248,6 +250,9 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
     async getSnapshot() {
       return ctx.aggregator.snapshot();
     },
+    planBatch: (input) => plans.planBatch(input),
+    cancelPlan: (input) => plans.cancelPlan(input),
+    getRunPlan: (input) => plans.getRunPlan(input),
     on(event, fn) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));
@@ -255,6 +260,7 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
       return () => set.delete(fn as Listener);
     },
     async close() {
+      plans.close();
       stopSnapshots();
       stopEvents();
       for (const run of runs.values()) run.cancel();

@@ -117,3 +117,24 @@ export interface PlanReport {
   predictions: ConfigPrediction[];
   startedAt: number;
 }
+
+/** A run's actual outcome on the engine's clock: first call to last finished submission, and calls per minute. */
+export interface RunActual {
+  makespan_s: number;
+  calls: number;
+  rpm: RpmPoint[];
+}
+
+export interface PlanAccuracy {
+  runs: number;
+  /** The largest |predicted − actual| ÷ actual over those runs, in percent (null without runs). */
+  withinPct: number | null;
+  meanAbsPct: number | null;
+}
+
+/** What the run's page shows: "predicted 14 min, took 15 min", and the two RPM curves. */
+export interface RunPlanView {
+  prediction: ConfigPrediction | null;
+  actual: RunActual | null;
+  accuracy: PlanAccuracy;
+}

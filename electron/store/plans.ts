@@ -2,7 +2,9 @@
 // makespan and RPM curve once it ends, so the console can say how good recent predictions were. Also the call
 // history the provider model is fitted on.
 import type { CallRecord } from '../../shared/domain';
-import type { ConfigPrediction, RpmPoint } from '../../shared/plan';
+import type { ConfigPrediction, PlanAccuracy, RpmPoint, RunActual } from '../../shared/plan';
+
+export type { PlanAccuracy, RunActual } from '../../shared/plan';
 import type { Db } from './db';
 
 export interface StoredPlan {
@@ -15,18 +17,6 @@ export interface StoredPlan {
   actual: RunActual | null;
 }
 
-export interface RunActual {
-  makespan_s: number;
-  calls: number;
-  rpm: RpmPoint[];
-}
-
-export interface PlanAccuracy {
-  runs: number;
-  /** The largest |predicted − actual| ÷ actual over those runs, in percent (null without runs). */
-  withinPct: number | null;
-  meanAbsPct: number | null;
-}
 
 /** One stored call, as the provider model reads it. */
 export type HistoryCall = Pick<CallRecord, 'provider' | 'model' | 'kind' | 'outcome' | 'latencyMs' | 'startedAt'>;

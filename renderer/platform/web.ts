@@ -88,6 +88,9 @@ export function webApi(): ValidatorApi {
     listAlerts: (i) => call('listAlerts', i),
     ackAlert: (i) => call('ackAlert', i),
     getSnapshot: (i) => call('getSnapshot', i),
+    planBatch: (i) => call('planBatch', i),
+    cancelPlan: (i) => call('cancelPlan', i),
+    getRunPlan: (i) => call('getRunPlan', i),
     on: eventStream(),
   } satisfies ValidatorApi;
   return api;
