@@ -5,6 +5,7 @@ import type { CommandOutput, RunSummary } from '../../../shared/api';
 import type { BatchSnapshot } from '../../../shared/telemetry';
 import { ConfirmAction } from '../../components/ConfirmAction';
 import { fmtDateTime, fmtDuration, fmtInt } from '../../components/format';
+import { RunPlanSummary } from './PlanPanel';
 import { api } from '../../platform';
 import { useLive } from '../../stores';
 import { selectBatch } from '../../stores/selectors';
@@ -84,6 +85,7 @@ export function RunPanel() {
           </span>
         ))}
       </p>
+      <RunPlanSummary key={`${runId}:${progress.state}`} runId={runId} />
       <div className="row-buttons">
         {progress.state === 'running' && (
           <button type="button" onClick={() => act('Paused', () => api.pauseBatch({ runId }))}>
