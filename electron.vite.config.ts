@@ -15,6 +15,7 @@ export const NATIVE_MODULES = ['better-sqlite3', 'sharp'];
  */
 export const MAIN_WORKER_ENTRIES: Readonly<Record<string, string>> = {
   'ingest-worker-entry': at('./electron/batch/ingest-worker.ts'),
+  'plan-worker-entry': at('./electron/planner/plan-worker.ts'),
 };
 
 export default defineConfig({

@@ -13,6 +13,8 @@ import { exportRun } from './batch/export';
 import { previewBatch } from './batch/ingest';
 import { startRun, type BatchRun, type StartRunOptions } from './batch/runner';
 import { openFleetView } from './distributed/fleet-view';
+import { createPlanCommands } from './planner/plan-commands';
+import { trackRun } from './planner/track-run';
 import type { KeyVault } from './store/file-key-vault';
 import type { RunRecord } from './store/runs';
 
@@ -99,6 +101,7 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
       progress(run);
     });
     runs.set(run.runId, run);
+    trackRun(store, run);
     active = run;
     progress(run);
     void run.done.then(() => progress(run));
@@ -132,6 +135,7 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
     message,
   });
 
+  const plans = createPlanCommands({ engine, store, clock }, pathOf);
   const api: ApiService = {
     async previewBatch({ file, attachments }) {
       return previewBatch(pathOf(file) as string, { attachmentsRoot: pathOf(attachments), attachmentOptions: { allowUrlDownloads: engine.config.allowUrlDownloads } });
@@ -259,6 +263,9 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
       return ctx.aggregator.snapshot();
     },
     getFleet: () => fleet.snapshot(),
+    planBatch: (input) => plans.planBatch(input),
+    cancelPlan: (input) => plans.cancelPlan(input),
+    getRunPlan: (input) => plans.getRunPlan(input),
     on(event, fn) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));
@@ -266,6 +273,7 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
       return () => set.delete(fn as Listener);
     },
     async close() {
+      plans.close();
       stopSnapshots();
       stopEvents();
       for (const run of runs.values()) run.cancel();

@@ -5,6 +5,7 @@ import { CALL_KINDS, PROVIDER_IDS, type FailureKind } from './provider';
 import { RULE_IDS, STATUSES, type CallRecord, type RuleDefinition, type RuleResult, type Submission, type SubmissionResult } from './domain';
 import { BATCH_PROBLEM_KINDS, MAPPED_FIELDS, type BatchPreview } from './batch';
 import type { BatchSnapshot, BreakerSnapshot, EngineEvent, FleetInstance, FleetSnapshot, ProviderSnapshot, Snapshot, TripCause } from './telemetry';
+import type { ConfigPrediction, PlanReport, RunPlanView } from './plan';
 
 /** Compile-time proof that A and B are mutually assignable. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -277,4 +278,93 @@ export const FleetSnapshotSchema = z.object({
 type _FleetSchemaChecks = [
   Expect<Same<z.infer<typeof FleetInstanceSchema>, FleetInstance>>,
   Expect<Same<z.infer<typeof FleetSnapshotSchema>, FleetSnapshot>>,
+];
+
+// --- The run planner (docs/planner.md): an operator's what-if, checked before anything is replayed. The config
+// patch is checked by applyConfigPatch, which names the bad key.
+const PlanMinuteSchema = z.number().finite().nonnegative().max(7 * 24 * 60);
+export const PlanVariantSchema = z
+  .object({
+    name: z.string().trim().min(1).max(40),
+    patch: z.record(z.string(), z.unknown()).optional(),
+    outage: z.object({ provider: ProviderIdSchema, atMinute: PlanMinuteSchema, minutes: z.number().finite().positive().max(7 * 24 * 60) }).strict().optional(),
+    quotaCut: z.object({ provider: ProviderIdSchema, atMinute: PlanMinuteSchema, factor: z.number().finite().gt(0).lte(1) }).strict().optional(),
+    tier: z.enum(['free', 'tier1']).optional(),
+  })
+  .strict();
+
+const RpmPointSchema = z.object({ minute: z.number(), gemini: z.number(), groq: z.number() });
+export const ConfigPredictionSchema = z.object({
+  config: z.string(),
+  makespan_s: z.number(),
+  p10_s: z.number(),
+  p90_s: z.number(),
+  calls: z.number(),
+  callsByProvider: z.object({ gemini: z.number(), groq: z.number() }),
+  fallbacks: z.number(),
+  http_429: z.number(),
+  undetermined: z.number(),
+  quota_ok: z.boolean(),
+  quota_runs_out_s: z.number().nullable(),
+  gemini_reset_at: z.number().nullable(),
+  learned_from_calls: z.number(),
+  seeds: z.number(),
+  best: z.boolean(),
+  rpm: z.array(RpmPointSchema),
+});
+const perKind = z.object({ theme: z.number(), pdf: z.number(), image: z.number() });
+export const PlanReportSchema = z.object({
+  workload: z.object({
+    submissions: z.number(),
+    calls: z.number(),
+    byKind: perKind,
+    cacheHits: z.number(),
+    prescoreSkips: z.number(),
+    reopened: z.number(),
+    pdfPages: z.number(),
+    images: z.number(),
+  }),
+  model: z.object({
+    latency: z.array(
+      z.object({
+        provider: ProviderIdSchema,
+        model: z.string(),
+        kind: CallKindSchema,
+        medianMs: z.number(),
+        sigma: z.number(),
+        calls: z.number(),
+        source: z.enum(['learned', 'default']),
+      }),
+    ),
+    providers: z.array(
+      z.object({
+        provider: ProviderIdSchema,
+        rpm: z.number(),
+        tpm: z.number(),
+        rpd: z.number(),
+        limitsSource: z.enum(['configured', 'tier']),
+        usedToday: z.number(),
+        errorRate: z.number(),
+        rate429: z.number(),
+        calls: z.number(),
+        available: z.boolean(),
+      }),
+    ),
+    learnedFromCalls: z.number(),
+    minCallsForFit: z.number(),
+  }),
+  predictions: z.array(ConfigPredictionSchema),
+  startedAt: z.number(),
+});
+export const PlanAccuracySchema = z.object({ runs: z.number(), withinPct: z.number().nullable(), meanAbsPct: z.number().nullable() });
+export const RunPlanViewSchema = z.object({
+  prediction: ConfigPredictionSchema.nullable(),
+  actual: z.object({ makespan_s: z.number(), calls: z.number(), rpm: z.array(RpmPointSchema) }).nullable(),
+  accuracy: PlanAccuracySchema,
+});
+
+type _PlanSchemaChecks = [
+  Expect<Same<z.infer<typeof ConfigPredictionSchema>, ConfigPrediction>>,
+  Expect<Same<z.infer<typeof PlanReportSchema>, PlanReport>>,
+  Expect<Same<z.infer<typeof RunPlanViewSchema>, RunPlanView>>,
 ];

@@ -10,14 +10,20 @@ import {
   BreakerTransitionSchema,
   ByStatusSchema,
   Http429Schema,
+  PlanReportSchema,
+  PlanVariantSchema,
   ProviderIdSchema,
   RuleDefinitionSchema,
+  RunPlanViewSchema,
   SnapshotSchema,
   StatusSchema,
   SubmissionResultSchema,
   SubmissionSchema,
   FleetSnapshotSchema,
 } from './api-schemas';
+
+/** Ids a client gives its plans, to cancel them. */
+export const PLAN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Ids the web host hands out for uploads: random, URL- and file-name-safe. */
 export const UPLOAD_ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -180,6 +186,26 @@ export const COMMANDS = {
   getSnapshot: { input: empty, output: SnapshotSchema },
   /** The Instances view: the live instances sharing this quota through Redis (only this one without REDIS_URL). */
   getFleet: { input: empty, output: FleetSnapshotSchema },
+  /**
+   * The run planner (docs/planner.md): predict the batch under the current settings and up to four variants.
+   * `planId` (chosen by the caller) names the plan for cancelPlan.
+   */
+  planBatch: {
+    input: z
+      .object({
+        planId: z.string().regex(PLAN_ID, 'not a plan id'),
+        file: FileRefSchema,
+        attachments: FileRefSchema.nullable(),
+        variants: z.array(PlanVariantSchema).max(4),
+        seeds: z.number().int().min(1).max(20).optional(),
+      })
+      .strict(),
+    output: PlanReportSchema,
+  },
+  /** Stop a plan in flight; `cancelled` is false when it had already finished (or never started). */
+  cancelPlan: { input: z.object({ planId: z.string().regex(PLAN_ID, 'not a plan id') }).strict(), output: z.object({ cancelled: z.boolean() }) },
+  /** The prediction a run was started after, its actual outcome once it ended, and the planner's recent accuracy. */
+  getRunPlan: { input: z.object({ runId }).strict(), output: RunPlanViewSchema },
 } as const;
 
 export const EVENTS = {

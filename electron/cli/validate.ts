@@ -16,6 +16,7 @@ import { RunLockedError } from '../store/run-lock';
 import { StorageError } from '../store/storage-fault';
 import { startDistributedRun, type DistributedRun } from '../distributed/coordinator';
 import { redisUrlFrom } from '../distributed/redis';
+import { trackRun } from '../planner/track-run';
 import { progressLine, simulatedBanner } from './progress';
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2, interrupted: 3 } as const;
@@ -214,6 +215,7 @@ export async function main(argv: string[]): Promise<number> {
       if (args.json) emit({ type: 'submission', submissionId: r.submissionId, row: r.row, status: r.status, score: r.score, callsUsed: r.callsUsed, provider: r.provider });
     };
     run = redisUrl ? await startDistributedRun(deps, opts, { redisUrl, chunkSize: args.chunkSize }, onResult) : await startRun(deps, opts, onResult);
+    trackRun(ctx.store, run);
     if (interrupted) run.cancel();
     if (!args.json) console.error(`run ${run.runId}: ${run.run.batchName}, ${run.tracker.snapshot().total} submissions to evaluate (database ${ctx.store.file})`);
     const outcome = await run.done;

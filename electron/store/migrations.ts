@@ -157,6 +157,25 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'run planner predictions, linked to their run, with the actual outcome (docs/planner.md)',
+    sql: `
+      CREATE TABLE plan_predictions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at INTEGER NOT NULL,
+        batch_sha256 TEXT NOT NULL,
+        config_name TEXT NOT NULL,
+        prediction_json TEXT NOT NULL,
+        makespan_s REAL NOT NULL,
+        run_id INTEGER REFERENCES runs (id) ON DELETE SET NULL,
+        actual_makespan_s REAL,
+        actual_json TEXT
+      );
+      CREATE INDEX plan_predictions_by_batch ON plan_predictions (batch_sha256, created_at);
+      CREATE INDEX plan_predictions_by_run ON plan_predictions (run_id);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

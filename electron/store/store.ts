@@ -7,6 +7,7 @@ import { AuditLog, type AuditEntry, type AuditInput } from './audit';
 import { openDatabase, type Db } from './db';
 import { ImageIndex, type PhotoHash } from './image-index';
 import { migrate } from './migrations';
+import { Plans } from './plans';
 import { ResponseCache, type CachedReply } from './response-cache';
 import { Results, type StoredResult } from './results';
 import { RunLocks, type RunLock, type RunOwner } from './run-lock';
@@ -52,6 +53,8 @@ export interface Store {
   editRules(edits: unknown, by: ChangeBy): RuleDefinition[];
   appendAudit(entry: AuditInput): AuditEntry;
   listAudit(opts?: { afterId?: number; limit?: number }): AuditEntry[];
+  /** The run planner's predictions, their actual outcomes and the call history (docs/planner.md). */
+  readonly plans: Plans;
   close(): void;
 }
 
@@ -108,6 +111,7 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
     },
     appendAudit: (entry) => audit.append(entry),
     listAudit: (o) => audit.list(o),
+    plans: new Plans(db, now),
     close: () => db.close(),
   };
 }

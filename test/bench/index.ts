@@ -4,10 +4,12 @@
 //      Bottleneck and p-queue, plus "ours-scaled" (our engine on the peers' scaled real clock, as a control);
 //   2. loopback-300: the real SDK adapters, engine and HTTP simulator on a scaled real clock, and engine overhead;
 //   3. scheduler-throughput[-binding] (ours, Bottleneck, p-queue) and limiter-throughput: admissions per CPU second;
-//   4. ingest-37000: rows per second and peak RSS of parsing and mapping a 37,000-row CSV.
+//   4. ingest-37000: rows per second and peak RSS of parsing and mapping a 37,000-row CSV;
+//   5. plan-10000x4: the run planner's time to predict 10,000 submissions under 4 configurations (test/bench/plan.ts).
 // `--json` prints one JSON object per line per (scenario, contender). BENCHMARKS.md holds the latest numbers.
 import { runIngest } from './ingest';
 import { runLoopback } from './loopback';
+import { runPlanBench } from './plan';
 import { quotaScenarios, runQuotaScenario, type QuotaResult } from './quota';
 import { limiterThroughput, schedulerThroughput } from './throughput';
 
@@ -58,4 +60,12 @@ if (wanted('limiter-throughput')) {
 if (wanted('ingest-37000')) {
   const r = await runIngest();
   report(r, `${r.scenario.padEnd(16)} ${r.contender.padEnd(11)} ${r.rows_per_s.toLocaleString('en-US')} rows/s  (${r.rows} rows, ${r.file_mb} MB in ${r.seconds} s)  peak RSS ${r.peak_rss_mb} MB`);
+}
+if (wanted('plan-10000x4')) {
+  const r = await runPlanBench();
+  report(
+    { ...r },
+    `${r.scenario.padEnd(16)} ${r.contender.padEnd(11)} ${r.seconds} s (${r.cpu_s} CPU s) for ${r.submissions.toLocaleString('en-US')} submissions × ${r.configs} configs × ` +
+      `${r.seeds} seeds (${r.replayed_calls.toLocaleString('en-US')} replayed calls); current settings: ${r.current_makespan_min} min`,
+  );
 }

@@ -3,7 +3,7 @@
 import Bottleneck from 'bottleneck';
 import PQueue from 'p-queue';
 import { effective, type ProviderConfig } from '../../shared/config';
-import type { LatencyModel } from '../helpers/modelled-provider';
+import type { LatencyModel } from '../../electron/planner/modelled-provider';
 import type { ScaledClock } from '../helpers/scaled-clock';
 
 export type PeerName = 'bottleneck' | 'p-queue';

@@ -9,7 +9,7 @@ import { isRetryable, retryDelayMs } from '../../electron/engine/retry';
 import { lognormal, seededRng } from '../../electron/engine/rng';
 import { applyConfigPatch, DEFAULT_CONFIG, effective, SEED_PROFILE, type ConfigPatch, type EngineConfig } from '../../shared/config';
 import { CALL_KINDS, type CallKind, type CallOutcome, type LlmRequest } from '../../shared/provider';
-import { INPUT_TOKENS, ModelledProvider, type ServerPlan } from '../helpers/modelled-provider';
+import { INPUT_TOKENS, ModelledProvider, type ServerPlan } from '../../electron/planner/modelled-provider';
 import { ScaledClock } from '../helpers/scaled-clock';
 import { physicalFloorMs, realizedFloorMs } from './floor';
 import { peerLimiter, type PeerName } from './peers';

@@ -10,7 +10,7 @@ import { WorkerPool } from '../../electron/engine/pool';
 import { seededRng } from '../../electron/engine/rng';
 import { applyConfigPatch, DEFAULT_CONFIG } from '../../shared/config';
 import { CALL_KINDS, type CallKind, type LlmRequest } from '../../shared/provider';
-import { ModelledProvider } from '../helpers/modelled-provider';
+import { ModelledProvider } from '../../electron/planner/modelled-provider';
 import { watchInvariants, windowOvershoots } from './invariants';
 
 const BIG = process.env.SOAK_SCALE === 'big';

@@ -5,6 +5,7 @@ import { fmtInt } from '../../components/format';
 import { api, platform, type PickedFolder } from '../../platform';
 import { useSession } from '../../stores/session';
 import { BATCH_FILE, folderFromInput, fromDrop } from './pick';
+import { PlanPanel } from './PlanPanel';
 
 interface Chosen {
   name: string;
@@ -147,6 +148,7 @@ export function BatchIntake() {
         </p>
       )}
       {preview && <PreviewPanel preview={preview} onStart={start} starting={busy !== null} />}
+      {preview && preview.refusal === null && file && <PlanPanel file={file.ref} attachments={folder?.ref ?? null} />}
     </section>
   );
 }

@@ -5,6 +5,7 @@ import type { CommandOutput, RunSummary } from '../../../shared/api';
 import type { BatchSnapshot } from '../../../shared/telemetry';
 import { ConfirmAction } from '../../components/ConfirmAction';
 import { fmtDateTime, fmtDuration, fmtInt } from '../../components/format';
+import { RunPlanSummary } from './PlanPanel';
 import { api } from '../../platform';
 import { useLive } from '../../stores';
 import { selectBatch } from '../../stores/selectors';
@@ -91,6 +92,7 @@ export function RunPanel() {
           Running in another process (pid {elsewhere.pid} on {elsewhere.host}); it can be controlled only from there.
         </p>
       )}
+      <RunPlanSummary key={`${runId}:${progress.state}`} runId={runId} />
       <div className="row-buttons">
         {!elsewhere && progress.state === 'running' && (
           <button type="button" onClick={() => act('Paused', () => api.pauseBatch({ runId }))}>

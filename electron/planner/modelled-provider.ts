@@ -1,14 +1,14 @@
-// A provider's outside world for the benchmark and the reliability soak: an adapter on the injected clock whose
+// A provider's outside world for the run planner, the benchmark and the reliability soak: an adapter on the injected clock whose
 // server side enforces the provider's real quota model (the simulator's own pure quota arithmetic: Gemini's sliding
 // minute, Groq's refilling buckets) and answers 429 when it is exceeded. Scripted faults (outages, 429 storms,
 // 5xx bursts, malformed replies), quota cuts and per-kind token sizes are options, and every request the server
 // sees is logged with its time and verdict, so callers can assert what really reached the provider.
-import type { ProviderAdapter } from '../../electron/engine/adapter';
-import type { Clock } from '../../electron/engine/clock';
-import { lognormal, type Rng } from '../../electron/engine/rng';
-import { parseGoDuration } from '../../electron/providers/go-duration';
-import { GeminiQuota, type GeminiLimits } from '../../electron/providers/simulator/quota-gemini';
-import { GroqQuota, type GroqLimits } from '../../electron/providers/simulator/quota-groq';
+import type { ProviderAdapter } from '../engine/adapter';
+import type { Clock } from '../engine/clock';
+import { lognormal, type Rng } from '../engine/rng';
+import { parseGoDuration } from '../providers/go-duration';
+import { GeminiQuota, type GeminiLimits } from '../providers/simulator/quota-gemini';
+import { GroqQuota, type GroqLimits } from '../providers/simulator/quota-groq';
 import { modelFor, type ProviderConfig } from '../../shared/config';
 import type { CallFailure, CallKind, CallOutcome, FailureKind, LlmRequest, ProviderId, QuotaDimension, QuotaInfo } from '../../shared/provider';
 
@@ -39,7 +39,12 @@ export interface ServerPlan {
   cut?: { atMs: number; factor: number };
   faults?: FaultWindow[];
   tokens?: Partial<Record<CallKind, number>>;
+  /** Tokens this server counts for one request (the planner's per-submission estimates); overrides `tokens`. */
+  tokensOf?: (req: LlmRequest) => number | undefined;
 }
+
+/** One latency model for every call, or one per model and call kind (the planner's learned distributions). */
+export type LatencySource = LatencyModel | ((model: string, kind: CallKind) => LatencyModel);
 
 export interface ServerLogEntry {
   at: number;
@@ -126,7 +131,7 @@ export class ModelledProvider implements ProviderAdapter {
     private readonly cfg: ProviderConfig,
     private readonly clock: Clock,
     private readonly rng: Rng,
-    private readonly latency: LatencyModel,
+    private readonly latency: LatencySource,
     private readonly plan: ServerPlan = {},
   ) {}
 
@@ -141,7 +146,10 @@ export class ModelledProvider implements ProviderAdapter {
   }
   estimateTokens(req: LlmRequest): number {
     // Gemini charges input tokens, Groq input + output: estimate what each server will count.
-    return this.input(req.kind) + (this.id === 'groq' ? req.maxOutputTokens : 0);
+    return this.plan.tokensOf?.(req) ?? this.input(req.kind) + (this.id === 'groq' ? req.maxOutputTokens : 0);
+  }
+  private latencyFor(model: string, kind: CallKind): LatencyModel {
+    return typeof this.latency === 'function' ? this.latency(model, kind) : this.latency;
   }
 
   private server(model: string): Server {
@@ -175,8 +183,9 @@ export class ModelledProvider implements ProviderAdapter {
     this.startedAt ??= now;
     this.applyCut(now);
     const server = this.server(model);
-    const input = this.input(req.kind);
-    const counted = this.id === 'groq' ? input + OUTPUT_TOKENS : input;
+    const exact = this.plan.tokensOf?.(req);
+    const input = exact ?? this.input(req.kind);
+    const counted = exact ?? (this.id === 'groq' ? input + OUTPUT_TOKENS : input);
     this.requests++;
     const wait = async (ms: number) => {
       try {
@@ -229,7 +238,8 @@ export class ModelledProvider implements ProviderAdapter {
       };
     }
     server.charge(now, counted);
-    const ms = lognormal(this.rng, this.latency.medianMs, this.latency.sigma);
+    const lat = this.latencyFor(model, req.kind);
+    const ms = lognormal(this.rng, lat.medianMs, lat.sigma);
     if (!(await wait(ms))) return aborted();
     const usage = { inputTokens: input, outputTokens: OUTPUT_TOKENS, totalTokens: input + OUTPUT_TOKENS };
     if (fault) {
