@@ -246,6 +246,9 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
     async getSnapshot() {
       return ctx.aggregator.snapshot();
     },
+    async testConnection({ provider }) {
+      return ctx.checkConnection(provider);
+    },
     on(event, fn) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));

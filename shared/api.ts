@@ -9,6 +9,7 @@ import {
   BreakerSnapshotSchema,
   BreakerTransitionSchema,
   ByStatusSchema,
+  ConnectionReportSchema,
   Http429Schema,
   ProviderIdSchema,
   RuleDefinitionSchema,
@@ -175,6 +176,8 @@ export const COMMANDS = {
   listAlerts: { input: z.object({ includeAcknowledged: z.boolean() }).strict(), output: z.array(AlertSchema) },
   ackAlert: { input: z.object({ id: z.string().min(1).max(200) }).strict(), output: AlertSchema },
   getSnapshot: { input: empty, output: SnapshotSchema },
+  /** One cheap real request to the provider with the stored key (docs/providers.md §8); never returns the key. */
+  testConnection: { input: z.object({ provider: ProviderIdSchema }).strict(), output: ConnectionReportSchema },
 } as const;
 
 export const EVENTS = {
