@@ -266,6 +266,9 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
     planBatch: (input) => plans.planBatch(input),
     cancelPlan: (input) => plans.cancelPlan(input),
     getRunPlan: (input) => plans.getRunPlan(input),
+    async testConnection({ provider }) {
+      return ctx.checkConnection(provider);
+    },
     on(event, fn) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));

@@ -10,11 +10,12 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main(arg
   plan: { summary: 'plan BATCH.csv|xlsx --attachments DIR [--db FILE] [--config FILE …] [--seeds N] [--json]: predict time, calls and 429s', load: () => import('./cli/plan') },
   serve: { summary: 'serve [--port N] [--data-dir DIR]: the operator console on 127.0.0.1 (prints the URL with its token first)', load: () => import('./cli/serve') },
   worker: { summary: 'worker [--attachments DIR] [--db FILE] [--concurrency N]: a fleet worker for validate --distributed (needs REDIS_URL)', load: () => import('./cli/worker') },
+  'check-keys': { summary: 'check-keys [--data-dir DIR] [--json]: one cheap real request per provider (Test connection)', load: () => import('./cli/check-keys') },
   simulate: { summary: 'simulate --port N [--preset free|tier1] [--time-scale K]: the provider simulator', load: () => import('./cli/simulate') },
 };
 
 function usage(): string {
-  return ['usage: event-validator <command> [options]', '', ...Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(9)} ${c.summary}`)].join('\n');
+  return ['usage: event-validator <command> [options]', '', ...Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`)].join('\n');
 }
 
 async function run(argv: string[]): Promise<number> {

@@ -368,3 +368,22 @@ type _PlanSchemaChecks = [
   Expect<Same<z.infer<typeof PlanReportSchema>, PlanReport>>,
   Expect<Same<z.infer<typeof RunPlanViewSchema>, RunPlanView>>,
 ];
+
+/** What Test connection found (electron/providers/connection-check.ts). */
+export const ConnectionReportSchema = z.object({
+  provider: ProviderIdSchema,
+  keyOk: z.boolean(),
+  models: z.array(z.object({ model: z.string(), usable: z.boolean(), problem: z.string().nullable() })),
+  limits: z
+    .object({
+      limitRequests: z.number().optional(),
+      limitTokens: z.number().optional(),
+      remainingRequests: z.number().optional(),
+      remainingTokens: z.number().optional(),
+      resetRequestsMs: z.number().optional(),
+      resetTokensMs: z.number().optional(),
+    })
+    .nullable(),
+  problem: z.string().nullable(),
+  summary: z.array(z.string()),
+});

@@ -9,6 +9,7 @@ import {
   BreakerSnapshotSchema,
   BreakerTransitionSchema,
   ByStatusSchema,
+  ConnectionReportSchema,
   Http429Schema,
   PlanReportSchema,
   PlanVariantSchema,
@@ -206,6 +207,8 @@ export const COMMANDS = {
   cancelPlan: { input: z.object({ planId: z.string().regex(PLAN_ID, 'not a plan id') }).strict(), output: z.object({ cancelled: z.boolean() }) },
   /** The prediction a run was started after, its actual outcome once it ended, and the planner's recent accuracy. */
   getRunPlan: { input: z.object({ runId }).strict(), output: RunPlanViewSchema },
+  /** One cheap real request to the provider with the stored key (docs/providers.md §8); never returns the key. */
+  testConnection: { input: z.object({ provider: ProviderIdSchema }).strict(), output: ConnectionReportSchema },
 } as const;
 
 export const EVENTS = {

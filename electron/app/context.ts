@@ -10,11 +10,12 @@ import { Engine } from '../engine/engine';
 import { systemRng } from '../engine/rng';
 import { connectSharedQuota, type SharedQuota } from '../engine/shared/shared-quota';
 import { SnapshotAggregator } from '../engine/telemetry';
+import { checkConnection, type ConnectionReport } from '../providers/connection-check';
 import { startSimulator, type Simulator } from '../providers/simulator/server';
 import { defaultDataDir } from '../store/data-dir';
 import { FileKeyVault, resolveKey, type KeyVault } from '../store/file-key-vault';
 import { openStore, type Store } from '../store/store';
-import { adapterSettingsChanged, buildAdapter, buildAdapters, type ProviderKeys } from './adapters';
+import { adapterSettingsChanged, buildAdapter, buildAdapters, SIMULATED_KEY, type ProviderKeys } from './adapters';
 
 /** The settings key under which live config edits are persisted (settings > env > defaults). */
 export const CONFIG_SETTING_KEY = 'config';
@@ -47,6 +48,8 @@ export interface AppContext {
   hasKey(p: ProviderId): boolean;
   /** Store or clear a key (null), then rebuild that provider's adapter. */
   setKey(p: ProviderId, key: string | null): void;
+  /** Test connection: one cheap real request with the stored key (the simulator in demo mode). */
+  checkConnection(p: ProviderId): Promise<ConnectionReport>;
   /** Apply, persist (audited) and return a live config change. */
   updateConfig(patch: unknown, reason?: string): { before: EngineConfig; after: EngineConfig };
   close(): Promise<void>;
@@ -115,6 +118,13 @@ export async function openAppContext(opts: AppContextOptions = {}): Promise<AppC
         // in one run would mislabel results.
         if (!simulated) engine.setAdapter(p, buildAdapter(p, engine.config, resolveKey(vault, p, env), null, clock));
       },
+      async checkConnection(p) {
+        const c = engine.config.providers[p];
+        const apiKey = simulated ? SIMULATED_KEY : resolveKey(vault, p, env);
+        if (!apiKey) return noKeyReport(p);
+        const baseUrl = simUrl ?? c.baseUrl;
+        return checkConnection(p, { apiKey, textModel: c.textModel, visionModel: c.visionModel, timeoutMs: c.timeoutMs, clock, ...(baseUrl ? { baseUrl } : {}) });
+      },
       updateConfig(patch, reason) {
         const diff = engine.updateConfig(patch);
         const previous = store.getSetting(CONFIG_SETTING_KEY);
@@ -146,4 +156,9 @@ function mergePatch(base: unknown, patch: unknown): unknown {
   const out: Record<string, unknown> = typeof base === 'object' && base !== null && !Array.isArray(base) ? { ...(base as Record<string, unknown>) } : {};
   for (const [k, v] of Object.entries(patch)) out[k] = mergePatch(out[k], v);
   return out;
+}
+
+function noKeyReport(p: ProviderId): ConnectionReport {
+  const problem = `no ${p === 'gemini' ? 'Gemini' : 'Groq'} API key is set`;
+  return { provider: p, keyOk: false, models: [], limits: null, problem, summary: [`Nothing to test: ${problem}.`] };
 }

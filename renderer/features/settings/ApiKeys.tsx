@@ -6,6 +6,45 @@ import { PROVIDER_LABEL } from '../../components/format';
 import { api } from '../../platform';
 
 type KeyStatus = CommandOutput<'getKeyStatus'>;
+type Report = CommandOutput<'testConnection'>;
+
+/** Test connection: one cheap real request with the stored key; the report is the provider's answer in plain words. */
+function TestConnection({ provider }: { provider: ProviderId }) {
+  const [report, setReport] = useState<Report | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function run() {
+    setBusy(true);
+    setError(null);
+    try {
+      setReport(await api.testConnection({ provider }));
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+  const ok = report !== null && report.keyOk && report.problem === null && report.models.every((m) => m.usable);
+  return (
+    <div className="connection-test">
+      <button type="button" onClick={() => void run()} disabled={busy} data-testid={`test-connection-${provider}`}>
+        {busy ? 'Testing…' : 'Test connection'}
+      </button>
+      {error && (
+        <span role="status" className="inline-result error">
+          {error}
+        </span>
+      )}
+      {report && (
+        <ul role="status" className={ok ? 'inline-result ok' : 'inline-result error'} data-testid={`connection-report-${provider}`}>
+          {report.summary.map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
 
 function KeyRow({ provider, set, onSaved }: { provider: ProviderId; set: boolean; onSaved(): void }) {
   const [value, setValue] = useState('');
@@ -46,6 +85,7 @@ function KeyRow({ provider, set, onSaved }: { provider: ProviderId; set: boolean
           {message.text}
         </span>
       )}
+      <TestConnection provider={provider} />
     </form>
   );
 }
