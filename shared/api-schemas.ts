@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CALL_KINDS, PROVIDER_IDS, type FailureKind } from './provider';
 import { RULE_IDS, STATUSES, type CallRecord, type RuleDefinition, type RuleResult, type Submission, type SubmissionResult } from './domain';
 import { BATCH_PROBLEM_KINDS, MAPPED_FIELDS, type BatchPreview } from './batch';
-import type { BatchSnapshot, BreakerSnapshot, EngineEvent, ProviderSnapshot, Snapshot, TripCause } from './telemetry';
+import { TRIP_CAUSES, type BatchSnapshot, type BreakerSnapshot, type EngineEvent, type ProviderSnapshot, type Snapshot, type TripCause } from './telemetry';
 
 /** Compile-time proof that A and B are mutually assignable. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -35,7 +35,7 @@ const VerdictSourceSchema = z.enum([...PROVIDER_IDS, 'heuristic', 'cache']);
 const epochOrNull = z.number().nullable();
 
 export const BreakerStateSchema = z.enum(['closed', 'open', 'half_open']);
-const TripCauseSchema = z.enum(['429', '5xx', 'timeout', 'network', 'auth', 'forced', 'probe_failed']);
+const TripCauseSchema = z.enum(TRIP_CAUSES);
 
 export const BreakerSnapshotSchema = z.object({
   state: BreakerStateSchema,
@@ -74,6 +74,9 @@ export const ProviderSnapshotSchema = z.object({
   meanWaitMs: z.number(),
   p90LatencyMs: z.number(),
   jitterMean: z.number(),
+  parked: z.number(),
+  parkedReason: z.string().nullable(),
+  unavailableModels: z.array(z.object({ model: z.string(), reason: z.string() })),
 });
 
 export const BatchStateSchema = z.enum(['idle', 'running', 'paused', 'cancelling', 'cancelled', 'finished']);

@@ -5,8 +5,9 @@ import type { Status } from './domain';
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
-/** Why a breaker tripped, in the operator's words (UI.md: 429 / 5xx / timeout / auth). */
-export type TripCause = '429' | '5xx' | 'timeout' | 'network' | 'auth' | 'forced' | 'probe_failed';
+/** Why a breaker tripped: the one list the type, the zod schema and the console's labels derive from (docs/console.md §2). */
+export const TRIP_CAUSES = ['429', '5xx', 'timeout', 'network', 'auth', 'forced', 'probe_failed'] as const;
+export type TripCause = (typeof TRIP_CAUSES)[number];
 
 export type EngineEvent =
   | { type: 'call_started'; at: number; submissionId: string; kind: CallKind; provider: ProviderId; model: string; attempt: number }
@@ -97,6 +98,12 @@ export interface ProviderSnapshot {
   p90LatencyMs: number;
   /** Mean jitter multiplier applied to waits (1 = none); its throughput cost is about 1 - 1/mean. */
   jitterMean: number;
+  /** Calls waiting for this provider to recover (they hold no slot and no quota). */
+  parked: number;
+  /** Why they wait, in words ("waiting for Gemini: breaker open, probe in 41 s"), else null. */
+  parkedReason: string | null;
+  /** Models this key cannot use today (a 429 with limit 0, an unknown model), with the provider's sentence. */
+  unavailableModels: { model: string; reason: string }[];
 }
 
 export type BatchState = 'idle' | 'running' | 'paused' | 'cancelling' | 'cancelled' | 'finished';

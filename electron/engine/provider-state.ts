@@ -233,6 +233,10 @@ export class ProviderState {
       meanWaitMs: admissions ? waitSum / admissions : 0,
       p90LatencyMs: this.p90LatencyMs(),
       jitterMean: jitterWeight ? jitterSum / jitterWeight : 1,
+      // Parking and per-model availability arrive with the engine's recovery work; until then nothing parks.
+      parked: 0,
+      parkedReason: null,
+      unavailableModels: [],
     };
   }
 }

@@ -44,6 +44,9 @@ function provider(id: 'gemini' | 'groq', rpm: number): ProviderSnapshot {
     meanWaitMs: 0,
     p90LatencyMs: 0,
     jitterMean: 1,
+    parked: 0,
+    parkedReason: null,
+    unavailableModels: [],
   };
 }
 

@@ -1,7 +1,7 @@
 // One provider's circuit card (Hystrix-style): state pill, trip facts, live rates, and the operator's three actions.
 import { useMemo, useState } from 'react';
 import type { ProviderId } from '../../../shared/provider';
-import type { ProviderSnapshot } from '../../../shared/telemetry';
+import type { ProviderSnapshot, TripCause } from '../../../shared/telemetry';
 import { ConfirmAction, ResultLine, reasonOf, type ActionResult } from '../../components/ConfirmAction';
 import { BREAKER_LABEL, PROVIDER_LABEL, fmtClock, fmtDuration, fmtInt, fmtPct } from '../../components/format';
 import { useNow } from '../../components/useNow';
@@ -9,7 +9,16 @@ import { api } from '../../platform';
 import { useLive } from '../../stores';
 import { selectProvider, selectReceivedAt, selectSnapshotAt } from '../../stores/selectors';
 
-const TRIP_CAUSE: Record<string, string> = { '429': '429 rate limit', '5xx': '5xx server errors', timeout: 'timeouts', network: 'network errors', auth: 'auth failure', forced: 'forced by operator', probe_failed: 'half-open probe failed' };
+/** Every cause has words: a new TripCause fails the typecheck here until it gets them. */
+const TRIP_CAUSE: Record<TripCause, string> = {
+  '429': '429 rate limit',
+  '5xx': '5xx server errors',
+  timeout: 'timeouts',
+  network: 'network errors',
+  auth: 'auth failure',
+  forced: 'forced by operator',
+  probe_failed: 'half-open probe failed',
+};
 const PAUSES = [
   { label: '1 minute', ms: 60_000 },
   { label: '5 minutes', ms: 5 * 60_000 },
@@ -41,7 +50,7 @@ function Facts({ p, engineNow }: { p: ProviderSnapshot; engineNow: number | null
     <dl className="facts">
       <Fact label={`Errors (${fmtDuration(b.windowMs)} window)`} value={`${fmtPct(b.errorRate)} of ${fmtPct(b.threshold)} to trip`} warn={b.errorRate >= b.threshold} />
       <Fact label="Volume" value={`${fmtInt(b.calls)} / ${fmtInt(b.minCalls)} min calls`} />
-      <Fact label="Last trip" value={b.lastTripCause ? TRIP_CAUSE[b.lastTripCause] ?? b.lastTripCause : 'none'} />
+      <Fact label="Last trip" value={b.lastTripCause ? TRIP_CAUSE[b.lastTripCause] : 'none'} />
       <Fact label="RPM" value={`${fmtInt(p.rpm)} / ${fmtInt(p.rpmLimit)}`} warn={p.rpm >= p.rpmLimit} />
       <Fact label="TPM" value={`${fmtInt(p.tpm)} / ${fmtInt(p.tpmLimit)}`} warn={p.tpm >= p.tpmLimit} />
       <Fact label="In flight" value={`${fmtInt(p.inFlight)} / ${fmtInt(p.concurrencyLimit)}`} />
