@@ -88,6 +88,7 @@ export function webApi(): ValidatorApi {
     listAlerts: (i) => call('listAlerts', i),
     ackAlert: (i) => call('ackAlert', i),
     getSnapshot: (i) => call('getSnapshot', i),
+    getTelemetryHistory: (i) => call('getTelemetryHistory', i),
     on: eventStream(),
   } satisfies ValidatorApi;
   return api;
