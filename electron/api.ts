@@ -9,6 +9,7 @@ import type { BatchState } from '../shared/telemetry';
 import { AlertTray } from './app/alerts';
 import { openAppContext, type AppContext, type AppContextOptions } from './app/context';
 import { submissionFromCells } from './app/submission-view';
+import { TelemetryHistoryBuffer } from './app/telemetry-history';
 import { exportRun } from './batch/export';
 import { previewBatch } from './batch/ingest';
 import { startRun, type BatchRun, type StartRunOptions } from './batch/runner';
@@ -59,7 +60,9 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
   const ctx: AppContext = await openAppContext({ ...opts, dataDir: opts.userDataDir, ...(opts.vault ? { vault: opts.vault } : {}) });
   const { engine, store, clock } = ctx;
   const listeners = new Map<EventName, Set<Listener>>();
+  const history = new TelemetryHistoryBuffer();
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => {
+    history.record(event, payload);
     for (const fn of listeners.get(event) ?? []) (fn as (p: EventPayload<E>) => void)(payload);
   };
   const audit = (action: string, target: string | null, before: unknown, after: unknown, reason?: string, actor = 'operator') =>
@@ -71,7 +74,8 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
     alerts.onEvent(e);
     if (e.type === 'breaker_transition') {
       emit('breaker', e);
-      audit(`breaker ${e.to}`, e.provider, e.from, e.to, e.cause, e.forced ? 'operator' : 'engine');
+      // A forced transition is the operator's own action, audited once by its command (one row per action).
+      if (!e.forced) audit(`breaker ${e.to}`, e.provider, e.from, e.to, e.cause, 'engine');
     } else if (e.type === 'http_429') emit('http429', e);
   });
 
@@ -207,13 +211,15 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
       return { path, fileName, bytes: size, rows: written.rows };
     },
     async resetBreaker({ provider, reason }) {
+      const before = breakerResult(provider, '').breaker.state;
       engine.resetBreaker(provider);
-      audit('reset breaker', provider, null, 'closed', reason);
+      audit('reset breaker', provider, before, 'closed', reason);
       return breakerResult(provider, `${provider} breaker reset to CLOSED`);
     },
     async forceOpenBreaker({ provider, reason }) {
+      const before = breakerResult(provider, '').breaker.state;
       engine.forceOpen(provider);
-      audit('force open breaker', provider, null, 'open', reason);
+      audit('force open breaker', provider, before, 'open', reason);
       return breakerResult(provider, `${provider} breaker forced OPEN: no traffic until reset`);
     },
     async pauseProvider({ provider, until, reason }) {
@@ -268,6 +274,9 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
     getRunPlan: (input) => plans.getRunPlan(input),
     async testConnection({ provider }) {
       return ctx.checkConnection(provider);
+    },
+    async getTelemetryHistory() {
+      return history.read();
     },
     on(event, fn) {
       let set = listeners.get(event);

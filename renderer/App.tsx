@@ -1,4 +1,5 @@
-// The console shell: navigation, the simulated-provider banner, the alert tray, and the current screen.
+// The console shell: navigation, the simulated-provider and no-provider banners, the alert tray, and the current screen.
+import { NoProviderBanner } from './components/NoProviderBanner';
 import { AlertTray } from './features/alerts/AlertTray';
 import { AuditLog } from './features/audit/AuditLog';
 import { Batches } from './features/batches/Batches';
@@ -37,6 +38,7 @@ export function App() {
           Simulated provider: no API key is set. Calls go to the built-in simulator; its results are labelled “simulated”.
         </p>
       )}
+      <NoProviderBanner />
       <main>
         {screen === 'dashboard' && <Dashboard />}
         {screen === 'batches' && <Batches />}

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CALL_KINDS, PROVIDER_IDS, type FailureKind } from './provider';
 import { RULE_IDS, STATUSES, type CallRecord, type RuleDefinition, type RuleResult, type Submission, type SubmissionResult } from './domain';
 import { BATCH_PROBLEM_KINDS, MAPPED_FIELDS, type BatchPreview } from './batch';
-import type { BatchSnapshot, BreakerSnapshot, EngineEvent, FleetInstance, FleetSnapshot, ProviderSnapshot, Snapshot, TripCause } from './telemetry';
+import { TRIP_CAUSES, type BatchSnapshot, type BreakerSnapshot, type EngineEvent, type FleetInstance, type FleetSnapshot, type ProviderSnapshot, type Snapshot, type TripCause } from './telemetry';
 import type { ConfigPrediction, PlanReport, RunPlanView } from './plan';
 
 /** Compile-time proof that A and B are mutually assignable. */
@@ -39,7 +39,7 @@ const VerdictSourceSchema = z.enum([...PROVIDER_IDS, 'heuristic', 'cache']);
 const epochOrNull = z.number().nullable();
 
 export const BreakerStateSchema = z.enum(['closed', 'open', 'half_open']);
-const TripCauseSchema = z.enum(['429', '5xx', 'timeout', 'network', 'auth', 'forced', 'probe_failed']);
+const TripCauseSchema = z.enum(TRIP_CAUSES);
 
 export const BreakerSnapshotSchema = z.object({
   state: BreakerStateSchema,

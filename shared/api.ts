@@ -110,6 +110,25 @@ export const AlertSchema = z.object({
 });
 export type Alert = z.infer<typeof AlertSchema>;
 
+/** One chart point: a provider's rate against its effective limit at one snapshot. */
+export const RatePointSchema = z.object({ at: z.number(), rpm: z.number(), rpmLimit: z.number(), tpm: z.number(), tpmLimit: z.number() });
+export type RatePoint = z.infer<typeof RatePointSchema>;
+
+/**
+ * What the charts showed before this client connected, kept (bounded) in the main process and replayed on connect,
+ * so a console opened mid-incident sees the incident (docs/console.md §3).
+ */
+export const TelemetryHistorySchema = z.object({
+  /** How far back the history reaches, ms. */
+  windowMs: z.number(),
+  series: z.array(z.object({ provider: ProviderIdSchema, points: z.array(RatePointSchema) })),
+  http429: z.array(Http429Schema),
+  breakers: z.array(BreakerTransitionSchema),
+  /** Operator actions (chart annotations). */
+  audit: z.array(AuditEntrySchema),
+});
+export type TelemetryHistory = z.infer<typeof TelemetryHistorySchema>;
+
 const configDiff = z.object({ before: engineConfigSchema, after: engineConfigSchema });
 const isPlainObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -209,6 +228,8 @@ export const COMMANDS = {
   getRunPlan: { input: z.object({ runId }).strict(), output: RunPlanViewSchema },
   /** One cheap real request to the provider with the stored key (docs/providers.md §8); never returns the key. */
   testConnection: { input: z.object({ provider: ProviderIdSchema }).strict(), output: ConnectionReportSchema },
+  /** The charts' recent past with its markers and annotations, for a client that just connected. */
+  getTelemetryHistory: { input: empty, output: TelemetryHistorySchema },
 } as const;
 
 export const EVENTS = {

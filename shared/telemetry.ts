@@ -5,8 +5,9 @@ import type { Status } from './domain';
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
-/** Why a breaker tripped, in the operator's words (UI.md: 429 / 5xx / timeout / auth). */
-export type TripCause = '429' | '5xx' | 'timeout' | 'network' | 'auth' | 'forced' | 'probe_failed';
+/** Why a breaker tripped: the one list the type, the zod schema and the console's labels derive from (docs/console.md §2). */
+export const TRIP_CAUSES = ['429', '5xx', 'timeout', 'network', 'auth', 'forced', 'probe_failed'] as const;
+export type TripCause = (typeof TRIP_CAUSES)[number];
 
 export type EngineEvent =
   | { type: 'call_started'; at: number; submissionId: string; kind: CallKind; provider: ProviderId; model: string; attempt: number }

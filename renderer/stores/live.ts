@@ -1,10 +1,10 @@
 // The live store: snapshots, chart series, 429 markers, annotations, batch progress and alerts, fed by the Api's
 // events through one coalescer, so React sees at most one update per frame. DOM-free: tests run it in node.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { Alert, EventName, EventPayload, ValidatorApi } from '../../shared/api';
+import type { Alert, AuditEntry, EventName, EventPayload, RatePoint, TelemetryHistory, ValidatorApi } from '../../shared/api';
 import { EVENT_NAMES } from '../../shared/api';
 import type { ProviderId } from '../../shared/provider';
-import type { BatchSnapshot, Snapshot } from '../../shared/telemetry';
+import type { BatchSnapshot, EngineEvent, Snapshot } from '../../shared/telemetry';
 import { createCoalescer, type Scheduler } from './frame';
 
 /** Charts show this fixed window, ending at the latest snapshot. */
@@ -12,15 +12,9 @@ export const CHART_WINDOW_MS = 5 * 60_000;
 /** No snapshot for this long means the stream stalled: the dashboard greys out. */
 export const STALL_MS = 3_000;
 
-export type LiveEvent = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName];
-
-export interface RatePoint {
-  at: number;
-  rpm: number;
-  rpmLimit: number;
-  tpm: number;
-  tpmLimit: number;
-}
+/** An Api event, or the main process's telemetry history replayed on connect. */
+export type LiveEvent = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName] | { event: 'history'; payload: TelemetryHistory };
+export type { RatePoint };
 
 export interface Annotation {
   at: number;
@@ -68,6 +62,47 @@ function upsertAlert(alerts: Alert[], alert: Alert): Alert[] {
   return alert.acknowledgedAt === null ? [alert, ...rest].sort((a, b) => b.at - a.at) : rest;
 }
 
+type BreakerEvent = Extract<EngineEvent, { type: 'breaker_transition' }>;
+
+const breakerNote = (b: BreakerEvent): Annotation => ({
+  at: b.at,
+  provider: b.provider,
+  label: `breaker ${b.to.replace('_', '-')}${b.forced ? ' (forced)' : ''}`,
+});
+
+/** Operator actions become annotations; engine lines are already drawn as breaker transitions. */
+function auditNote(a: AuditEntry): Annotation | null {
+  if (a.actor !== 'operator') return null;
+  const provider = a.target === 'gemini' || a.target === 'groq' ? a.target : null;
+  return { at: a.at, provider, label: a.action.replace(/_/g, ' ') };
+}
+
+/** Items of `older` not already in `newer` (by key), then `newer`, in time order. */
+function mergeByKey<T extends { at: number }>(older: T[], newer: T[], key: (t: T) => string): T[] {
+  const seen = new Set(newer.map(key));
+  return [...older.filter((t) => !seen.has(key(t))), ...newer].sort((a, b) => a.at - b.at);
+}
+
+/** The history replayed on connect goes under whatever live events arrived before it. */
+function withHistory(state: LiveState, h: TelemetryHistory): Partial<LiveState> {
+  const series: LiveState['series'] = { ...state.series };
+  for (const { provider, points } of h.series) {
+    const live = state.series[provider] ?? [];
+    const firstLive = live[0]?.at ?? Infinity;
+    series[provider] = [...points.filter((p) => p.at < firstLive), ...live];
+  }
+  const notes = [...h.breakers.map(breakerNote), ...h.audit.map(auditNote).filter((n): n is Annotation => n !== null)];
+  return {
+    series,
+    markers: mergeByKey(
+      h.http429.map((m) => ({ at: m.at, provider: m.provider })),
+      state.markers,
+      (m) => `${m.at}:${m.provider}`,
+    ),
+    annotations: mergeByKey(notes, state.annotations, (n) => `${n.at}:${n.provider}:${n.label}`),
+  };
+}
+
 /** Fold a frame's worth of events into the state. Pure: the same events give the same state. */
 export function reduce(state: LiveState, events: readonly LiveEvent[], now: number): LiveState {
   let next = state;
@@ -97,21 +132,17 @@ export function reduce(state: LiveState, events: readonly LiveEvent[], now: numb
       case 'http429':
         patch({ markers: [...next.markers, { at: e.payload.at, provider: e.payload.provider }] });
         break;
-      case 'breaker': {
-        const b = e.payload;
-        const label = `breaker ${b.to.replace('_', '-')}${b.forced ? ' (forced)' : ''}`;
-        patch({ annotations: [...next.annotations, { at: b.at, provider: b.provider, label }] });
+      case 'breaker':
+        patch({ annotations: [...next.annotations, breakerNote(e.payload)] });
         break;
-      }
       case 'audit': {
-        const a = e.payload;
-        patch({ auditVersion: next.auditVersion + 1 });
-        if (a.actor === 'operator') {
-          const provider = a.target === 'gemini' || a.target === 'groq' ? a.target : null;
-          patch({ annotations: [...next.annotations, { at: a.at, provider, label: a.action.replace(/_/g, ' ') }] });
-        }
+        const note = auditNote(e.payload);
+        patch({ auditVersion: next.auditVersion + 1, ...(note ? { annotations: [...next.annotations, note] } : {}) });
         break;
       }
+      case 'history':
+        patch(withHistory(next, e.payload));
+        break;
       case 'progress':
         patch({ batch: e.payload });
         break;
@@ -145,6 +176,7 @@ export function createLiveStore(schedule: Scheduler, now: () => number): LiveSto
     connect(api) {
       const offs = EVENT_NAMES.map((event) => api.on(event, (payload) => coalescer.push({ event, payload } as LiveEvent)));
       api.getSnapshot({}).then((s) => coalescer.push({ event: 'snapshot', payload: s }), () => undefined);
+      api.getTelemetryHistory({}).then((h) => coalescer.push({ event: 'history', payload: h }), () => undefined);
       api.listAlerts({ includeAcknowledged: false }).then(live.setAlerts, () => undefined);
       return () => offs.forEach((off) => off());
     },

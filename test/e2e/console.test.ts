@@ -5,32 +5,31 @@
 // entry, the XLSX download, and the grey-out when the event stream stalls (held back by a routed WebSocket).
 // One worker and slowed simulated calls make a run last long enough to pause it; the limit edit then raises the
 // workers so the re-run is quick.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright';
-import { createApi, type ApiService } from '../../electron/api';
-import { createHost, type Host } from '../../electron/host/host';
-import { ensureRendererBuilt, repoRoot } from '../../electron/host/renderer-build';
-import { FileKeyVault } from '../../electron/store/file-key-vault';
+import type { Page } from 'playwright';
+import type { ApiService } from '../../electron/api';
+import { repoRoot } from '../../electron/host/renderer-build';
 import type { ProviderId } from '../../shared/provider';
-import { E2E_TEST_TIMEOUT_MS, chromiumMissing, launchChromium } from './support/browser';
-import { gateEventStream, type EventStreamGate } from './support/event-stream';
-import { chooseBatch, pageErrors, shot, waitForText } from './support/page';
+import { E2E_TEST_TIMEOUT_MS, chromiumMissing } from './support/browser';
+import { openConsole, type ConsoleSetup } from './support/console';
+import type { EventStreamGate } from './support/event-stream';
+import { chooseBatch, shot, waitForText } from './support/page';
 
 const sample = path.join(repoRoot, 'test', 'fixtures', 'sample');
 const WAIT_MS = 30_000;
 const suite = chromiumMissing ? describe.skip : describe;
 
 suite(chromiumMissing ? `operator console (skipped: ${chromiumMissing})` : 'operator console in Chromium', { timeout: E2E_TEST_TIMEOUT_MS }, () => {
+  let c: ConsoleSetup;
   let api: ApiService;
-  let host: Host;
-  let browser: Browser;
   let page: Page;
   let events: EventStreamGate;
   let errors: string[];
-  let dir: string;
+  /** The first run, cancelled part-way, and how many of its submissions were done by then. */
+  let cancelledRunId = '';
+  let cancelled = 0;
 
   const nav = (name: string) => page.getByRole('button', { name, exact: true }).click();
   /** The run panel's done count, once its progress line matches `pattern`. */
@@ -48,23 +47,27 @@ suite(chromiumMissing ? `operator console (skipped: ${chromiumMissing})` : 'oper
     await dialog.getByRole('button', { name: action }).click();
   };
 
+  /** The chips' count for each status, and what the table's filter for that status shows. */
+  const chipsAndFilters = async () => {
+    const filters = page.getByRole('group', { name: 'Filter by status' });
+    const out: Array<[string, number, number]> = [];
+    for (const status of ['Accepted', 'Rejected', 'Reopen', 'Review', 'Error']) {
+      const chip = await statusCount(status);
+      await filters.getByRole('button', { name: status }).click();
+      const shown = Number(/\((\d+)\)/.exec(await waitForText(page, '#results-h', new RegExp(`^Results \\(${chip}\\)$`)))?.[1]);
+      await filters.getByRole('button', { name: status }).click();
+      out.push([status, chip, shown]);
+    }
+    return out;
+  };
+
   beforeAll(async () => {
-    const staticDir = await ensureRendererBuilt();
-    dir = await mkdtemp(path.join(tmpdir(), 'console-e2e-'));
-    api = await createApi({ userDataDir: dir, vault: new FileKeyVault(dir), env: { DEFAULT_MAX_WORKERS: '1' }, simulatorTimeScale: 0.15 });
-    host = await createHost({ api, port: 0, staticDir });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
-    errors = pageErrors(page);
-    events = await gateEventStream(page);
-    await page.goto(host.url);
+    c = await openConsole({ env: { DEFAULT_MAX_WORKERS: '1' }, simulatorTimeScale: 0.15, prefix: 'console-e2e-' });
+    ({ api, page, events, errors } = c);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    await api?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await c?.close();
   });
 
   it('opens on the dashboard with a live card per provider and the simulated banner', async () => {
@@ -111,12 +114,18 @@ suite(chromiumMissing ? `operator console (skipped: ${chromiumMissing})` : 'oper
     await page.locator('section.run').getByRole('button', { name: 'Cancel batch' }).click();
     const dialog = page.locator('section.run dialog[open]');
     await dialog.getByRole('heading', { name: 'Cancel this batch?' }).waitFor();
+    expect(await dialog.textContent()).toMatch(/Resume later continues with the rows not yet done/); // and Resume exists:
     await dialog.getByRole('button', { name: 'Cancel batch' }).click();
-    const cancelled = await progress(/ · cancelled/);
+    cancelled = await progress(/ · cancelled/);
+    cancelledRunId = await page.locator('section.run select').inputValue();
     expect(cancelled).toBeGreaterThan(held);
     expect(cancelled).toBeLessThan(30);
     await waitForText(page, 'section.run select option:checked', /cancelled$/);
-    expect(await runButton('Re-run undetermined').isEnabled()).toBe(true);
+    expect(await runButton('Resume').isEnabled()).toBe(true);
+    // Re-run undetermined is offered exactly when rows wait in Review, and says why not otherwise.
+    const review = await statusCount('Review');
+    expect(await runButton('Re-run undetermined').isEnabled()).toBe(review > 0);
+    expect(await page.locator('[data-testid=rerun-reason]').count()).toBe(review > 0 ? 0 : 1);
     await shot(page, 'console-cancelled');
   });
 
@@ -185,17 +194,19 @@ suite(chromiumMissing ? `operator console (skipped: ${chromiumMissing})` : 'oper
     const runId = await page.locator('section.run select').inputValue();
     await runButton('Re-run undetermined').click();
     await waitForText(page, 'section.run [role=status]', /Re-running undetermined submissions/);
-    // Only the Review rows are queued; once they are done, fewer are left in Review, as the run's counts, the
-    // status filter and the Api all say.
-    await progress(new RegExp(`^${review} / ${review} · finished`), 60_000);
-    const left = (await api.listRuns({})).find((r) => r.runId === runId)?.byStatus.Review;
-    expect(left).toBeLessThan(review);
-    expect(await statusCount('Review')).toBe(left);
-    const reviewFilter = page.getByRole('group', { name: 'Filter by status' }).getByRole('button', { name: 'Review' });
-    await reviewFilter.click();
-    await waitForText(page, '#results-h', new RegExp(`^Results \\(${left}\\)$`));
+    // Only the Review rows are queued (the pass line); the run keeps its 30 rows' totals, fewer are left in Review,
+    // and every status chip equals what its filter shows, as the Api says.
+    await waitForText(page, '[data-testid=pass-text]', new RegExp(`: ${review} / ${review} rows$`), 60_000);
+    await progress(/^30 \/ 30 · finished/);
+    const run = (await api.listRuns({})).find((r) => r.runId === runId);
+    expect(run?.byStatus.Review).toBeLessThan(review);
+    expect(Object.values(run?.byStatus ?? {}).reduce((a, b) => a + b, 0)).toBe(30);
+    await expect.poll(() => statusCount('Review'), { timeout: WAIT_MS }).toBe(run?.byStatus.Review);
+    for (const [status, chip, shown] of await chipsAndFilters()) {
+      expect([status, chip]).toEqual([status, shown]);
+      expect([status, chip]).toEqual([status, run?.byStatus[status as keyof typeof run.byStatus]]);
+    }
     await shot(page, 'console-rerun-done');
-    await reviewFilter.click();
   });
 
   it('exports the results as XLSX and downloads a workbook of the reported size', async () => {
@@ -206,6 +217,23 @@ suite(chromiumMissing ? `operator console (skipped: ${chromiumMissing})` : 'oper
     expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK'); // an XLSX is a ZIP
     expect(bytes.length).toBe(Number(/([\d,]+) bytes/.exec(text)?.[1]?.replace(/,/g, '')));
     expect(text).toMatch(/^30 rows/);
+  });
+
+  it('resumes the cancelled run: only the rows not yet done run, and the run ends with all 30', async () => {
+    await nav('Batches');
+    await page.locator('section.run select').selectOption(cancelledRunId);
+    const runId = cancelledRunId;
+    await runButton('Resume').click();
+    await progress(/^30 \/ 30 · finished/, 60_000);
+    // The run's totals span both passes; the pass line shows the resumed part alone.
+    await waitForText(page, '[data-testid=pass-text]', new RegExp(`: ${30 - cancelled} / ${30 - cancelled} rows$`));
+    const run = (await api.listRuns({})).find((r) => r.runId === runId);
+    expect(run).toMatchObject({ state: 'finished', done: 30, total: 30 });
+    for (const [status, chip, shown] of await chipsAndFilters()) expect([status, chip]).toEqual([status, shown]);
+    const review = await statusCount('Review');
+    expect(await runButton('Re-run undetermined').isDisabled()).toBe(review === 0);
+    if (review === 0) expect(await page.textContent('[data-testid=rerun-reason]')).toBe('Nothing to re-run: no row is in Review.');
+    await shot(page, 'console-resumed');
   });
 
   it('records the operator actions in the audit log', async () => {

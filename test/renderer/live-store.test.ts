@@ -145,6 +145,13 @@ describe('live store', () => {
     const handlers = new Map<string, (p: unknown) => void>();
     const api = {
       getSnapshot: async () => (snap(42) as { payload: Snapshot }).payload,
+      getTelemetryHistory: async () => ({
+        windowMs: 1_800_000,
+        series: [{ provider: 'gemini', points: [{ at: 30, rpm: 3, rpmLimit: 135, tpm: 300, tpmLimit: 1_800_000 }] }],
+        http429: [{ type: 'http_429', at: 31, provider: 'gemini', model: 'm', daily: false }],
+        breakers: [{ type: 'breaker_transition', at: 32, provider: 'gemini', from: 'closed', to: 'open', cause: 'forced', tripCause: 'forced', forced: true }],
+        audit: [{ id: 1, at: 32, actor: 'operator', action: 'force open breaker', target: 'gemini', before: null, after: 'open', reason: null }],
+      }),
       listAlerts: async () => [alert('old', 1), alert('acked', 2, 3)],
       on: <E extends EventName>(event: E, fn: (p: EventPayload<E>) => void) => {
         handlers.set(event, fn as (p: unknown) => void);
@@ -157,6 +164,10 @@ describe('live store', () => {
     frames.runFrame();
     expect(live.store.getState().snapshot?.at).toBe(42);
     expect(live.store.getState().alerts.map((a) => a.id)).toEqual(['old']);
+    // The main process's history lies under the live snapshot: the charts start with the past, markers and notes.
+    expect(selectSeries('gemini')(live.store.getState()).map((p) => p.at)).toEqual([30, 42]);
+    expect(live.store.getState().markers).toEqual([{ at: 31, provider: 'gemini' }]);
+    expect(live.store.getState().annotations.map((a) => a.label)).toEqual(['breaker open (forced)', 'force open breaker']);
     expect([...handlers.keys()].sort()).toEqual(['alert', 'audit', 'breaker', 'http429', 'progress', 'snapshot', 'submission']);
     off();
     expect(handlers.size).toBe(0);

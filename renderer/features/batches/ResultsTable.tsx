@@ -1,6 +1,7 @@
 // Virtualised results of the selected run, with status filters; pages are fetched as they scroll into view.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useThrottled } from '../../components/useThrottled';
 import type { ResultRow } from '../../../shared/api';
 import { STATUSES, type Status } from '../../../shared/domain';
 import { PROVIDER_LABEL, fmtInt, fmtNum } from '../../components/format';
@@ -11,21 +12,7 @@ import { selectResultsVersion } from '../../stores/selectors';
 const PAGE = 200;
 const ROW_PX = 34;
 /** Live results refetch at most this often while a batch runs. */
-const REFRESH_MS = 1000;
-
-function useThrottled<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  const last = useRef(0);
-  useEffect(() => {
-    const wait = Math.max(0, last.current + ms - Date.now());
-    const id = setTimeout(() => {
-      last.current = Date.now();
-      setV(value);
-    }, wait);
-    return () => clearTimeout(id);
-  }, [value, ms]);
-  return v;
-}
+export const REFRESH_MS = 1000;
 
 function useResultPages(runId: string, statuses: Status[]) {
   const version = useThrottled(useLive(selectResultsVersion), REFRESH_MS);

@@ -1,5 +1,7 @@
 // The selected run: progress with ETA and calls used, pause/resume/cancel, export, and re-run undetermined.
-import { useEffect, useState } from 'react';
+// Totals and status chips come from the stored run (every pass: first, resumed, re-run), the same source as the
+// results table's filters, so the two always agree; the live batch adds the current pass (docs/console.md §4).
+import { useEffect, useId, useState } from 'react';
 import { STATUSES } from '../../../shared/domain';
 import type { CommandOutput, RunSummary } from '../../../shared/api';
 import type { BatchSnapshot } from '../../../shared/telemetry';
@@ -7,18 +9,22 @@ import { ConfirmAction } from '../../components/ConfirmAction';
 import { fmtDateTime, fmtDuration, fmtInt } from '../../components/format';
 import { RunPlanSummary } from './PlanPanel';
 import { api } from '../../platform';
+import { useThrottled } from '../../components/useThrottled';
 import { useLive } from '../../stores';
-import { selectBatch } from '../../stores/selectors';
+import { selectBatch, selectResultsVersion } from '../../stores/selectors';
 import { useSession } from '../../stores/session';
+import { REFRESH_MS } from './ResultsTable';
 
-type Progress = Pick<BatchSnapshot, 'runId' | 'state' | 'total' | 'done' | 'byStatus' | 'callsUsed'> & Partial<BatchSnapshot>;
+type Totals = Pick<BatchSnapshot, 'runId' | 'state' | 'total' | 'done' | 'byStatus' | 'callsUsed'>;
 
+/** The stored runs, refetched when a batch changes state and (throttled) as submissions finish. */
 function useRuns(): RunSummary[] {
   const [runs, setRuns] = useState<RunSummary[]>([]);
   const state = useLive((s) => `${s.batch?.runId}:${s.batch?.state}`);
+  const version = useThrottled(useLive(selectResultsVersion), REFRESH_MS);
   useEffect(() => {
     api.listRuns({}).then(setRuns, () => undefined);
-  }, [state]);
+  }, [state, version]);
   return runs;
 }
 
@@ -35,9 +41,12 @@ export function RunPanel() {
   }, [runId, runs, selectRun]);
   useEffect(() => setExported(null), [runId]);
 
+  const rerunReasonId = useId();
   const summary = runs.find((r) => r.runId === runId);
-  const progress: Progress | undefined = liveBatch?.runId === runId ? liveBatch : summary;
-  if (!runId || !progress) return null;
+  /** The pass running now (first, resumed or re-run), when it belongs to this run. */
+  const pass = liveBatch?.runId === runId ? liveBatch : null;
+  const totals: Totals | undefined = summary ? { ...summary, state: pass?.state ?? summary.state } : (pass ?? undefined);
+  if (!runId || !totals) return null;
 
   const act = async (what: string, fn: () => Promise<unknown>) => {
     setMessage(null);
@@ -48,10 +57,14 @@ export function RunPanel() {
       setMessage({ ok: false, text: e instanceof Error ? e.message : String(e) });
     }
   };
-  const active = progress.state === 'running' || progress.state === 'paused';
+  const active = totals.state === 'running' || totals.state === 'paused' || totals.state === 'cancelling';
+  const pct = totals.total > 0 ? totals.done / totals.total : 0;
+  const partPass = pass !== null && pass.total !== totals.total;
+  const resumable = totals.state === 'cancelled' && totals.done < totals.total;
+  const review = totals.byStatus.Review;
+  const rerunBlocked = active ? 'Available once this run stops.' : review === 0 ? 'Nothing to re-run: no row is in Review.' : null;
   // Driven by another process (a CLI run, say): this console shows it but must not pause, resume or cancel it.
   const elsewhere = summary?.runningElsewhere;
-  const pct = progress.total > 0 ? progress.done / progress.total : 0;
 
   return (
     <section className="card run" aria-labelledby="run-h">
@@ -75,15 +88,20 @@ export function RunPanel() {
       <div className="progress-line">
         <progress max={1} value={pct} aria-label="Batch progress" />
         <span data-testid="progress-text">
-          {fmtInt(progress.done)} / {fmtInt(progress.total)} · <strong>{progress.state}</strong>
-          {progress.etaMs != null && progress.state === 'running' && ` · ETA ${fmtDuration(progress.etaMs)}`} · {fmtInt(progress.callsUsed)} calls used
-          {progress.workers != null && ` · ${progress.workers} workers`}
+          {fmtInt(totals.done)} / {fmtInt(totals.total)} · <strong>{totals.state}</strong>
+          {pass?.etaMs != null && pass.state === 'running' && ` · ETA ${fmtDuration(pass.etaMs)}`} · {fmtInt(totals.callsUsed)} calls used
+          {pass && ` · ${pass.workers} workers`}
         </span>
       </div>
-      <p className="status-counts">
+      {partPass && (
+        <p className="muted" data-testid="pass-text">
+          This pass (a resume, or a re-run of Review rows): {fmtInt(pass.done)} / {fmtInt(pass.total)} rows
+        </p>
+      )}
+      <p className="status-counts" aria-label="Rows per status in this run">
         {STATUSES.map((s) => (
           <span key={s} className={`count status-${s}`}>
-            {s} {fmtInt(progress.byStatus[s])}
+            {s} {fmtInt(totals.byStatus[s])}
           </span>
         ))}
       </p>
@@ -92,14 +110,14 @@ export function RunPanel() {
           Running in another process (pid {elsewhere.pid} on {elsewhere.host}); it can be controlled only from there.
         </p>
       )}
-      <RunPlanSummary key={`${runId}:${progress.state}`} runId={runId} />
+      <RunPlanSummary key={`${runId}:${totals.state}`} runId={runId} />
       <div className="row-buttons">
-        {!elsewhere && progress.state === 'running' && (
+        {!elsewhere && totals.state === 'running' && (
           <button type="button" onClick={() => act('Paused', () => api.pauseBatch({ runId }))}>
             Pause
           </button>
         )}
-        {!elsewhere && progress.state === 'paused' && (
+        {!elsewhere && (totals.state === 'paused' || resumable) && (
           <button type="button" onClick={() => act('Resumed', () => api.resumeBatch({ runId }))}>
             Resume
           </button>
@@ -109,11 +127,21 @@ export function RunPanel() {
             label="Cancel batch"
             danger
             title="Cancel this batch?"
-            description={<p>Calls in flight are aborted; finished submissions keep their results. You can resume it later.</p>}
+            description={
+              <p>
+                Calls in flight are aborted; finished submissions keep their results. <strong>Resume</strong> later continues with the rows not
+                yet done.
+              </p>
+            }
             run={async () => `Batch ${(await api.cancelBatch({ runId })).state}`}
           />
         )}
-        <button type="button" disabled={active} onClick={() => act('Re-running undetermined submissions', () => api.rerunUndetermined({ runId }))}>
+        <button
+          type="button"
+          disabled={rerunBlocked !== null}
+          aria-describedby={rerunBlocked ? rerunReasonId : undefined}
+          onClick={() => act('Re-running undetermined submissions', () => api.rerunUndetermined({ runId }))}
+        >
           Re-run undetermined
         </button>
         <button type="button" onClick={() => act('Exported CSV', async () => setExported(await api.exportResults({ runId, format: 'csv' })))}>
@@ -123,6 +151,11 @@ export function RunPanel() {
           Export XLSX
         </button>
       </div>
+      {rerunBlocked && (
+        <p id={rerunReasonId} className="muted" data-testid="rerun-reason">
+          {rerunBlocked}
+        </p>
+      )}
       {message && (
         <p role="status" className={message.ok ? 'inline-result ok' : 'inline-result error'}>
           {message.text}

@@ -1,29 +1,31 @@
 // One provider's circuit card (Hystrix-style): state pill, trip facts, live rates, and the operator's three actions.
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { ProviderId } from '../../../shared/provider';
-import type { ProviderSnapshot } from '../../../shared/telemetry';
+import type { ProviderSnapshot, TripCause } from '../../../shared/telemetry';
 import { ConfirmAction, ResultLine, reasonOf, type ActionResult } from '../../components/ConfirmAction';
 import { BREAKER_LABEL, PROVIDER_LABEL, fmtClock, fmtDuration, fmtInt, fmtPct } from '../../components/format';
-import { useNow } from '../../components/useNow';
+import { useEngineNow } from '../../components/useEngineNow';
 import { api } from '../../platform';
 import { useLive } from '../../stores';
-import { selectProvider, selectReceivedAt, selectSnapshotAt } from '../../stores/selectors';
+import { selectProvider } from '../../stores/selectors';
+import { providerNotes, providerStatus } from './provider-status';
 
-const TRIP_CAUSE: Record<string, string> = { '429': '429 rate limit', '5xx': '5xx server errors', timeout: 'timeouts', network: 'network errors', auth: 'auth failure', forced: 'forced by operator', probe_failed: 'half-open probe failed' };
+/** Every cause has words: a new TripCause fails the typecheck here until it gets them. */
+const TRIP_CAUSE: Record<TripCause, string> = {
+  '429': '429 rate limit',
+  '5xx': '5xx server errors',
+  timeout: 'timeouts',
+  network: 'network errors',
+  auth: 'auth failure',
+  forced: 'forced by operator',
+  probe_failed: 'half-open probe failed',
+};
 const PAUSES = [
   { label: '1 minute', ms: 60_000 },
   { label: '5 minutes', ms: 5 * 60_000 },
   { label: '15 minutes', ms: 15 * 60_000 },
   { label: '1 hour', ms: 60 * 60_000 },
 ];
-
-/** Engine time now, from the latest snapshot plus the local time since it arrived (no clock-skew between processes). */
-function useEngineNow(): number | null {
-  const at = useLive(selectSnapshotAt);
-  const receivedAt = useLive(selectReceivedAt);
-  const now = useNow(1000);
-  return at === null || receivedAt === null ? null : at + (now - receivedAt);
-}
 
 function Fact({ label, value, warn }: { label: string; value: string; warn?: boolean }) {
   return (
@@ -41,7 +43,7 @@ function Facts({ p, engineNow }: { p: ProviderSnapshot; engineNow: number | null
     <dl className="facts">
       <Fact label={`Errors (${fmtDuration(b.windowMs)} window)`} value={`${fmtPct(b.errorRate)} of ${fmtPct(b.threshold)} to trip`} warn={b.errorRate >= b.threshold} />
       <Fact label="Volume" value={`${fmtInt(b.calls)} / ${fmtInt(b.minCalls)} min calls`} />
-      <Fact label="Last trip" value={b.lastTripCause ? TRIP_CAUSE[b.lastTripCause] ?? b.lastTripCause : 'none'} />
+      <Fact label="Last trip" value={b.lastTripCause ? TRIP_CAUSE[b.lastTripCause] : 'none'} />
       <Fact label="RPM" value={`${fmtInt(p.rpm)} / ${fmtInt(p.rpmLimit)}`} warn={p.rpm >= p.rpmLimit} />
       <Fact label="TPM" value={`${fmtInt(p.tpm)} / ${fmtInt(p.tpmLimit)}`} warn={p.tpm >= p.tpmLimit} />
       <Fact label="In flight" value={`${fmtInt(p.inFlight)} / ${fmtInt(p.concurrencyLimit)}`} />
@@ -58,12 +60,21 @@ function Facts({ p, engineNow }: { p: ProviderSnapshot; engineNow: number | null
 export function BreakerCard({ id }: { id: ProviderId }) {
   const p = useLive(useMemo(() => selectProvider(id), [id]));
   const engineNow = useEngineNow();
-  const [result, setResult] = useState<ActionResult | null>(null);
+  /** An action's result, with the state it was shown for: it goes away when the state moves on (docs/console.md §2). */
+  const [result, setResult] = useState<(ActionResult & { state: string }) | null>(null);
+  /** The state an action's reply says it left: set by the action, read when its result is shown. */
+  const left = useRef<string | null>(null);
   if (!p) return null;
   const b = p.breaker;
   const name = PROVIDER_LABEL[id] ?? id;
   const paused = p.pausedUntil !== null && (engineNow === null || p.pausedUntil > engineNow);
-  const countdown = b.state === 'open' && b.halfOpenAt !== null && engineNow !== null ? Math.max(0, b.halfOpenAt - engineNow) : null;
+  const status = providerStatus(p, engineNow ?? p.breaker.lastTransitionAt ?? 0);
+  const stateKey = `${b.state}:${b.forced}:${paused}`;
+  const show = (r: ActionResult) => {
+    setResult({ ...r, state: left.current ?? stateKey });
+    left.current = null;
+  };
+  const breakerKey = (r: { breaker: { state: string; forced: boolean } }) => (left.current = `${r.breaker.state}:${r.breaker.forced}:${paused}`);
 
   return (
     <article className={`card breaker-card state-${b.state}`} aria-labelledby={`card-${id}`} data-provider={id}>
@@ -74,39 +85,56 @@ export function BreakerCard({ id }: { id: ProviderId }) {
         </h2>
         <span className={`pill pill-${b.state}`} data-testid={`breaker-state-${id}`}>
           {BREAKER_LABEL[b.state]}
-          {b.forced && <span className="pill-forced"> · forced</span>}
+          {b.forced && b.state === 'open' && <span className="pill-forced"> · forced</span>}
         </span>
       </header>
-      <p className="card-sub" aria-live="polite">
-        {countdown !== null ? `Half-open probe in ${fmtDuration(countdown)}` : b.state === 'half_open' ? 'Probing: the next call decides' : 'Traffic flowing'}
-        {p.misconfigured && <span className="warn-text"> · Misconfigured: {p.misconfigured}</span>}
+      <p className={`card-sub tone-${status.tone}`} data-testid={`card-sub-${id}`}>
+        {status.text}
       </p>
+      {providerNotes(p).map((note) => (
+        <p key={note} className="card-note warn-text">
+          {note}
+        </p>
+      ))}
       <Facts p={p} engineNow={engineNow} />
       {p.waitReasons[0] && <p className="wait-reason">Waiting: {p.waitReasons[0]}</p>}
       <div className="card-actions">
         <ConfirmAction
           label="Reset breaker"
           title={`Reset the ${name} breaker?`}
-          description={<p>The breaker closes and its error window is cleared. Traffic resumes at the configured limits.</p>}
-          onResult={setResult}
-          run={async (form) => (await api.resetBreaker({ provider: id, reason: reasonOf(form) })).message}
+          disabled={b.state === 'closed'}
+          description={<p>The breaker closes and its error window is cleared, so calls go to {name} again.</p>}
+          onResult={show}
+          run={async (form) => {
+            const r = await api.resetBreaker({ provider: id, reason: reasonOf(form) });
+            breakerKey(r);
+            return r.message;
+          }}
         />
         <ConfirmAction
           label="Force open"
           danger
           title={`Force the ${name} breaker open?`}
+          disabled={b.state === 'open' && b.forced}
           description={<p>No calls go to {name} until an operator resets it; work falls back to the next provider.</p>}
-          onResult={setResult}
-          run={async (form) => (await api.forceOpenBreaker({ provider: id, reason: reasonOf(form) })).message}
+          onResult={show}
+          run={async (form) => {
+            const r = await api.forceOpenBreaker({ provider: id, reason: reasonOf(form) });
+            breakerKey(r);
+            return r.message;
+          }}
         />
         {paused ? (
           <ConfirmAction
             label="Resume provider"
             title={`Resume ${name}?`}
             description={<p>{name} takes calls again now.</p>}
-            onResult={setResult}
+            bound="paused"
+            staleMessage={`${name}'s pause ended while the dialog was open: nothing was done.`}
+            onResult={show}
             run={async (form) => {
               await api.pauseProvider({ provider: id, until: null, reason: reasonOf(form) });
+              left.current = `${b.state}:${b.forced}:false`;
               return `${name} resumed`;
             }}
           />
@@ -115,7 +143,9 @@ export function BreakerCard({ id }: { id: ProviderId }) {
             label="Pause provider"
             title={`Pause ${name}?`}
             description={<p>Queued calls wait (or fall back) until the pause ends.</p>}
-            onResult={setResult}
+            bound="running"
+            staleMessage={`${name} was paused while the dialog was open: nothing was done.`}
+            onResult={show}
             fields={
               <label className="field">
                 <span>Pause for</span>
@@ -131,12 +161,15 @@ export function BreakerCard({ id }: { id: ProviderId }) {
             run={async (form) => {
               const until = (engineNow ?? Date.now()) + Number(form.get('pauseMs'));
               const r = await api.pauseProvider({ provider: id, until: Math.round(until), reason: reasonOf(form) });
+              left.current = `${b.state}:${b.forced}:${r.pausedUntil !== null}`;
               return r.pausedUntil ? `${name} paused until ${fmtClock(r.pausedUntil)}` : `${name} not paused`;
             }}
           />
         )}
       </div>
-      <p className="action-result">{result && <ResultLine result={result} />}</p>
+      <p className="action-result" aria-live="polite">
+        {result && (result.state === stateKey || !result.ok) && <ResultLine result={result} />}
+      </p>
     </article>
   );
 }

@@ -1,14 +1,17 @@
 // Actual rate against the effective limit over a fixed window, with 429 markers and audit/breaker annotations.
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { CartesianGrid, ComposedChart, Line, ReferenceLine, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ProviderId } from '../../../shared/provider';
 import { PROVIDER_LABEL, fmtClock, fmtInt } from '../../components/format';
 import { useLive } from '../../stores';
-import { CHART_WINDOW_MS } from '../../stores/live';
-import { labelClusters } from './annotations';
+import { CHART_WINDOW_MS, type RatePoint } from '../../stores/live';
+import { labelClusters, type Note } from './annotations';
 import { selectAnnotations, selectMarkers, selectSeries, selectSnapshotAt } from '../../stores/selectors';
 
 const MARKER_BUCKET_MS = 5_000;
+/** Rows in the data table: the last minutes at one point a second. */
+const TABLE_ROWS = 120;
+
 export function RateChart({ id, metric }: { id: ProviderId; metric: 'rpm' | 'tpm' }) {
   const series = useLive(useMemo(() => selectSeries(id), [id]));
   const markers = useLive(selectMarkers);
@@ -55,6 +58,55 @@ export function RateChart({ id, metric }: { id: ProviderId; metric: 'rpm' | 'tpm
           </ComposedChart>
         </ResponsiveContainer>
       </div>
+      <ChartTable name={name} metric={metric} points={series} notes={notes} />
     </figure>
+  );
+}
+
+/** The chart as text: a data-table alternative for screen readers and for reading exact values (docs/console.md §3). */
+function ChartTable({ name, metric, points, notes }: { name: string; metric: 'rpm' | 'tpm'; points: RatePoint[]; notes: Note[] }) {
+  const [open, setOpen] = useState(false);
+  const limitKey = metric === 'rpm' ? 'rpmLimit' : 'tpmLimit';
+  return (
+    <details className="chart-table" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary data-testid="chart-table-summary">
+        {name} as a table: {fmtInt(points.length)} points, {fmtInt(notes.length)} events
+      </summary>
+      {open && (
+        <>
+          {notes.length > 0 && (
+            <ul className="chart-events">
+              {notes.map((n, i) => (
+                <li key={`${n.at}-${i}`}>
+                  {fmtClock(n.at)} {n.label}
+                </li>
+              ))}
+            </ul>
+          )}
+          <table className="compact">
+            <caption>{name}, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">{metric.toUpperCase()}</th>
+                <th scope="col">Limit</th>
+              </tr>
+            </thead>
+            <tbody>
+              {points
+                .slice(-TABLE_ROWS)
+                .reverse()
+                .map((p) => (
+                  <tr key={p.at}>
+                    <td>{fmtClock(p.at)}</td>
+                    <td>{fmtInt(p[metric])}</td>
+                    <td>{fmtInt(p[limitKey])}</td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </details>
   );
 }

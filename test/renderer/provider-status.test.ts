@@ -1,0 +1,58 @@
+// A card's sub-line and the "no provider can serve" banner: one reading of the provider snapshot.
+import { describe, expect, it } from 'vitest';
+import type { ProviderSnapshot } from '../../shared/telemetry';
+import { fmtClock } from '../../renderer/components/format';
+import { noProviderCanServe, providerNotes, providerStatus } from '../../renderer/features/dashboard/provider-status';
+
+const NOW = Date.UTC(2026, 11, 1, 10, 0, 0);
+
+function snap(id: 'gemini' | 'groq', over: Partial<ProviderSnapshot> = {}, breaker: Partial<ProviderSnapshot['breaker']> = {}): ProviderSnapshot {
+  return {
+    provider: id,
+    breaker: { state: 'closed', forced: false, errorRate: 0, threshold: 0.25, windowMs: 120_000, calls: 0, minCalls: 10, halfOpenAt: null, lastTripCause: null, lastTransitionAt: null, ...breaker },
+    rpm: 0, rpmLimit: 135, tpm: 0, tpmLimit: 1_800_000, rpdUsed: 0, rpdLimit: 10_000, inFlight: 0, concurrencyLimit: 4, queued: 0,
+    http429Last5m: 0, errorsLast5m: 0, exhaustedUntil: null, pausedUntil: null, misconfigured: null, hasKey: true, simulated: false,
+    nextAdmissionAt: null, waitReasons: [], meanWaitMs: 0, p90LatencyMs: 0, jitterMean: 1, parked: 0, parkedReason: null, unavailableModels: [],
+    ...over,
+  };
+}
+
+describe('provider status', () => {
+  it('says "Traffic flowing" only when the provider can serve and calls flow', () => {
+    expect(providerStatus(snap('gemini', { rpm: 12 }), NOW)).toMatchObject({ text: 'Traffic flowing', canServe: true, tone: 'ok' });
+    expect(providerStatus(snap('gemini'), NOW).text).toBe('Ready: no traffic now');
+  });
+
+  it('names forced, paused, exhausted, misconfigured, open and keyless providers as unable to serve', () => {
+    const cases: Array<[ProviderSnapshot, RegExp]> = [
+      [snap('gemini', { rpm: 5 }, { state: 'open', forced: true }), /^Forced open by an operator/],
+      [snap('groq', { rpm: 5, pausedUntil: NOW + 5 * 60_000 }), /^Paused until \d\d:\d\d:\d\d \(in 5 min\): new calls wait or fall back$/],
+      [snap('groq', { exhaustedUntil: NOW + 3_600_000 }), /^Daily quota spent: calls resume at .* \(in 1h\)$/],
+      [snap('gemini', { misconfigured: '401: API key not valid' }, { state: 'open' }), /^Misconfigured: 401: API key not valid\./],
+      [snap('gemini', {}, { state: 'open', halfOpenAt: NOW + 41_000 }), /^Open: calls fall back; half-open probe in 41s$/],
+      [snap('groq', { hasKey: false }), /^Off: no API key is set/],
+    ];
+    for (const [p, text] of cases) {
+      const s = providerStatus(p, NOW);
+      expect(s.text).toMatch(text);
+      expect(s.canServe).toBe(false);
+    }
+  });
+
+  it('an expired pause no longer counts', () => {
+    expect(providerStatus(snap('groq', { pausedUntil: NOW - 1 }), NOW).canServe).toBe(true);
+  });
+
+  it('lists parked calls and unavailable models under the sub-line', () => {
+    const p = snap('gemini', { parked: 3, parkedReason: null, unavailableModels: [{ model: 'gemini-2.5-pro', reason: 'limit 0 on this key' }] });
+    expect(providerNotes(p)).toEqual(['3 calls parked until Gemini recovers', 'gemini-2.5-pro unavailable: limit 0 on this key']);
+    expect(providerNotes(snap('gemini', { parked: 2, parkedReason: 'waiting for Gemini: breaker open, probe in 41 s' }))).toEqual(['waiting for Gemini: breaker open, probe in 41 s']);
+  });
+
+  it('raises the banner only when every provider is down, saying why for each', () => {
+    const forced = snap('gemini', {}, { state: 'open', forced: true });
+    expect(noProviderCanServe([forced, snap('groq')], NOW)).toBeNull();
+    expect(noProviderCanServe([forced, snap('groq', { pausedUntil: NOW + 60_000 })], NOW)).toEqual(['Gemini forced open', `Groq paused until ${fmtClock(NOW + 60_000)}`]);
+    expect(noProviderCanServe([], NOW)).toBeNull();
+  });
+});
