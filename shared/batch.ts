@@ -1,4 +1,4 @@
-// What ingest tells the operator about a batch file before anything runs (DOMAIN.md §1, UI.md "Batches").
+// What ingest tells the operator about a batch file before anything runs (docs/domain.md §1, docs/console.md §6).
 // The shape matches BatchPreviewSchema in shared/api.ts; ingest adds a few details the UI may show.
 import type { Submission } from './domain';
 

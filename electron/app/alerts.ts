@@ -1,4 +1,4 @@
-// The alert tray (UI.md §4): a breaker opening, a sustained 429 rate, budget exhaustion, a spent daily quota
+// The alert tray (docs/console.md §7): a breaker opening, a sustained 429 rate, budget exhaustion, a spent daily quota
 // and a misconfigured provider. An alert stays until acknowledged; while one of a kind is unacknowledged for
 // a provider, repeats fold into it instead of flooding the tray.
 import type { Alert } from '../../shared/api';

@@ -1,4 +1,4 @@
-// The preview the operator sees before starting (UI.md "Batches"): mapped columns, row count, the first
+// The preview the operator sees before starting (docs/console.md §6): mapped columns, row count, the first
 // rows, the problems, and, for a refused file, why.
 import path from 'node:path';
 import { PREVIEW_FIRST_ROWS, PREVIEW_PROBLEM_LIMIT, type AttachmentSummary, type BatchPreview } from '../../shared/batch';

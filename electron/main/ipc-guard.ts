@@ -1,4 +1,4 @@
-// Trust no sender and no payload (UI.md principle 5). Pure functions, unit-tested without Electron:
+// Trust no sender and no payload (docs/security.md). Pure functions, unit-tested without Electron:
 // ipc.ts turns an IpcMainInvokeEvent into SenderFacts and calls these before any command runs.
 import type { ApiErrorBody, CommandName } from '../../shared/api';
 import { CommandRefused } from '../api-dispatch';
