@@ -1,8 +1,8 @@
-// What ingest tells the operator about a batch file before anything runs (DOMAIN.md §1, UI.md "Batches").
+// What ingest tells the operator about a batch file before anything runs (docs/domain.md §1, UI.md "Batches").
 // The shape matches BatchPreviewSchema in shared/api.ts; ingest adds a few details the UI may show.
 import type { Submission } from './domain';
 
-/** The Submission inputs read from a column, in DOMAIN.md §1 order. */
+/** The Submission inputs read from a column, in docs/domain.md §1 order. */
 export const MAPPED_FIELDS = [
   'id',
   'eventId',
