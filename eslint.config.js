@@ -1,4 +1,4 @@
-// Lint enforces the runtime boundaries (ARCHITECTURE.md): folders say where code runs.
+// Lint enforces the runtime boundaries (docs/architecture.md): folders say where code runs.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -7,7 +7,7 @@ import { builtinModules } from 'node:module';
 const nodeModules = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const noElectron = { name: 'electron', message: "Only electron/main and electron/preload may import 'electron'." };
 const nodeBan = nodeModules.map((name) => ({ name, message: 'This folder runs without Node: no Node modules here.' }));
-// Engine code takes time and randomness from the injected Clock/Rng only (ENGINE.md "Time is injected").
+// Engine code takes time and randomness from the injected Clock/Rng only (docs/engine.md §0).
 const clockBan = {
   'no-restricted-properties': [
     'error',

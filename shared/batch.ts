@@ -2,7 +2,7 @@
 // The shape matches BatchPreviewSchema in shared/api.ts; ingest adds a few details the UI may show.
 import type { Submission } from './domain';
 
-/** The Submission inputs read from a column, in DOMAIN.md §1 order. */
+/** The Submission inputs read from a column, in docs/domain.md §1 order. */
 export const MAPPED_FIELDS = [
   'id',
   'eventId',

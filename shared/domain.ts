@@ -1,4 +1,4 @@
-// Domain types: a submission as mapped from a batch row, rule verdicts, and the scored result (DOMAIN.md).
+// Domain types: a submission as mapped from a batch row, rule verdicts, and the scored result (docs/domain.md).
 import type { CallKind, FailureKind, ProviderId, VerdictSource } from './provider';
 
 export const STATUSES = ['Accepted', 'Rejected', 'Reopen', 'Review', 'Error'] as const;
@@ -6,7 +6,7 @@ export type Status = (typeof STATUSES)[number];
 
 export type Mode = 'online' | 'offline';
 
-/** The fields the validator reads from one row (DOMAIN.md §1). Blank / nan / null cells are null. */
+/** The fields the validator reads from one row (docs/domain.md §1). Blank / nan / null cells are null. */
 export interface Submission {
   /** `id`, else `eventId`, else `row-<n>`; unique within a batch. */
   id: string;

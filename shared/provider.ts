@@ -4,7 +4,7 @@
 export const PROVIDER_IDS = ['gemini', 'groq'] as const;
 export type ProviderId = (typeof PROVIDER_IDS)[number];
 
-/** The three logical LLM judgements of a submission (DOMAIN.md §5). */
+/** The three logical LLM judgements of a submission (docs/domain.md §5). */
 export const CALL_KINDS = ['theme', 'pdf', 'image'] as const;
 export type CallKind = (typeof CALL_KINDS)[number];
 
@@ -107,7 +107,7 @@ export interface CallFailure {
 
 export type CallOutcome = CallSuccess | CallFailure;
 
-/** Failure kinds that count against a provider's health in the circuit breaker (ENGINE.md §4). */
+/** Failure kinds that count against a provider's health in the circuit breaker (docs/engine.md §4). */
 export const BREAKER_ERROR_KINDS: ReadonlySet<FailureKind> = new Set([
   'rate_limit',
   'overloaded',
@@ -116,7 +116,7 @@ export const BREAKER_ERROR_KINDS: ReadonlySet<FailureKind> = new Set([
   'network',
 ]);
 
-/** Failure kinds worth another attempt (ENGINE.md §5): never daily quota, auth or our own 4xx. */
+/** Failure kinds worth another attempt (docs/engine.md §5): never daily quota, auth or our own 4xx. */
 export const RETRYABLE_KINDS: ReadonlySet<FailureKind> = new Set([
   'rate_limit',
   'overloaded',

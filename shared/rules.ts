@@ -1,4 +1,4 @@
-// The default rules table (DOMAIN.md §4). It is data: operators change points, enable flags and thresholds.
+// The default rules table (docs/domain.md §4). It is data: operators change points, enable flags and thresholds.
 import type { RuleDefinition } from './domain';
 
 export const DEFAULT_RULES: readonly RuleDefinition[] = [

@@ -1,4 +1,4 @@
-// Attachment resolution against the operator's attachments root (DOMAIN.md §2). In order:
+// Attachment resolution against the operator's attachments root (docs/domain.md §2). In order:
 // (a) root + the path without its leading "/"; (b) for event_driven 3/4, root + "uploads/institutes/" + path;
 // (c) the one file with the same base name anywhere under the root. A leading "/" means "from the root"
 // (that is how exports write paths), so "/etc/passwd" is looked up as <root>/etc/passwd. Anything that

@@ -1,5 +1,5 @@
 // Every file under the attachments root by its base name, built once per batch for the last resolution
-// step (DOMAIN.md §2 (c)). Symlinked folders are not followed: they could lead out of the root or loop.
+// step (docs/domain.md §2 (c)). Symlinked folders are not followed: they could lead out of the root or loop.
 import { opendir } from 'node:fs/promises';
 import path from 'node:path';
 

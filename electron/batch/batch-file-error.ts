@@ -1,4 +1,4 @@
-// A batch file refused as a whole (DOMAIN.md §1): nothing is run for it, and the message says why.
+// A batch file refused as a whole (docs/domain.md §1): nothing is run for it, and the message says why.
 import type { BatchRefusalCode } from '../../shared/batch';
 
 export class BatchFileError extends Error {

@@ -1,4 +1,4 @@
-// Downloads an http(s) attachment when the operator allowed it (DOMAIN.md §2), with a size cap and a
+// Downloads an http(s) attachment when the operator allowed it (docs/domain.md §2), with a size cap and a
 // timeout, into a folder of the caller's choosing. The file name comes from a hash of the URL, never
 // from the server, so a download can't land outside that folder.
 import { createHash } from 'node:crypto';

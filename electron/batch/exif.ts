@@ -1,4 +1,4 @@
-// EXIF GPS for the GeoTag rule (DOMAIN.md §4). A photo without GPS, or with EXIF too broken to read, has none.
+// EXIF GPS for the GeoTag rule (docs/domain.md §4). A photo without GPS, or with EXIF too broken to read, has none.
 import exifr from 'exifr';
 
 export interface Gps {

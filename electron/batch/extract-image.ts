@@ -1,4 +1,4 @@
-// Photo facts (DOMAIN.md §5–6): a JPEG of at most 1024 px on the long side for the vision call, the
+// Photo facts (docs/domain.md §5–6): a JPEG of at most 1024 px on the long side for the vision call, the
 // SHA-256 of the original bytes (identical duplicates), the DCT pHash (similar ones), and EXIF GPS.
 // The pixel cap refuses decompression bombs from the header, before any decoding.
 import { createHash } from 'node:crypto';

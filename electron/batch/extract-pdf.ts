@@ -1,4 +1,4 @@
-// PDF facts for the PDF rules (DOMAIN.md §4–5): the text layer (null for a scanned, image-only report),
+// PDF facts for the PDF rules (docs/domain.md §4–5): the text layer (null for a scanned, image-only report),
 // the page count and a title (the metadata Title, else the first line of text). Uses the pdfjs-dist
 // legacy build, which runs in plain Node; its "fake worker" parses on the calling thread.
 import { createHash } from 'node:crypto';

@@ -1,5 +1,5 @@
 // Reads a CSV batch file as a stream of chunks: UTF-8 (BOM or not), falling back to Windows-1252
-// (a superset of latin-1) when the bytes are not valid UTF-8 (DOMAIN.md §1).
+// (a superset of latin-1) when the bytes are not valid UTF-8 (docs/domain.md §1).
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { BatchEncoding } from '../../shared/batch';

@@ -1,4 +1,4 @@
-// The ingest API (DOMAIN.md §1): preview a batch file, or read it whole for a run. Both parse in a
+// The ingest API (docs/domain.md §1): preview a batch file, or read it whole for a run. Both parse in a
 // worker thread, so the main thread (Electron main, the web host, the CLI progress line) stays responsive.
 import { Worker } from 'node:worker_threads';
 import type { BatchEncoding, BatchFormat, BatchPreview, BatchProblem, BatchRefusalCode } from '../../shared/batch';

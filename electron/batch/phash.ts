@@ -1,4 +1,4 @@
-// 64-bit DCT perceptual hash (DOMAIN.md §6): 32×32 greyscale → 2-D DCT-II → the 8×8 lowest frequencies
+// 64-bit DCT perceptual hash (docs/domain.md §6): 32×32 greyscale → 2-D DCT-II → the 8×8 lowest frequencies
 // next to DC (rows and columns 1–8, so DC itself is left out) → one bit each, set when the coefficient
 // is above their median. Similar pictures differ in few bits; distance is Hamming in bits.
 import type { Sharp } from 'sharp';

@@ -1,4 +1,4 @@
-// Duplicate ownership must follow row order whatever the worker count (DOMAIN.md §6): a row may look up
+// Duplicate ownership must follow row order whatever the worker count (docs/domain.md §6): a row may look up
 // the image index only once every earlier row has registered its photos. Workers take rows in order and
 // register before any slow work, so a row waits at most for the few rows started just before it.
 

@@ -1,4 +1,4 @@
-// Time is injected (ENGINE.md): engine code waits and measures only through a Clock, so tests and the
+// Time is injected (docs/engine.md §0): engine code waits and measures only through a Clock, so tests and the
 // what-if benchmark can run on virtual time. This file and rng.ts are the only places that touch real time.
 
 export interface Clock {

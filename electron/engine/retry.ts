@@ -1,4 +1,4 @@
-// Retry policy (ENGINE.md §5): the server's suggested delay wins; otherwise 2 s × 2^n capped at 60 s, full jitter.
+// Retry policy (docs/engine.md §5): the server's suggested delay wins; otherwise 2 s × 2^n capped at 60 s, full jitter.
 // Whether to retry at all (breaker, budget) is the router's call; this module only answers "may" and "how long".
 import type { EngineConfig } from '../../shared/config';
 import { RETRYABLE_KINDS, type CallFailure } from '../../shared/provider';

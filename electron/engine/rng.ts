@@ -1,4 +1,4 @@
-// Randomness is injected like time (ENGINE.md): a seeded Rng makes virtual-time runs repeatable.
+// Randomness is injected like time (docs/engine.md §0): a seeded Rng makes virtual-time runs repeatable.
 
 export interface Rng {
   /** Uniform in [0, 1). */

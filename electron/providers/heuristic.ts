@@ -1,4 +1,4 @@
-// The last-resort judge (DOMAIN.md §5, PROVIDERS.md "Verdicts"): deterministic keyword, text and image-fact checks
+// The last-resort judge (docs/domain.md §5, docs/providers.md "Verdicts"): deterministic keyword, text and image-fact checks
 // that answer the three calls in their reply shapes. The pipeline uses it when no LLM may be called; the simulator
 // uses it to reply, so demo runs are plausible and repeatable. Every reasoning starts with "heuristic:".
 import type { CallKind } from '../../shared/provider';

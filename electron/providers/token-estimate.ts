@@ -1,4 +1,4 @@
-// Token cost estimates before a call (ENGINE.md §1): text at characters / 4, attachments by each provider's rules.
+// Token cost estimates before a call (docs/engine.md §1): text at characters / 4, attachments by each provider's rules.
 // The simulator charges its quotas with the same arithmetic, so the limiter and the server agree on costs.
 import { jpegSize } from './jpeg-size';
 

@@ -1,4 +1,4 @@
-// The response cache key: a SHA-256 over everything that decides a reply (DOMAIN.md §5), so a re-run of the
+// The response cache key: a SHA-256 over everything that decides a reply (docs/domain.md §5), so a re-run of the
 // same batch with the same model and prompts costs zero calls, and any change of input misses.
 import { createHash } from 'node:crypto';
 import type { CallKind } from '../../shared/provider';

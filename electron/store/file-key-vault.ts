@@ -70,7 +70,7 @@ export class FileKeyVault implements KeyVault {
   }
 }
 
-/** Keys from the vault win over the environment (settings > env), per ENGINE.md precedence. */
+/** Keys from the vault win over the environment (settings > env), per docs/engine.md §11. */
 export function resolveKey(vault: KeyVault | undefined, p: ProviderId, env: Record<string, string | undefined>): string | undefined {
   const fromVault = vault?.get(p);
   const key = fromVault || env[`${p.toUpperCase()}_API_KEY`]?.trim() || undefined;

@@ -1,4 +1,4 @@
-// The persistent image index behind duplicate detection across batches (DOMAIN.md §6).
+// The persistent image index behind duplicate detection across batches (docs/domain.md §6).
 // Each (owner, sha256) is kept once, with the (run, row) where it was first seen, so re-running a batch
 // finds its own photos as its own and ownership follows (run, row) order, not registration order.
 // Similar-hash search scans an in-memory copy of the index, refreshed incrementally from the table.
@@ -37,7 +37,7 @@ const toImage = (r: IndexRow): IndexedImage => ({
   batchName: r.batch_name,
 });
 
-/** Generated ids (`row-N`, DOMAIN.md §1) only mean something within one batch file. */
+/** Generated ids (`row-N`, docs/domain.md §1) only mean something within one batch file. */
 export function ownerKey(submissionId: string, batchSha256: string): string {
   return /^row-\d+$/.test(submissionId) ? `${batchSha256}#${submissionId}` : submissionId;
 }

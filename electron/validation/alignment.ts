@@ -1,4 +1,4 @@
-// Detects a header that doesn't line up with the data (DOMAIN.md §1): one real export has an extra header
+// Detects a header that doesn't line up with the data (docs/domain.md §1): one real export has an extra header
 // cell, so every value sits one column off. Columns with an unmistakable shape (numeric ids, .pdf reports,
 // image paths, online/offline, "Level N - …") are checked where the header says they are and one column to
 // either side; when most of them only fit shifted, or fit nowhere, the file is refused rather than run.

@@ -1,4 +1,4 @@
-// How a batch cell reads (DOMAIN.md §1): blank, "nan", "null" and "NaN" mean empty, and a photo cell of
+// How a batch cell reads (docs/domain.md §1): blank, "nan", "null" and "NaN" mean empty, and a photo cell of
 // "0", "none" or "n/a" means "no photo". Pandas exports write these, so the output never copies them.
 const EMPTY = new Set(['', 'nan', 'null']);
 const NO_PHOTO = new Set(['0', 'none', 'n/a']);

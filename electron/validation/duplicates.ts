@@ -1,4 +1,4 @@
-// Duplicate photos (DOMAIN.md §6): identical bytes (SHA-256) or a similar 64-bit perceptual hash
+// Duplicate photos (docs/domain.md §6): identical bytes (SHA-256) or a similar 64-bit perceptual hash
 // (Hamming distance in bits ≤ threshold). The first occurrence in (run, row) order owns a photo, so the
 // verdict does not depend on which worker registered first. A submission never duplicates itself: not
 // its own two photos, and not its own photos registered by an earlier run of the same batch.

@@ -1,4 +1,4 @@
-// Event levels and their duration bands (DOMAIN.md §3). Bands are inclusive; the gaps between them
+// Event levels and their duration bands (docs/domain.md §3). Bands are inclusive; the gaps between them
 // ((4,5), (8,9), (18,19)) and anything below 2 h belong to no level.
 import type { RuleDefinition, RuleResult } from '../../shared/domain';
 import { judge } from './rule-result';

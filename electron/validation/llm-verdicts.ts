@@ -1,4 +1,4 @@
-// Map each LLM call's reply to the verdicts of the rules it decides (DOMAIN.md §4–5).
+// Map each LLM call's reply to the verdicts of the rules it decides (docs/domain.md §4–5).
 // A call that failed for good, or a reply that doesn't fit its schema, leaves its rules undetermined:
 // undetermined is not NO. The expert rule also passes on a keyword hit in the PDF text, call or no call.
 import type { z } from 'zod';

@@ -1,4 +1,4 @@
-// Column mapping (DOMAIN.md §1): which header cell feeds each Submission field, and the rows turned into
+// Column mapping (docs/domain.md §1): which header cell feeds each Submission field, and the rows turned into
 // Submissions with their problems. Ids never collide: a blank id falls back to eventId, then `row-<n>`,
 // and a repeated id gets a suffix, each reported.
 import type { BatchProblem, FieldMapping, MappedField } from '../../shared/batch';

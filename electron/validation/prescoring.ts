@@ -1,4 +1,4 @@
-// Pre-scoring (DOMAIN.md §5): decide, before (or between) LLM calls, whether the calls can still change
+// Pre-scoring (docs/domain.md §5): decide, before (or between) LLM calls, whether the calls can still change
 // the outcome. If even every reachable point can't lift the submission to the threshold, it is Rejected
 // without calls. In 'minimal' mode the calls are also skipped once the status is settled the other way
 // (score already ≥ threshold, or a Reopen that no score changes). 'full' mode evaluates every rule otherwise.
@@ -49,7 +49,7 @@ export function prescore(p: PrescoreInput): PrescoreDecision {
   });
   const { score, undeterminedPoints } = scoreRules(p.known);
   const reachable = reachablePoints(p.rules, p.known, p.pending);
-  // A Reopen outranks Rejected (DOMAIN.md §7), so "cannot reach" only applies when the inputs are there.
+  // A Reopen outranks Rejected (docs/domain.md §7), so "cannot reach" only applies when the inputs are there.
   if (!p.reopen && score + undeterminedPoints + reachable < p.threshold) return skipAll(NOT_EVALUATED_CANNOT_REACH, true);
   if (p.mode === 'minimal' && (p.reopen || score >= p.threshold)) return skipAll(NOT_EVALUATED_DECIDED, false);
   // A call none of whose rules is still open can't change anything, in either mode.

@@ -1,4 +1,4 @@
-// Prompts and reply schemas of the three LLM calls (DOMAIN.md §5). Each kind has a PROMPT_VERSION that is part of the
+// Prompts and reply schemas of the three LLM calls (docs/domain.md §5). Each kind has a PROMPT_VERSION that is part of the
 // cache key: change a prompt, bump its version, and cached replies to the old wording stop matching.
 // The submission's fields travel in one marked JSON line, so the simulator's heuristic judge reads them back from the
 // wire exactly (readSubmissionFields) instead of guessing from prose.

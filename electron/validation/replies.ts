@@ -1,4 +1,4 @@
-// The JSON replies of the three LLM calls (DOMAIN.md §5), validated before any verdict is taken from them.
+// The JSON replies of the three LLM calls (docs/domain.md §5), validated before any verdict is taken from them.
 // A reply that doesn't fit is a failed call (retryable), never a "NO".
 import { z } from 'zod';
 import type { CallKind } from '../../shared/provider';

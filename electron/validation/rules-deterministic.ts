@@ -1,4 +1,4 @@
-// The rules decided without an LLM (DOMAIN.md §4): level vs duration, participants, year alignment,
+// The rules decided without an LLM (docs/domain.md §4): level vs duration, participants, year alignment,
 // geotag and duplicates. Pure functions of the mapped row and the extractors' facts.
 import type { RuleDefinition, RuleResult, Submission } from '../../shared/domain';
 import { duplicateRule, type DuplicateMatch } from './duplicates';

@@ -1,4 +1,4 @@
-// The rules table is data: operators edit points, enable flags and thresholds (DOMAIN.md §4).
+// The rules table is data: operators edit points, enable flags and thresholds (docs/domain.md §4).
 // Only the edits are persisted (settings key RULES_SETTING_KEY), so the table is always DEFAULT_RULES + edits.
 import { z } from 'zod';
 import { RULE_IDS, type RuleDefinition, type RuleId } from '../../shared/domain';

@@ -1,4 +1,4 @@
-// The status of a scored submission (DOMAIN.md §7). Missing inputs send it back to the institution
+// The status of a scored submission (docs/domain.md §7). Missing inputs send it back to the institution
 // (Reopen) whatever the score; otherwise the score decides, and undetermined points make it Review
 // when they alone could tip it over the threshold.
 import type { Status } from '../../shared/domain';

@@ -1,5 +1,5 @@
 // "Year alignment": the event date must fall inside the declared financial year (1 Apr – 31 Mar) and the
-// declared academic year. DOMAIN.md leaves the academic calendar open; we use the Indian one, 1 Jul – 30 Jun.
+// declared academic year. docs/domain.md leaves the academic calendar open; we use the Indian one, 1 Jul – 30 Jun.
 import type { RuleDefinition, RuleResult } from '../../shared/domain';
 import { judge } from './rule-result';
 

@@ -74,7 +74,7 @@ function requestBound(calls: number): number {
   return (calls / geminiRpm) * MINUTE;
 }
 
-/** The scenarios of part 1. Bounds use the effective (safety-factored) limits, as ENGINE.md's yardstick does. */
+/** The scenarios of part 1. Bounds use the effective (safety-factored) limits, as docs/engine.md's yardstick does. */
 export function quotaScenarios(scaleOverride?: number): QuotaScenario[] {
   return baseScenarios().map((s) => (scaleOverride ? { ...s, scale: scaleOverride } : s));
 }

@@ -1,4 +1,4 @@
-// Each provider's quota accounting, mirrored client-side (ENGINE.md §1): a limiter whose window doesn't match the
+// Each provider's quota accounting, mirrored client-side (docs/engine.md §1): a limiter whose window doesn't match the
 // server's draws 429s. Gemini: sliding 60 s log for RPM/TPM, calendar day (midnight Pacific) for RPD, input tokens
 // count. Groq: refilling buckets for all four limits, total tokens count, and x-ratelimit headers on every response.
 import type { ProviderConfig } from '../../../shared/config';

@@ -1,4 +1,4 @@
-// The providers' real response and error bodies (PROVIDERS.md), in one place for the routes and the tests.
+// The providers' real response and error bodies (docs/providers.md), in one place for the routes and the tests.
 import type { Usage } from '../../../shared/provider';
 
 const GEMINI_STATUS: Record<number, string> = {

@@ -1,4 +1,4 @@
-// The Gemini wire (PROVIDERS.md): POST /{v1beta|v1}/models/{model}:generateContent | :streamGenerateContent?alt=sse |
+// The Gemini wire (docs/providers.md): POST /{v1beta|v1}/models/{model}:generateContent | :streamGenerateContent?alt=sse |
 // :countTokens, key in x-goog-api-key (or ?key=). Quotas: rolling minute RPM and input TPM, RPD to midnight Pacific.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { textTokens } from '../token-estimate';

@@ -1,4 +1,4 @@
-// The Groq wire (PROVIDERS.md): POST /openai/v1/chat/completions (streamed or not), GET /openai/v1/models, key as a
+// The Groq wire (docs/providers.md): POST /openai/v1/chat/completions (streamed or not), GET /openai/v1/models, key as a
 // Bearer token. Four refilling buckets per (key, model), x-ratelimit-* headers on every response that reaches the
 // quota, retry-after on 429, and 413 for a request above the TPM limit or base64 images over 4 MB.
 import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -1,4 +1,4 @@
-// The simulator's models and their published limits (PROVIDERS.md). Limits change over time, so they are data:
+// The simulator's models and their published limits (docs/providers.md). Limits change over time, so they are data:
 // a preset is only the starting point, and /__sim/quota changes them mid-run.
 import type { ProviderId } from '../../../shared/provider';
 import type { GeminiLimits } from './quota-gemini';
@@ -51,7 +51,7 @@ export interface LatencyModel {
   sigma: number;
 }
 
-/** Gemini 2.5 Pro ≈ 8 s with a PDF; Groq ≈ 0.5–2 s (PROVIDERS.md). */
+/** Gemini 2.5 Pro ≈ 8 s with a PDF; Groq ≈ 0.5–2 s (docs/providers.md). */
 export function latencyModel(provider: ProviderId, model: string, withAttachment: boolean): LatencyModel {
   if (provider === 'groq') return { medianMs: GROQ_VISION_MODELS.has(model) ? 1_500 : 800, sigma: 0.4 };
   if (model.includes('pro')) return { medianMs: withAttachment ? 8_000 : 4_000, sigma: 0.35 };

@@ -1,4 +1,4 @@
-// Gemini's quota model (PROVIDERS.md): per (key, model), a rolling 60 s log for requests per minute and input tokens
+// Gemini's quota model (docs/providers.md): per (key, model), a rolling 60 s log for requests per minute and input tokens
 // per minute, and a requests-per-day counter that resets at midnight Pacific. The 429 names the tripped quota by its
 // quotaId and suggests a retryDelay — a short one even for the per-day quota, as the real service does.
 // Pure arithmetic on an injected `now`, so the engine benchmark can reuse it as its server model.

@@ -1,4 +1,4 @@
-// Groq's quota model (PROVIDERS.md): four continuously refilling buckets per (key, model) — RPM, RPD, TPM, TPD.
+// Groq's quota model (docs/providers.md): four continuously refilling buckets per (key, model) — RPM, RPD, TPM, TPD.
 // A request is admitted when every bucket holds what it asks for; otherwise the wait for the most binding one is
 // `(used + requested − limit) × window / limit`. A request bigger than the TPM limit can never fit: 413, not 429.
 // Pure arithmetic on an injected `now`, so the engine benchmark can reuse it as its server model.
@@ -119,7 +119,7 @@ export class GroqQuota {
   }
 }
 
-/** The wait formula on its own, as PROVIDERS.md states it. */
+/** The wait formula on its own, as docs/providers.md states it. */
 export function groqWaitMs(d: { used: number; requested: number; limit: number; windowMs: number }): number {
   return Math.max(0, ((d.used + d.requested - d.limit) * d.windowMs) / d.limit);
 }

@@ -1,4 +1,4 @@
-// The provider simulator (PROVIDERS.md): one loopback HTTP/1.1 server that speaks the Gemini and Groq wires with
+// The provider simulator (docs/providers.md): one loopback HTTP/1.1 server that speaks the Gemini and Groq wires with
 // their quotas, errors and faults, for tests, benchmarks and the app's offline demo mode. 127.0.0.1 only.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

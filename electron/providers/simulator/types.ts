@@ -1,4 +1,4 @@
-// The simulator's control surface: scripted faults, outages, quota changes and the request log (PROVIDERS.md).
+// The simulator's control surface: scripted faults, outages, quota changes and the request log (docs/providers.md).
 import type { ProviderId } from '../../../shared/provider';
 import type { WireFault } from './faults';
 import type { GeminiLimits } from './quota-gemini';

@@ -53,7 +53,7 @@ describe('malformed provider replies', () => {
     sim.control.reset();
 
     // Every LLM rule is undetermined, except "Expert details present", which a keyword in the report text may pass
-    // without any model (DOMAIN.md §4). None fails.
+    // without any model (docs/domain.md §4). None fails.
     const rules = ruleRows(db, 1);
     for (const r of rules.filter((x) => LLM_RULES.has(x.rule_id))) {
       const byKeyword = r.rule_id === 'pdf_expert' && r.verdict === 'pass' && r.source !== 'gemini' && r.source !== 'groq';

@@ -15,7 +15,7 @@ export const SAMPLE_BATCH = path.join(SAMPLE, 'batch.csv');
 export const SAMPLE_ATTACHMENTS = path.join(SAMPLE, 'attachments');
 export const REOPEN_PDF = 'PDF Validation: PDF file missing or could not be read';
 export const REOPEN_IMAGES = 'Image Validation: Event photos missing or invalid';
-/** The columns export adds after the input columns (DOMAIN.md §8). */
+/** The columns export adds after the input columns (docs/domain.md §8). */
 export const ADDED_COLUMNS = ['Overall Score', 'Status', 'Requirements Not Met', 'Theme Score', 'PDF Score', 'Image Score', 'Similarity Score', 'Provider'];
 
 export interface ManifestRow {

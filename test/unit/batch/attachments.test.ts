@@ -1,4 +1,4 @@
-// Attachment resolution (DOMAIN.md §2): the three look-ups in order, and every way out of the root refused.
+// Attachment resolution (docs/domain.md §2): the three look-ups in order, and every way out of the root refused.
 // Files outside the root are FIFOs: opening one to read would block forever, so a test that passes
 // proves nothing ever opened them.
 import { execFileSync } from 'node:child_process';

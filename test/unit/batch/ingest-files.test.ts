@@ -1,4 +1,4 @@
-// Reading batch files from disk: encodings, XLSX (with dates), and the refusals (DOMAIN.md §1).
+// Reading batch files from disk: encodings, XLSX (with dates), and the refusals (docs/domain.md §1).
 import ExcelJS from 'exceljs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';

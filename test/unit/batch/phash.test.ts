@@ -1,4 +1,4 @@
-// pHash (DOMAIN.md §6): identical → 0 bits, re-encoded or resized → a few bits, a different picture → many.
+// pHash (docs/domain.md §6): identical → 0 bits, re-encoded or resized → a few bits, a different picture → many.
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { phash, phashOfPixels } from '../../../electron/batch/phash';

@@ -1,4 +1,4 @@
-// The runtime boundaries (ARCHITECTURE.md) hold across the tree, and the lint rules really catch a crossing.
+// The runtime boundaries (docs/architecture.md) hold across the tree, and the lint rules really catch a crossing.
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 

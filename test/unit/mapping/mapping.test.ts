@@ -1,4 +1,4 @@
-// Column mapping (DOMAIN.md §1): fields, ids that never collide, empty cells, problems, shifted headers.
+// Column mapping (docs/domain.md §1): fields, ids that never collide, empty cells, problems, shifted headers.
 import { describe, expect, it } from 'vitest';
 import { checkAlignment } from '../../../electron/validation/alignment';
 import { mapColumns, mapRows } from '../../../electron/validation/mapping';

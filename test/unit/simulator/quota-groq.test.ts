@@ -1,4 +1,4 @@
-// Groq's four refilling buckets against the worked examples in PROVIDERS.md.
+// Groq's four refilling buckets against the worked examples in docs/providers.md.
 import { describe, expect, it } from 'vitest';
 import { parseGoDuration } from '../../../electron/providers/go-duration';
 import { GroqQuota, groqRateLimitBody, groqWaitMs } from '../../../electron/providers/simulator/quota-groq';
