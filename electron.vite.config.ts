@@ -11,10 +11,10 @@ export const NATIVE_MODULES = ['better-sqlite3', 'sharp'];
 
 /**
  * Worker-thread entries main starts by file name next to itself (`new URL('./<name>.mjs', import.meta.url)`,
- * as electron/batch/ingest.ts does): built as extra ESM entries into out/main.
+ * as electron/batch/ingest/ingest.ts does): built as extra ESM entries into out/main.
  */
 export const MAIN_WORKER_ENTRIES: Readonly<Record<string, string>> = {
-  'ingest-worker-entry': at('./electron/batch/ingest-worker.ts'),
+  'ingest-worker-entry': at('./electron/batch/ingest/ingest-worker.ts'),
   'plan-worker-entry': at('./electron/planner/plan-worker.ts'),
 };
 

@@ -17,9 +17,9 @@ import { PROMPT_VERSION, buildImageRequest, buildPdfRequest, buildThemeRequest, 
 import { replyProblem } from '../validation/replies';
 import { errorResult, buildResult } from '../validation/result';
 import { evaluateDeterministic } from '../validation/rules-deterministic';
-import type { AttachmentResolver } from './attachments';
-import { extractPdf, type PdfFacts } from './extract-pdf';
-import { prepareImage, type ImageFacts } from './extract-image';
+import type { AttachmentResolver } from './attachments/attachments';
+import { extractPdf, type PdfFacts } from './extract/extract-pdf';
+import { prepareImage, type ImageFacts } from './extract/extract-image';
 import type { RowBarrier } from './row-barrier';
 
 /** What evaluation reads and writes in the store (a distributed worker backs it without the coordinator's SQLite). */

@@ -8,14 +8,15 @@ import type { BatchState } from '../../shared/telemetry';
 import type { Clock } from '../engine/clock';
 import type { Engine } from '../engine/engine';
 import { WorkerPool } from '../engine/pool';
-import { BatchTracker, type SnapshotAggregator } from '../engine/telemetry';
+import type { SnapshotAggregator } from '../engine/telemetry';
+import { BatchTracker } from './batch-tracker';
 import { HEARTBEAT_MS, type RunLock } from '../store/run-lock';
 import type { Store } from '../store/store';
 import type { RunRecord } from '../store/runs';
 import { storageFault, type StorageError } from '../store/storage-fault';
-import { createAttachmentResolver } from './attachments';
+import { createAttachmentResolver } from './attachments/attachments';
 import { evaluateSubmission, type EvaluationContext } from './evaluate';
-import { readBatch } from './ingest';
+import { readBatch } from './ingest/ingest';
 import { RowBarrier } from './row-barrier';
 
 export interface RunnerDeps {

@@ -7,7 +7,7 @@ import { basename, resolve } from 'node:path';
 import { ConfigError } from '../../shared/config';
 import type { ConfigPrediction, PlanReport, PlanVariant } from '../../shared/plan';
 import { openAppContext, type AppContext } from '../app/context';
-import { BatchFileError } from '../batch/batch-file-error';
+import { BatchFileError } from '../batch/ingest/batch-file-error';
 import { PlanCancelled } from '../planner/run-plan';
 import type { PlanAccuracy } from '../store/plans';
 import { planRun } from '../planner/planner';

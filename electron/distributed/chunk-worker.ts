@@ -5,7 +5,7 @@
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AppContext } from '../app/context';
-import { createAttachmentResolver, type AttachmentResolver } from '../batch/attachments';
+import { createAttachmentResolver, type AttachmentResolver } from '../batch/attachments/attachments';
 import { evaluateSubmission, type EvaluationContext, type EvaluationStore } from '../batch/evaluate';
 import { RowBarrier } from '../batch/row-barrier';
 import { WorkerPool } from '../engine/pool';

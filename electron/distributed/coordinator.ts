@@ -6,10 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { FlowProducer, Queue, QueueEvents, Worker } from 'bullmq';
 import type { SubmissionResult } from '../../shared/domain';
-import { createAttachmentResolver } from '../batch/attachments';
-import { readBatch } from '../batch/ingest';
+import { createAttachmentResolver } from '../batch/attachments/attachments';
+import { readBatch } from '../batch/ingest/ingest';
 import { RunError, openRun, type RunOutcome, type RunnerDeps, type StartRunOptions } from '../batch/runner';
-import { BatchTracker } from '../engine/telemetry';
+import { BatchTracker } from '../batch/batch-tracker';
 import type { RunRecord } from '../store/runs';
 import { Checkpoint } from './checkpoint';
 import { liveInstances, newInstanceId, providerShares, startHeartbeat } from './instances';

@@ -3,8 +3,8 @@
 // hashes every row's photos, registers them in its SQLite index and asks the index for each row's duplicates.
 // Workers get the answer with the chunk; no worker ever waits for another's rows (no cross-machine barrier to deadlock).
 import type { Submission } from '../../shared/domain';
-import type { AttachmentResolver } from '../batch/attachments';
-import { prepareImage } from '../batch/extract-image';
+import type { AttachmentResolver } from '../batch/attachments/attachments';
+import { prepareImage } from '../batch/extract/extract-image';
 import type { PhotoHash } from '../store/image-index';
 import type { Store } from '../store/store';
 import type { DuplicateMatch } from '../validation/duplicates';

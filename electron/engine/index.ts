@@ -6,5 +6,5 @@ export { Engine, MAX_AUTO_WORKERS, type EngineOptions, type RoutedResult } from 
 export { EventBus } from './events';
 export { WorkerPool, type PoolOutcome, type PoolStats } from './pool';
 export { lognormal, seededRng, systemRng, uniform, type Rng } from './rng';
-export { BatchTracker, SnapshotAggregator } from './telemetry';
+export { SnapshotAggregator, type BatchProgress } from './telemetry';
 export { QuotaError } from './limiter/limiter';

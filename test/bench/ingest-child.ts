@@ -1,7 +1,7 @@
 // Run by ingest.ts in a fresh process, so peak RSS belongs to the ingest alone: read (parse + map) one batch file
 // through the real ingest API and print the timing and the process's peak RSS as JSON.
 import { performance } from 'node:perf_hooks';
-import { readBatch } from '../../electron/batch/ingest';
+import { readBatch } from '../../electron/batch/ingest/ingest';
 
 const file = process.argv[2] as string;
 const rssBefore = process.resourceUsage().maxRSS;

@@ -1,6 +1,6 @@
 // Mapping the simulator's logged requests back to the submissions they were made for: every prompt embeds the
 // submission's fields (electron/validation/prompts.ts), so a request can be matched against the batch.
-import { readBatch } from '../../electron/batch/ingest';
+import { readBatch } from '../../electron/batch/ingest/ingest';
 import type { LogEntry } from '../../electron/providers/simulator/types';
 import { geminiParts, groqParts, type GeminiRequestBody, type GroqRequestBody } from '../../electron/providers/simulator/wire-judge';
 import { promptFields, readSubmissionFields } from '../../electron/validation/prompts';

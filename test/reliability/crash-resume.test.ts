@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readBatch } from '../../electron/batch/ingest';
+import { readBatch } from '../../electron/batch/ingest/ingest';
 import { seededRng } from '../../electron/engine/rng';
 import { startSimulator, type Simulator } from '../../electron/providers/simulator/server';
 import { openStore } from '../../electron/store/store';

@@ -11,12 +11,12 @@ import fc from 'fast-check';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAttachmentResolver } from '../../electron/batch/attachments';
-import { BatchFileError } from '../../electron/batch/batch-file-error';
-import { prepareImage } from '../../electron/batch/extract-image';
-import { extractPdf } from '../../electron/batch/extract-pdf';
-import { previewBatch, readBatch } from '../../electron/batch/ingest';
-import { loadBatch } from '../../electron/batch/load-batch';
+import { createAttachmentResolver } from '../../electron/batch/attachments/attachments';
+import { BatchFileError } from '../../electron/batch/ingest/batch-file-error';
+import { prepareImage } from '../../electron/batch/extract/extract-image';
+import { extractPdf } from '../../electron/batch/extract/extract-pdf';
+import { previewBatch, readBatch } from '../../electron/batch/ingest/ingest';
+import { loadBatch } from '../../electron/batch/ingest/load-batch';
 import { csvText, EXPORT_COLUMNS, generateBatchCsv } from '../fixtures/generate-batch';
 
 const BIG = process.env.SOAK_SCALE === 'big';

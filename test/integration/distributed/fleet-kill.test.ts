@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { readCsv } from '../../../electron/batch/ingest-csv';
+import { readCsv } from '../../../electron/batch/ingest/ingest-csv';
 import { CHUNK_QUEUE } from '../../../electron/distributed/protocol';
 import { redisOptions } from '../../../electron/distributed/redis';
 import { startSimulator, type Simulator } from '../../../electron/providers/simulator/server';

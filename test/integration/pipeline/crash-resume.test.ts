@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCsv } from '../../../electron/batch/ingest-csv';
+import { readCsv } from '../../../electron/batch/ingest/ingest-csv';
 import { startSimulator, type Simulator } from '../../../electron/providers/simulator/server';
 import { cliEnv, startCli } from '../../helpers/cli';
 import { SAMPLE_ATTACHMENTS, SAMPLE_BATCH, exportedRows, modelCalls, query, requestMatcher } from './support';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCsv } from '../../../electron/batch/ingest-csv';
+import { readCsv } from '../../../electron/batch/ingest/ingest-csv';
 import { geminiParts, type GeminiRequestBody } from '../../../electron/providers/simulator/wire-judge';
 import { startSimulator, type Simulator } from '../../../electron/providers/simulator/server';
 import { cliEnv, startCli } from '../../helpers/cli';

@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { readCsv } from '../../../electron/batch/ingest-csv';
+import { readCsv } from '../../../electron/batch/ingest/ingest-csv';
 import type { LogEntry } from '../../../electron/providers/simulator/types';
 import { repoRoot } from '../../helpers/cli';
 

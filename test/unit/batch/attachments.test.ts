@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAttachmentResolver, type AttachmentResolver } from '../../../electron/batch/attachments';
+import { createAttachmentResolver, type AttachmentResolver } from '../../../electron/batch/attachments/attachments';
 
 let base: string;
 let root: string;

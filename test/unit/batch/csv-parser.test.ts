@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CsvParser, CsvSyntaxError } from '../../../electron/batch/csv-parser';
+import { CsvParser, CsvSyntaxError } from '../../../electron/batch/ingest/csv-parser';
 import { csvText } from '../../fixtures/generate-batch';
 
 function parse(chunks: string[]): string[][] {

@@ -7,8 +7,8 @@ import { deflateSync } from 'node:zlib';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { extractPdf } from '../../../electron/batch/extract-pdf';
-import { prepareImage } from '../../../electron/batch/extract-image';
+import { extractPdf } from '../../../electron/batch/extract/extract-pdf';
+import { prepareImage } from '../../../electron/batch/extract/extract-image';
 
 let dir: string;
 beforeAll(async () => {

@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BatchFileError } from '../../../electron/batch/batch-file-error';
-import { previewBatch, readBatch } from '../../../electron/batch/ingest';
+import { BatchFileError } from '../../../electron/batch/ingest/batch-file-error';
+import { previewBatch, readBatch } from '../../../electron/batch/ingest/ingest';
 import { EXPORT_COLUMNS, csvText, generateBatchCsv, writeBatchCsv } from '../../fixtures/generate-batch';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -115,7 +115,7 @@ describe('previewBatch', () => {
   it('works under tsx, as the CLI runs it (bin/event-validator.mjs registers tsx the same way)', async () => {
     const file = path.join(dir, 'cli.csv');
     await writeFile(file, csvText(EXPORT_COLUMNS, []) + generateBatchCsv(4, 9).split('\n').slice(1).join('\n'));
-    const ingest = pathToFileURL(path.join(repoRoot, 'electron/batch/ingest.ts')).href;
+    const ingest = pathToFileURL(path.join(repoRoot, 'electron/batch/ingest/ingest.ts')).href;
     const code =
       `import { register } from 'tsx/esm/api';\nregister();\n` +
       `const { previewBatch } = await import(${JSON.stringify(ingest)});\n` +

@@ -4,8 +4,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BatchFileError } from '../../../electron/batch/batch-file-error';
-import { loadBatch, readTable } from '../../../electron/batch/load-batch';
+import { BatchFileError } from '../../../electron/batch/ingest/batch-file-error';
+import { loadBatch, readTable } from '../../../electron/batch/ingest/load-batch';
 import { EXPORT_COLUMNS, csvText, rowCells, syntheticRow } from '../../fixtures/generate-batch';
 import { seededRng } from '../../../electron/engine/rng';
 

@@ -7,11 +7,11 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BatchFileError } from '../../../electron/batch/batch-file-error';
-import { readCsv } from '../../../electron/batch/ingest-csv';
-import { INGEST_LIMITS, cellName } from '../../../electron/batch/ingest-limits';
-import { readXlsx } from '../../../electron/batch/ingest-xlsx';
-import { loadBatch } from '../../../electron/batch/load-batch';
+import { BatchFileError } from '../../../electron/batch/ingest/batch-file-error';
+import { readCsv } from '../../../electron/batch/ingest/ingest-csv';
+import { INGEST_LIMITS, cellName } from '../../../electron/batch/ingest/ingest-limits';
+import { readXlsx } from '../../../electron/batch/ingest/ingest-xlsx';
+import { loadBatch } from '../../../electron/batch/ingest/load-batch';
 import { xlsxBomb } from './xlsx-bomb';
 
 let dir: string;

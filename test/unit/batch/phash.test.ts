@@ -1,7 +1,7 @@
 // pHash (docs/domain.md §6): identical → 0 bits, re-encoded or resized → a few bits, a different picture → many.
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { phash, phashOfPixels } from '../../../electron/batch/phash';
+import { phash, phashOfPixels } from '../../../electron/batch/extract/phash';
 import { hammingDistance as hamming } from '../../../electron/validation/duplicates';
 
 /** A scene of shapes and a banner, drawn by SVG: structure like a photo, without shipping one. */

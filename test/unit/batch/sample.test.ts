@@ -7,11 +7,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Submission } from '../../../shared/domain';
-import { createAttachmentResolver, type AttachmentResolution } from '../../../electron/batch/attachments';
-import { extractPdf } from '../../../electron/batch/extract-pdf';
-import { prepareImage, type ImageFacts } from '../../../electron/batch/extract-image';
+import { createAttachmentResolver, type AttachmentResolution } from '../../../electron/batch/attachments/attachments';
+import { extractPdf } from '../../../electron/batch/extract/extract-pdf';
+import { prepareImage, type ImageFacts } from '../../../electron/batch/extract/extract-image';
 import { hammingDistance as hamming } from '../../../electron/validation/duplicates';
-import { loadBatch } from '../../../electron/batch/load-batch';
+import { loadBatch } from '../../../electron/batch/ingest/load-batch';
 import { makeSample } from '../../../scripts/make-sample';
 import { EXPORT_COLUMNS } from '../../fixtures/generate-batch';
 

@@ -5,7 +5,8 @@ import type { Snapshot } from '../../../shared/telemetry';
 import { VirtualClock } from '../../../electron/engine/clock';
 import { Engine } from '../../../electron/engine/engine';
 import { seededRng } from '../../../electron/engine/rng';
-import { BatchTracker, SnapshotAggregator } from '../../../electron/engine/telemetry';
+import { BatchTracker } from '../../../electron/batch/batch-tracker';
+import { SnapshotAggregator } from '../../../electron/engine/telemetry';
 import { request, ScriptedProvider } from './scripted-provider';
 
 describe('telemetry', () => {

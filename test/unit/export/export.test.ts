@@ -2,15 +2,15 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exportRun, writeExport } from '../../../electron/batch/export';
-import { toCsv } from '../../../electron/batch/export-csv';
-import { formatForFile } from '../../../electron/batch/export-format';
-import { exportTable, RESULT_COLUMNS } from '../../../electron/batch/export-table';
-import { SHEET_NAME } from '../../../electron/batch/export-xlsx';
+import { exportRun, writeExport } from '../../../electron/batch/export/export';
+import { toCsv } from '../../../electron/batch/export/export-csv';
+import { formatForFile } from '../../../electron/batch/export/export-format';
+import { exportTable, RESULT_COLUMNS } from '../../../electron/batch/export/export-table';
+import { SHEET_NAME } from '../../../electron/batch/export/export-xlsx';
 import { writeFileAtomic } from '../../../electron/batch/write-atomic';
 import { openStore, type Store } from '../../../electron/store/store';
 import { newRun, result, tempDir } from '../store/fixtures';
-import { loadBatch, readTable } from '../../../electron/batch/load-batch';
+import { loadBatch, readTable } from '../../../electron/batch/ingest/load-batch';
 import { IIC_DIR, SKIP_MESSAGE } from '../validation/real-rows';
 
 let tmp: ReturnType<typeof tempDir>;

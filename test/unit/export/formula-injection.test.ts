@@ -5,11 +5,11 @@ import fc from 'fast-check';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { toCsv } from '../../../electron/batch/export-csv';
-import { exportTable } from '../../../electron/batch/export-table';
-import { xlsxBytes } from '../../../electron/batch/export-xlsx';
-import { guardFormula, looksLikeFormula } from '../../../electron/batch/formula-guard';
-import { readCsv } from '../../../electron/batch/ingest-csv';
+import { toCsv } from '../../../electron/batch/export/export-csv';
+import { exportTable } from '../../../electron/batch/export/export-table';
+import { xlsxBytes } from '../../../electron/batch/export/export-xlsx';
+import { guardFormula, looksLikeFormula } from '../../../electron/batch/export/formula-guard';
+import { readCsv } from '../../../electron/batch/ingest/ingest-csv';
 import { result, tempDir } from '../store/fixtures';
 
 let tmp: ReturnType<typeof tempDir>;

@@ -8,7 +8,7 @@ import { evaluateDeterministic, geotagRule, participantsRule } from '../../../el
 import { parseEventDate, parseYearLabel, yearAlignmentRule } from '../../../electron/validation/year-alignment';
 import { ruleById, rulesTable } from '../../../electron/validation/rules-table';
 import { IIC_DIR, SKIP_MESSAGE } from './real-rows';
-import { loadBatch } from '../../../electron/batch/load-batch';
+import { loadBatch } from '../../../electron/batch/ingest/load-batch';
 
 const rules = rulesTable({ year_alignment: { enabled: true }, geotag: { enabled: true } });
 const level = ruleById(rules, 'level_duration');

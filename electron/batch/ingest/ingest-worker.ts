@@ -1,8 +1,8 @@
 // The ingest worker thread: parses and maps a batch file off the main thread, so a 37,000-row file never
 // freezes the app. One request per worker; the reply is a plain structured-clone-able object.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { AttachmentOptions } from './attachments';
-import { summarizeAttachments } from './attachment-summary';
+import type { AttachmentOptions } from '../attachments/attachments';
+import { summarizeAttachments } from '../attachments/attachment-summary';
 import { BatchFileError } from './batch-file-error';
 import { loadBatch } from './load-batch';
 import { previewOf, refusedPreview } from './preview';

@@ -1,8 +1,8 @@
 // The preview the operator sees before starting (docs/console.md §6): mapped columns, row count, the first
 // rows, the problems, and, for a refused file, why.
 import path from 'node:path';
-import { PREVIEW_FIRST_ROWS, PREVIEW_PROBLEM_LIMIT, type AttachmentSummary, type BatchPreview } from '../../shared/batch';
-import { COLUMN_SPECS } from '../validation/mapping';
+import { PREVIEW_FIRST_ROWS, PREVIEW_PROBLEM_LIMIT, type AttachmentSummary, type BatchPreview } from '../../../shared/batch';
+import { COLUMN_SPECS } from '../../validation/mapping';
 import type { BatchFileError } from './batch-file-error';
 import type { LoadedBatch } from './load-batch';
 

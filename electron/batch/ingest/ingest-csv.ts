@@ -2,7 +2,7 @@
 // (a superset of latin-1) when the bytes are not valid UTF-8 (docs/domain.md §1).
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { BatchEncoding } from '../../shared/batch';
+import type { BatchEncoding } from '../../../shared/batch';
 import { BatchFileError } from './batch-file-error';
 import { CsvLimitError, CsvParser, CsvSyntaxError } from './csv-parser';
 import { cellTooLarge, INGEST_LIMITS, megabytes, rowTooLarge, totalTooLarge, type IngestLimits } from './ingest-limits';

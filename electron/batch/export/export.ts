@@ -1,9 +1,9 @@
 // Export a run's results to a CSV or XLSX file, atomically. exceljs is big: only XLSX exports pay for loading it.
-import type { Store } from '../store/store';
+import type { Store } from '../../store/store';
 import { toCsv } from './export-csv';
 import { formatForFile, type ExportFormat } from './export-format';
 import { exportTable, type ExportTable } from './export-table';
-import { writeFileAtomic } from './write-atomic';
+import { writeFileAtomic } from '../write-atomic';
 
 export async function writeExport(file: string, table: ExportTable, format: ExportFormat = formatForFile(file)): Promise<void> {
   const bytes = format === 'xlsx' ? await (await import('./export-xlsx')).xlsxBytes(table) : toCsv(table);

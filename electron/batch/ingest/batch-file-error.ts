@@ -1,5 +1,5 @@
 // A batch file refused as a whole (docs/domain.md §1): nothing is run for it, and the message says why.
-import type { BatchRefusalCode } from '../../shared/batch';
+import type { BatchRefusalCode } from '../../../shared/batch';
 
 export class BatchFileError extends Error {
   constructor(

@@ -1,6 +1,6 @@
 // A batch file as read, before mapping: the header and the data rows as the original cell strings,
 // so export can write every input column back in its original order (docs/domain.md §8).
-import type { BatchEncoding, BatchFormat } from '../../shared/batch';
+import type { BatchEncoding, BatchFormat } from '../../../shared/batch';
 
 export interface RawTable {
   format: BatchFormat;

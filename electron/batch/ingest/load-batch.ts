@@ -2,10 +2,10 @@
 // must not run: empty, no required column, a header that doesn't line up, an old binary .xls.
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { BatchProblem } from '../../shared/batch';
-import type { Submission } from '../../shared/domain';
-import { checkAlignment } from '../validation/alignment';
-import { COLUMN_SPECS, mapColumns, mapRows, type ColumnMap } from '../validation/mapping';
+import type { BatchProblem } from '../../../shared/batch';
+import type { Submission } from '../../../shared/domain';
+import { checkAlignment } from '../../validation/alignment';
+import { COLUMN_SPECS, mapColumns, mapRows, type ColumnMap } from '../../validation/mapping';
 import { BatchFileError } from './batch-file-error';
 import { readCsv } from './ingest-csv';
 import type { RawTable } from './raw-table';

@@ -1,6 +1,6 @@
 // For the preview: how many reports and photos of the batch resolve under the attachments root.
-import type { AttachmentSummary } from '../../shared/batch';
-import type { Submission } from '../../shared/domain';
+import type { AttachmentSummary } from '../../../shared/batch';
+import type { Submission } from '../../../shared/domain';
 import { createAttachmentResolver, type AttachmentOptions } from './attachments';
 
 const PARALLEL = 16;

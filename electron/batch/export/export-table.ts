@@ -1,7 +1,7 @@
 // The export as a table: every input column in its original order, then the result
 // columns. Rows keep the file's order (by row number). A mid-run export holds the rows finished so far and
 // omits the unfinished ones, so every exported row is a complete, final result. Never writes `nan`.
-import type { SubmissionResult } from '../../shared/domain';
+import type { SubmissionResult } from '../../../shared/domain';
 import { guardFormula } from './formula-guard';
 
 export const RESULT_COLUMNS = [

@@ -1,9 +1,9 @@
 // The ingest API (docs/domain.md §1): preview a batch file, or read it whole for a run. Both parse in a
 // worker thread, so the main thread (Electron main, the web host, the CLI progress line) stays responsive.
 import { Worker } from 'node:worker_threads';
-import type { BatchEncoding, BatchFormat, BatchPreview, BatchProblem, BatchRefusalCode } from '../../shared/batch';
-import type { Submission } from '../../shared/domain';
-import type { AttachmentOptions } from './attachments';
+import type { BatchEncoding, BatchFormat, BatchPreview, BatchProblem, BatchRefusalCode } from '../../../shared/batch';
+import type { Submission } from '../../../shared/domain';
+import type { AttachmentOptions } from '../attachments/attachments';
 import { BatchFileError } from './batch-file-error';
 import { refusedPreview } from './preview';
 import type { IngestReply, IngestRequest } from './ingest-worker';

@@ -1,0 +1,83 @@
+// A batch's progress: folds engine events into a BatchSnapshot (progress, ETA, calls, cache hits, fallbacks, the
+// histogram of calls per submission) for the snapshot aggregator, the CLI progress line and the console.
+import { STATUSES, type Status } from '../../shared/domain';
+import type { BatchSnapshot, BatchState, EngineEvent } from '../../shared/telemetry';
+import type { Clock } from '../engine/clock';
+import type { BatchProgress } from '../engine/telemetry';
+
+const MAX_EXHAUSTED_IDS = 100;
+
+export class BatchTracker implements BatchProgress {
+  private state: BatchState = 'running';
+  private done = 0;
+  private readonly byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+  private callsUsed = 0;
+  private cacheHits = 0;
+  private fallbacks = 0;
+  private readonly histogram: number[] = [];
+  private readonly exhausted: string[] = [];
+  private readonly startedAt: number;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly opts: { runId: string; total: number; budget: number; workers: () => number },
+  ) {
+    this.startedAt = clock.now();
+  }
+
+  /** The runner owns the state: 'finished' is set only once every result is committed. */
+  setState(state: BatchState): void {
+    this.state = state;
+  }
+
+  /** A finished submission goes back for a second pass (batch end after an outage): it is not done until it ends again. */
+  reopen(status: Status): void {
+    this.done--;
+    this.byStatus[status]--;
+  }
+
+  consume(e: EngineEvent): void {
+    switch (e.type) {
+      case 'call_started':
+        this.callsUsed++;
+        break;
+      case 'fallback':
+        if (e.to !== 'none') this.fallbacks++;
+        break;
+      case 'budget_spent':
+        this.exhausted.unshift(e.submissionId);
+        if (this.exhausted.length > MAX_EXHAUSTED_IDS) this.exhausted.pop();
+        break;
+      case 'submission_finished':
+        this.done++;
+        this.byStatus[e.status]++;
+        this.cacheHits += e.cacheHits ?? 0;
+        while (this.histogram.length <= e.callsUsed) this.histogram.push(0);
+        this.histogram[e.callsUsed] = (this.histogram[e.callsUsed] ?? 0) + 1;
+        break;
+      default:
+        break;
+    }
+  }
+
+  snapshot(): BatchSnapshot {
+    const elapsed = this.clock.now() - this.startedAt;
+    const left = this.opts.total - this.done;
+    return {
+      runId: this.opts.runId,
+      state: this.state,
+      total: this.opts.total,
+      done: this.done,
+      byStatus: { ...this.byStatus },
+      callsUsed: this.callsUsed,
+      cacheHits: this.cacheHits,
+      fallbacks: this.fallbacks,
+      startedAt: this.startedAt,
+      etaMs: left === 0 ? 0 : this.done > 0 ? (elapsed / this.done) * left : null,
+      budgetHistogram: [...this.histogram],
+      budget: this.opts.budget,
+      budgetExhausted: [...this.exhausted],
+      workers: this.opts.workers(),
+    };
+  }
+}
