@@ -85,7 +85,12 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
   const stopFinished = engine.events.on((e) => {
     if (e.type === 'submission_finished') finishedHere++;
   });
-  const fleet = openFleetView({ env: opts.env ?? process.env, clock, engine, counts: () => ({ active: active && ['running', 'paused', 'cancelling'].includes(active.state) ? 1 : 0, finished: finishedHere }) });
+  const fleet = openFleetView({
+    env: opts.env ?? process.env,
+    clock,
+    engine,
+    counts: () => ({ active: active && ['running', 'paused', 'cancelling'].includes(active.state) ? 1 : 0, finished: finishedHere }),
+  });
   const progress = (run: BatchRun) => emit('progress', run.tracker.snapshot());
 
   const titles = new Map<string, string | null>();
@@ -142,7 +147,10 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
   const plans = createPlanCommands({ engine, store, clock }, pathOf);
   const api: ApiService = {
     async previewBatch({ file, attachments }) {
-      return previewBatch(pathOf(file) as string, { attachmentsRoot: pathOf(attachments), attachmentOptions: { allowUrlDownloads: engine.config.allowUrlDownloads } });
+      return previewBatch(pathOf(file) as string, {
+        attachmentsRoot: pathOf(attachments),
+        attachmentOptions: { allowUrlDownloads: engine.config.allowUrlDownloads },
+      });
     },
     async startBatch({ file, attachments }) {
       const run = await launch({ kind: 'new', file: pathOf(file) as string, attachmentsRoot: pathOf(attachments) });
@@ -192,7 +200,10 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
       const run = runRecord(runId);
       const wanted = status && status.length > 0 ? new Set(status) : null;
       const rows = store.results(run.id).filter((r) => !wanted || wanted.has(r.result.status));
-      return { total: rows.length, rows: rows.slice(offset, offset + limit).map((r) => resultRow(run.id, r.result, titleOf(run, r.result, r.cells), run.simulated)) };
+      return {
+        total: rows.length,
+        rows: rows.slice(offset, offset + limit).map((r) => resultRow(run.id, r.result, titleOf(run, r.result, r.cells), run.simulated)),
+      };
     },
     async getSubmission({ runId, submissionId }) {
       const run = runRecord(runId);
@@ -241,7 +252,12 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
     },
     async updateRules({ rules, reason }) {
       const before = store.rules();
-      const edits = Object.fromEntries(rules.map((r: RuleDefinition) => [r.id, { points: r.points, enabled: r.enabled, ...(r.threshold === undefined ? {} : { threshold: r.threshold }) }]));
+      const edits = Object.fromEntries(
+        rules.map((r: RuleDefinition) => [
+          r.id,
+          { points: r.points, enabled: r.enabled, ...(r.threshold === undefined ? {} : { threshold: r.threshold }) },
+        ]),
+      );
       const after = store.editRules(edits, { actor: 'operator', ...(reason ? { reason } : {}) });
       return { before, after };
     },

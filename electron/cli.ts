@@ -6,11 +6,26 @@ maskWrites(process.stdout);
 maskWrites(process.stderr);
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main(argv: string[]): Promise<number> }> }> = {
-  validate: { summary: 'validate BATCH.csv|xlsx --attachments DIR [--out FILE] [--db FILE] [--threshold N] [--resume [RUN]] [--json] [--distributed]', load: () => import('./cli/validate') },
-  plan: { summary: 'plan BATCH.csv|xlsx --attachments DIR [--db FILE] [--config FILE …] [--seeds N] [--json]: predict time, calls and 429s', load: () => import('./cli/plan') },
-  serve: { summary: 'serve [--port N] [--data-dir DIR]: the operator console on 127.0.0.1 (prints the URL with its token first)', load: () => import('./cli/serve') },
-  worker: { summary: 'worker [--attachments DIR] [--db FILE] [--concurrency N]: a fleet worker for validate --distributed (needs REDIS_URL)', load: () => import('./cli/worker') },
-  'check-keys': { summary: 'check-keys [--data-dir DIR] [--json]: one cheap real request per provider (Test connection)', load: () => import('./cli/check-keys') },
+  validate: {
+    summary: 'validate BATCH.csv|xlsx --attachments DIR [--out FILE] [--db FILE] [--threshold N] [--resume [RUN]] [--json] [--distributed]',
+    load: () => import('./cli/validate'),
+  },
+  plan: {
+    summary: 'plan BATCH.csv|xlsx --attachments DIR [--db FILE] [--config FILE …] [--seeds N] [--json]: predict time, calls and 429s',
+    load: () => import('./cli/plan'),
+  },
+  serve: {
+    summary: 'serve [--port N] [--data-dir DIR]: the operator console on 127.0.0.1 (prints the URL with its token first)',
+    load: () => import('./cli/serve'),
+  },
+  worker: {
+    summary: 'worker [--attachments DIR] [--db FILE] [--concurrency N]: a fleet worker for validate --distributed (needs REDIS_URL)',
+    load: () => import('./cli/worker'),
+  },
+  'check-keys': {
+    summary: 'check-keys [--data-dir DIR] [--json]: one cheap real request per provider (Test connection)',
+    load: () => import('./cli/check-keys'),
+  },
   simulate: { summary: 'simulate --port N [--preset free|tier1] [--time-scale K]: the provider simulator', load: () => import('./cli/simulate') },
 };
 

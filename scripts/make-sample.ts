@@ -37,18 +37,150 @@ const FIXED_DATE = new Date(Date.UTC(2025, 0, 15, 10, 0, 0));
 const INST = 'IC202411111';
 
 const EVENTS: Event[] = [
-  { title: 'Design Thinking Workshop for Problem Solving', theme: 'Innovation & Design Thinking', type: 'Level 2 - Workshop', hours: 6, students: 64, faculty: 6, mode: 'offline', expert: 'Dr. Meera Iyer, Professor of Product Design', objective: 'To train students in design thinking methods for real campus problems.', outcome: 'Students applied empathy maps and rapid prototyping to three campus problems.' },
-  { title: 'Expert Talk on Patent Filing and Prior-Art Search', theme: 'IPR & Technology Transfer', type: 'Level 1 - Expert Talk', hours: 3, students: 82, faculty: 9, mode: 'offline', expert: 'Mr. Rohan Kulkarni, Patent Attorney', objective: 'To explain how patents are filed and how prior art is searched.', outcome: 'Participants learned to search patent databases and draft a claim.' },
-  { title: 'Startup Funding Basics: From Bootstrapping to Seed', theme: 'Entrepreneurship & Startup', type: 'Level 1 - Expert Talk', hours: 2.5, students: 120, faculty: 8, mode: 'online', expert: 'Ms. Ananya Rao, Angel Investor', objective: 'To introduce funding stages and what investors look for.', outcome: 'Students understood term sheets, valuation basics and grant schemes.' },
-  { title: 'Pre-Incubation Readiness Bootcamp', theme: 'Pre-Incubation & Incubation Management', type: 'Level 3 - Bootcamp', hours: 12, students: 45, faculty: 5, mode: 'offline', expert: 'Dr. Sanjay Mehta, Incubation Manager', objective: 'To prepare student teams for admission to the campus incubator.', outcome: 'Nine teams completed lean canvases and incubation applications.' },
-  { title: 'Hackathon on Smart Campus Solutions', theme: 'Innovation & Design Thinking', type: 'Level 4 - Competition/Hackathon', hours: 24, students: 150, faculty: 12, mode: 'offline', expert: 'Mr. Arjun Nair, CTO of a local startup (jury chair)', objective: 'To build working prototypes for smart campus challenges in 24 hours.', outcome: 'Twenty teams built prototypes; three were selected for incubation.' },
-  { title: 'Seminar on Technology Transfer and Licensing', theme: 'IPR & Technology Transfer', type: 'Level 2 - Seminar', hours: 5, students: 58, faculty: 14, mode: 'offline', expert: 'Dr. K. Lakshmi, Technology Transfer Officer', objective: 'To explain licensing models for university technologies.', outcome: 'Participants compared exclusive and non-exclusive licences with case studies.' },
-  { title: 'Business Model Canvas Workshop', theme: 'Entrepreneurship & Startup', type: 'Level 2 - Workshop', hours: 7, students: 72, faculty: 4, mode: 'offline', expert: 'Ms. Priya Menon, Startup Mentor', objective: 'To teach students to describe a venture with the business model canvas.', outcome: 'Each team presented a complete canvas for its idea.' },
-  { title: 'Mentoring Session on Incubator Operations', theme: 'Pre-Incubation & Incubation Management', type: 'Level 1 - Mentoring Session', hours: 3, students: 30, faculty: 6, mode: 'online', expert: 'Mr. Vikram Shah, Incubator CEO', objective: 'To mentor the incubation committee on running programmes.', outcome: 'The committee drafted a selection process and a mentoring calendar.' },
-  { title: 'Ideation Challenge on Sustainable Packaging', theme: 'Innovation & Design Thinking', type: 'Level 3 - Competition/Hacakthon', hours: 10, students: 96, faculty: 7, mode: 'offline', expert: 'Dr. Farah Khan, Materials Scientist (judge)', objective: 'To generate ideas for sustainable packaging through a team challenge.', outcome: 'Students pitched 18 ideas; the best five received mentoring.' },
-  { title: 'Demo Day for Student Startups', theme: 'Entrepreneurship & Startup', type: 'Level 3 - Demo Day', hours: 9, students: 110, faculty: 15, mode: 'offline', expert: 'Mr. Rahul Verma, Venture Partner (keynote speaker)', objective: 'To let student startups demonstrate products to investors.', outcome: 'Eight startups demonstrated products and two received follow-up meetings.' },
-  { title: 'Copyright and Trademarks for Innovators', theme: 'IPR & Technology Transfer', type: 'Level 1 - Expert Talk', hours: 2, students: 66, faculty: 5, mode: 'online', expert: 'Adv. Neha Joshi, IP Lawyer', objective: 'To explain copyright and trademark protection for student work.', outcome: 'Participants learned when to register a trademark and how copyright applies to code.' },
-  { title: 'Exposure Visit to a Technology Business Incubator', theme: 'Pre-Incubation & Incubation Management', type: 'Level 1 - Exposure Visit', hours: 4, students: 40, faculty: 3, mode: 'offline', expert: 'Ms. Kavita Desai, Incubator Programme Lead (facilitator)', objective: 'To show students how an incubator supports startups.', outcome: 'Students met five incubated startups and learned about incubation support.' },
+  {
+    title: 'Design Thinking Workshop for Problem Solving',
+    theme: 'Innovation & Design Thinking',
+    type: 'Level 2 - Workshop',
+    hours: 6,
+    students: 64,
+    faculty: 6,
+    mode: 'offline',
+    expert: 'Dr. Meera Iyer, Professor of Product Design',
+    objective: 'To train students in design thinking methods for real campus problems.',
+    outcome: 'Students applied empathy maps and rapid prototyping to three campus problems.',
+  },
+  {
+    title: 'Expert Talk on Patent Filing and Prior-Art Search',
+    theme: 'IPR & Technology Transfer',
+    type: 'Level 1 - Expert Talk',
+    hours: 3,
+    students: 82,
+    faculty: 9,
+    mode: 'offline',
+    expert: 'Mr. Rohan Kulkarni, Patent Attorney',
+    objective: 'To explain how patents are filed and how prior art is searched.',
+    outcome: 'Participants learned to search patent databases and draft a claim.',
+  },
+  {
+    title: 'Startup Funding Basics: From Bootstrapping to Seed',
+    theme: 'Entrepreneurship & Startup',
+    type: 'Level 1 - Expert Talk',
+    hours: 2.5,
+    students: 120,
+    faculty: 8,
+    mode: 'online',
+    expert: 'Ms. Ananya Rao, Angel Investor',
+    objective: 'To introduce funding stages and what investors look for.',
+    outcome: 'Students understood term sheets, valuation basics and grant schemes.',
+  },
+  {
+    title: 'Pre-Incubation Readiness Bootcamp',
+    theme: 'Pre-Incubation & Incubation Management',
+    type: 'Level 3 - Bootcamp',
+    hours: 12,
+    students: 45,
+    faculty: 5,
+    mode: 'offline',
+    expert: 'Dr. Sanjay Mehta, Incubation Manager',
+    objective: 'To prepare student teams for admission to the campus incubator.',
+    outcome: 'Nine teams completed lean canvases and incubation applications.',
+  },
+  {
+    title: 'Hackathon on Smart Campus Solutions',
+    theme: 'Innovation & Design Thinking',
+    type: 'Level 4 - Competition/Hackathon',
+    hours: 24,
+    students: 150,
+    faculty: 12,
+    mode: 'offline',
+    expert: 'Mr. Arjun Nair, CTO of a local startup (jury chair)',
+    objective: 'To build working prototypes for smart campus challenges in 24 hours.',
+    outcome: 'Twenty teams built prototypes; three were selected for incubation.',
+  },
+  {
+    title: 'Seminar on Technology Transfer and Licensing',
+    theme: 'IPR & Technology Transfer',
+    type: 'Level 2 - Seminar',
+    hours: 5,
+    students: 58,
+    faculty: 14,
+    mode: 'offline',
+    expert: 'Dr. K. Lakshmi, Technology Transfer Officer',
+    objective: 'To explain licensing models for university technologies.',
+    outcome: 'Participants compared exclusive and non-exclusive licences with case studies.',
+  },
+  {
+    title: 'Business Model Canvas Workshop',
+    theme: 'Entrepreneurship & Startup',
+    type: 'Level 2 - Workshop',
+    hours: 7,
+    students: 72,
+    faculty: 4,
+    mode: 'offline',
+    expert: 'Ms. Priya Menon, Startup Mentor',
+    objective: 'To teach students to describe a venture with the business model canvas.',
+    outcome: 'Each team presented a complete canvas for its idea.',
+  },
+  {
+    title: 'Mentoring Session on Incubator Operations',
+    theme: 'Pre-Incubation & Incubation Management',
+    type: 'Level 1 - Mentoring Session',
+    hours: 3,
+    students: 30,
+    faculty: 6,
+    mode: 'online',
+    expert: 'Mr. Vikram Shah, Incubator CEO',
+    objective: 'To mentor the incubation committee on running programmes.',
+    outcome: 'The committee drafted a selection process and a mentoring calendar.',
+  },
+  {
+    title: 'Ideation Challenge on Sustainable Packaging',
+    theme: 'Innovation & Design Thinking',
+    type: 'Level 3 - Competition/Hacakthon',
+    hours: 10,
+    students: 96,
+    faculty: 7,
+    mode: 'offline',
+    expert: 'Dr. Farah Khan, Materials Scientist (judge)',
+    objective: 'To generate ideas for sustainable packaging through a team challenge.',
+    outcome: 'Students pitched 18 ideas; the best five received mentoring.',
+  },
+  {
+    title: 'Demo Day for Student Startups',
+    theme: 'Entrepreneurship & Startup',
+    type: 'Level 3 - Demo Day',
+    hours: 9,
+    students: 110,
+    faculty: 15,
+    mode: 'offline',
+    expert: 'Mr. Rahul Verma, Venture Partner (keynote speaker)',
+    objective: 'To let student startups demonstrate products to investors.',
+    outcome: 'Eight startups demonstrated products and two received follow-up meetings.',
+  },
+  {
+    title: 'Copyright and Trademarks for Innovators',
+    theme: 'IPR & Technology Transfer',
+    type: 'Level 1 - Expert Talk',
+    hours: 2,
+    students: 66,
+    faculty: 5,
+    mode: 'online',
+    expert: 'Adv. Neha Joshi, IP Lawyer',
+    objective: 'To explain copyright and trademark protection for student work.',
+    outcome: 'Participants learned when to register a trademark and how copyright applies to code.',
+  },
+  {
+    title: 'Exposure Visit to a Technology Business Incubator',
+    theme: 'Pre-Incubation & Incubation Management',
+    type: 'Level 1 - Exposure Visit',
+    hours: 4,
+    students: 40,
+    faculty: 3,
+    mode: 'offline',
+    expert: 'Ms. Kavita Desai, Incubator Programme Lead (facilitator)',
+    objective: 'To show students how an incubator supports startups.',
+    outcome: 'Students met five incubated startups and learned about incubation support.',
+  },
 ];
 
 /** Which event each row is, and what it should exercise. 30 rows. */
@@ -58,13 +190,35 @@ function specs(): Spec[] {
   const add = (ev: Event, intent: Intent, note: string, report: Spec['report'] = 'ok', photos: Spec['photos'] = 'two', extra: Partial<Spec> = {}) =>
     s.push({ ...ev, intent, note, report, photos, ...extra });
   for (let i = 0; i < 12; i++) add(e(i), 'Accepted', 'complete and consistent: report with expert and participants, two photos with a banner');
-  add(e(0), 'Accepted', 'report given as uploads-2024-25/... path for event_driven 1 (direct look-up)', 'uploads_layout', 'two', { eventDriven: '1' });
-  add(e(1), 'Accepted', 'event_driven 3 report stored under uploads/institutes/ (look-up (b))', 'ok', 'two', { title: 'Workshop on Filing Indian Patents', eventDriven: '3' });
+  add(e(0), 'Accepted', 'report given as uploads-2024-25/... path for event_driven 1 (direct look-up)', 'uploads_layout', 'two', {
+    eventDriven: '1',
+  });
+  add(e(1), 'Accepted', 'event_driven 3 report stored under uploads/institutes/ (look-up (b))', 'ok', 'two', {
+    title: 'Workshop on Filing Indian Patents',
+    eventDriven: '3',
+  });
   add(e(2), 'Accepted', 'report stored in another folder: found by its unique base name (look-up (c))', 'basename');
   add(e(3), 'Accepted', 'one photo only (photo2 is "0"); photo1 carries EXIF GPS', 'ok', 'geotag');
-  add(e(4), 'Rejected', 'declared Level 1 but 30 h, 12 participants, no theme: cannot reach the threshold', 'ok', 'two', { type: 'Level 1 - Expert Talk', hours: 30, students: 10, faculty: 2, theme: '' });
-  add(e(5), 'Rejected', 'photo1 is the same file as row 1 photo1 (identical duplicate); duration in a level gap (4.5 h); 14 participants', 'ok', 'reuse', { hours: 4.5, students: 12, faculty: 2 });
-  add(e(6), 'Rejected', 'photo1 is row 2 photo1 re-encoded and resized (near duplicate); 8 participants; level mismatch', 'ok', 'near_dup', { students: 6, faculty: 2, type: 'Level 4 - Challenges' });
+  add(e(4), 'Rejected', 'declared Level 1 but 30 h, 12 participants, no theme: cannot reach the threshold', 'ok', 'two', {
+    type: 'Level 1 - Expert Talk',
+    hours: 30,
+    students: 10,
+    faculty: 2,
+    theme: '',
+  });
+  add(
+    e(5),
+    'Rejected',
+    'photo1 is the same file as row 1 photo1 (identical duplicate); duration in a level gap (4.5 h); 14 participants',
+    'ok',
+    'reuse',
+    { hours: 4.5, students: 12, faculty: 2 },
+  );
+  add(e(6), 'Rejected', 'photo1 is row 2 photo1 re-encoded and resized (near duplicate); 8 participants; level mismatch', 'ok', 'near_dup', {
+    students: 6,
+    faculty: 2,
+    type: 'Level 4 - Challenges',
+  });
   add(e(7), 'Rejected', 'negative duration (-3 h) and a report with no expert details', 'no_expert', 'two', { hours: -3, students: 9, faculty: 1 });
   add(e(8), 'Reopen', 'report file missing from attachments', 'missing');
   add(e(9), 'Reopen', 'report is a corrupt PDF', 'corrupt');
@@ -89,24 +243,32 @@ function sceneSvg(rng: Rng, banner: string, people: number, online: boolean): Bu
   for (let i = 0; i < 4; i++) {
     const x = Math.floor(rng.next() * w * 0.8);
     const y = Math.floor(rng.next() * h * 0.8);
-    shapes.push(`<rect x="${x}" y="${y}" width="${120 + Math.floor(rng.next() * 260)}" height="${80 + Math.floor(rng.next() * 200)}" fill="hsl(${(hue + 60 * (i + 1)) % 360},45%,${25 + Math.floor(rng.next() * 50)}%)"/>`);
+    shapes.push(
+      `<rect x="${x}" y="${y}" width="${120 + Math.floor(rng.next() * 260)}" height="${80 + Math.floor(rng.next() * 200)}" fill="hsl(${(hue + 60 * (i + 1)) % 360},45%,${25 + Math.floor(rng.next() * 50)}%)"/>`,
+    );
   }
   const bx = 30 + Math.floor(rng.next() * 80);
   shapes.push(`<rect x="${bx}" y="20" width="${w - 2 * bx}" height="64" rx="6" fill="#1d3a8a"/>`);
-  shapes.push(`<text x="${w / 2}" y="62" font-family="sans-serif" font-size="22" font-weight="bold" fill="#fff" text-anchor="middle">${escapeXml(banner.slice(0, 44))}</text>`);
+  shapes.push(
+    `<text x="${w / 2}" y="62" font-family="sans-serif" font-size="22" font-weight="bold" fill="#fff" text-anchor="middle">${escapeXml(banner.slice(0, 44))}</text>`,
+  );
   if (online) {
     // A video-call grid: one tile per participant.
     const cols = 6;
     for (let i = 0; i < Math.min(people, 24); i++) {
       const x = 40 + (i % cols) * 95;
       const y = 110 + Math.floor(i / cols) * 72;
-      shapes.push(`<rect x="${x}" y="${y}" width="88" height="64" fill="#222"/><circle cx="${x + 44}" cy="${y + 28}" r="14" fill="hsl(${(i * 37) % 360},40%,60%)"/>`);
+      shapes.push(
+        `<rect x="${x}" y="${y}" width="88" height="64" fill="#222"/><circle cx="${x + 44}" cy="${y + 28}" r="14" fill="hsl(${(i * 37) % 360},40%,60%)"/>`,
+      );
     }
   } else {
     for (let i = 0; i < Math.min(people, 40); i++) {
       const x = 40 + (i % 10) * 58 + Math.floor(rng.next() * 10);
       const y = 230 + Math.floor(i / 10) * 46;
-      shapes.push(`<circle cx="${x}" cy="${y}" r="11" fill="#6b4a3a"/><rect x="${x - 13}" y="${y + 12}" width="26" height="26" rx="6" fill="hsl(${(i * 53) % 360},50%,45%)"/>`);
+      shapes.push(
+        `<circle cx="${x}" cy="${y}" r="11" fill="#6b4a3a"/><rect x="${x - 13}" y="${y + 12}" width="26" height="26" rx="6" fill="hsl(${(i * 53) % 360},50%,45%)"/>`,
+      );
     }
   }
   return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">${shapes.join('')}</svg>`);
@@ -248,9 +410,14 @@ export async function makeSample(outDir: string): Promise<SampleManifestRow[]> {
       case 'two':
       case 'one':
       case 'geotag': {
-        const p1 = spec.photos === 'geotag'
-          ? await (await photo(0)).withExif({ IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '18/1 31/1 12/1', GPSLongitudeRef: 'E', GPSLongitude: '73/1 51/1 36/1' } }).toBuffer()
-          : await (await photo(0)).toBuffer();
+        const p1 =
+          spec.photos === 'geotag'
+            ? await (
+                await photo(0)
+              )
+                .withExif({ IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '18/1 31/1 12/1', GPSLongitudeRef: 'E', GPSLongitude: '73/1 51/1 36/1' } })
+                .toBuffer()
+            : await (await photo(0)).toBuffer();
         photoBytes.set(n, p1);
         await write(row.photo1.slice(1), p1);
         if (spec.photos === 'two') await write(row.photo2.slice(1), await (await photo(1)).toBuffer());
@@ -289,5 +456,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const out = path.resolve(process.argv[2] ?? path.join(repoRoot, 'test/fixtures/sample'));
   const manifest = await makeSample(out);
   const count = (i: Intent) => manifest.filter((m) => m.intent === i).length;
-  console.log(`wrote ${manifest.length} rows to ${path.relative(process.cwd(), out) || '.'}: ${count('Accepted')} Accepted, ${count('Rejected')} Rejected, ${count('Reopen')} Reopen, ${count('Review')} Review (intended)`);
+  console.log(
+    `wrote ${manifest.length} rows to ${path.relative(process.cwd(), out) || '.'}: ${count('Accepted')} Accepted, ${count('Rejected')} Rejected, ${count('Reopen')} Reopen, ${count('Review')} Review (intended)`,
+  );
 }

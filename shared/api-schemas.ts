@@ -4,7 +4,17 @@ import { z } from 'zod';
 import { CALL_KINDS, PROVIDER_IDS, type FailureKind } from './provider';
 import { RULE_IDS, STATUSES, type CallRecord, type RuleDefinition, type RuleResult, type Submission, type SubmissionResult } from './domain';
 import { BATCH_PROBLEM_KINDS, MAPPED_FIELDS, type BatchPreview } from './batch';
-import { TRIP_CAUSES, type BatchSnapshot, type BreakerSnapshot, type EngineEvent, type FleetInstance, type FleetSnapshot, type ProviderSnapshot, type Snapshot, type TripCause } from './telemetry';
+import {
+  TRIP_CAUSES,
+  type BatchSnapshot,
+  type BreakerSnapshot,
+  type EngineEvent,
+  type FleetInstance,
+  type FleetSnapshot,
+  type ProviderSnapshot,
+  type Snapshot,
+  type TripCause,
+} from './telemetry';
 import type { ConfigPrediction, PlanReport, RunPlanView } from './plan';
 
 /** Compile-time proof that A and B are mutually assignable. */
@@ -282,13 +292,31 @@ type _FleetSchemaChecks = [
 
 // --- The run planner (docs/planner.md): an operator's what-if, checked before anything is replayed. The config
 // patch is checked by applyConfigPatch, which names the bad key.
-const PlanMinuteSchema = z.number().finite().nonnegative().max(7 * 24 * 60);
+const PlanMinuteSchema = z
+  .number()
+  .finite()
+  .nonnegative()
+  .max(7 * 24 * 60);
 export const PlanVariantSchema = z
   .object({
     name: z.string().trim().min(1).max(40),
     patch: z.record(z.string(), z.unknown()).optional(),
-    outage: z.object({ provider: ProviderIdSchema, atMinute: PlanMinuteSchema, minutes: z.number().finite().positive().max(7 * 24 * 60) }).strict().optional(),
-    quotaCut: z.object({ provider: ProviderIdSchema, atMinute: PlanMinuteSchema, factor: z.number().finite().gt(0).lte(1) }).strict().optional(),
+    outage: z
+      .object({
+        provider: ProviderIdSchema,
+        atMinute: PlanMinuteSchema,
+        minutes: z
+          .number()
+          .finite()
+          .positive()
+          .max(7 * 24 * 60),
+      })
+      .strict()
+      .optional(),
+    quotaCut: z
+      .object({ provider: ProviderIdSchema, atMinute: PlanMinuteSchema, factor: z.number().finite().gt(0).lte(1) })
+      .strict()
+      .optional(),
     tier: z.enum(['free', 'tier1']).optional(),
   })
   .strict();

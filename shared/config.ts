@@ -34,9 +34,7 @@ const providerSchema = z
       })
       .strict(),
     /** AIMD: multiply the rate by this on an unexplained 429, add `increaseStep` of the limit after `cleanCallsToIncrease`. */
-    aimd: z
-      .object({ decrease: fraction, increaseStep: fraction, cleanCallsToIncrease: z.number().int().positive() })
-      .strict(),
+    aimd: z.object({ decrease: fraction, increaseStep: fraction, cleanCallsToIncrease: z.number().int().positive() }).strict(),
     timeoutMs: positive,
     baseUrl: z.string().optional(),
     enabled: z.boolean(),
@@ -56,9 +54,7 @@ export const engineConfigSchema = z
     /** Send overflow to the fallback when the primary's queue is long (trades verdict quality for speed). */
     spillover: z.boolean(),
     maxCallsPerSubmission: z.number().int().positive(),
-    retry: z
-      .object({ maxAttempts: z.number().int().min(1).max(3), baseDelayMs: positive, maxDelayMs: positive })
-      .strict(),
+    retry: z.object({ maxAttempts: z.number().int().min(1).max(3), baseDelayMs: positive, maxDelayMs: positive }).strict(),
     maxWorkers: auto,
     stagger: z
       .object({ enabled: z.boolean(), minMs: nonNegative, maxMs: nonNegative })
@@ -183,8 +179,18 @@ function providerVars(p: ProviderId): EnvVar[] {
     { name: `${P}_JITTER_MAX`, path: `${base}.jitter.max`, parse: 'number', description: 'jitter upper multiplier' },
     { name: `${P}_CIRCUIT_BREAKER_THRESHOLD`, path: `${base}.breaker.threshold`, parse: 'number', description: 'error rate that opens the breaker' },
     { name: `${P}_CIRCUIT_BREAKER_WINDOW`, path: `${base}.breaker.windowMs`, parse: 'seconds', description: 'rolling window, seconds' },
-    { name: `${P}_CIRCUIT_BREAKER_COOLDOWN`, path: `${base}.breaker.cooldownMs`, parse: 'seconds', description: 'open time before a half-open probe, seconds' },
-    { name: `${P}_CIRCUIT_BREAKER_MIN_CALLS`, path: `${base}.breaker.minCalls`, parse: 'int', description: 'calls in the window before the breaker may open' },
+    {
+      name: `${P}_CIRCUIT_BREAKER_COOLDOWN`,
+      path: `${base}.breaker.cooldownMs`,
+      parse: 'seconds',
+      description: 'open time before a half-open probe, seconds',
+    },
+    {
+      name: `${P}_CIRCUIT_BREAKER_MIN_CALLS`,
+      path: `${base}.breaker.minCalls`,
+      parse: 'int',
+      description: 'calls in the window before the breaker may open',
+    },
     { name: `${P}_MODEL`, path: `${base}.textModel`, parse: 'string', description: 'model for theme and PDF calls' },
     { name: `${P}_VISION_MODEL`, path: `${base}.visionModel`, parse: 'string', description: 'model for the image call' },
     { name: `${P}_TIMEOUT`, path: `${base}.timeoutMs`, parse: 'seconds', description: 'per-call timeout, seconds' },
@@ -215,8 +221,18 @@ export const ENV_VARS: readonly EnvVar[] = [
   { name: 'PHASH_THRESHOLD', path: 'phashThreshold', parse: 'int', description: 'max Hamming distance (bits) for similar photos' },
   { name: 'EVALUATION_MODE', path: 'evaluationMode', parse: 'mode', description: 'full or minimal calls' },
   { name: 'ALLOW_URL_DOWNLOADS', path: 'allowUrlDownloads', parse: 'bool', description: 'download http(s) attachments' },
-  { name: 'HEURISTIC_FALLBACK', path: 'heuristicFallback', parse: 'bool', description: 'judge with the heuristic when no LLM can (else undetermined)' },
-  { name: 'PARK_MAX_MINUTES', path: 'parkMaxMinutes', parse: 'number', description: 'minutes a call waits for a provider that is down (0 = no wait)' },
+  {
+    name: 'HEURISTIC_FALLBACK',
+    path: 'heuristicFallback',
+    parse: 'bool',
+    description: 'judge with the heuristic when no LLM can (else undetermined)',
+  },
+  {
+    name: 'PARK_MAX_MINUTES',
+    path: 'parkMaxMinutes',
+    parse: 'number',
+    description: 'minutes a call waits for a provider that is down (0 = no wait)',
+  },
 ];
 
 /** Env vars that are ours but not engine knobs, so the unknown-variable check lets them pass. */

@@ -108,13 +108,7 @@ export interface CallFailure {
 export type CallOutcome = CallSuccess | CallFailure;
 
 /** Failure kinds that count against a provider's health in the circuit breaker (docs/engine.md §4). */
-export const BREAKER_ERROR_KINDS: ReadonlySet<FailureKind> = new Set([
-  'rate_limit',
-  'overloaded',
-  'server',
-  'timeout',
-  'network',
-]);
+export const BREAKER_ERROR_KINDS: ReadonlySet<FailureKind> = new Set(['rate_limit', 'overloaded', 'server', 'timeout', 'network']);
 
 /** Failure kinds worth another attempt (docs/engine.md §5): never daily quota, auth or our own 4xx. */
 export const RETRYABLE_KINDS: ReadonlySet<FailureKind> = new Set([
@@ -134,4 +128,3 @@ export const RETRYABLE_KINDS: ReadonlySet<FailureKind> = new Set([
  */
 export const MISCONFIGURED_KINDS: ReadonlySet<FailureKind> = new Set(['auth', 'precondition']);
 export const MODEL_UNAVAILABLE_KINDS: ReadonlySet<FailureKind> = new Set(['no_quota', 'not_found']);
-

@@ -11,17 +11,30 @@ export const SIMULATED_KEY = 'sim-local';
 
 export type ProviderKeys = Partial<Record<ProviderId, string>>;
 
-export function buildAdapter(p: ProviderId, config: EngineConfig, key: string | undefined, simulatorUrl: string | null, clock: Clock): ProviderAdapter | undefined {
+export function buildAdapter(
+  p: ProviderId,
+  config: EngineConfig,
+  key: string | undefined,
+  simulatorUrl: string | null,
+  clock: Clock,
+): ProviderAdapter | undefined {
   const c = config.providers[p];
   if (!c.enabled) return undefined;
   const apiKey = simulatorUrl ? SIMULATED_KEY : key;
   if (!apiKey) return undefined;
   const baseUrl = simulatorUrl ?? c.baseUrl;
   const common = { apiKey, textModel: c.textModel, visionModel: c.visionModel, timeoutMs: c.timeoutMs, clock, ...(baseUrl ? { baseUrl } : {}) };
-  return p === 'gemini' ? createGeminiAdapter({ ...common, ...(c.thinkingBudget !== undefined && { thinkingBudget: c.thinkingBudget }) }) : createGroqAdapter(common);
+  return p === 'gemini'
+    ? createGeminiAdapter({ ...common, ...(c.thinkingBudget !== undefined && { thinkingBudget: c.thinkingBudget }) })
+    : createGroqAdapter(common);
 }
 
-export function buildAdapters(config: EngineConfig, keys: ProviderKeys, simulatorUrl: string | null, clock: Clock): Partial<Record<ProviderId, ProviderAdapter>> {
+export function buildAdapters(
+  config: EngineConfig,
+  keys: ProviderKeys,
+  simulatorUrl: string | null,
+  clock: Clock,
+): Partial<Record<ProviderId, ProviderAdapter>> {
   const out: Partial<Record<ProviderId, ProviderAdapter>> = {};
   for (const p of PROVIDER_IDS) {
     const a = buildAdapter(p, config, keys[p], simulatorUrl, clock);

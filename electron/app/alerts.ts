@@ -21,7 +21,10 @@ export class AlertTray {
   ) {}
 
   list(includeAcknowledged: boolean): Alert[] {
-    return this.alerts.filter((a) => includeAcknowledged || a.acknowledgedAt === null).slice().reverse();
+    return this.alerts
+      .filter((a) => includeAcknowledged || a.acknowledgedAt === null)
+      .slice()
+      .reverse();
   }
 
   ack(id: string): Alert {

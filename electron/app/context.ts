@@ -123,7 +123,14 @@ export async function openAppContext(opts: AppContextOptions = {}): Promise<AppC
         const apiKey = simulated ? SIMULATED_KEY : resolveKey(vault, p, env);
         if (!apiKey) return noKeyReport(p);
         const baseUrl = simUrl ?? c.baseUrl;
-        return checkConnection(p, { apiKey, textModel: c.textModel, visionModel: c.visionModel, timeoutMs: c.timeoutMs, clock, ...(baseUrl ? { baseUrl } : {}) });
+        return checkConnection(p, {
+          apiKey,
+          textModel: c.textModel,
+          visionModel: c.visionModel,
+          timeoutMs: c.timeoutMs,
+          clock,
+          ...(baseUrl ? { baseUrl } : {}),
+        });
       },
       updateConfig(patch, reason) {
         const diff = engine.updateConfig(patch);
@@ -153,7 +160,8 @@ export async function openAppContext(opts: AppContextOptions = {}): Promise<AppC
 /** Saved settings are the accumulated patches, so env changes still show through untouched knobs. */
 function mergePatch(base: unknown, patch: unknown): unknown {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
-  const out: Record<string, unknown> = typeof base === 'object' && base !== null && !Array.isArray(base) ? { ...(base as Record<string, unknown>) } : {};
+  const out: Record<string, unknown> =
+    typeof base === 'object' && base !== null && !Array.isArray(base) ? { ...(base as Record<string, unknown>) } : {};
   for (const [k, v] of Object.entries(patch)) out[k] = mergePatch(out[k], v);
   return out;
 }

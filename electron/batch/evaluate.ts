@@ -93,7 +93,13 @@ function buildRequest(kind: CallKind, s: Submission, inputs: Inputs): { request:
     return { request: buildPdfRequest(s, { bytes: pdf.bytes, text: pdf.text, pages: pdf.pages }), hashes: [pdf.sha256] };
   }
   const photos = usable(inputs);
-  return { request: buildImageRequest(s, photos.map((p) => p.facts.jpeg)), hashes: photos.map((p) => p.facts.sha256) };
+  return {
+    request: buildImageRequest(
+      s,
+      photos.map((p) => p.facts.jpeg),
+    ),
+    hashes: photos.map((p) => p.facts.sha256),
+  };
 }
 
 /** One logical call: a cached reply for any provider's model in routing order, else the engine. */
@@ -108,7 +114,13 @@ async function judgeCall(
   const config = ctx.engine.config;
   const { request, hashes } = buildRequest(kind, s, inputs);
   const keyFor = (p: ProviderId) =>
-    cacheKey({ model: modelFor(config.providers[p], kind), promptVersion: PROMPT_VERSION[kind], kind, fields: { ...promptFields(kind, s) }, attachmentHashes: hashes });
+    cacheKey({
+      model: modelFor(config.providers[p], kind),
+      promptVersion: PROMPT_VERSION[kind],
+      kind,
+      fields: { ...promptFields(kind, s) },
+      attachmentHashes: hashes,
+    });
   for (const p of config.providerOrder) {
     const hit = ctx.store.cacheGet(keyFor(p));
     if (hit) return { ok: true, json: hit.json, source: 'cache' };

@@ -162,7 +162,13 @@ export async function startRun(deps: RunnerDeps, opts: StartRunOptions, onResult
   }
 }
 
-async function drive(deps: RunnerDeps, opts: StartRunOptions, run: RunRecord, lock: RunLock, onResult?: (r: SubmissionResult) => void): Promise<BatchRun> {
+async function drive(
+  deps: RunnerDeps,
+  opts: StartRunOptions,
+  run: RunRecord,
+  lock: RunLock,
+  onResult?: (r: SubmissionResult) => void,
+): Promise<BatchRun> {
   const contents = await readBatch(run.batchPath);
   const finished = deps.store.finishedIds(run.id);
   const review = opts.kind === 'review' ? new Set(deps.store.reviewResults(run.id).map((r) => r.result.submissionId)) : null;
@@ -172,7 +178,12 @@ async function drive(deps: RunnerDeps, opts: StartRunOptions, run: RunRecord, lo
 
   const { engine, store, clock } = deps;
   const pool = new WorkerPool({ clock, size: () => engine.workerTarget() });
-  const tracker = new BatchTracker(clock, { runId: String(run.id), total: todo.length, budget: engine.config.maxCallsPerSubmission, workers: () => pool.stats().size });
+  const tracker = new BatchTracker(clock, {
+    runId: String(run.id),
+    total: todo.length,
+    budget: engine.config.maxCallsPerSubmission,
+    workers: () => pool.stats().size,
+  });
   deps.aggregator.setBatch(tracker);
   store.setRunState(run.id, 'running');
 
@@ -183,7 +194,9 @@ async function drive(deps: RunnerDeps, opts: StartRunOptions, run: RunRecord, lo
     runId: run.id,
     rules: run.rules,
     threshold: run.config.acceptanceThreshold,
-    resolver: run.attachmentsRoot ? await createAttachmentResolver(run.attachmentsRoot, { allowUrlDownloads: engine.config.allowUrlDownloads }) : null,
+    resolver: run.attachmentsRoot
+      ? await createAttachmentResolver(run.attachmentsRoot, { allowUrlDownloads: engine.config.allowUrlDownloads })
+      : null,
     barrier: new RowBarrier(todo.map((t) => t.submission.row)),
   };
 
@@ -226,13 +239,18 @@ async function drive(deps: RunnerDeps, opts: StartRunOptions, run: RunRecord, lo
       if (waited[0]?.status !== 'done') return [...outcomes, ...waited];
       for (const r of review) tracker.reopen(r.result.status);
       const again = review.map((r) => inTodo.get(r.result.submissionId) as number);
-      const second = await pool.run(again.map((i) => todo[i] as (typeof todo)[number]), evaluate);
+      const second = await pool.run(
+        again.map((i) => todo[i] as (typeof todo)[number]),
+        evaluate,
+      );
       const merged = [...outcomes];
       again.forEach((i, k) => (merged[i] = second[k] as (typeof outcomes)[number]));
       return merged;
     })
     .then((outcomes): RunOutcome => {
-      const failures = outcomes.flatMap((o, i) => (o.status === 'failed' ? [`${todo[i]?.submission.id}: ${String((o.error as Error)?.message ?? o.error)}`] : []));
+      const failures = outcomes.flatMap((o, i) =>
+        o.status === 'failed' ? [`${todo[i]?.submission.id}: ${String((o.error as Error)?.message ?? o.error)}`] : [],
+      );
       const cancelled = outcomes.some((o) => o.status === 'cancelled');
       const state = storage ? 'interrupted' : cancelled ? 'cancelled' : failures.length > 0 ? 'interrupted' : 'finished';
       if (state !== 'interrupted') store.setRunState(run.id, state);

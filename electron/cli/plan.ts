@@ -140,7 +140,12 @@ export function planTable(r: PlanReport & { accuracy?: PlanAccuracy }): string {
   }
   const acc = r.accuracy;
   lines.push('', `* fastest configuration whose quota holds; ${r.predictions[0]?.seeds ?? 0} seeds per configuration`);
-  if (acc) lines.push(acc.runs === 0 ? 'planner accuracy: no finished run has been compared yet' : `planner accuracy, last ${acc.runs} runs: within ±${acc.withinPct} %`);
+  if (acc)
+    lines.push(
+      acc.runs === 0
+        ? 'planner accuracy: no finished run has been compared yet'
+        : `planner accuracy, last ${acc.runs} runs: within ±${acc.withinPct} %`,
+    );
   return lines.join('\n');
 }
 
@@ -184,7 +189,8 @@ export async function main(argv: string[]): Promise<number> {
       console.error('event-validator: plan cancelled');
       return EXIT.interrupted;
     }
-    const bad = e instanceof BatchFileError || e instanceof VariantError || e instanceof ConfigError || (e as NodeJS.ErrnoException).code === 'ENOENT';
+    const bad =
+      e instanceof BatchFileError || e instanceof VariantError || e instanceof ConfigError || (e as NodeJS.ErrnoException).code === 'ENOENT';
     console.error(`event-validator: ${(e as Error).message}`);
     return bad ? EXIT.badInput : EXIT.failed;
   } finally {

@@ -42,7 +42,18 @@ interface Args {
 }
 
 export function parseValidateArgs(argv: string[]): Args | string {
-  const a: Args = { batch: null, attachments: null, out: null, db: null, threshold: undefined, resume: undefined, review: undefined, json: false, distributed: false, chunkSize: undefined };
+  const a: Args = {
+    batch: null,
+    attachments: null,
+    out: null,
+    db: null,
+    threshold: undefined,
+    resume: undefined,
+    review: undefined,
+    json: false,
+    distributed: false,
+    chunkSize: undefined,
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string;
     const value = () => {
@@ -116,7 +127,13 @@ export function parseValidateArgs(argv: string[]): Args | string {
 
 async function runOptions(ctx: AppContext, a: Args): Promise<StartRunOptions> {
   if (a.review !== undefined) return { kind: 'review', runId: a.review };
-  if (a.resume === undefined) return { kind: 'new', file: resolve(a.batch as string), attachmentsRoot: a.attachments ? resolve(a.attachments) : null, ...(a.threshold === undefined ? {} : { threshold: a.threshold }) };
+  if (a.resume === undefined)
+    return {
+      kind: 'new',
+      file: resolve(a.batch as string),
+      attachmentsRoot: a.attachments ? resolve(a.attachments) : null,
+      ...(a.threshold === undefined ? {} : { threshold: a.threshold }),
+    };
   if (a.resume !== null) return { kind: 'resume', runId: a.resume };
   const latest = ctx.store.latestUnfinishedRun(a.batch ? await fileSha256(resolve(a.batch)) : undefined);
   if (!latest) throw new RunError(`nothing to resume: no unfinished run${a.batch ? ` of ${a.batch}` : ''} in ${ctx.store.file}`);
@@ -193,7 +210,20 @@ export async function main(argv: string[]): Promise<number> {
   const tty = process.stderr.isTTY && !args.json;
   let lastLog = 0;
   const stopSnapshots = ctx.onSnapshot((s: Snapshot) => {
-    if (args.json) return emit({ type: 'progress', at: s.at, batch: s.batch, providers: s.providers.map((p) => ({ provider: p.provider, state: p.breaker.state, rpm: p.rpm, rpmLimit: p.rpmLimit, inFlight: p.inFlight, http429Last5m: p.http429Last5m })) });
+    if (args.json)
+      return emit({
+        type: 'progress',
+        at: s.at,
+        batch: s.batch,
+        providers: s.providers.map((p) => ({
+          provider: p.provider,
+          state: p.breaker.state,
+          rpm: p.rpm,
+          rpmLimit: p.rpmLimit,
+          inFlight: p.inFlight,
+          http429Last5m: p.http429Last5m,
+        })),
+      });
     if (tty) return void process.stderr.write(`\r${progressLine(s, process.stderr.columns ?? 120)}`);
     if (s.at - lastLog >= 5_000) {
       lastLog = s.at;
@@ -212,12 +242,22 @@ export async function main(argv: string[]): Promise<number> {
     const target = await outTarget(ctx, args, opts);
     const deps = { engine: ctx.engine, store: ctx.store, clock: ctx.clock, aggregator: ctx.aggregator, simulated: ctx.simulated };
     const onResult = (r: SubmissionResult) => {
-      if (args.json) emit({ type: 'submission', submissionId: r.submissionId, row: r.row, status: r.status, score: r.score, callsUsed: r.callsUsed, provider: r.provider });
+      if (args.json)
+        emit({
+          type: 'submission',
+          submissionId: r.submissionId,
+          row: r.row,
+          status: r.status,
+          score: r.score,
+          callsUsed: r.callsUsed,
+          provider: r.provider,
+        });
     };
     run = redisUrl ? await startDistributedRun(deps, opts, { redisUrl, chunkSize: args.chunkSize }, onResult) : await startRun(deps, opts, onResult);
     trackRun(ctx.store, run);
     if (interrupted) run.cancel();
-    if (!args.json) console.error(`run ${run.runId}: ${run.run.batchName}, ${run.tracker.snapshot().total} submissions to evaluate (database ${ctx.store.file})`);
+    if (!args.json)
+      console.error(`run ${run.runId}: ${run.run.batchName}, ${run.tracker.snapshot().total} submissions to evaluate (database ${ctx.store.file})`);
     const outcome = await run.done;
     if (tty) process.stderr.write('\n');
     const summary = ctx.store.results(outcome.runId);
@@ -231,11 +271,27 @@ export async function main(argv: string[]): Promise<number> {
     }
     const resumeHint = `resume with: event-validator validate --resume ${outcome.runId}${args.db ? ` --db ${args.db}` : ''}${args.out ? ` --out ${args.out}` : ''}`;
     if (args.json) {
-      const storage = outcome.storage ? { storage: { kind: outcome.storage.kind, file: outcome.storage.file, message: outcome.storage.message } } : {};
-      emit({ type: 'done', runId: outcome.runId, state: outcome.state, evaluated: outcome.evaluated, byStatus, failures: outcome.failures, simulated: ctx.simulated, ...storage });
-    }
-    else {
-      console.error(`run ${outcome.runId} ${outcome.state}: ${Object.entries(byStatus).map(([k, v]) => `${v} ${k}`).join(', ') || 'no results'}`);
+      const storage = outcome.storage
+        ? { storage: { kind: outcome.storage.kind, file: outcome.storage.file, message: outcome.storage.message } }
+        : {};
+      emit({
+        type: 'done',
+        runId: outcome.runId,
+        state: outcome.state,
+        evaluated: outcome.evaluated,
+        byStatus,
+        failures: outcome.failures,
+        simulated: ctx.simulated,
+        ...storage,
+      });
+    } else {
+      console.error(
+        `run ${outcome.runId} ${outcome.state}: ${
+          Object.entries(byStatus)
+            .map(([k, v]) => `${v} ${k}`)
+            .join(', ') || 'no results'
+        }`,
+      );
       for (const f of outcome.failures) console.error(`not stored: ${f}`);
       if (outcome.state !== 'finished') console.error(resumeHint);
     }

@@ -27,9 +27,11 @@ export class Checkpoint {
 
   /** Record a result unless one is there already; true when this one was stored. */
   async put(result: SubmissionResult): Promise<boolean> {
-    const [[, set]] = (await this.redis.multi().hsetnx(this.key, result.submissionId, JSON.stringify(result)).expire(this.key, CHECKPOINT_TTL_S).exec()) as [
-      [Error | null, number],
-    ];
+    const [[, set]] = (await this.redis
+      .multi()
+      .hsetnx(this.key, result.submissionId, JSON.stringify(result))
+      .expire(this.key, CHECKPOINT_TTL_S)
+      .exec()) as [[Error | null, number]];
     return set === 1;
   }
 

@@ -51,16 +51,28 @@ export async function startDistributedRun(
   }
   const contents = await readBatch(run.batchPath);
   const finished = store.finishedIds(run.id);
-  const todo = contents.submissions.map((submission, i) => ({ submission, cells: contents.rows[i] ?? [] })).filter(({ submission }) => !finished.has(submission.id));
+  const todo = contents.submissions
+    .map((submission, i) => ({ submission, cells: contents.rows[i] ?? [] }))
+    .filter(({ submission }) => !finished.has(submission.id));
   const cellsOf = new Map(todo.map((t) => [t.submission.id, t.cells]));
 
   let workers = 0;
-  const tracker = new BatchTracker(clock, { runId: String(run.id), total: todo.length, budget: engine.config.maxCallsPerSubmission, workers: () => workers });
+  const tracker = new BatchTracker(clock, {
+    runId: String(run.id),
+    total: todo.length,
+    budget: engine.config.maxCallsPerSubmission,
+    workers: () => workers,
+  });
   deps.aggregator.setBatch(tracker);
   store.setRunState(run.id, 'running');
 
-  const resolver = run.attachmentsRoot ? await createAttachmentResolver(run.attachmentsRoot, { allowUrlDownloads: engine.config.allowUrlDownloads }) : null;
-  const duplicates = await duplicatesPass({ store, runId: run.id, resolver, phashThreshold: engine.config.phashThreshold }, todo.map((t) => t.submission));
+  const resolver = run.attachmentsRoot
+    ? await createAttachmentResolver(run.attachmentsRoot, { allowUrlDownloads: engine.config.allowUrlDownloads })
+    : null;
+  const duplicates = await duplicatesPass(
+    { store, runId: run.id, resolver, phashThreshold: engine.config.phashThreshold },
+    todo.map((t) => t.submission),
+  );
 
   const runKey = `${run.id}-${randomBytes(6).toString('hex')}`;
   const checkpoint = new Checkpoint(redis, runKey);
@@ -80,7 +92,15 @@ export async function startDistributedRun(
       return;
     }
     const cacheHits = new Set(result.rules.filter((r) => r.source === 'cache').map((r) => r.category)).size;
-    engine.events.emit({ type: 'submission_finished', at: clock.now(), submissionId: id, status: result.status, score: result.score, callsUsed: result.callsUsed, cacheHits });
+    engine.events.emit({
+      type: 'submission_finished',
+      at: clock.now(),
+      submissionId: id,
+      status: result.status,
+      score: result.score,
+      callsUsed: result.callsUsed,
+      cacheHits,
+    });
     onResult?.(result);
   }
 
@@ -117,7 +137,13 @@ export async function startDistributedRun(
   parent.on('error', () => {});
 
   const coordinatorId = newInstanceId('coordinator');
-  const heartbeat = startHeartbeat(redis, clock, coordinatorId, () => ({ active: 1, finished: committed.size, providers: providerShares(engine.providerSnapshots()) }), 'coordinator');
+  const heartbeat = startHeartbeat(
+    redis,
+    clock,
+    coordinatorId,
+    () => ({ active: 1, finished: committed.size, providers: providerShares(engine.providerSnapshots()) }),
+    'coordinator',
+  );
   let stopWatch: (() => void) | null = null;
   const watchWorkers = () => {
     void liveInstances(redis)
@@ -128,7 +154,13 @@ export async function startDistributedRun(
   watchWorkers();
 
   const flow = new FlowProducer({ connection: redisOptions(dist.redisUrl) });
-  const childOpts = { attempts: dist.attempts ?? 5, backoff: { type: 'exponential', delay: 1_000 }, ignoreDependencyOnFailure: true, removeOnComplete: 1_000, removeOnFail: 1_000 };
+  const childOpts = {
+    attempts: dist.attempts ?? 5,
+    backoff: { type: 'exponential', delay: 1_000 },
+    ignoreDependencyOnFailure: true,
+    removeOnComplete: 1_000,
+    removeOnFail: 1_000,
+  };
   const tree = await flow.add({
     name: 'run',
     queueName: parentQueue(runKey),
@@ -154,7 +186,13 @@ export async function startDistributedRun(
     await parents.obliterate({ force: true }).catch(() => {}); // the run's own queue: nothing else uses it
     await parents.close();
     redis.disconnect();
-    return { runId: run.id, state: final, evaluated: committed.size, failures: final === 'interrupted' ? [...failures, ...(failures.length ? [] : missing)] : failures, storage: null };
+    return {
+      runId: run.id,
+      state: final,
+      evaluated: committed.size,
+      failures: final === 'interrupted' ? [...failures, ...(failures.length ? [] : missing)] : failures,
+      storage: null,
+    };
   });
 
   return {

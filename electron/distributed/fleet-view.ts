@@ -26,7 +26,13 @@ export function openFleetView(opts: {
   const startedAt = clock.now();
   const describe = () => ({ ...opts.counts(), providers: providerShares(engine.providerSnapshots()) });
   const self = (): FleetInstance => ({ id, role: 'app', host: hostname(), pid: process.pid, startedAt, seenAt: clock.now(), ...describe() });
-  const alone = (error: string | null, redis: string | null): FleetSnapshot => ({ at: clock.now(), sharedVia: redis ? 'redis' : null, redis, instances: [self()], error });
+  const alone = (error: string | null, redis: string | null): FleetSnapshot => ({
+    at: clock.now(),
+    sharedVia: redis ? 'redis' : null,
+    redis,
+    instances: [self()],
+    error,
+  });
 
   if (!opts.env.REDIS_URL?.trim()) return { snapshot: async () => alone(null, null), close: async () => {} };
   let url: URL;

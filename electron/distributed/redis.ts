@@ -16,7 +16,8 @@ export function redisUrlFrom(env: Record<string, string | undefined>): URL {
   } catch {
     throw new RedisUrlError('REDIS_URL is not a URL (expected redis://host:port or rediss://host:port)');
   }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new RedisUrlError(`REDIS_URL must start with redis:// or rediss://, got ${url.protocol}//`);
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
+    throw new RedisUrlError(`REDIS_URL must start with redis:// or rediss://, got ${url.protocol}//`);
   return url;
 }
 

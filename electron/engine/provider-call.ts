@@ -1,7 +1,14 @@
 // One attempt on one provider, as one unit: acquire quota, ask the breaker, take a concurrency slot, charge the
 // budget, call the adapter, classify, settle, feed back. Whatever was taken and not used is given back in one
 // `finally`, so no exit path can leak a slot, a probe or quota (docs/engine-runtime.md, "One attempt").
-import { BREAKER_ERROR_KINDS, MISCONFIGURED_KINDS, MODEL_UNAVAILABLE_KINDS, type CallFailure, type CallOutcome, type FailureKind } from '../../shared/provider';
+import {
+  BREAKER_ERROR_KINDS,
+  MISCONFIGURED_KINDS,
+  MODEL_UNAVAILABLE_KINDS,
+  type CallFailure,
+  type CallOutcome,
+  type FailureKind,
+} from '../../shared/provider';
 import type { Permit } from './breaker';
 import { LimiterDrainedError, QuotaError, type Admission } from './limiter/limiter';
 import { QUOTA_MODELS } from './limiter/quota-model';

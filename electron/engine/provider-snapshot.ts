@@ -34,8 +34,17 @@ export function parkedReason(provider: ProviderId, breaker: BreakerSnapshot, now
 }
 
 export function foldSnapshot(p: SnapshotParts): ProviderSnapshot {
-  let rpm = 0, rpmLimit = 0, tpm = 0, tpmLimit = 0, rpdUsed = 0, rpdLimit = 0, queued = p.guard.queued;
-  let admissions = 0, waitSum = 0, jitterSum = 0, jitterWeight = 0;
+  let rpm = 0,
+    rpmLimit = 0,
+    tpm = 0,
+    tpmLimit = 0,
+    rpdUsed = 0,
+    rpdLimit = 0,
+    queued = p.guard.queued;
+  let admissions = 0,
+    waitSum = 0,
+    jitterSum = 0,
+    jitterWeight = 0;
   let nextAdmissionAt: number | null = null;
   const waitReasons: string[] = [];
   for (const l of p.limiters) {

@@ -122,7 +122,7 @@ export class ProviderState {
 
   /** Live config change: limits, jitter, breaker, concurrency. */
   setConfig(cfg: ProviderConfig): void {
-    const rebuild = (cfg.tpd > 0) !== (this.cfg.tpd > 0);
+    const rebuild = cfg.tpd > 0 !== this.cfg.tpd > 0;
     this.cfg = cfg;
     this.feedback.setConfig(cfg);
     this.breaker.setParams(cfg.breaker);

@@ -73,7 +73,10 @@ export class QuotaFeedback {
     if (f.kind !== 'rate_limit') return;
     const named = this.learnCap(f);
     if (f.retryAfterMs !== undefined && f.retryAfterMs > 0) {
-      this.sink.pause(now + f.retryAfterMs, `429${f.dimension ? ` on ${f.dimension}` : ''}: server asked to retry in ${(f.retryAfterMs / 1000).toFixed(1)} s`);
+      this.sink.pause(
+        now + f.retryAfterMs,
+        `429${f.dimension ? ` on ${f.dimension}` : ''}: server asked to retry in ${(f.retryAfterMs / 1000).toFixed(1)} s`,
+      );
     }
     // Headers that came with the 429 already told the limiter how much is left, or the 429 named the limit it hit and
     // that dimension is now capped: either way it is explained. Only a 429 that says neither is a surprise.
@@ -101,7 +104,13 @@ export class QuotaFeedback {
       if (limit >= configured || this.learnedCaps[name] === limit) continue;
       this.learnedCaps[name] = limit;
       this.sink.capMinute(name, limit);
-      this.sink.emit({ type: 'quota_learned', at: this.clock.now(), provider: this.provider, model: '*', detail: `server named ${name} limit ${limit} (configured ${configured})` });
+      this.sink.emit({
+        type: 'quota_learned',
+        at: this.clock.now(),
+        provider: this.provider,
+        model: '*',
+        detail: `server named ${name} limit ${limit} (configured ${configured})`,
+      });
     }
     return any;
   }
@@ -138,7 +147,13 @@ export class QuotaFeedback {
       const key = `${model}/${name}`;
       if (limit !== undefined && limit !== configured && this.learnedLimits.get(key) !== limit) {
         this.learnedLimits.set(key, limit);
-        this.sink.emit({ type: 'quota_learned', at: now, provider: this.provider, model, detail: `server reports ${name} limit ${limit} (configured ${configured})` });
+        this.sink.emit({
+          type: 'quota_learned',
+          at: now,
+          provider: this.provider,
+          model,
+          detail: `server reports ${name} limit ${limit} (configured ${configured})`,
+        });
       }
     };
     const configured = { RPM: this.cfg.rpm, TPM: this.cfg.tpm, RPD: this.cfg.rpd, TPD: this.cfg.tpd };

@@ -11,9 +11,7 @@ import { WAIT_HORIZON_MS } from './limiter/limiter';
 import type { ProviderState, Skip } from './provider-state';
 import type { Rng } from './rng';
 
-export type RoutedResult =
-  | { status: 'ok'; json: unknown; provider: ProviderId; model: string }
-  | { status: 'undetermined'; reason: string };
+export type RoutedResult = { status: 'ok'; json: unknown; provider: ProviderId; model: string } | { status: 'undetermined'; reason: string };
 
 export interface RouterContext {
   clock: Clock;

@@ -94,7 +94,8 @@ const STATUS_OF: Record<ApiErrorBody['code'], number> = {
 
 function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
-  if (err instanceof UploadError) return new HttpError(err.status, err.status === 413 ? 'too_large' : err.status === 404 ? 'not_found' : 'bad_request', err.message);
+  if (err instanceof UploadError)
+    return new HttpError(err.status, err.status === 413 ? 'too_large' : err.status === 404 ? 'not_found' : 'bad_request', err.message);
   return new HttpError(422, 'failed', redactSecrets(err instanceof Error ? err.message : String(err)));
 }
 
@@ -160,7 +161,8 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   function refuse(req: IncomingMessage): HttpError | null {
     const foreign = foreignRequest(req, port);
     if (foreign) return new HttpError(403, 'forbidden', foreign);
-    if (!tokensMatch(presentedToken(req, port), token)) return new HttpError(401, 'unauthorized', 'missing or wrong token: open the URL the host printed');
+    if (!tokensMatch(presentedToken(req, port), token))
+      return new HttpError(401, 'unauthorized', 'missing or wrong token: open the URL the host printed');
     return null;
   }
 

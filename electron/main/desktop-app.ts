@@ -86,10 +86,14 @@ export function runDesktopApp(startApi: (ctx: DesktopContext) => Promise<ApiServ
       return w ? { webContentsId: w.webContents.id, origin } : null;
     };
     registerIpc(createIpcRouter({ api, trusted, secrets: () => storedKeys(vault), log }));
-    pushEvents(api, () => {
-      const w = liveWindow();
-      return w ? [w.webContents] : [];
-    }, log);
+    pushEvents(
+      api,
+      () => {
+        const w = liveWindow();
+        return w ? [w.webContents] : [];
+      },
+      log,
+    );
 
     const w = new BrowserWindow(mainWindowOptions(preloadPath));
     window = w;

@@ -9,10 +9,12 @@ export async function closeWithin(close: () => Promise<void>, boundMs: number): 
   const bound = new Promise<CloseOutcome>((resolve) => {
     timer = setTimeout(() => resolve('timed_out'), boundMs);
   });
-  const closing = Promise.resolve().then(close).then(
-    (): CloseOutcome => 'closed',
-    (): CloseOutcome => 'failed',
-  );
+  const closing = Promise.resolve()
+    .then(close)
+    .then(
+      (): CloseOutcome => 'closed',
+      (): CloseOutcome => 'failed',
+    );
   try {
     return await Promise.race([closing, bound]);
   } finally {

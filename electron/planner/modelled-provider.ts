@@ -195,7 +195,14 @@ export class ModelledProvider implements ProviderAdapter {
         return false;
       }
     };
-    const aborted = (): CallFailure => ({ ok: false, provider: this.id, model, kind: 'aborted', message: 'aborted', latencyMs: this.clock.now() - now });
+    const aborted = (): CallFailure => ({
+      ok: false,
+      provider: this.id,
+      model,
+      kind: 'aborted',
+      message: 'aborted',
+      latencyMs: this.clock.now() - now,
+    });
     const entry: ServerLogEntry = { at: now, model, kind: req.kind, verdict: 'ok', rpmLimit: server.rpm() };
     this.log.push(entry);
 

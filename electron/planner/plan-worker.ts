@@ -12,7 +12,10 @@ export type PlanWorkerMessage =
 
 const port = parentPort!;
 try {
-  const predictions = await planBatch({ ...(workerData as PlanWorkerInput), onProgress: (done, total) => port.postMessage({ type: 'progress', done, total }) });
+  const predictions = await planBatch({
+    ...(workerData as PlanWorkerInput),
+    onProgress: (done, total) => port.postMessage({ type: 'progress', done, total }),
+  });
   port.postMessage({ type: 'done', predictions } satisfies PlanWorkerMessage);
 } catch (err) {
   port.postMessage({ type: 'error', message: (err as Error).message } satisfies PlanWorkerMessage);

@@ -17,7 +17,10 @@ export function defaultVariants(base: EngineConfig): PlanVariant[] {
   };
   return [
     { name: 'current' },
-    { name: 'seed-profile', patch: { maxWorkers: SEED_PROFILE.maxWorkers, providers: { gemini: seedProvider('gemini'), groq: seedProvider('groq') } } },
+    {
+      name: 'seed-profile',
+      patch: { maxWorkers: SEED_PROFILE.maxWorkers, providers: { gemini: seedProvider('gemini'), groq: seedProvider('groq') } },
+    },
     { name: base.spillover ? 'spillover-off' : 'spillover-on', patch: { spillover: !base.spillover } },
   ];
 }
@@ -48,7 +51,17 @@ export async function predictVariant(input: PlanInput, v: PlanVariant, progress:
   const runs: ReplayResult[] = [];
   for (let s = 0; s < seeds; s++) {
     if (input.signal?.aborted) throw new Error('plan cancelled');
-    runs.push(await replay({ submissions: input.submissions, config, variant: v, model: input.model, seed: BASE_SEED + s, startMs: input.startMs, signal: input.signal }));
+    runs.push(
+      await replay({
+        submissions: input.submissions,
+        config,
+        variant: v,
+        model: input.model,
+        seed: BASE_SEED + s,
+        startMs: input.startMs,
+        signal: input.signal,
+      }),
+    );
     progress();
   }
   const byMakespan = [...runs].sort((a, b) => a.makespanMs - b.makespanMs);
@@ -84,7 +97,10 @@ export async function planBatch(input: PlanInput): Promise<ConfigPrediction[]> {
   const out: ConfigPrediction[] = [];
   for (const v of input.variants) out.push(await predictVariant(input, v, () => input.onProgress?.(++done, total)));
   const candidates = out.filter((p) => p.quota_ok && p.undetermined === 0);
-  const best = (candidates.length > 0 ? candidates : out).reduce<ConfigPrediction | null>((b, p) => (!b || p.makespan_s < b.makespan_s ? p : b), null);
+  const best = (candidates.length > 0 ? candidates : out).reduce<ConfigPrediction | null>(
+    (b, p) => (!b || p.makespan_s < b.makespan_s ? p : b),
+    null,
+  );
   if (best) best.best = true;
   return out;
 }

@@ -60,7 +60,9 @@ export async function planRun(deps: PlannerDeps, req: PlanRequest): Promise<Plan
     cacheGet: (k) => store.cacheGet(k),
     ...(req.signal ? { signal: req.signal } : {}),
   });
-  const available = new Set<ProviderId>(PROVIDER_IDS.filter((p) => engine.providerSnapshots().some((s) => s.provider === p && s.hasKey && !s.misconfigured)));
+  const available = new Set<ProviderId>(
+    PROVIDER_IDS.filter((p) => engine.providerSnapshots().some((s) => s.provider === p && s.hasKey && !s.misconfigured)),
+  );
   const model = learnProviderModel({
     config,
     history: store.plans.history(HISTORY_LIMIT),

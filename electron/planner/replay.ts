@@ -51,7 +51,8 @@ function serverPlan(p: ProviderId, v: PlanVariant, model: ProviderModel, tokensO
   const figures = model.providers.find((f) => f.provider === p);
   const faults: FaultWindow[] = [];
   // The first matching window wins: the outage before the background error rate.
-  if (v.outage?.provider === p) faults.push({ fromMs: v.outage.atMinute * MINUTE, toMs: (v.outage.atMinute + v.outage.minutes) * MINUTE, kind: 'overloaded' });
+  if (v.outage?.provider === p)
+    faults.push({ fromMs: v.outage.atMinute * MINUTE, toMs: (v.outage.atMinute + v.outage.minutes) * MINUTE, kind: 'overloaded' });
   if (figures && figures.errorRate > 0) faults.push({ fromMs: 0, toMs: Number.POSITIVE_INFINITY, kind: 'server', rate: figures.errorRate });
   return {
     faults,
@@ -80,10 +81,26 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
     if (!model.providers.find((f) => f.provider === p)?.available) return;
     const tokensOf = (req: LlmRequest) => planned.get(req)?.tokens[p];
     const latency = (m: string, kind: PlannedCall['kind']) => latencyFor(model, p, m, kind);
-    adapters[p] = new ModelledProvider(p, config.providers[p], clock, seededRng(seed * 7919 + i + 1), latency, serverPlan(p, variant, model, tokensOf));
+    adapters[p] = new ModelledProvider(
+      p,
+      config.providers[p],
+      clock,
+      seededRng(seed * 7919 + i + 1),
+      latency,
+      serverPlan(p, variant, model, tokensOf),
+    );
   });
   const engine = new Engine({ config, clock, rng: seededRng(seed * 7919), adapters, simulated: true });
-  const r: ReplayResult = { makespanMs: 0, calls: { gemini: 0, groq: 0 }, fallbacks: 0, http429: 0, undetermined: 0, dailyExhaustedAtMs: null, exhausted: [], rpm: [] };
+  const r: ReplayResult = {
+    makespanMs: 0,
+    calls: { gemini: 0, groq: 0 },
+    fallbacks: 0,
+    http429: 0,
+    undetermined: 0,
+    dailyExhaustedAtMs: null,
+    exhausted: [],
+    rpm: [],
+  };
   let t0: number | null = null;
   let end = input.startMs;
   const off = engine.events.on((e) => {

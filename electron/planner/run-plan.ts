@@ -15,7 +15,10 @@ const ENTRY = new URL('./plan-worker-entry.mjs', import.meta.url);
 // As for the ingest worker: --input-type would make Node refuse the worker's file entry.
 const WORKER_EXEC_ARGV = process.execArgv.filter((a) => !a.startsWith('--input-type'));
 
-export function runPlanInWorker(input: PlanWorkerInput, opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<ConfigPrediction[]> {
+export function runPlanInWorker(
+  input: PlanWorkerInput,
+  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+): Promise<ConfigPrediction[]> {
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(new PlanCancelled());
     const worker = new Worker(ENTRY, { workerData: input, execArgv: WORKER_EXEC_ARGV });

@@ -118,12 +118,22 @@ export async function buildWorkload(input: WorkloadInput): Promise<Workload> {
     summary.prescoreSkips += decision.skip.length;
     const calls: PlannedCall[] = [];
     for (const kind of decision.calls) {
-      const req = kind === 'theme' ? buildThemeRequest(s) : kind === 'pdf' ? buildPdfRequest(s, pdf) : buildImageRequest(s, photos.map((p) => p.jpeg));
+      const req =
+        kind === 'theme'
+          ? buildThemeRequest(s)
+          : kind === 'pdf'
+            ? buildPdfRequest(s, pdf)
+            : buildImageRequest(
+                s,
+                photos.map((p) => p.jpeg),
+              );
       const hashes = kind === 'theme' ? [] : kind === 'pdf' ? [pdf.sha256] : photos.map((p) => p.sha256);
       const cached = config.providerOrder.some((p) => {
         const c = config.providers[p];
         const model = kind === 'image' ? c.visionModel : c.textModel;
-        return input.cacheGet(cacheKey({ model, promptVersion: PROMPT_VERSION[kind], kind, fields: { ...promptFields(kind, s) }, attachmentHashes: hashes }));
+        return input.cacheGet(
+          cacheKey({ model, promptVersion: PROMPT_VERSION[kind], kind, fields: { ...promptFields(kind, s) }, attachmentHashes: hashes }),
+        );
       });
       if (cached) {
         summary.cacheHits++;
@@ -142,7 +152,10 @@ export async function buildWorkload(input: WorkloadInput): Promise<Workload> {
 export function uniformWorkload(n: number, tokens: Record<CallKind, Record<ProviderId, number>>): Workload {
   const summary = emptySummary();
   const kinds: CallKind[] = ['theme', 'pdf', 'image'];
-  const submissions = Array.from({ length: n }, (_, i): PlannedSubmission => ({ id: `s${i + 1}`, calls: kinds.map((kind) => ({ kind, tokens: tokens[kind] })) }));
+  const submissions = Array.from({ length: n }, (_, i): PlannedSubmission => ({
+    id: `s${i + 1}`,
+    calls: kinds.map((kind) => ({ kind, tokens: tokens[kind] })),
+  }));
   summary.submissions = n;
   summary.calls = 3 * n;
   for (const k of kinds) summary.byKind[k] = n;

@@ -13,4 +13,7 @@ const api = buildValidatorApi(
 );
 
 contextBridge.exposeInMainWorld(PRELOAD_GLOBALS.api, api);
-contextBridge.exposeInMainWorld(PRELOAD_GLOBALS.files, buildPreloadFiles((file) => webUtils.getPathForFile(file)));
+contextBridge.exposeInMainWorld(
+  PRELOAD_GLOBALS.files,
+  buildPreloadFiles((file) => webUtils.getPathForFile(file)),
+);

@@ -70,7 +70,13 @@ function dimensionOf(v: Violation): QuotaDimension {
  * tier", and otherwise the per-minute limits named (quotaValue) become QuotaInfo. Classify by quotaId, never by the
  * delay: a per-day 429 still suggests a short retryDelay.
  */
-function rateLimited(ctx: CallContext, message: string, sentence: string, qf: ErrorDetail | undefined, retryInfo: ErrorDetail | undefined): CallOutcome {
+function rateLimited(
+  ctx: CallContext,
+  message: string,
+  sentence: string,
+  qf: ErrorDetail | undefined,
+  retryInfo: ErrorDetail | undefined,
+): CallOutcome {
   const violations = (qf?.violations ?? []).filter((v) => v.quotaId || v.quotaMetric);
   const delay = retryInfo?.retryDelay ?? RETRY_IN.exec(message)?.[1];
   const retryAfterMs = delay !== undefined ? (parseGoDuration(delay) ?? undefined) : undefined;

@@ -28,7 +28,10 @@ export function readGeminiResponse(response: GenerateContentResponse): GeminiRea
   }
   // Thought summaries (parts marked `thought`) are not the answer.
   const parts = (candidate.content?.parts ?? []) as Array<{ text?: string; thought?: boolean }>;
-  const text = parts.filter((p) => !p.thought).map((p) => p.text ?? '').join('');
+  const text = parts
+    .filter((p) => !p.thought)
+    .map((p) => p.text ?? '')
+    .join('');
   if (!text.trim()) return { ok: false, kind: 'malformed', message: `Gemini finished (${reason ?? 'no finish reason'}) with no reply text` };
   return { ok: true, text };
 }

@@ -1,12 +1,6 @@
 // Gemini through @google/generative-ai. The SDK is confined to this file, so moving to @google/genai touches nothing
 // else. The SDK never retries; its own timeout timer leaks, so the call runs under our Deadline instead.
-import {
-  GoogleGenerativeAI,
-  type GenerationConfig,
-  type Part,
-  type ResponseSchema,
-  type UsageMetadata,
-} from '@google/generative-ai';
+import { GoogleGenerativeAI, type GenerationConfig, type Part, type ResponseSchema, type UsageMetadata } from '@google/generative-ai';
 import { DEFAULT_CONFIG, modelFor as modelForKind } from '../../shared/config';
 import type { CallKind, CallOutcome, LlmRequest, Usage } from '../../shared/provider';
 import { RealClock, type Clock } from '../engine/clock';
@@ -37,7 +31,6 @@ interface ThinkingConfig {
   thinkingConfig?: { thinkingBudget: number };
 }
 
-
 /** usageMetadata as the API sends it for thinking models; the 0.24 SDK's type predates thoughtsTokenCount. */
 type UsageWithThoughts = UsageMetadata & { thoughtsTokenCount?: number };
 
@@ -46,7 +39,12 @@ function geminiUsage(meta: UsageWithThoughts | undefined): Usage {
   const input = meta?.promptTokenCount ?? 0;
   const thoughts = meta?.thoughtsTokenCount ?? 0;
   const output = (meta?.candidatesTokenCount ?? 0) + thoughts;
-  return { inputTokens: input, outputTokens: output, totalTokens: meta?.totalTokenCount ?? input + output, ...(thoughts > 0 && { thinkingTokens: thoughts }) };
+  return {
+    inputTokens: input,
+    outputTokens: output,
+    totalTokens: meta?.totalTokenCount ?? input + output,
+    ...(thoughts > 0 && { thinkingTokens: thoughts }),
+  };
 }
 
 function base64(bytes: Uint8Array): string {
@@ -56,7 +54,10 @@ function base64(bytes: Uint8Array): string {
 export function createGeminiAdapter(opts: GeminiAdapterOptions): ProviderAdapter {
   const clock = opts.clock ?? new RealClock();
   const client = new GoogleGenerativeAI(opts.apiKey);
-  const requestOptions = { ...(opts.baseUrl && { baseUrl: opts.baseUrl.replace(/\/+$/, '') }), ...(opts.apiVersion && { apiVersion: opts.apiVersion }) };
+  const requestOptions = {
+    ...(opts.baseUrl && { baseUrl: opts.baseUrl.replace(/\/+$/, '') }),
+    ...(opts.apiVersion && { apiVersion: opts.apiVersion }),
+  };
   const modelFor = (kind: CallKind) => modelForKind(opts, kind);
   const budget = opts.thinkingBudget ?? DEFAULT_CONFIG.providers.gemini.thinkingBudget ?? 0;
   // Requests that came back MAX_TOKENS once: their one retry is sent with a larger budget, never the same bytes.
@@ -76,11 +77,17 @@ export function createGeminiAdapter(opts: GeminiAdapterOptions): ProviderAdapter
     const deadline = startDeadline(clock, opts.timeoutMs, signal);
     const tap = openTap();
     try {
-      const model = client.getGenerativeModel({ model: ctx.model, systemInstruction: req.system, safetySettings: [], generationConfig }, requestOptions);
+      const model = client.getGenerativeModel(
+        { model: ctx.model, systemInstruction: req.system, safetySettings: [], generationConfig },
+        requestOptions,
+      );
       const parts: Part[] = [{ text: req.prompt }];
       if (req.pdf) parts.push({ inlineData: { mimeType: 'application/pdf', data: base64(req.pdf.bytes) } });
       for (const img of req.images ?? []) parts.push({ inlineData: { mimeType: 'image/jpeg', data: base64(img) } });
-      const { response } = await model.generateContent({ contents: [{ role: 'user', parts }] }, { signal: deadline.signal, customHeaders: tap.headers });
+      const { response } = await model.generateContent(
+        { contents: [{ role: 'user', parts }] },
+        { signal: deadline.signal, customHeaders: tap.headers },
+      );
       const usage = geminiUsage(response.usageMetadata as UsageWithThoughts | undefined);
       const reading = readGeminiResponse(response);
       if (reading.ok) return fromReplyText(ctx, reading.text, req.schema, usage);

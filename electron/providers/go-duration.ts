@@ -1,7 +1,7 @@
 // Go-style durations, the format of Groq's x-ratelimit-reset-* headers and "try again in" hints
 // (`2m59.56s`, `566ms`, `1h2m3s`, `1.984999999s`). Gemini's protobuf Durations (`41s`, `41.754757778s`) parse too.
 
-const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1, us: 1e-3, 'µs': 1e-3, ns: 1e-6 };
+const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1, us: 1e-3, µs: 1e-3, ns: 1e-6 };
 const PART = /(\d+(?:\.\d*)?|\.\d+)(ms|us|µs|ns|h|m|s)/y;
 
 /** A Go duration inside prose ("Please try again in 1m23.5s."), for building regexes. */

@@ -54,7 +54,12 @@ interface GroqErrorBody {
  * (x-ratelimit-limit-tokens is the per-minute token limit, x-ratelimit-limit-requests the per-day request limit) says
  * minute or day; a wait past a minute means a day. When nothing decides, the daily one: it stops sooner.
  */
-function inferDimension(type: string | undefined, limit: number | undefined, quota: QuotaInfo | undefined, waitMs: number | undefined): QuotaDimension | undefined {
+function inferDimension(
+  type: string | undefined,
+  limit: number | undefined,
+  quota: QuotaInfo | undefined,
+  waitMs: number | undefined,
+): QuotaDimension | undefined {
   if (type !== 'tokens' && type !== 'requests') return undefined;
   const tokens = type === 'tokens';
   if (waitMs !== undefined && waitMs > 60_000) return tokens ? 'TPD' : 'RPD';

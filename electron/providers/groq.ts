@@ -48,7 +48,8 @@ export function createGroqAdapter(opts: GroqAdapterOptions): ProviderAdapter {
     const ctx: CallContext = { provider: 'groq', model: modelFor(req.kind), startedAt: clock.now(), now: () => clock.now() };
     if (req.pdf && req.pdf.text == null) return failure(ctx, 'bad_request', 'Groq cannot read a PDF without a text layer');
     const images = req.images ?? [];
-    if (images.length > GROQ_MAX_IMAGES) return failure(ctx, 'too_large', `${images.length} images: Groq accepts at most ${GROQ_MAX_IMAGES} per request`);
+    if (images.length > GROQ_MAX_IMAGES)
+      return failure(ctx, 'too_large', `${images.length} images: Groq accepts at most ${GROQ_MAX_IMAGES} per request`);
     const urls = images.map(dataUrl);
     const base64Bytes = urls.reduce((sum, u) => sum + u.length, 0);
     if (base64Bytes > GROQ_MAX_BASE64_BYTES) {
@@ -94,7 +95,8 @@ export function createGroqAdapter(opts: GroqAdapterOptions): ProviderAdapter {
     id: 'groq',
     modelFor,
     supports: (req) => !(req.pdf && req.pdf.text == null),
-    estimateTokens: (req) => groqTokens({ chars: req.system.length + userText(req).length, images: req.images ?? [], maxOutputTokens: req.maxOutputTokens }),
+    estimateTokens: (req) =>
+      groqTokens({ chars: req.system.length + userText(req).length, images: req.images ?? [], maxOutputTokens: req.maxOutputTokens }),
     call,
   };
 }

@@ -28,7 +28,8 @@ function stem(w: string): string {
 
 /** Vocabulary of the four themes in real batches; any other theme is judged by its own words. */
 const THEME_WORDS: Record<string, string> = {
-  innovation: 'innovation innovative design thinking creativity creative ideation idea prototype prototyping problem solving empathy hackathon invention',
+  innovation:
+    'innovation innovative design thinking creativity creative ideation idea prototype prototyping problem solving empathy hackathon invention',
   entrepreneurship: 'entrepreneurship entrepreneur startup business venture founder market funding pitch investor enterprise commercial',
   ipr: 'intellectual property patent copyright trademark licensing technology transfer commercialization filing invention',
   incubation: 'incubation incubator pre-incubation accelerator mentoring startup venture seed funding support management',
@@ -60,7 +61,8 @@ function coverage(expected: string | null, text: Set<string>): number {
   return words.size === 0 ? 0 : overlap(words, text).length / words.size;
 }
 
-const PARTICIPANT_NEAR = /(\d{2,5})\s*(?:\+\s*)?(?:[a-z]+\s+){0,2}(?:participants?|students?|attendees?|delegates?|faculty|members?|people)|(?:participants?|attendees?|participation|attended by|strength)\D{0,30}?(\d{2,5})/gi;
+const PARTICIPANT_NEAR =
+  /(\d{2,5})\s*(?:\+\s*)?(?:[a-z]+\s+){0,2}(?:participants?|students?|attendees?|delegates?|faculty|members?|people)|(?:participants?|attendees?|participation|attended by|strength)\D{0,30}?(\d{2,5})/gi;
 
 /** The largest participant number stated in the text, or null. */
 export function statedParticipants(text: string): number | null {
@@ -155,7 +157,11 @@ export interface HeuristicEvidence {
 }
 
 /** One entry point for both users: the reply of `kind` for these fields and evidence. */
-export function heuristicReply<K extends CallKind>(kind: K, fields: FieldsOf[K], evidence: HeuristicEvidence = {}): ThemeReply | PdfReply | ImageReply {
+export function heuristicReply<K extends CallKind>(
+  kind: K,
+  fields: FieldsOf[K],
+  evidence: HeuristicEvidence = {},
+): ThemeReply | PdfReply | ImageReply {
   if (kind === 'theme') return judgeTheme(fields as ThemeFields);
   if (kind === 'pdf') return judgePdf(fields as PdfFields, evidence.pdfText ?? null);
   return judgeImage(fields as ImageFields, evidence.photos ?? []);

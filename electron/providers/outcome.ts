@@ -20,7 +20,15 @@ export function failure(ctx: CallContext, kind: FailureKind, message: string, ex
 export function fromReplyText(ctx: CallContext, text: string, schema: JsonSchema, usage: Usage, quota?: QuotaInfo): CallOutcome {
   const parsed = parseReply(text, schema);
   if (!parsed.ok) return failure(ctx, 'malformed', parsed.problem, { usage, ...(quota && { quota }) });
-  return { ok: true, provider: ctx.provider, model: ctx.model, json: parsed.json, usage, ...(quota && { quota }), latencyMs: ctx.now() - ctx.startedAt };
+  return {
+    ok: true,
+    provider: ctx.provider,
+    model: ctx.model,
+    json: parsed.json,
+    usage,
+    ...(quota && { quota }),
+    latencyMs: ctx.now() - ctx.startedAt,
+  };
 }
 
 export function errorMessage(err: unknown): string {

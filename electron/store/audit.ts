@@ -52,9 +52,7 @@ export class AuditLog {
 
   /** Entries oldest first, after `afterId` (for paging), at most `limit`. */
   list(opts: { afterId?: number; limit?: number } = {}): AuditEntry[] {
-    const rows = this.db
-      .prepare('SELECT * FROM audit_log WHERE id > ? ORDER BY id LIMIT ?')
-      .all(opts.afterId ?? 0, opts.limit ?? -1) as AuditRow[];
+    const rows = this.db.prepare('SELECT * FROM audit_log WHERE id > ? ORDER BY id LIMIT ?').all(opts.afterId ?? 0, opts.limit ?? -1) as AuditRow[];
     return rows.map((r) => ({
       id: r.id,
       at: r.at,

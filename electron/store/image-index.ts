@@ -50,8 +50,7 @@ export class ImageIndex {
 
   private run(runId: number): { batch_sha256: string; batch_name: string } {
     const r = this.db.prepare('SELECT batch_sha256, batch_name FROM runs WHERE id = ?').get(runId) as
-      | { batch_sha256: string; batch_name: string }
-      | undefined;
+      { batch_sha256: string; batch_name: string } | undefined;
     if (!r) throw new Error(`no run ${runId}`);
     return r;
   }
@@ -70,7 +69,16 @@ export class ImageIndex {
       for (const r of rows) {
         for (const p of r.photos) {
           const phash = p.phash === null ? null : normalizePhash(p.phash);
-          insert.run(ownerKey(r.submissionId, run.batch_sha256), r.submissionId, p.sha256.toLowerCase(), phash, p.photo, runId, r.row, run.batch_name);
+          insert.run(
+            ownerKey(r.submissionId, run.batch_sha256),
+            r.submissionId,
+            p.sha256.toLowerCase(),
+            phash,
+            p.photo,
+            runId,
+            r.row,
+            run.batch_name,
+          );
         }
       }
     })();

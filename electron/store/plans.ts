@@ -17,7 +17,6 @@ export interface StoredPlan {
   actual: RunActual | null;
 }
 
-
 /** One stored call, as the provider model reads it. */
 export type HistoryCall = Pick<CallRecord, 'provider' | 'model' | 'kind' | 'outcome' | 'latencyMs' | 'startedAt'>;
 
@@ -83,7 +82,10 @@ export class Plans {
    * the last finished submission, and calls started per minute. Stored on the run's prediction, if it has one.
    */
   recordActual(runId: number): RunActual | null {
-    const calls = this.db.prepare('SELECT provider, started_at FROM calls WHERE run_id = ? ORDER BY started_at').all(runId) as { provider: string; started_at: number }[];
+    const calls = this.db.prepare('SELECT provider, started_at FROM calls WHERE run_id = ? ORDER BY started_at').all(runId) as {
+      provider: string;
+      started_at: number;
+    }[];
     const first = calls[0];
     if (!first) return null;
     const end = this.db.prepare('SELECT MAX(finished_at) AS t FROM submissions WHERE run_id = ?').get(runId) as { t: number | null };
@@ -96,7 +98,9 @@ export class Plans {
       if (c.provider === 'gemini' || c.provider === 'groq') point[c.provider]++;
     }
     const actual: RunActual = { makespan_s: Math.round((last - first.started_at) / 100) / 10, calls: calls.length, rpm };
-    this.db.prepare('UPDATE plan_predictions SET actual_makespan_s = ?, actual_json = ? WHERE run_id = ?').run(actual.makespan_s, JSON.stringify(actual), runId);
+    this.db
+      .prepare('UPDATE plan_predictions SET actual_makespan_s = ?, actual_json = ? WHERE run_id = ?')
+      .run(actual.makespan_s, JSON.stringify(actual), runId);
     return actual;
   }
 

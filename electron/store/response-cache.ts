@@ -26,8 +26,7 @@ export class ResponseCache {
 
   get(key: string): CachedReply | undefined {
     const r = this.db.prepare('SELECT kind, provider, model, reply_json, created_at FROM response_cache WHERE key = ?').get(key) as
-      | CacheRow
-      | undefined;
+      CacheRow | undefined;
     return r && { kind: r.kind, provider: r.provider, model: r.model, json: JSON.parse(r.reply_json) as unknown, createdAt: r.created_at };
   }
 

@@ -89,7 +89,20 @@ export class Results {
       }
       this.clearCalls.run(runId, r.submissionId);
       for (const c of r.calls) {
-        this.insertCall.run(runId, r.submissionId, c.kind, c.provider, c.model, c.attempt, c.outcome, c.inputTokens, c.outputTokens, c.latencyMs, c.startedAt, c.message ?? null);
+        this.insertCall.run(
+          runId,
+          r.submissionId,
+          c.kind,
+          c.provider,
+          c.model,
+          c.attempt,
+          c.outcome,
+          c.inputTokens,
+          c.outputTokens,
+          c.latencyMs,
+          c.startedAt,
+          c.message ?? null,
+        );
       }
     });
   }
@@ -108,7 +121,9 @@ export class Results {
 
   /** Every finished result of a run, in row order. */
   list(runId: number): StoredResult[] {
-    return (this.db.prepare('SELECT run_id, cells_json, result_json FROM submissions WHERE run_id = ? ORDER BY row').all(runId) as SubmissionRow[]).map(toStored);
+    return (
+      this.db.prepare('SELECT run_id, cells_json, result_json FROM submissions WHERE run_id = ? ORDER BY row').all(runId) as SubmissionRow[]
+    ).map(toStored);
   }
 
   /** The rows whose outcome hangs on undetermined rules: what "re-run undetermined" re-evaluates. */
@@ -129,9 +144,7 @@ export class Results {
 
   /** The physical calls behind a submission's stored result, oldest first. */
   calls(runId: number, submissionId: string): CallRecord[] {
-    const rows = this.db
-      .prepare('SELECT * FROM calls WHERE run_id = ? AND submission_id = ? ORDER BY id')
-      .all(runId, submissionId) as CallRow[];
+    const rows = this.db.prepare('SELECT * FROM calls WHERE run_id = ? AND submission_id = ? ORDER BY id').all(runId, submissionId) as CallRow[];
     return rows.map((c) => ({
       submissionId: c.submission_id,
       kind: c.kind,

@@ -21,18 +21,31 @@ export function storageFault(e: unknown, file: string): StorageError | null {
   const code = String((e as { code?: unknown }).code ?? '');
   const folder = dirname(file);
   if (code === 'SQLITE_FULL' || code === 'ENOSPC') {
-    return new StorageError('full', file, `the database ${file} could not be written: the disk is full. Free some space on it, then continue with --resume`);
+    return new StorageError(
+      'full',
+      file,
+      `the database ${file} could not be written: the disk is full. Free some space on it, then continue with --resume`,
+    );
   }
   if (code.startsWith('SQLITE_READONLY') || code === 'EROFS' || code === 'EACCES') {
-    return new StorageError('readonly', file, `the database ${file} cannot be written: it or its folder ${folder} is read-only. Make it writable or pass --db with a writable path`);
+    return new StorageError(
+      'readonly',
+      file,
+      `the database ${file} cannot be written: it or its folder ${folder} is read-only. Make it writable or pass --db with a writable path`,
+    );
   }
   if (code.startsWith('SQLITE_BUSY')) {
     return new StorageError('busy', file, `the database ${file} stayed locked by another process for too long; try again when it is idle`);
   }
   if (code.startsWith('SQLITE_CANTOPEN')) {
-    return new StorageError('cantopen', file, `the database ${file} cannot be opened: its folder ${folder} ${folderProblem(folder)}. Pass --db with a writable path`);
+    return new StorageError(
+      'cantopen',
+      file,
+      `the database ${file} cannot be opened: its folder ${folder} ${folderProblem(folder)}. Pass --db with a writable path`,
+    );
   }
-  if (code.startsWith('SQLITE_IOERR')) return new StorageError('io', file, `the database ${file} could not be written (${code}): check the disk, then continue with --resume`);
+  if (code.startsWith('SQLITE_IOERR'))
+    return new StorageError('io', file, `the database ${file} could not be written (${code}): check the disk, then continue with --resume`);
   return null;
 }
 

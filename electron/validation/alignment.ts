@@ -37,7 +37,11 @@ const NOWHERE = 0.3;
 /** null when the header lines up; otherwise the explanation for refusing the file. */
 export function checkAlignment(columns: readonly string[], rows: readonly (readonly string[])[], map: ColumnMap): string | null {
   const sample = rows.slice(0, SAMPLE_ROWS);
-  const scores = new Map<number, number[]>([[-1, []], [0, []], [1, []]]);
+  const scores = new Map<number, number[]>([
+    [-1, []],
+    [0, []],
+    [1, []],
+  ]);
   const misfits: string[] = [];
   for (const shape of SHAPES) {
     const at = map.index[shape.field];
@@ -48,7 +52,9 @@ export function checkAlignment(columns: readonly string[], rows: readonly (reado
     for (const offset of [-1, 1]) scores.get(offset)!.push(fit(sample, at + offset, shape)?.share ?? 0);
     if (here.share < FITS) {
       const name = columns[at] ?? shape.field;
-      misfits.push(`"${name}" holds values like "${clip(here.example)}" in ${Math.round((1 - here.share) * 100)}% of rows, where ${shape.expected} belongs`);
+      misfits.push(
+        `"${name}" holds values like "${clip(here.example)}" in ${Math.round((1 - here.share) * 100)}% of rows, where ${shape.expected} belongs`,
+      );
     }
   }
   const [left, aligned, right] = [-1, 0, 1].map((o) => mean(scores.get(o)!));

@@ -84,7 +84,11 @@ export function mapColumns(columns: readonly string[]): ColumnMap {
 }
 
 /** Maps every data row, in order; `rows[i]` is data row i + 1. */
-export function mapRows(columns: readonly string[], rows: readonly (readonly string[])[], map: ColumnMap): { submissions: Submission[]; problems: BatchProblem[] } {
+export function mapRows(
+  columns: readonly string[],
+  rows: readonly (readonly string[])[],
+  map: ColumnMap,
+): { submissions: Submission[]; problems: BatchProblem[] } {
   const problems: BatchProblem[] = [];
   const taken = new Set<string>();
   const submissions: Submission[] = [];

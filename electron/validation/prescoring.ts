@@ -36,9 +36,7 @@ export interface PrescoreDecision {
 /** Points still open to the pending calls: enabled rules of those calls without a verdict yet. */
 export function reachablePoints(rules: readonly RuleDefinition[], known: readonly RuleResult[], pending: readonly CallKind[]): number {
   const decided = new Set(known.map((r) => r.ruleId));
-  return rules
-    .filter((r) => r.enabled && r.call !== null && pending.includes(r.call) && !decided.has(r.id))
-    .reduce((s, r) => s + r.points, 0);
+  return rules.filter((r) => r.enabled && r.call !== null && pending.includes(r.call) && !decided.has(r.id)).reduce((s, r) => s + r.points, 0);
 }
 
 export function prescore(p: PrescoreInput): PrescoreDecision {

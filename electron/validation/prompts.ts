@@ -83,12 +83,12 @@ export function promptFields<K extends CallKind>(kind: K, s: Submission): Fields
 }
 
 const SYSTEM =
-  'You check event reports submitted by institutions\' innovation councils. Judge only from the evidence given. ' +
+  "You check event reports submitted by institutions' innovation councils. Judge only from the evidence given. " +
   'Answer with one JSON object that follows the requested schema, and nothing else.';
 
 const INSTRUCTIONS: Readonly<Record<CallKind, string>> = {
   theme:
-    'Decide whether the event\'s title, objectives and learning outcomes align with its declared theme. ' +
+    "Decide whether the event's title, objectives and learning outcomes align with its declared theme. " +
     'Reply {"aligned": boolean, "reason": string}.',
   pdf:
     'Read the attached event report and compare it with the submission. Decide: title_match (the report is about ' +

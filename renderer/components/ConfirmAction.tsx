@@ -36,7 +36,12 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`No answer from the engine in ${Math.round(ms / 1000)} s: the action may not have been applied. Check the state before trying again.`)),
+      () =>
+        reject(
+          new Error(
+            `No answer from the engine in ${Math.round(ms / 1000)} s: the action may not have been applied. Check the state before trying again.`,
+          ),
+        ),
       ms,
     );
   });

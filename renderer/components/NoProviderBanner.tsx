@@ -14,8 +14,8 @@ export function NoProviderBanner() {
   return (
     <div className="banner no-provider" role="alert" data-testid="no-provider-banner">
       <p>
-        <strong>No provider can serve:</strong> {why.join('; ')}. New calls wait, and rows whose LLM rules cannot be judged go to Review.
-        Reset a breaker or resume a provider on the Dashboard (or pause the batch); afterwards, Re-run undetermined settles the Review rows.
+        <strong>No provider can serve:</strong> {why.join('; ')}. New calls wait, and rows whose LLM rules cannot be judged go to Review. Reset a
+        breaker or resume a provider on the Dashboard (or pause the batch); afterwards, Re-run undetermined settles the Review rows.
       </p>
       {screen !== 'dashboard' && (
         <button type="button" onClick={() => go('dashboard')}>

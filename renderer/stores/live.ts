@@ -175,8 +175,14 @@ export function createLiveStore(schedule: Scheduler, now: () => number): LiveSto
     setAlerts: (alerts) => store.setState({ alerts: alerts.filter((a) => a.acknowledgedAt === null).sort((a, b) => b.at - a.at) }),
     connect(api) {
       const offs = EVENT_NAMES.map((event) => api.on(event, (payload) => coalescer.push({ event, payload } as LiveEvent)));
-      api.getSnapshot({}).then((s) => coalescer.push({ event: 'snapshot', payload: s }), () => undefined);
-      api.getTelemetryHistory({}).then((h) => coalescer.push({ event: 'history', payload: h }), () => undefined);
+      api.getSnapshot({}).then(
+        (s) => coalescer.push({ event: 'snapshot', payload: s }),
+        () => undefined,
+      );
+      api.getTelemetryHistory({}).then(
+        (h) => coalescer.push({ event: 'history', payload: h }),
+        () => undefined,
+      );
       api.listAlerts({ includeAcknowledged: false }).then(live.setAlerts, () => undefined);
       return () => offs.forEach((off) => off());
     },

@@ -50,16 +50,25 @@ if (wanted('loopback-300')) {
 for (const binding of [false, true]) {
   if (!wanted(binding ? 'scheduler-throughput-binding' : 'scheduler-throughput')) continue;
   for (const r of await schedulerThroughput(binding)) {
-    report({ ...r }, `${r.scenario.padEnd(20)} ${r.contender.padEnd(11)} ${r.admissions_per_cpu_s.toLocaleString('en-US')} admissions per CPU second`);
+    report(
+      { ...r },
+      `${r.scenario.padEnd(20)} ${r.contender.padEnd(11)} ${r.admissions_per_cpu_s.toLocaleString('en-US')} admissions per CPU second`,
+    );
   }
 }
 if (wanted('limiter-throughput')) {
   const r = await limiterThroughput();
-  report({ ...r }, `${r.scenario.padEnd(20)} ${r.contender.padEnd(11)} ${r.admissions_per_cpu_s.toLocaleString('en-US')} admissions per CPU second (binding 6,000 RPM, virtual time)`);
+  report(
+    { ...r },
+    `${r.scenario.padEnd(20)} ${r.contender.padEnd(11)} ${r.admissions_per_cpu_s.toLocaleString('en-US')} admissions per CPU second (binding 6,000 RPM, virtual time)`,
+  );
 }
 if (wanted('ingest-37000')) {
   const r = await runIngest();
-  report(r, `${r.scenario.padEnd(16)} ${r.contender.padEnd(11)} ${r.rows_per_s.toLocaleString('en-US')} rows/s  (${r.rows} rows, ${r.file_mb} MB in ${r.seconds} s)  peak RSS ${r.peak_rss_mb} MB`);
+  report(
+    r,
+    `${r.scenario.padEnd(16)} ${r.contender.padEnd(11)} ${r.rows_per_s.toLocaleString('en-US')} rows/s  (${r.rows} rows, ${r.file_mb} MB in ${r.seconds} s)  peak RSS ${r.peak_rss_mb} MB`,
+  );
 }
 if (wanted('plan-10000x4')) {
   const r = await runPlanBench();

@@ -8,4 +8,12 @@ const rssBefore = process.resourceUsage().maxRSS;
 const t0 = performance.now();
 const contents = await readBatch(file);
 const ms = performance.now() - t0;
-console.log(JSON.stringify({ rows: contents.submissions.length, problems: contents.problems.length, ms, peakRssKb: process.resourceUsage().maxRSS, baseRssKb: rssBefore }));
+console.log(
+  JSON.stringify({
+    rows: contents.submissions.length,
+    problems: contents.problems.length,
+    ms,
+    peakRssKb: process.resourceUsage().maxRSS,
+    baseRssKb: rssBefore,
+  }),
+);

@@ -18,9 +18,19 @@ export async function runIngest() {
     const file = path.join(dir, 'batch-37000.csv');
     await writeBatchCsv(file, ROWS, 42);
     const bytes = (await stat(file)).size;
-    const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'ingest-child.ts'), file], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'ingest-child.ts'), file], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     if (run.status !== 0) throw new Error(`ingest child failed: ${run.stderr}`);
-    const r = JSON.parse(run.stdout.trim().split('\n').pop() as string) as { rows: number; problems: number; ms: number; peakRssKb: number; baseRssKb: number };
+    const r = JSON.parse(run.stdout.trim().split('\n').pop() as string) as {
+      rows: number;
+      problems: number;
+      ms: number;
+      peakRssKb: number;
+      baseRssKb: number;
+    };
     if (r.rows !== ROWS) throw new Error(`ingest read ${r.rows} rows, expected ${ROWS}`);
     return {
       scenario: 'ingest-37000',

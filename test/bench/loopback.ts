@@ -20,7 +20,6 @@ const SUBMISSIONS = 100;
 const SCALE = 20;
 const OVERHEAD_CALLS = 300;
 
-
 function realAdapters(config: EngineConfig, sim: Simulator, clock: Clock): Record<'gemini' | 'groq', ProviderAdapter> {
   const common = (p: 'gemini' | 'groq') => ({
     apiKey: sim.keys[p],
@@ -91,7 +90,13 @@ async function overhead(config: EngineConfig): Promise<number[]> {
         return o;
       },
     });
-    const engine = new Engine({ config: unbound, clock, rng: seededRng(SEED), adapters: { gemini: timed(base.gemini), groq: timed(base.groq) }, simulated: true });
+    const engine = new Engine({
+      config: unbound,
+      clock,
+      rng: seededRng(SEED),
+      adapters: { gemini: timed(base.gemini), groq: timed(base.groq) },
+      simulated: true,
+    });
     const samples: number[] = [];
     for (let i = 0; i < OVERHEAD_CALLS; i++) {
       const kind = CALL_KINDS[i % CALL_KINDS.length] as CallKind;

@@ -160,7 +160,12 @@ async function runEngine(s: QuotaScenario, config: EngineConfig, clock: Clock): 
 }
 
 /** Submissions of 3 calls each through the engine's worker pool, as the batch runner drives them. */
-export async function driveEngine(engine: Engine, clock: Clock, submissions: number, req: (kind: CallKind) => LlmRequest): Promise<{ ms: number; t: Tally }> {
+export async function driveEngine(
+  engine: Engine,
+  clock: Clock,
+  submissions: number,
+  req: (kind: CallKind) => LlmRequest,
+): Promise<{ ms: number; t: Tally }> {
   const config = engine.config;
   const t: Tally = { calls: 0, ok: 0, http429: 0, fallbacks: 0, undetermined: 0 };
   const off = engine.events.on((e) => {
@@ -247,7 +252,9 @@ function result(s: QuotaScenario, contender: Contender, ms: number, t: Tally, cl
   const floorMs = physicalFloorMs(s.boundMs, s.perWindow, GEMINI_LATENCY);
   const steady = s.name.startsWith('steady-');
   const rng = seededRng(SEED + 1); // the Gemini server's own stream (providers() below)
-  const seedFloorMs = steady ? realizedFloorMs(3 * s.submissions, s.perWindow, () => lognormal(rng, GEMINI_LATENCY.medianMs, GEMINI_LATENCY.sigma)) : floorMs;
+  const seedFloorMs = steady
+    ? realizedFloorMs(3 * s.submissions, s.perWindow, () => lognormal(rng, GEMINI_LATENCY.medianMs, GEMINI_LATENCY.sigma))
+    : floorMs;
   return {
     scenario: s.name,
     contender,
@@ -292,7 +299,9 @@ export async function runQuotaScenario(s: QuotaScenario, only?: (c: Contender) =
   const virtualOurs = out.find((r) => r.contender === 'ours');
   const projectedRealS = virtualOurs ? (virtualOurs.makespan_min * 60) / s.scale : 0;
   if (s.control && want('ours-scaled') && projectedRealS > 120) {
-    console.error(`${s.name}: ours-scaled skipped (our virtual makespan would take ${Math.round(projectedRealS / 60)} min of real time at ×${s.scale})`);
+    console.error(
+      `${s.name}: ours-scaled skipped (our virtual makespan would take ${Math.round(projectedRealS / 60)} min of real time at ×${s.scale})`,
+    );
   } else if (s.control && want('ours-scaled')) {
     const r = await runEngine(s, withPatch(s, DEFAULT_CONFIG), new ScaledClock(s.scale));
     out.push(result(s, 'ours-scaled', r.ms, r.t, `real ×${s.scale}`));

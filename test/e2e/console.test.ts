@@ -212,7 +212,10 @@ suite(chromiumMissing ? `operator console (skipped: ${chromiumMissing})` : 'oper
   it('exports the results as XLSX and downloads a workbook of the reported size', async () => {
     await runButton('Export XLSX').click();
     const text = await waitForText(page, '[data-testid=export-result]', /[\d,]+ rows, [\d,]+ bytes, saved to/);
-    const [download] = await Promise.all([page.waitForEvent('download', { timeout: WAIT_MS }), page.getByRole('link', { name: /^Download .*\.xlsx$/ }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: WAIT_MS }),
+      page.getByRole('link', { name: /^Download .*\.xlsx$/ }).click(),
+    ]);
     const bytes = await readFile((await download.path()) as string);
     expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK'); // an XLSX is a ZIP
     expect(bytes.length).toBe(Number(/([\d,]+) bytes/.exec(text)?.[1]?.replace(/,/g, '')));
@@ -239,7 +242,8 @@ suite(chromiumMissing ? `operator console (skipped: ${chromiumMissing})` : 'oper
   it('records the operator actions in the audit log', async () => {
     await nav('Audit log');
     const log = await waitForText(page, 'table.audit', /export results/);
-    for (const action of ['pause batch', 'resume batch', 'cancel batch', 'force open breaker', 'reset breaker', 're-run undetermined']) expect(log).toContain(action);
+    for (const action of ['pause batch', 'resume batch', 'cancel batch', 'force open breaker', 'reset breaker', 're-run undetermined'])
+      expect(log).toContain(action);
   });
 
   it('greys the dashboard out when the event stream stalls, and comes back when it resumes', async () => {

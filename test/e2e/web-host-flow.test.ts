@@ -29,7 +29,11 @@ suite(chromiumMissing ? `web host flow (skipped: ${chromiumMissing})` : 'web hos
   let dir: string;
 
   const control = async (action: string, body: unknown) => {
-    const res = await fetch(`${sim.baseUrl}/__sim/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${sim.baseUrl}/__sim/${action}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(res.status, await res.clone().text()).toBe(200);
   };
   const nav = (name: string) => page.getByRole('button', { name, exact: true }).click();
@@ -119,7 +123,10 @@ suite(chromiumMissing ? `web host flow (skipped: ${chromiumMissing})` : 'web hos
 
   // The shown limit is the effective one (safety factor, and AIMD after the storm's 429s): it must scale with the edit.
   it('applies a limit change live and the effective RPM follows', async () => {
-    const limitOf = async () => Number((await waitForText(page, '[data-provider=gemini] .facts', /RPM[\d,]+ \/ [\d,]+/)).match(/RPM[\d,]+ \/ ([\d,]+)/)?.[1]?.replace(/,/g, ''));
+    const limitOf = async () =>
+      Number(
+        (await waitForText(page, '[data-provider=gemini] .facts', /RPM[\d,]+ \/ [\d,]+/)).match(/RPM[\d,]+ \/ ([\d,]+)/)?.[1]?.replace(/,/g, ''),
+      );
     const before = await limitOf();
     await nav('Limits & settings');
     await page.getByLabel('Requests per minute (RPM)').first().fill('30');

@@ -57,8 +57,22 @@ export function freePort(): Promise<number> {
 
 function launch(port: number, readyTimeoutMs: number): Promise<ChildProcess> {
   const args = [
-    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-    '--protected-mode', 'yes', '--daemonize', 'no', '--loglevel', 'notice', '--logfile', '',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--protected-mode',
+    'yes',
+    '--daemonize',
+    'no',
+    '--loglevel',
+    'notice',
+    '--logfile',
+    '',
   ];
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {

@@ -35,24 +35,42 @@ async function soak() {
   const at = (fraction: number) => fraction * steadyMin * MIN;
   const cutAt = at(0.4);
   // Storms stay under the breaker's 25 % threshold until the last one, which trips Groq's breaker near the end.
-  const gemini = new ModelledProvider('gemini', config.providers.gemini, clock, seededRng(11), { medianMs: 8_000, sigma: 0.5 }, {
-    limits: { rpd: Math.floor(calls * 0.6) },
-    cut: { atMs: cutAt, factor: 0.5 },
-    faults: [
-      { fromMs: at(0.1), toMs: at(0.1) + MIN, kind: 'rate_limit', rate: 0.15 },
-      { fromMs: at(0.2), toMs: at(0.2) + MIN, kind: 'malformed', rate: 0.3 },
-      { fromMs: at(0.3), toMs: at(0.3) + 10_000, kind: 'server' },
-      { fromMs: at(0.35), toMs: at(0.35) + MIN, kind: 'overloaded', rate: 0.1 },
-    ],
-  });
-  const groq = new ModelledProvider('groq', config.providers.groq, clock, seededRng(12), { medianMs: 1_000, sigma: 0.3 }, {
-    faults: [
-      { fromMs: MIN, toMs: 2 * MIN, kind: 'rate_limit', rate: 0.1 },
-      { fromMs: 5 * MIN, toMs: 7 * MIN, kind: 'overloaded', rate: 0.9 },
-    ],
-  });
+  const gemini = new ModelledProvider(
+    'gemini',
+    config.providers.gemini,
+    clock,
+    seededRng(11),
+    { medianMs: 8_000, sigma: 0.5 },
+    {
+      limits: { rpd: Math.floor(calls * 0.6) },
+      cut: { atMs: cutAt, factor: 0.5 },
+      faults: [
+        { fromMs: at(0.1), toMs: at(0.1) + MIN, kind: 'rate_limit', rate: 0.15 },
+        { fromMs: at(0.2), toMs: at(0.2) + MIN, kind: 'malformed', rate: 0.3 },
+        { fromMs: at(0.3), toMs: at(0.3) + 10_000, kind: 'server' },
+        { fromMs: at(0.35), toMs: at(0.35) + MIN, kind: 'overloaded', rate: 0.1 },
+      ],
+    },
+  );
+  const groq = new ModelledProvider(
+    'groq',
+    config.providers.groq,
+    clock,
+    seededRng(12),
+    { medianMs: 1_000, sigma: 0.3 },
+    {
+      faults: [
+        { fromMs: MIN, toMs: 2 * MIN, kind: 'rate_limit', rate: 0.1 },
+        { fromMs: 5 * MIN, toMs: 7 * MIN, kind: 'overloaded', rate: 0.9 },
+      ],
+    },
+  );
   const engine = new Engine({ config, clock, rng: seededRng(13), adapters: { gemini, groq }, simulated: true });
-  const watch = watchInvariants({ budget: config.maxCallsPerSubmission, halfOpenProbes: config.providers.gemini.breaker.halfOpenProbes, graceMs: MIN });
+  const watch = watchInvariants({
+    budget: config.maxCallsPerSubmission,
+    halfOpenProbes: config.providers.gemini.breaker.halfOpenProbes,
+    graceMs: MIN,
+  });
   const seen: Record<string, number> = {};
   engine.events.on((e) => {
     seen[e.type] = (seen[e.type] ?? 0) + 1;
@@ -82,18 +100,22 @@ async function soak() {
 describe(`fault soak on virtual time (${SUBMISSIONS} submissions × 3 calls)`, () => {
   let r: Awaited<ReturnType<typeof soak>>;
   let cutSpan: { from: number; to: number };
-  beforeAll(async () => {
-    r = await soak();
-    const start = r.gemini.log[0]!.at;
-    cutSpan = { from: start + r.cutAt, to: start + r.cutAt + CUT_GRACE };
-  }, BIG ? 600_000 : 120_000);
+  beforeAll(
+    async () => {
+      r = await soak();
+      const start = r.gemini.log[0]!.at;
+      cutSpan = { from: start + r.cutAt, to: start + r.cutAt + CUT_GRACE };
+    },
+    BIG ? 600_000 : 120_000,
+  );
 
   it('the scripted trouble really happened (else the invariants prove nothing)', () => {
     expect(r.seen.http_429 ?? 0).toBeGreaterThan(0);
     expect(r.seen.breaker_transition ?? 0).toBeGreaterThan(0);
     expect(r.seen.provider_exhausted ?? 0).toBeGreaterThan(0);
     expect(r.seen.fallback ?? 0).toBeGreaterThan(0);
-    for (const kind of ['rate_limit', 'overloaded', 'server', 'malformed', 'daily_quota'] as const) expect(r.seen[`outcome:${kind}`] ?? 0, kind).toBeGreaterThan(0);
+    for (const kind of ['rate_limit', 'overloaded', 'server', 'malformed', 'daily_quota'] as const)
+      expect(r.seen[`outcome:${kind}`] ?? 0, kind).toBeGreaterThan(0);
   });
 
   it('every submission ends exactly once, with one final result for each of its calls', () => {

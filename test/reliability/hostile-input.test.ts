@@ -126,9 +126,11 @@ describe('hostile batch files', () => {
     const good = Buffer.from(generateBatchCsv(5, 3), 'utf8');
     const mutated = fc.oneof(
       fc.uint8Array({ maxLength: 2_000 }),
-      fc.record({ at: fc.nat(good.length - 1), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }), cut: fc.boolean() }).map(({ at, bytes, cut }) =>
-        cut ? Buffer.concat([good.subarray(0, at), bytes]) : Buffer.concat([good.subarray(0, at), bytes, good.subarray(at + bytes.length)]),
-      ),
+      fc
+        .record({ at: fc.nat(good.length - 1), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }), cut: fc.boolean() })
+        .map(({ at, bytes, cut }) =>
+          cut ? Buffer.concat([good.subarray(0, at), bytes]) : Buffer.concat([good.subarray(0, at), bytes, good.subarray(at + bytes.length)]),
+        ),
     );
     await fc.assert(
       fc.asyncProperty(mutated, async (bytes) => {
@@ -163,8 +165,14 @@ describe('hostile batch files', () => {
       for (const r of rows) ws.addRow(r as ExcelJS.CellValue[]);
       return tmpFile('.xlsx', Buffer.from(await wb.xlsx.writeBuffer()));
     };
-    await fc.assert(fc.asyncProperty(workbook, async (w) => coreBehaves(await write(w))), { numRuns: BIG ? 300 : 30 });
-    await fc.assert(fc.asyncProperty(workbook, async (w) => ingestBehaves(await write(w))), { numRuns: FILE_RUNS });
+    await fc.assert(
+      fc.asyncProperty(workbook, async (w) => coreBehaves(await write(w))),
+      { numRuns: BIG ? 300 : 30 },
+    );
+    await fc.assert(
+      fc.asyncProperty(workbook, async (w) => ingestBehaves(await write(w))),
+      { numRuns: FILE_RUNS },
+    );
   }, 300_000);
 
   // exceljs's stream reader hands a formula whose cached result is an error over without any result.
@@ -193,7 +201,11 @@ describe('hostile batch files', () => {
 /** Flip, cut or splice bytes of a valid file. */
 function mutate(good: Uint8Array) {
   return fc
-    .record({ at: fc.nat(good.length - 1), bytes: fc.uint8Array({ minLength: 1, maxLength: 64 }), how: fc.constantFrom('overwrite', 'cut', 'insert') })
+    .record({
+      at: fc.nat(good.length - 1),
+      bytes: fc.uint8Array({ minLength: 1, maxLength: 64 }),
+      how: fc.constantFrom('overwrite', 'cut', 'insert'),
+    })
     .map(({ at, bytes, how }) => {
       const b = Buffer.from(good);
       if (how === 'cut') return b.subarray(0, at);
@@ -219,8 +231,12 @@ describe('hostile attachments', () => {
   }, 300_000);
 
   it('mutated JPEGs and PNGs, and PNGs whose header declares huge dimensions: facts or a clear failure', async () => {
-    const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3a6' } }).jpeg().toBuffer();
-    const png = await sharp({ create: { width: 64, height: 48, channels: 4, background: '#a36' } }).png().toBuffer();
+    const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3a6' } })
+      .jpeg()
+      .toBuffer();
+    const png = await sharp({ create: { width: 64, height: 48, channels: 4, background: '#a36' } })
+      .png()
+      .toBuffer();
     // Overwrite the IHDR width/height (bytes 16..23) with up to 2^31-1 each: a decompression bomb's declaration.
     const bomb = fc.record({ w: fc.integer({ min: 1, max: 0x7fffffff }), h: fc.integer({ min: 1, max: 0x7fffffff }) }).map(({ w, h }) => {
       const b = Buffer.from(png);
@@ -229,11 +245,18 @@ describe('hostile attachments', () => {
       return b;
     });
     await fc.assert(
-      fc.asyncProperty(fc.oneof(mutate(jpeg).map((b) => ['.jpg', b] as const), mutate(png).map((b) => ['.png', b] as const), bomb.map((b) => ['.png', b] as const)), async ([ext, bytes]) => {
-        const r = await prepareImage(await tmpFile(ext, bytes));
-        if (!r.ok) clearMessage(r.reason);
-        else expect(r.jpeg.length).toBeGreaterThan(0);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          mutate(jpeg).map((b) => ['.jpg', b] as const),
+          mutate(png).map((b) => ['.png', b] as const),
+          bomb.map((b) => ['.png', b] as const),
+        ),
+        async ([ext, bytes]) => {
+          const r = await prepareImage(await tmpFile(ext, bytes));
+          if (!r.ok) clearMessage(r.reason);
+          else expect(r.jpeg.length).toBeGreaterThan(0);
+        },
+      ),
       { numRuns: BYTE_RUNS },
     );
   }, 300_000);
@@ -249,10 +272,29 @@ describe('hostile attachments', () => {
     await symlink(outside, path.join(root, 'dir-link'));
     const resolver = await createAttachmentResolver(root);
     const segment = fc.oneof(
-      fc.constantFrom('..', '.', '', 'link.pdf', 'dir-link', 'secret.pdf', 'report.pdf', 'uploads', 'institutes', 'r', '%2e%2e', '..\\..', 'C:', '~', outside, root),
+      fc.constantFrom(
+        '..',
+        '.',
+        '',
+        'link.pdf',
+        'dir-link',
+        'secret.pdf',
+        'report.pdf',
+        'uploads',
+        'institutes',
+        'r',
+        '%2e%2e',
+        '..\\..',
+        'C:',
+        '~',
+        outside,
+        root,
+      ),
       fc.string({ unit: 'binary', maxLength: 12 }),
     );
-    const raw = fc.tuple(fc.constantFrom('', '/', '\\', '//', 'file://', 'C:\\'), fc.array(segment, { maxLength: 6 }), fc.constantFrom('/', '\\')).map(([lead, segs, sep]) => lead + segs.join(sep));
+    const raw = fc
+      .tuple(fc.constantFrom('', '/', '\\', '//', 'file://', 'C:\\'), fc.array(segment, { maxLength: 6 }), fc.constantFrom('/', '\\'))
+      .map(([lead, segs, sep]) => lead + segs.join(sep));
     await fc.assert(
       fc.asyncProperty(raw, fc.constantFrom(null, 1, 3, 4), async (p, eventDriven) => {
         const r = await resolver.resolve(p, eventDriven);

@@ -44,7 +44,8 @@ export function watchInvariants(opts: { budget: number; halfOpenProbes: number; 
         const key = `${e.submissionId}/${e.kind}/${e.provider}`;
         if (dailyDone.has(key)) v.dailyRetried.push(`${key} retried at ${e.at} after a daily-quota 429`);
         const x = exhausted[e.provider];
-        if (x && e.at >= x.from + opts.graceMs && e.at < x.until) v.exhaustedCalls.push(`${key} at ${e.at}: ${e.provider} exhausted until ${x.until}`);
+        if (x && e.at >= x.from + opts.graceMs && e.at < x.until)
+          v.exhaustedCalls.push(`${key} at ${e.at}: ${e.provider} exhausted until ${x.until}`);
         break;
       }
       case 'call_finished':

@@ -45,7 +45,13 @@ describe('API keys never leak', () => {
     new FileKeyVault(home).set('gemini', geminiKey);
     const env: NodeJS.ProcessEnv = { ...cliEnv(sim.baseUrl, home), GROQ_API_KEY: groqKey };
     delete env.GEMINI_API_KEY;
-    sim.control.script({ provider: 'gemini', responses: [{ status: 429, times: 2 }, { status: 500, times: 2 }] });
+    sim.control.script({
+      provider: 'gemini',
+      responses: [
+        { status: 429, times: 2 },
+        { status: 500, times: 2 },
+      ],
+    });
     sim.control.script({ provider: 'groq', responses: [{ status: 401 }] });
 
     const db = path.join(dir, 'run.db');
@@ -57,7 +63,15 @@ describe('API keys never leak', () => {
     // the 401. A short breaker cooldown: the open breaker's cooldown timer keeps the CLI alive after "done" (reported).
     const db2 = path.join(dir, 'run2.db');
     const out2 = path.join(dir, 'results2.csv');
-    const json = startCli(['validate', BATCH, '--attachments', ATTACHMENTS, '--db', db2, '--out', out2, '--json'], { ...env, PROVIDER_ORDER: 'groq,gemini', GROQ_RPM_LIMIT: '1000', GROQ_TPM_LIMIT: '300000', GROQ_RPD_LIMIT: '500000', GROQ_TPD_LIMIT: '1000000000', GROQ_CIRCUIT_BREAKER_COOLDOWN: '1' });
+    const json = startCli(['validate', BATCH, '--attachments', ATTACHMENTS, '--db', db2, '--out', out2, '--json'], {
+      ...env,
+      PROVIDER_ORDER: 'groq,gemini',
+      GROQ_RPM_LIMIT: '1000',
+      GROQ_TPM_LIMIT: '300000',
+      GROQ_RPD_LIMIT: '500000',
+      GROQ_TPD_LIMIT: '1000000000',
+      GROQ_CIRCUIT_BREAKER_COOLDOWN: '1',
+    });
     const jsonExit = await json.exited;
     expect(jsonExit.code, jsonExit.stderr).toBe(0);
 
@@ -72,7 +86,8 @@ describe('API keys never leak', () => {
       for (const key of [geminiKey, groqKey]) {
         const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes);
         // Plain UTF-8, and UTF-16LE in case something wrote wide strings.
-        if (b.includes(key) || b.includes(Buffer.from(key, 'utf16le'))) leaks.push(`${where} holds the ${key.startsWith('sim-gemini') ? 'Gemini' : 'Groq'} key`);
+        if (b.includes(key) || b.includes(Buffer.from(key, 'utf16le')))
+          leaks.push(`${where} holds the ${key.startsWith('sim-gemini') ? 'Gemini' : 'Groq'} key`);
       }
     };
     check('stdout (plain)', plainExit.stdout);

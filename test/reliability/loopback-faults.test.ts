@@ -28,7 +28,6 @@ afterAll(async () => {
   await sim?.close();
 });
 
-
 const times = (n: number, r: ScriptedResponse): ScriptedResponse => ({ ...r, times: n });
 
 describe(`loopback faults through the real SDKs (${SUBMISSIONS} submissions × 3 calls)`, () => {
@@ -45,7 +44,10 @@ describe(`loopback faults through the real SDKs (${SUBMISSIONS} submissions × 3
         times(2 * scale, { status: 503 }),
       ],
     });
-    sim.control.script({ provider: 'groq', responses: [times(scale, { drop: 'mid-body' }), times(scale, { stallMs: 10_000 }), times(scale, { malformed: true })] });
+    sim.control.script({
+      provider: 'groq',
+      responses: [times(scale, { drop: 'mid-body' }), times(scale, { stallMs: 10_000 }), times(scale, { malformed: true })],
+    });
 
     const clock = new RealClock();
     const config = applyConfigPatch(DEFAULT_CONFIG, {
@@ -61,7 +63,13 @@ describe(`loopback faults through the real SDKs (${SUBMISSIONS} submissions × 3
       timeoutMs: TIMEOUT_MS,
       clock,
     });
-    const engine = new Engine({ config, clock, rng: seededRng(7), adapters: { gemini: createGeminiAdapter(common('gemini')), groq: createGroqAdapter(common('groq')) }, simulated: true });
+    const engine = new Engine({
+      config,
+      clock,
+      rng: seededRng(7),
+      adapters: { gemini: createGeminiAdapter(common('gemini')), groq: createGroqAdapter(common('groq')) },
+      simulated: true,
+    });
     const watch = watchInvariants({ budget: config.maxCallsPerSubmission, halfOpenProbes: 1, graceMs: 60_000 });
     const outcomes: Record<string, number> = {};
     const slowest: number[] = [];
@@ -78,7 +86,14 @@ describe(`loopback faults through the real SDKs (${SUBMISSIONS} submissions × 3
     const results = await pool.run(ids, async (id, signal) => {
       const budget = engine.newBudget(id);
       const rs = await Promise.all(CALL_KINDS.map((kind) => engine.call({ submissionId: id, budget, request: request(kind), signal })));
-      engine.events.emit({ type: 'submission_finished', at: clock.now(), submissionId: id, status: rs.every((r) => r.status === 'ok') ? 'Accepted' : 'Review', score: 0, callsUsed: budget.used });
+      engine.events.emit({
+        type: 'submission_finished',
+        at: clock.now(),
+        submissionId: id,
+        status: rs.every((r) => r.status === 'ok') ? 'Accepted' : 'Review',
+        score: 0,
+        callsUsed: budget.used,
+      });
       return rs;
     });
 

@@ -13,7 +13,16 @@ const inst = (id: string, gemini: { rpm: number; inFlight: number; breaker?: 'cl
   active: 1,
   finished: 0,
   providers: [
-    { provider: 'gemini', rpm: gemini.rpm, rpmLimit: 135, inFlight: gemini.inFlight, tpm: 0, breaker: gemini.breaker ?? 'closed', pausedUntil: null, exhaustedUntil: null },
+    {
+      provider: 'gemini',
+      rpm: gemini.rpm,
+      rpmLimit: 135,
+      inFlight: gemini.inFlight,
+      tpm: 0,
+      breaker: gemini.breaker ?? 'closed',
+      pausedUntil: null,
+      exhaustedUntil: null,
+    },
     { provider: 'groq', rpm: 0, rpmLimit: 20, inFlight: 0, tpm: 0, breaker: 'closed', pausedUntil: null, exhaustedUntil: null },
   ],
 });
@@ -22,7 +31,14 @@ const fleet = (instances: FleetInstance[]): FleetSnapshot => ({ at: 0, sharedVia
 describe('Instances figures', () => {
   it('sums in-flight calls and requests over the fleet and counts breakers not closed', () => {
     const rows = fleetProviders(fleet([inst('a', { rpm: 30, inFlight: 2 }), inst('b', { rpm: 90, inFlight: 5, breaker: 'open' })]));
-    expect(rows.find((r) => r.provider === 'gemini')).toEqual({ provider: 'gemini', inFlight: 7, rpm: 120, rpmLimit: 135, breakersOpen: 1, instances: 2 });
+    expect(rows.find((r) => r.provider === 'gemini')).toEqual({
+      provider: 'gemini',
+      inFlight: 7,
+      rpm: 120,
+      rpmLimit: 135,
+      breakersOpen: 1,
+      instances: 2,
+    });
   });
   it('shares add up to 1, and are unknown while the fleet made no request', () => {
     const s = fleet([inst('a', { rpm: 30, inFlight: 0 }), inst('b', { rpm: 90, inFlight: 0 })]);

@@ -22,7 +22,18 @@ function manualFrames() {
 function provider(id: 'gemini' | 'groq', rpm: number): ProviderSnapshot {
   return {
     provider: id,
-    breaker: { state: 'closed', forced: false, errorRate: 0, threshold: 0.25, windowMs: 120_000, calls: 0, minCalls: 10, halfOpenAt: null, lastTripCause: null, lastTransitionAt: null },
+    breaker: {
+      state: 'closed',
+      forced: false,
+      errorRate: 0,
+      threshold: 0.25,
+      windowMs: 120_000,
+      calls: 0,
+      minCalls: 10,
+      halfOpenAt: null,
+      lastTripCause: null,
+      lastTransitionAt: null,
+    },
     rpm,
     rpmLimit: 135,
     tpm: rpm * 1000,
@@ -50,8 +61,18 @@ function provider(id: 'gemini' | 'groq', rpm: number): ProviderSnapshot {
   };
 }
 
-const snap = (at: number, rpm = 10): LiveEvent => ({ event: 'snapshot', payload: { at, providers: [provider('gemini', rpm), provider('groq', 1)], batch: null } satisfies Snapshot });
-const alert = (id: string, at: number, acknowledgedAt: number | null = null): Alert => ({ id, at, kind: 'breaker_open', provider: 'gemini', message: 'Gemini breaker opened', acknowledgedAt });
+const snap = (at: number, rpm = 10): LiveEvent => ({
+  event: 'snapshot',
+  payload: { at, providers: [provider('gemini', rpm), provider('groq', 1)], batch: null } satisfies Snapshot,
+});
+const alert = (id: string, at: number, acknowledgedAt: number | null = null): Alert => ({
+  id,
+  at,
+  kind: 'breaker_open',
+  provider: 'gemini',
+  message: 'Gemini breaker opened',
+  acknowledgedAt,
+});
 
 describe('coalescer', () => {
   it('applies N items pushed in one frame as one batch, in order', () => {
@@ -75,7 +96,21 @@ describe('live store', () => {
     let updates = 0;
     live.store.subscribe(() => updates++);
     for (let i = 0; i < 200; i++) {
-      live.push({ event: 'submission', payload: { runId: 'r', submissionId: String(i), row: i + 1, title: null, score: 50, status: 'Review', failedRules: [], provider: 'gemini', callsUsed: 3, simulated: true } });
+      live.push({
+        event: 'submission',
+        payload: {
+          runId: 'r',
+          submissionId: String(i),
+          row: i + 1,
+          title: null,
+          score: 50,
+          status: 'Review',
+          failedRules: [],
+          provider: 'gemini',
+          callsUsed: 3,
+          simulated: true,
+        },
+      });
     }
     live.push(snap(10_000));
     live.push({ event: 'http429', payload: { type: 'http_429', at: 9_500, provider: 'gemini', model: 'm', daily: false } });
@@ -128,9 +163,27 @@ describe('live store', () => {
   it('records breaker transitions and operator actions as chart annotations', () => {
     const frames = manualFrames();
     const live = createLiveStore(frames.schedule, () => 0);
-    live.push({ event: 'breaker', payload: { type: 'breaker_transition', at: 5, provider: 'gemini', from: 'closed', to: 'open', cause: '429 storm', tripCause: '429', forced: false } });
-    live.push({ event: 'audit', payload: { id: 1, at: 6, actor: 'operator', action: 'breaker_reset', target: 'gemini', before: 'open', after: 'closed', reason: null } });
-    live.push({ event: 'audit', payload: { id: 2, at: 7, actor: 'engine', action: 'breaker_transition', target: 'gemini', before: null, after: null, reason: null } });
+    live.push({
+      event: 'breaker',
+      payload: {
+        type: 'breaker_transition',
+        at: 5,
+        provider: 'gemini',
+        from: 'closed',
+        to: 'open',
+        cause: '429 storm',
+        tripCause: '429',
+        forced: false,
+      },
+    });
+    live.push({
+      event: 'audit',
+      payload: { id: 1, at: 6, actor: 'operator', action: 'breaker_reset', target: 'gemini', before: 'open', after: 'closed', reason: null },
+    });
+    live.push({
+      event: 'audit',
+      payload: { id: 2, at: 7, actor: 'engine', action: 'breaker_transition', target: 'gemini', before: null, after: null, reason: null },
+    });
     frames.runFrame();
     expect(live.store.getState().auditVersion).toBe(2);
     expect(live.store.getState().annotations).toEqual([
@@ -149,7 +202,9 @@ describe('live store', () => {
         windowMs: 1_800_000,
         series: [{ provider: 'gemini', points: [{ at: 30, rpm: 3, rpmLimit: 135, tpm: 300, tpmLimit: 1_800_000 }] }],
         http429: [{ type: 'http_429', at: 31, provider: 'gemini', model: 'm', daily: false }],
-        breakers: [{ type: 'breaker_transition', at: 32, provider: 'gemini', from: 'closed', to: 'open', cause: 'forced', tripCause: 'forced', forced: true }],
+        breakers: [
+          { type: 'breaker_transition', at: 32, provider: 'gemini', from: 'closed', to: 'open', cause: 'forced', tripCause: 'forced', forced: true },
+        ],
         audit: [{ id: 1, at: 32, actor: 'operator', action: 'force open breaker', target: 'gemini', before: null, after: 'open', reason: null }],
       }),
       listAlerts: async () => [alert('old', 1), alert('acked', 2, 3)],

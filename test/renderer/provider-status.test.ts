@@ -9,10 +9,43 @@ const NOW = Date.UTC(2026, 11, 1, 10, 0, 0);
 function snap(id: 'gemini' | 'groq', over: Partial<ProviderSnapshot> = {}, breaker: Partial<ProviderSnapshot['breaker']> = {}): ProviderSnapshot {
   return {
     provider: id,
-    breaker: { state: 'closed', forced: false, errorRate: 0, threshold: 0.25, windowMs: 120_000, calls: 0, minCalls: 10, halfOpenAt: null, lastTripCause: null, lastTransitionAt: null, ...breaker },
-    rpm: 0, rpmLimit: 135, tpm: 0, tpmLimit: 1_800_000, rpdUsed: 0, rpdLimit: 10_000, inFlight: 0, concurrencyLimit: 4, queued: 0,
-    http429Last5m: 0, errorsLast5m: 0, exhaustedUntil: null, pausedUntil: null, misconfigured: null, hasKey: true, simulated: false,
-    nextAdmissionAt: null, waitReasons: [], meanWaitMs: 0, p90LatencyMs: 0, jitterMean: 1, parked: 0, parkedReason: null, unavailableModels: [],
+    breaker: {
+      state: 'closed',
+      forced: false,
+      errorRate: 0,
+      threshold: 0.25,
+      windowMs: 120_000,
+      calls: 0,
+      minCalls: 10,
+      halfOpenAt: null,
+      lastTripCause: null,
+      lastTransitionAt: null,
+      ...breaker,
+    },
+    rpm: 0,
+    rpmLimit: 135,
+    tpm: 0,
+    tpmLimit: 1_800_000,
+    rpdUsed: 0,
+    rpdLimit: 10_000,
+    inFlight: 0,
+    concurrencyLimit: 4,
+    queued: 0,
+    http429Last5m: 0,
+    errorsLast5m: 0,
+    exhaustedUntil: null,
+    pausedUntil: null,
+    misconfigured: null,
+    hasKey: true,
+    simulated: false,
+    nextAdmissionAt: null,
+    waitReasons: [],
+    meanWaitMs: 0,
+    p90LatencyMs: 0,
+    jitterMean: 1,
+    parked: 0,
+    parkedReason: null,
+    unavailableModels: [],
     ...over,
   };
 }
@@ -46,13 +79,18 @@ describe('provider status', () => {
   it('lists parked calls and unavailable models under the sub-line', () => {
     const p = snap('gemini', { parked: 3, parkedReason: null, unavailableModels: [{ model: 'gemini-2.5-pro', reason: 'limit 0 on this key' }] });
     expect(providerNotes(p)).toEqual(['3 calls parked until Gemini recovers', 'gemini-2.5-pro unavailable: limit 0 on this key']);
-    expect(providerNotes(snap('gemini', { parked: 2, parkedReason: 'waiting for Gemini: breaker open, probe in 41 s' }))).toEqual(['waiting for Gemini: breaker open, probe in 41 s']);
+    expect(providerNotes(snap('gemini', { parked: 2, parkedReason: 'waiting for Gemini: breaker open, probe in 41 s' }))).toEqual([
+      'waiting for Gemini: breaker open, probe in 41 s',
+    ]);
   });
 
   it('raises the banner only when every provider is down, saying why for each', () => {
     const forced = snap('gemini', {}, { state: 'open', forced: true });
     expect(noProviderCanServe([forced, snap('groq')], NOW)).toBeNull();
-    expect(noProviderCanServe([forced, snap('groq', { pausedUntil: NOW + 60_000 })], NOW)).toEqual(['Gemini forced open', `Groq paused until ${fmtClock(NOW + 60_000)}`]);
+    expect(noProviderCanServe([forced, snap('groq', { pausedUntil: NOW + 60_000 })], NOW)).toEqual([
+      'Gemini forced open',
+      `Groq paused until ${fmtClock(NOW + 60_000)}`,
+    ]);
     expect(noProviderCanServe([], NOW)).toBeNull();
   });
 });

@@ -19,7 +19,10 @@ describe('settings fields', () => {
     const draft = setPath(DEFAULT_CONFIG, 'providerOrder', ['groq', 'gemini']);
     const changes = knobChanges(DEFAULT_CONFIG, draft);
     expect(changes).toEqual([{ path: 'providerOrder', before: ['gemini', 'groq'], after: ['groq', 'gemini'] }]);
-    const patch = patchOf(draft, changes.map((c) => c.path));
+    const patch = patchOf(
+      draft,
+      changes.map((c) => c.path),
+    );
     expect(applyConfigPatch(DEFAULT_CONFIG, patch).providerOrder).toEqual(['groq', 'gemini']);
   });
 

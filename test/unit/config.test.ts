@@ -105,7 +105,10 @@ describe('configFromEnv', () => {
 
 describe('applyConfigPatch', () => {
   it('applies a deep partial and leaves the input untouched', () => {
-    const next = applyConfigPatch(DEFAULT_CONFIG, { providers: { groq: { rpm: 30, breaker: { threshold: 0.5 } } }, providerOrder: ['groq', 'gemini'] });
+    const next = applyConfigPatch(DEFAULT_CONFIG, {
+      providers: { groq: { rpm: 30, breaker: { threshold: 0.5 } } },
+      providerOrder: ['groq', 'gemini'],
+    });
     expect(next.providers.groq.rpm).toBe(30);
     expect(next.providers.groq.breaker).toEqual({ ...DEFAULT_CONFIG.providers.groq.breaker, threshold: 0.5 });
     expect(next.providerOrder).toEqual(['groq', 'gemini']);

@@ -5,7 +5,11 @@ import { createAttachmentResolver, type AttachmentOptions } from './attachments'
 
 const PARALLEL = 16;
 
-export async function summarizeAttachments(submissions: readonly Submission[], root: string, opts: AttachmentOptions = {}): Promise<AttachmentSummary> {
+export async function summarizeAttachments(
+  submissions: readonly Submission[],
+  root: string,
+  opts: AttachmentOptions = {},
+): Promise<AttachmentSummary> {
   // The preview never downloads: it only says whether the files are there.
   const resolver = await createAttachmentResolver(root, { ...opts, allowUrlDownloads: false });
   const summary: AttachmentSummary = { root: resolver.root, reportsFound: 0, reportsMissing: 0, photosFound: 0, photosMissing: 0 };

@@ -14,8 +14,7 @@ export type AttachmentVia = 'direct' | 'uploads_institutes' | 'basename' | 'down
 export type AttachmentFailure = 'escape' | 'missing' | 'ambiguous' | 'url_disabled' | 'download_failed' | 'invalid';
 
 export type AttachmentResolution =
-  | { ok: true; raw: string; path: string; via: AttachmentVia }
-  | { ok: false; raw: string; code: AttachmentFailure; reason: string };
+  { ok: true; raw: string; path: string; via: AttachmentVia } | { ok: false; raw: string; code: AttachmentFailure; reason: string };
 
 export interface AttachmentOptions {
   allowUrlDownloads?: boolean;
@@ -110,7 +109,8 @@ export async function createAttachmentResolver(root: string, opts: AttachmentOpt
     }
     const unique = [...new Set(usable)];
     if (unique.length === 1) return { ok: true, raw, path: unique[0]!, via: 'basename' };
-    if (unique.length > 1) return refuse('ambiguous', `"${text}" is not at its path, and ${unique.length} files named "${base}" are under the attachments root`);
+    if (unique.length > 1)
+      return refuse('ambiguous', `"${text}" is not at its path, and ${unique.length} files named "${base}" are under the attachments root`);
     if (outside) return refuse('escape', `"${text}": the only file named "${base}" is a link that points outside the attachments root`);
     return refuse('missing', `"${text}" was not found under the attachments root`);
   }

@@ -50,7 +50,10 @@ export async function prepareImage(file: string, opts: ImageOptions = {}): Promi
     if (meta.width * meta.height > maxPixels) return tooManyPixels(meta.width, meta.height, maxPixels);
     const side = opts.maxSide ?? DEFAULT_MAX_SIDE;
     const [resized, hash, gps] = await Promise.all([
-      source().resize(side, side, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 82, mozjpeg: true }).toBuffer({ resolveWithObject: true }),
+      source()
+        .resize(side, side, { fit: 'inside', withoutEnlargement: true })
+        .jpeg({ quality: 82, mozjpeg: true })
+        .toBuffer({ resolveWithObject: true }),
       phash(source()),
       readGps(bytes),
     ]);

@@ -54,7 +54,11 @@ export async function extractPdf(file: string, opts: PdfOptions = {}): Promise<P
     const info = (await doc.getMetadata().catch(() => null))?.info as { Title?: unknown } | undefined;
     const text = await readText(doc, opts.maxPages ?? DEFAULT_MAX_PAGES, opts.maxTextChars ?? DEFAULT_MAX_TEXT_CHARS);
     const metaTitle = typeof info?.Title === 'string' ? info.Title.trim() : '';
-    const firstLine = text?.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+    const firstLine =
+      text
+        ?.split('\n')
+        .find((l) => l.trim() !== '')
+        ?.trim() ?? '';
     return {
       ok: true,
       bytes: read.bytes,

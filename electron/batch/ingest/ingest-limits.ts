@@ -25,11 +25,17 @@ export function megabytes(n: number): string {
 export type CellPlace = string;
 
 export function cellTooLarge(place: CellPlace, limits: IngestLimits = INGEST_LIMITS): BatchFileError {
-  return new BatchFileError('too_large', `${place}: the cell holds more than ${megabytes(limits.cellChars)} of text, the limit for one cell. Is this the right file?`);
+  return new BatchFileError(
+    'too_large',
+    `${place}: the cell holds more than ${megabytes(limits.cellChars)} of text, the limit for one cell. Is this the right file?`,
+  );
 }
 
 export function rowTooLarge(place: CellPlace, limits: IngestLimits = INGEST_LIMITS): BatchFileError {
-  return new BatchFileError('too_large', `${place}: the row holds more than ${megabytes(limits.rowChars)} of text, the limit for one row. Is this the right file?`);
+  return new BatchFileError(
+    'too_large',
+    `${place}: the row holds more than ${megabytes(limits.rowChars)} of text, the limit for one row. Is this the right file?`,
+  );
 }
 
 export function totalTooLarge(what: string, limit: number): BatchFileError {

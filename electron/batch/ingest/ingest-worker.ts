@@ -8,8 +8,7 @@ import { loadBatch } from './load-batch';
 import { previewOf, refusedPreview } from './preview';
 
 export type IngestRequest =
-  | { op: 'preview'; file: string; attachmentsRoot: string | null; attachmentOptions: AttachmentOptions }
-  | { op: 'read'; file: string };
+  { op: 'preview'; file: string; attachmentsRoot: string | null; attachmentOptions: AttachmentOptions } | { op: 'read'; file: string };
 
 export type IngestReply = { ok: true; value: unknown } | { ok: false; code: string | null; message: string };
 

@@ -65,11 +65,21 @@ function inWorker(req: IngestRequest): Promise<unknown> {
     worker.once('error', (err) => {
       settled = true;
       const oom = (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
-      reject(oom ? new BatchFileError('too_large', 'The file is too large to read: its contents ran out of the memory set aside for reading a batch.') : err);
+      reject(
+        oom
+          ? new BatchFileError('too_large', 'The file is too large to read: its contents ran out of the memory set aside for reading a batch.')
+          : err,
+      );
     });
     worker.once('exit', (code) => {
       // A parser that stalls on a damaged file leaves the worker with nothing to do, and it exits unanswered.
-      if (!settled) reject(new BatchFileError('unreadable', `The file could not be read: its parser stopped without finishing (exit code ${code}); the file is probably damaged.`));
+      if (!settled)
+        reject(
+          new BatchFileError(
+            'unreadable',
+            `The file could not be read: its parser stopped without finishing (exit code ${code}); the file is probably damaged.`,
+          ),
+        );
     });
   });
 }

@@ -28,7 +28,11 @@ export async function readTable(file: string): Promise<RawTable> {
   }
   if (/\.xlsx?$/i.test(file)) throw new BatchFileError('unreadable', `${path.basename(file)} is not a valid Excel workbook.`);
   const wide = wideEncoding(head);
-  if (wide) throw new BatchFileError('unsupported_format', `${path.basename(file)} is ${wide} text, which is not supported: save it as CSV UTF-8 and load it again.`);
+  if (wide)
+    throw new BatchFileError(
+      'unsupported_format',
+      `${path.basename(file)} is ${wide} text, which is not supported: save it as CSV UTF-8 and load it again.`,
+    );
   return readCsv(file);
 }
 
@@ -39,7 +43,10 @@ async function mustBeRegularFile(file: string): Promise<void> {
     s = await stat(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new BatchFileError('unreadable', code === 'ENOENT' ? `${path.basename(file)} does not exist.` : `${path.basename(file)} cannot be opened (${code}).`);
+    throw new BatchFileError(
+      'unreadable',
+      code === 'ENOENT' ? `${path.basename(file)} does not exist.` : `${path.basename(file)} cannot be opened (${code}).`,
+    );
   }
   if (s.isDirectory()) throw new BatchFileError('unreadable', `${file} is a folder, not a batch file: give the .csv or .xlsx file itself.`);
   if (!s.isFile()) throw new BatchFileError('unreadable', `${file} is not a regular file (a pipe, socket or device): give a .csv or .xlsx file.`);
@@ -77,7 +84,10 @@ async function firstBytes(file: string, n: number): Promise<Buffer> {
     handle = await open(file, 'r');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new BatchFileError('unreadable', code === 'ENOENT' ? `${path.basename(file)} does not exist.` : `${path.basename(file)} cannot be opened (${code}).`);
+    throw new BatchFileError(
+      'unreadable',
+      code === 'ENOENT' ? `${path.basename(file)} does not exist.` : `${path.basename(file)} cannot be opened (${code}).`,
+    );
   }
   try {
     const buf = Buffer.alloc(n);

@@ -42,7 +42,7 @@ async function zipEntries(fh: FileHandle, size: number, limits: IngestLimits): P
   if (dirSize > MAX_DIRECTORY || dirOffset + dirSize > size) return null;
   const dir = await readAt(fh, dirOffset, dirSize);
   const out: Entry[] = [];
-  for (let p = 0; p + 46 <= dir.length && dir.readUInt32LE(p) === CENTRAL; ) {
+  for (let p = 0; p + 46 <= dir.length && dir.readUInt32LE(p) === CENTRAL;) {
     const nameLen = dir.readUInt16LE(p + 28);
     const next = p + 46 + nameLen + dir.readUInt16LE(p + 30) + dir.readUInt16LE(p + 32);
     const local = await readAt(fh, dir.readUInt32LE(p + 42), 30);
@@ -74,10 +74,13 @@ class XmlRuns {
   private inTag = false;
   private tag = '';
 
-  constructor(private readonly onText: (run: XmlRuns) => void, private readonly onValue: (run: XmlRuns) => void) {}
+  constructor(
+    private readonly onText: (run: XmlRuns) => void,
+    private readonly onValue: (run: XmlRuns) => void,
+  ) {}
 
   push(chunk: Buffer): void {
-    for (let i = 0; i < chunk.length; ) {
+    for (let i = 0; i < chunk.length;) {
       if (this.inTag) {
         const gt = chunk.indexOf(GT, i);
         const end = gt === -1 ? chunk.length : gt;
@@ -156,7 +159,8 @@ export async function scanXlsx(file: string, limits: IngestLimits = INGEST_LIMIT
     );
     await eachChunk(file, e, (chunk) => {
       total += chunk.length;
-      if (total > limits.xlsxUnzippedBytes) throw totalTooLarge(`it unzips to more than ${megabytes(limits.xlsxUnzippedBytes)},`, limits.xlsxUnzippedBytes);
+      if (total > limits.xlsxUnzippedBytes)
+        throw totalTooLarge(`it unzips to more than ${megabytes(limits.xlsxUnzippedBytes)},`, limits.xlsxUnzippedBytes);
       if (/\.xml$/i.test(e.name)) runs.push(chunk);
     });
   }

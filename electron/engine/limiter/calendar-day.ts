@@ -99,5 +99,4 @@ export class CalendarDay implements Dimension {
   refund(charge: Charge, now: number): void {
     this.settle(charge, 0, now);
   }
-
 }

@@ -145,7 +145,9 @@ export class RateLimiter {
     for (const d of this.dims) if (costOn(d, tokens) > d.hardLimit) never ??= d;
     if (never) {
       const what = isTokenDimension(never.name) ? `${formatCount(tokens)} tokens` : '1 request';
-      return Promise.reject(new QuotaError(`request needs ${what}, above the ${never.name} limit of ${formatCount(never.hardLimit)}: it can never run`));
+      return Promise.reject(
+        new QuotaError(`request needs ${what}, above the ${never.name} limit of ${formatCount(never.hardLimit)}: it can never run`),
+      );
     }
     const { signal } = opts;
     if (signal?.aborted) return Promise.reject(signal.reason);

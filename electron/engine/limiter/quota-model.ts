@@ -37,7 +37,9 @@ export function buildDimensions(provider: ProviderId, cfg: ProviderConfig, now: 
   const m = QUOTA_MODELS[provider];
   const l = limitsFor(cfg, 1);
   const minute = (name: 'RPM' | 'TPM') =>
-    m.minute === 'sliding' ? new SlidingLog(name, l[name].limit, l[name].hard, MINUTE) : new RefillingBucket(name, l[name].limit, l[name].hard, MINUTE, now);
+    m.minute === 'sliding'
+      ? new SlidingLog(name, l[name].limit, l[name].hard, MINUTE)
+      : new RefillingBucket(name, l[name].limit, l[name].hard, MINUTE, now);
   const day = (name: 'RPD' | 'TPD') =>
     m.day === 'calendar' ? new CalendarDay(name, l[name].limit, l[name].hard, now) : new RefillingBucket(name, l[name].limit, l[name].hard, DAY, now);
   const dims: Dimension[] = [minute('RPM'), minute('TPM'), day('RPD')];

@@ -231,7 +231,8 @@ export class RedisQuotaStore implements QuotaStore {
     if (!this.down) return null;
     const now = this.o.clock.now();
     const hold = (this.lastGood ?? now) + this.window;
-    if (now < hold) return `shared quota unreachable (${this.down}): admitting nothing until ${formatClock(hold)}, the other instances' charges are unknown`;
+    if (now < hold)
+      return `shared quota unreachable (${this.down}): admitting nothing until ${formatClock(hold)}, the other instances' charges are unknown`;
     return `shared quota unreachable (${this.down}): running locally on 1/${this.live} of the quota`;
   }
 

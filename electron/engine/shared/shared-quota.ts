@@ -15,7 +15,14 @@ const CONNECT_TIMEOUT_MS = 5_000;
 
 export interface SharedQuota {
   readonly instanceId: string;
-  storeFor(provider: ProviderId, apiKey: string, model: string, dims: Dimension[], clock: Clock, onTrouble?: (m: string | null) => void): RedisQuotaStore;
+  storeFor(
+    provider: ProviderId,
+    apiKey: string,
+    model: string,
+    dims: Dimension[],
+    clock: Clock,
+    onTrouble?: (m: string | null) => void,
+  ): RedisQuotaStore;
   close(): Promise<void>;
 }
 

@@ -18,16 +18,25 @@ export const GEMINI_BODIES = {
   missingKey: () =>
     geminiError(
       403,
-      'Method doesn\'t allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.',
+      "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
     ),
   invalidKey: () =>
     geminiError(400, 'API key not valid. Please pass a valid API key.', [
-      { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com', metadata: { service: 'generativelanguage.googleapis.com' } },
+      {
+        '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+        reason: 'API_KEY_INVALID',
+        domain: 'googleapis.com',
+        metadata: { service: 'generativelanguage.googleapis.com' },
+      },
     ]),
   unknownModel: (model: string, version: string, task: string) =>
-    geminiError(404, `models/${model} is not found for API version ${version}, or is not supported for ${task}. Call ListModels to see the list of available models and their supported methods.`),
+    geminiError(
+      404,
+      `models/${model} is not found for API version ${version}, or is not supported for ${task}. Call ListModels to see the list of available models and their supported methods.`,
+    ),
   overloaded: () => geminiError(503, 'The model is overloaded. Please try again later.'),
-  internal: () => geminiError(500, 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting'),
+  internal: () =>
+    geminiError(500, 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting'),
   invalidJson: (why: string) => geminiError(400, `Invalid JSON payload received. ${why}`),
 };
 

@@ -28,7 +28,9 @@ const scripted = z
   .strict();
 const provider = z.enum(PROVIDER_IDS);
 const scriptSpec = z.object({ provider, model: z.string().optional(), responses: z.array(scripted).min(1) }).strict();
-const outageSpec = z.object({ provider, model: z.string().optional(), durationMs: ms, status: z.union([z.literal(500), z.literal(503)]).optional() }).strict();
+const outageSpec = z
+  .object({ provider, model: z.string().optional(), durationMs: ms, status: z.union([z.literal(500), z.literal(503)]).optional() })
+  .strict();
 const limit = z.number().finite().positive();
 const quotaSpec = z
   .object({

@@ -22,7 +22,10 @@ export type WireFault = (typeof WIRE_FAULTS)[number];
 const GEMINI_LINK = 'For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.';
 const EXCEEDED = `You exceeded your current quota, please check your plan and billing details. ${GEMINI_LINK}`;
 const FREE = 'generativelanguage.googleapis.com/generate_content_free_tier';
-const help = { '@type': 'type.googleapis.com/google.rpc.Help', links: [{ description: 'Learn more about Gemini API quotas', url: 'https://ai.google.dev/gemini-api/docs/rate-limits' }] };
+const help = {
+  '@type': 'type.googleapis.com/google.rpc.Help',
+  links: [{ description: 'Learn more about Gemini API quotas', url: 'https://ai.google.dev/gemini-api/docs/rate-limits' }],
+};
 const violation = (metric: string, quotaId: string, model: string, quotaValue?: string) => ({
   quotaMetric: `${FREE}_${metric}`,
   quotaId,
@@ -34,32 +37,49 @@ const quotaFailure = (violations: unknown[]) => ({ '@type': 'type.googleapis.com
 function geminiFault(fault: WireFault, model: string): Delivery | null {
   switch (fault) {
     case 'gemini-quota-multi-daily': // three violations, the daily one last, no quotaValue, no RetryInfo, no "retry in"
-      return json(429, geminiError(429, EXCEEDED, [
-        quotaFailure([
-          violation('input_token_count', 'GenerateContentInputTokensPerModelPerMinute-FreeTier', model),
-          violation('requests', 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier', model),
-          violation('requests', 'GenerateRequestsPerDayPerProjectPerModel-FreeTier', model),
+      return json(
+        429,
+        geminiError(429, EXCEEDED, [
+          quotaFailure([
+            violation('input_token_count', 'GenerateContentInputTokensPerModelPerMinute-FreeTier', model),
+            violation('requests', 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier', model),
+            violation('requests', 'GenerateRequestsPerDayPerProjectPerModel-FreeTier', model),
+          ]),
+          help,
         ]),
-        help,
-      ]));
+      );
     case 'gemini-quota-multi-minute': // RetryInfo first, then tokens and requests per minute, one with quotaValue
-      return json(429, geminiError(429, `${EXCEEDED}\n* Quota exceeded for metric: ${FREE}_input_token_count, limit: 125000, model: ${model}\nPlease retry in 6.780999999s.`, [
-        { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '6s' },
-        quotaFailure([
-          violation('requests', 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier', model),
-          violation('input_token_count', 'GenerateContentInputTokensPerModelPerMinute-FreeTier', model, '125000'),
-        ]),
-      ]));
+      return json(
+        429,
+        geminiError(
+          429,
+          `${EXCEEDED}\n* Quota exceeded for metric: ${FREE}_input_token_count, limit: 125000, model: ${model}\nPlease retry in 6.780999999s.`,
+          [
+            { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '6s' },
+            quotaFailure([
+              violation('requests', 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier', model),
+              violation('input_token_count', 'GenerateContentInputTokensPerModelPerMinute-FreeTier', model, '125000'),
+            ]),
+          ],
+        ),
+      );
     case 'gemini-quota-no-tier': // the tier has no quota for this model: every line says limit: 0
-      return json(429, geminiError(429, `${EXCEEDED}\n* Quota exceeded for metric: ${FREE}_input_token_count, limit: 0, model: ${model}\n` +
-        `* Quota exceeded for metric: ${FREE}_requests, limit: 0, model: ${model}\nPlease retry in 20.04466179s.`, [
-        help,
-        quotaFailure([
-          violation('requests', 'GenerateRequestsPerDayPerProjectPerModel-FreeTier', model),
-          violation('input_token_count', 'GenerateContentInputTokensPerModelPerMinute-FreeTier', model),
-        ]),
-        { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '20s' },
-      ]));
+      return json(
+        429,
+        geminiError(
+          429,
+          `${EXCEEDED}\n* Quota exceeded for metric: ${FREE}_input_token_count, limit: 0, model: ${model}\n` +
+            `* Quota exceeded for metric: ${FREE}_requests, limit: 0, model: ${model}\nPlease retry in 20.04466179s.`,
+          [
+            help,
+            quotaFailure([
+              violation('requests', 'GenerateRequestsPerDayPerProjectPerModel-FreeTier', model),
+              violation('input_token_count', 'GenerateContentInputTokensPerModelPerMinute-FreeTier', model),
+            ]),
+            { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '20s' },
+          ],
+        ),
+      );
     case 'gemini-quota-bare':
       return json(429, geminiError(429, 'Resource has been exhausted (e.g. check quota).'));
     case 'gemini-precondition':
@@ -95,7 +115,10 @@ function groqFault(fault: WireFault, model: string): Delivery | null {
         { 'retry-after': '7', 'x-ratelimit-limit-tokens': '12000', 'x-ratelimit-remaining-tokens': '50', 'x-ratelimit-reset-tokens': '6.780999999s' },
       );
     case 'groq-capacity-498':
-      return json(498, groqError('Flex tier capacity exceeded. This is a temporary condition, please try again later.', 'capacity_exceeded', 'capacity_exceeded'));
+      return json(
+        498,
+        groqError('Flex tier capacity exceeded. This is a temporary condition, please try again later.', 'capacity_exceeded', 'capacity_exceeded'),
+      );
     case 'groq-over-capacity':
       return json(503, groqError(`${model} is currently over capacity. Please try again and back off exponentially.`, 'internal_server_error'));
     default:
@@ -104,7 +127,11 @@ function groqFault(fault: WireFault, model: string): Delivery | null {
 }
 
 /** A proxy's HTML error page: not JSON at all. */
-const PLAIN_502: Delivery = { status: 502, headers: { 'content-type': 'text/html' }, body: '<html><head><title>502 Bad Gateway</title></head><body>502 Bad Gateway</body></html>' };
+const PLAIN_502: Delivery = {
+  status: 502,
+  headers: { 'content-type': 'text/html' },
+  body: '<html><head><title>502 Bad Gateway</title></head><body>502 Bad Gateway</body></html>',
+};
 
 export function faultDelivery(provider: 'gemini' | 'groq', fault: WireFault, model: string): Delivery {
   if (fault === 'plain-502') return PLAIN_502;

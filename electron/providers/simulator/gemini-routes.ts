@@ -26,7 +26,17 @@ export async function handleGemini(state: SimState, waits: Waits, req: IncomingM
   } catch (err) {
     parseError = (err as Error).message;
   }
-  const entry = state.record({ provider: 'gemini', method: req.method ?? 'POST', path: url.pathname, route, model: m ? model : null, key: maskKey(key), status: 0, outcome: 'ok', request: body ?? raw.toString('utf8') });
+  const entry = state.record({
+    provider: 'gemini',
+    method: req.method ?? 'POST',
+    path: url.pathname,
+    route,
+    model: m ? model : null,
+    key: maskKey(key),
+    status: 0,
+    outcome: 'ok',
+    request: body ?? raw.toString('utf8'),
+  });
   const send = async (outcome: LogEntry['outcome'], d: Delivery, dimension?: string) => {
     entry.status = d.status;
     entry.outcome = outcome;
@@ -45,7 +55,8 @@ export async function handleGemini(state: SimState, waits: Waits, req: IncomingM
     const j = await judgeGemini(request);
     if (blockReason) return json(200, geminiPromptBlocked(model, blockReason, j.inputTokens));
     // A scripted reply is served as written (the script is what the model wrote); the judged one meets the output cap.
-    const written = reply === undefined ? thinkThenWrite(model, request.generationConfig, j.reply) : asWritten(model, request.generationConfig, replyText(reply));
+    const written =
+      reply === undefined ? thinkThenWrite(model, request.generationConfig, j.reply) : asWritten(model, request.generationConfig, replyText(reply));
     // A scripted MAX_TOKENS cuts the reply in half even when the cap would have held it.
     const text = finishReason === 'MAX_TOKENS' && written.finishReason === 'STOP' ? written.text.slice(0, written.text.length >> 1) : written.text;
     const usage = { inputTokens: j.inputTokens, outputTokens: textTokens(text.length), thinkingTokens: written.thinkingTokens };
@@ -54,7 +65,11 @@ export async function handleGemini(state: SimState, waits: Waits, req: IncomingM
 
   const scripted = state.takeScript('gemini', model);
   if (scripted) {
-    const d = await scriptedDelivery(scripted, { ok: okBody, fault: (f) => faultDelivery('gemini', f, model), error: (s) => geminiError(s, s === 429 ? 'Resource has been exhausted (e.g. check quota).' : 'Scripted error.') });
+    const d = await scriptedDelivery(scripted, {
+      ok: okBody,
+      fault: (f) => faultDelivery('gemini', f, model),
+      error: (s) => geminiError(s, s === 429 ? 'Resource has been exhausted (e.g. check quota).' : 'Scripted error.'),
+    });
     return send('scripted', d);
   }
   if (!state.isModel('gemini', model)) return send('not_found', json(404, GEMINI_BODIES.unknownModel(model, version, task)));

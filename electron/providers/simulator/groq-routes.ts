@@ -33,7 +33,17 @@ export async function handleGroq(state: SimState, waits: Waits, req: IncomingMes
     }
   }
   const model = typeof body?.model === 'string' ? body.model : null;
-  const entry = state.record({ provider: 'groq', method: req.method ?? 'GET', path: url.pathname, route, model, key: maskKey(key), status: 0, outcome: 'ok', request: body ?? (raw.length ? raw.toString('utf8') : null) });
+  const entry = state.record({
+    provider: 'groq',
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    route,
+    model,
+    key: maskKey(key),
+    status: 0,
+    outcome: 'ok',
+    request: body ?? (raw.length ? raw.toString('utf8') : null),
+  });
   const send = async (outcome: LogEntry['outcome'], d: Delivery, dimension?: string) => {
     entry.status = d.status;
     entry.outcome = outcome;
@@ -44,7 +54,9 @@ export async function handleGroq(state: SimState, waits: Waits, req: IncomingMes
   if (route === 'unknown') return send('not_found', json(404, groqError('Unknown request URL', 'invalid_request_error', 'unknown_url')));
   if (!key || !state.acceptKey(key)) return send('auth', json(401, GROQ_BODIES.invalidKey()));
   if (route === 'models') {
-    const data = state.models('groq').map((id) => ({ id, object: 'model', created: 1_733_000_000, owned_by: 'Meta', active: true, context_window: 131_072 }));
+    const data = state
+      .models('groq')
+      .map((id) => ({ id, object: 'model', created: 1_733_000_000, owned_by: 'Meta', active: true, context_window: 131_072 }));
     return send('ok', json(200, { object: 'list', data }));
   }
   if (req.method !== 'POST') return send('not_found', json(404, groqError('Unknown request URL', 'invalid_request_error', 'unknown_url')));
@@ -61,7 +73,12 @@ export async function handleGroq(state: SimState, waits: Waits, req: IncomingMes
         const text = reply === undefined ? j.reply : replyText(reply);
         return json(200, groqReply(name, text, { inputTokens: j.inputTokens, outputTokens: textTokens(text.length) }, state.clock.now()));
       },
-      error: (s) => (s === 429 ? groqError('Rate limit reached (scripted).', 'requests', 'rate_limit_exceeded') : s >= 500 ? GROQ_BODIES.internal() : groqError('Scripted error.', 'invalid_request_error')),
+      error: (s) =>
+        s === 429
+          ? groqError('Rate limit reached (scripted).', 'requests', 'rate_limit_exceeded')
+          : s >= 500
+            ? GROQ_BODIES.internal()
+            : groqError('Scripted error.', 'invalid_request_error'),
     });
     return send('scripted', d);
   }
@@ -76,9 +93,17 @@ export async function handleGroq(state: SimState, waits: Waits, req: IncomingMes
   const { text, imageUrls } = groqParts(request);
   if (imageUrls.length > 0 && !GROQ_VISION_MODELS.has(name)) return send('bad_request', json(400, GROQ_BODIES.noVision(name), headers()));
   if (imageUrls.length > GROQ_MAX_IMAGES) return send('bad_request', json(400, GROQ_BODIES.tooManyImages(GROQ_MAX_IMAGES), headers()));
-  if (imageUrls.reduce((s, u) => s + u.length, 0) > GROQ_MAX_BASE64_BYTES) return send('too_large', json(413, GROQ_BODIES.base64TooLarge(), headers()));
+  if (imageUrls.reduce((s, u) => s + u.length, 0) > GROQ_MAX_BASE64_BYTES)
+    return send('too_large', json(413, GROQ_BODIES.base64TooLarge(), headers()));
   if (request.response_format?.type === 'json_object' && !/json/i.test(text)) {
-    return send('bad_request', json(400, groqError("'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.", 'invalid_request_error'), headers()));
+    return send(
+      'bad_request',
+      json(
+        400,
+        groqError("'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.", 'invalid_request_error'),
+        headers(),
+      ),
+    );
   }
 
   const judged = judgeGroq(request);
@@ -103,9 +128,17 @@ export async function handleGroq(state: SimState, waits: Waits, req: IncomingMes
   const base = { id: completion.id, object: 'chat.completion.chunk', created: completion.created, model: name, system_fingerprint: 'fp_simulated' };
   const pieces = [judged.reply.slice(0, judged.reply.length >> 1), judged.reply.slice(judged.reply.length >> 1)];
   const events = [
-    JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }], x_groq: { id: completion.x_groq.id } }),
+    JSON.stringify({
+      ...base,
+      choices: [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }],
+      x_groq: { id: completion.x_groq.id },
+    }),
     ...pieces.map((content) => JSON.stringify({ ...base, choices: [{ index: 0, delta: { content }, logprobs: null, finish_reason: null }] })),
-    JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }], x_groq: { id: completion.x_groq.id, usage: completion.usage } }),
+    JSON.stringify({
+      ...base,
+      choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }],
+      x_groq: { id: completion.x_groq.id, usage: completion.usage },
+    }),
     '[DONE]',
   ];
   await deliverSse(res, waits, headers(), events, latency / 2 / events.length);

@@ -16,8 +16,7 @@ export type GeminiTier = 'free' | 'paid';
 export type GeminiQuotaDimension = 'RPM' | 'TPM' | 'RPD';
 
 export type GeminiAdmission =
-  | { ok: true }
-  | { ok: false; dimension: GeminiQuotaDimension; quotaId: string; quotaMetric: string; limit: number; retryDelayMs: number };
+  { ok: true } | { ok: false; dimension: GeminiQuotaDimension; quotaId: string; quotaMetric: string; limit: number; retryDelayMs: number };
 
 const QUOTA_IDS: Record<GeminiQuotaDimension, string> = {
   RPM: 'GenerateRequestsPerMinutePerProjectPerModel',

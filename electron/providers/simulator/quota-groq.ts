@@ -54,8 +54,7 @@ class Bucket {
 }
 
 export type GroqAdmission =
-  | { ok: true }
-  | { ok: false; status: 429 | 413; dimension: QuotaDimension; limit: number; used: number; requested: number; waitMs: number };
+  { ok: true } | { ok: false; status: 429 | 413; dimension: QuotaDimension; limit: number; used: number; requested: number; waitMs: number };
 
 export class GroqQuota {
   private readonly buckets: Record<QuotaDimension, Bucket>;
@@ -72,7 +71,8 @@ export class GroqQuota {
   /** Whether a request of `tokens` may run now. Nothing is charged here. */
   admit(now: number, tokens: number): GroqAdmission {
     const tpm = this.buckets.TPM;
-    if (tokens > tpm.limit) return { ok: false, status: 413, dimension: 'TPM', limit: tpm.limit, used: Math.round(tpm.used(now)), requested: tokens, waitMs: 0 };
+    if (tokens > tpm.limit)
+      return { ok: false, status: 413, dimension: 'TPM', limit: tpm.limit, used: Math.round(tpm.used(now)), requested: tokens, waitMs: 0 };
     let worst: GroqAdmission = { ok: true };
     for (const dim of ['RPD', 'RPM', 'TPD', 'TPM'] as const) {
       const b = this.buckets[dim];

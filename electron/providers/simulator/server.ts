@@ -42,7 +42,14 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const preset = opts.preset ?? 'free';
   const timeScale = opts.timeScale ?? 1;
   const clock = opts.clock ?? new RealClock();
-  const state = new SimState(clock, seededRng(opts.seed ?? 1), preset, timeScale, opts.acceptKey ?? ((k) => k.startsWith(SIM_KEY_PREFIX)), opts.logLimit ?? 500);
+  const state = new SimState(
+    clock,
+    seededRng(opts.seed ?? 1),
+    preset,
+    timeScale,
+    opts.acceptKey ?? ((k) => k.startsWith(SIM_KEY_PREFIX)),
+    opts.logLimit ?? 500,
+  );
   const waits = new Waits(clock);
   const keys = { gemini: `${SIM_KEY_PREFIX}gemini-key`, groq: `${SIM_KEY_PREFIX}groq-key` };
   let baseUrl = '';

@@ -7,7 +7,6 @@ import { GeminiQuota, type GeminiLimits } from './quota-gemini';
 import { GroqQuota, type GroqLimits } from './quota-groq';
 import type { LogEntry, OutageSpec, QuotaSpec, ScriptedResponse, ScriptSpec, SimulatorControl } from './types';
 
-
 interface Outage {
   provider: ProviderId;
   model?: string;
@@ -97,12 +96,22 @@ export class SimState implements SimulatorControl {
 
   script(spec: ScriptSpec): void {
     for (const response of spec.responses) {
-      this.scripts.push({ provider: spec.provider, ...(spec.model !== undefined && { model: spec.model }), response, left: Math.max(1, response.times ?? 1) });
+      this.scripts.push({
+        provider: spec.provider,
+        ...(spec.model !== undefined && { model: spec.model }),
+        response,
+        left: Math.max(1, response.times ?? 1),
+      });
     }
   }
 
   outage(spec: OutageSpec): void {
-    this.outages.push({ provider: spec.provider, ...(spec.model !== undefined && { model: spec.model }), until: this.clock.now() + spec.durationMs, status: spec.status ?? 503 });
+    this.outages.push({
+      provider: spec.provider,
+      ...(spec.model !== undefined && { model: spec.model }),
+      until: this.clock.now() + spec.durationMs,
+      status: spec.status ?? 503,
+    });
   }
 
   setQuota(spec: QuotaSpec): void {

@@ -62,16 +62,23 @@ function lowerTypes(schema: JsonSchema | undefined): JsonSchema | undefined {
 
 export function geminiParts(body: GeminiRequestBody): { text: string; system: string; pdfs: Uint8Array[]; images: Uint8Array[] } {
   const parts = (body.contents ?? []).flatMap((c) => c.parts ?? []);
-  const sys = typeof body.systemInstruction === 'string' ? body.systemInstruction : (body.systemInstruction?.parts ?? []).map((p) => p.text ?? '').join('');
+  const sys =
+    typeof body.systemInstruction === 'string' ? body.systemInstruction : (body.systemInstruction?.parts ?? []).map((p) => p.text ?? '').join('');
   const inline = (mime: string) =>
-    parts.filter((p) => p.inlineData?.mimeType === mime && p.inlineData.data).map((p) => new Uint8Array(Buffer.from(p.inlineData?.data as string, 'base64')));
+    parts
+      .filter((p) => p.inlineData?.mimeType === mime && p.inlineData.data)
+      .map((p) => new Uint8Array(Buffer.from(p.inlineData?.data as string, 'base64')));
   return { text: parts.map((p) => p.text ?? '').join('\n'), system: sys, pdfs: inline('application/pdf'), images: inline('image/jpeg') };
 }
 
 export async function judgeGemini(body: GeminiRequestBody): Promise<WireJudgement> {
   const { text, system, pdfs, images } = geminiParts(body);
   const read = await Promise.all(pdfs.map(readPdf));
-  const pdfText = read.map((r) => r.text ?? '').join('\n').trim() || null;
+  const pdfText =
+    read
+      .map((r) => r.text ?? '')
+      .join('\n')
+      .trim() || null;
   const pages = read.reduce((s, r) => s + r.pages, 0);
   const out = JSON.stringify(reply(text, images, pdfText, lowerTypes(body.generationConfig?.responseSchema)));
   return {
@@ -106,10 +113,11 @@ export function groqParts(body: GroqRequestBody): { text: string; imageUrls: str
   const imageUrls: string[] = [];
   for (const m of body.messages ?? []) {
     if (typeof m.content === 'string') texts.push(m.content);
-    else for (const p of m.content ?? []) {
-      if (p.type === 'text' && p.text) texts.push(p.text);
-      if (p.type === 'image_url' && p.image_url?.url) imageUrls.push(p.image_url.url);
-    }
+    else
+      for (const p of m.content ?? []) {
+        if (p.type === 'text' && p.text) texts.push(p.text);
+        if (p.type === 'image_url' && p.image_url?.url) imageUrls.push(p.image_url.url);
+      }
   }
   const images = imageUrls.map((u) => new Uint8Array(Buffer.from(DATA_URL.exec(u)?.[1] ?? '', 'base64')));
   return { text: texts.join(''), imageUrls, images };
@@ -124,5 +132,10 @@ export function groqPromptTokens(body: GroqRequestBody): number {
 export function judgeGroq(body: GroqRequestBody): WireJudgement {
   const { text, images } = groqParts(body);
   const out = JSON.stringify(reply(text, images, readReportText(text), undefined));
-  return { reply: out, inputTokens: groqPromptTokens(body), outputTokens: textTokens(out.length), hasAttachment: images.length > 0 || readReportText(text) !== null };
+  return {
+    reply: out,
+    inputTokens: groqPromptTokens(body),
+    outputTokens: textTokens(out.length),
+    hasAttachment: images.length > 0 || readReportText(text) !== null,
+  };
 }

@@ -29,12 +29,22 @@ export function AlertTray() {
 
   return (
     <div className="alert-tray">
-      <button type="button" aria-expanded={open} aria-controls="alert-panel" className={count ? 'alerts-button has-alerts' : 'alerts-button'} onClick={() => setOpen(!open)}>
+      <button
+        type="button"
+        aria-expanded={open}
+        aria-controls="alert-panel"
+        className={count ? 'alerts-button has-alerts' : 'alerts-button'}
+        onClick={() => setOpen(!open)}
+      >
         Alerts <span className="badge">{count}</span>
       </button>
       {open && (
         <div id="alert-panel" className="alert-panel" role="region" aria-label="Alerts">
-          {error && <p role="alert" className="error-text">{error}</p>}
+          {error && (
+            <p role="alert" className="error-text">
+              {error}
+            </p>
+          )}
           {alerts.length === 0 ? (
             <p className="muted">No alerts waiting.</p>
           ) : (

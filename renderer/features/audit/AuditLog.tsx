@@ -29,7 +29,11 @@ export function AuditLog() {
         <h1 id="audit-h">Audit log</h1>
         {page && <p className="muted">{fmtInt(page.total)} entries</p>}
       </header>
-      {error && <p role="alert" className="error-text">{error}</p>}
+      {error && (
+        <p role="alert" className="error-text">
+          {error}
+        </p>
+      )}
       <section className="card">
         <table className="compact audit">
           <thead>

@@ -46,7 +46,12 @@ export function BatchIntake() {
       }
       if (newFolder) {
         setBusy(`Reading folder ${newFolder.name}…`);
-        d = { name: newFolder.name, ref: await platform.refForFolder(newFolder, (done, total) => setBusy(`Uploading ${newFolder.name}: ${fmtInt(done)} / ${fmtInt(total)} files`)) };
+        d = {
+          name: newFolder.name,
+          ref: await platform.refForFolder(newFolder, (done, total) =>
+            setBusy(`Uploading ${newFolder.name}: ${fmtInt(done)} / ${fmtInt(total)} files`),
+          ),
+        };
         setFolder(d);
       }
       if (newFile || newFolder) await refresh(f, d);
@@ -189,7 +194,9 @@ function PreviewPanel({ preview, onStart, starting }: { preview: BatchPreview; o
             {preview.mapping.map((m) => (
               <tr key={m.field}>
                 <td>{m.field}</td>
-                <td className={m.column ? undefined : m.required ? 'error-text' : 'muted'}>{m.column ?? (m.required ? 'missing (required)' : 'not present')}</td>
+                <td className={m.column ? undefined : m.required ? 'error-text' : 'muted'}>
+                  {m.column ?? (m.required ? 'missing (required)' : 'not present')}
+                </td>
               </tr>
             ))}
           </tbody>

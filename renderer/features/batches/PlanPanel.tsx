@@ -26,7 +26,10 @@ const blank = (i: number): Draft => ({ name: `variant ${i + 1}`, workers: 'auto'
 function toVariant(d: Draft): PlanVariant {
   const workers = d.workers.trim() === '' || d.workers.trim() === 'auto' ? 'auto' : Number(d.workers);
   const jitter = { enabled: d.jitter };
-  const v: PlanVariant = { name: d.name.trim() || 'variant', patch: { maxWorkers: workers, spillover: d.spillover, providers: { gemini: { jitter }, groq: { jitter } } } };
+  const v: PlanVariant = {
+    name: d.name.trim() || 'variant',
+    patch: { maxWorkers: workers, spillover: d.spillover, providers: { gemini: { jitter }, groq: { jitter } } },
+  };
   if (d.outageAt !== '' && d.outageFor !== '') v.outage = { provider: 'gemini', atMinute: Number(d.outageAt), minutes: Number(d.outageFor) };
   return v;
 }
@@ -88,13 +91,13 @@ export function PlanPanel({ file, attachments }: { file: FileRef; attachments: F
       {report && head && (
         <>
           <p data-testid="plan-headline">
-            Current settings: about <strong>{minutes(head.makespan_s)}</strong> ({minutes(head.p10_s)}–{minutes(head.p90_s)}), {fmtInt(head.calls)} calls,{' '}
-            {head.quota_ok ? "today's quota suffices" : `the daily quota runs out after ${minutes(head.quota_runs_out_s ?? 0)}`}.
+            Current settings: about <strong>{minutes(head.makespan_s)}</strong> ({minutes(head.p10_s)}–{minutes(head.p90_s)}), {fmtInt(head.calls)}{' '}
+            calls, {head.quota_ok ? "today's quota suffices" : `the daily quota runs out after ${minutes(head.quota_runs_out_s ?? 0)}`}.
             {best && best !== head && ` Fastest: ${best.config} (${minutes(best.makespan_s)}).`}
           </p>
           <p className="muted">
-            {fmtInt(report.workload.submissions)} submissions, {fmtInt(report.workload.cacheHits)} cache hits, {fmtInt(report.workload.prescoreSkips)} calls skipped by
-            pre-scoring; provider model from {fmtInt(report.model.learnedFromCalls)} stored calls
+            {fmtInt(report.workload.submissions)} submissions, {fmtInt(report.workload.cacheHits)} cache hits, {fmtInt(report.workload.prescoreSkips)}{' '}
+            calls skipped by pre-scoring; provider model from {fmtInt(report.model.learnedFromCalls)} stored calls
             {report.model.latency.some((l) => l.source === 'default') ? ' (documented defaults where history is thin)' : ''}.
           </p>
           <PlanTable predictions={report.predictions} />
@@ -108,21 +111,54 @@ export function PlanPanel({ file, attachments }: { file: FileRef; attachments: F
         <div className="plan-drawer" data-testid="plan-drawer">
           {drafts.map((d, i) => (
             <fieldset key={i} aria-label={`variant ${i + 1}`}>
-              <input aria-label="name" value={d.name} onChange={(e) => setDrafts(drafts.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))} />
+              <input
+                aria-label="name"
+                value={d.name}
+                onChange={(e) => setDrafts(drafts.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))}
+              />
               <label>
-                workers <input aria-label="workers" size={5} value={d.workers} onChange={(e) => setDrafts(drafts.map((x, j) => (j === i ? { ...x, workers: e.target.value } : x)))} />
+                workers{' '}
+                <input
+                  aria-label="workers"
+                  size={5}
+                  value={d.workers}
+                  onChange={(e) => setDrafts(drafts.map((x, j) => (j === i ? { ...x, workers: e.target.value } : x)))}
+                />
               </label>
               <label>
-                <input type="checkbox" checked={d.spillover} onChange={(e) => setDrafts(drafts.map((x, j) => (j === i ? { ...x, spillover: e.target.checked } : x)))} /> spill-over
+                <input
+                  type="checkbox"
+                  checked={d.spillover}
+                  onChange={(e) => setDrafts(drafts.map((x, j) => (j === i ? { ...x, spillover: e.target.checked } : x)))}
+                />{' '}
+                spill-over
               </label>
               <label>
-                <input type="checkbox" checked={d.jitter} onChange={(e) => setDrafts(drafts.map((x, j) => (j === i ? { ...x, jitter: e.target.checked } : x)))} /> jitter
+                <input
+                  type="checkbox"
+                  checked={d.jitter}
+                  onChange={(e) => setDrafts(drafts.map((x, j) => (j === i ? { ...x, jitter: e.target.checked } : x)))}
+                />{' '}
+                jitter
               </label>
               <label>
-                Gemini outage at minute <input aria-label="outage at" size={4} value={d.outageAt} onChange={(e) => setDrafts(drafts.map((x, j) => (j === i ? { ...x, outageAt: e.target.value } : x)))} />
+                Gemini outage at minute{' '}
+                <input
+                  aria-label="outage at"
+                  size={4}
+                  value={d.outageAt}
+                  onChange={(e) => setDrafts(drafts.map((x, j) => (j === i ? { ...x, outageAt: e.target.value } : x)))}
+                />
               </label>
               <label>
-                for <input aria-label="outage minutes" size={4} value={d.outageFor} onChange={(e) => setDrafts(drafts.map((x, j) => (j === i ? { ...x, outageFor: e.target.value } : x)))} /> min
+                for{' '}
+                <input
+                  aria-label="outage minutes"
+                  size={4}
+                  value={d.outageFor}
+                  onChange={(e) => setDrafts(drafts.map((x, j) => (j === i ? { ...x, outageFor: e.target.value } : x)))}
+                />{' '}
+                min
               </label>
             </fieldset>
           ))}
@@ -232,7 +268,11 @@ export function RunPlanSummary({ runId }: { runId: string }) {
       <p>
         Predicted {minutes(view.prediction.makespan_s)}
         {view.actual ? `, took ${minutes(view.actual.makespan_s)}` : ''}.{' '}
-        {acc.runs > 0 && <span className="muted">Planner, last {acc.runs} runs: within ±{acc.withinPct} %.</span>}
+        {acc.runs > 0 && (
+          <span className="muted">
+            Planner, last {acc.runs} runs: within ±{acc.withinPct} %.
+          </span>
+        )}
       </p>
       <RpmChart predicted={view.prediction.rpm} actual={view.actual?.rpm ?? null} />
     </div>

@@ -129,8 +129,8 @@ export function RunPanel() {
             title="Cancel this batch?"
             description={
               <p>
-                Calls in flight are aborted; finished submissions keep their results. <strong>Resume</strong> later continues with the rows not
-                yet done.
+                Calls in flight are aborted; finished submissions keep their results. <strong>Resume</strong> later continues with the rows not yet
+                done.
               </p>
             }
             run={async () => `Batch ${(await api.cancelBatch({ runId })).state}`}
@@ -167,7 +167,10 @@ export function RunPanel() {
           {exported.downloadUrl && (
             <>
               {' '}
-              · <a href={exported.downloadUrl} download={exported.fileName}>Download {exported.fileName}</a>
+              ·{' '}
+              <a href={exported.downloadUrl} download={exported.fileName}>
+                Download {exported.fileName}
+              </a>
             </>
           )}
         </p>

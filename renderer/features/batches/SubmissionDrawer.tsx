@@ -29,7 +29,11 @@ export function SubmissionDrawer({ runId, submissionId, onClose }: { runId: stri
           Close
         </button>
       </header>
-      {error && <p role="alert" className="error-text">{error}</p>}
+      {error && (
+        <p role="alert" className="error-text">
+          {error}
+        </p>
+      )}
       {!detail && !error && <p className="muted">Loading…</p>}
       {detail?.submission && <p className="muted clip-2">{detail.submission.title ?? 'untitled'}</p>}
       {r && (
@@ -39,7 +43,11 @@ export function SubmissionDrawer({ runId, submissionId, onClose }: { runId: stri
             {PROVIDER_LABEL[r.provider] ?? r.provider}
             {r.undeterminedPoints > 0 && ` · ${fmtNum(r.undeterminedPoints)} points undetermined`}
           </p>
-          {r.error && <p role="alert" className="error-text">Error: {r.error}</p>}
+          {r.error && (
+            <p role="alert" className="error-text">
+              Error: {r.error}
+            </p>
+          )}
           <h3>Rules</h3>
           <table className="compact">
             <thead>

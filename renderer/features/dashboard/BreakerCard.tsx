@@ -41,7 +41,11 @@ function Facts({ p, engineNow }: { p: ProviderSnapshot; engineNow: number | null
   const until = (t: number | null) => (t !== null && engineNow !== null && t > engineNow ? `${fmtClock(t)} (in ${fmtDuration(t - engineNow)})` : '—');
   return (
     <dl className="facts">
-      <Fact label={`Errors (${fmtDuration(b.windowMs)} window)`} value={`${fmtPct(b.errorRate)} of ${fmtPct(b.threshold)} to trip`} warn={b.errorRate >= b.threshold} />
+      <Fact
+        label={`Errors (${fmtDuration(b.windowMs)} window)`}
+        value={`${fmtPct(b.errorRate)} of ${fmtPct(b.threshold)} to trip`}
+        warn={b.errorRate >= b.threshold}
+      />
       <Fact label="Volume" value={`${fmtInt(b.calls)} / ${fmtInt(b.minCalls)} min calls`} />
       <Fact label="Last trip" value={b.lastTripCause ? TRIP_CAUSE[b.lastTripCause] : 'none'} />
       <Fact label="RPM" value={`${fmtInt(p.rpm)} / ${fmtInt(p.rpmLimit)}`} warn={p.rpm >= p.rpmLimit} />

@@ -14,20 +14,27 @@ export function BudgetView() {
       </section>
     );
   }
-  const bins = Array.from({ length: Math.max(batch.budget + 1, batch.budgetHistogram.length) }, (_, n) => ({ calls: n, submissions: batch.budgetHistogram[n] ?? 0 }));
+  const bins = Array.from({ length: Math.max(batch.budget + 1, batch.budgetHistogram.length) }, (_, n) => ({
+    calls: n,
+    submissions: batch.budgetHistogram[n] ?? 0,
+  }));
   return (
     <section className="card budget" aria-labelledby="budget-h">
       <h2 id="budget-h">Budget use</h2>
       <p className="muted">
-        Calls used per finished submission, budget {batch.budget} per submission · {fmtInt(batch.callsUsed)} calls, {fmtInt(batch.cacheHits)} cache hits,{' '}
-        {fmtInt(batch.fallbacks)} fallbacks
+        Calls used per finished submission, budget {batch.budget} per submission · {fmtInt(batch.callsUsed)} calls, {fmtInt(batch.cacheHits)} cache
+        hits, {fmtInt(batch.fallbacks)} fallbacks
       </p>
       <div className="budget-body">
         <div className="chart-box">
           <ResponsiveContainer width="100%" height={160}>
             <BarChart data={bins} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
               <CartesianGrid stroke="#e5e7eb" vertical={false} />
-              <XAxis dataKey="calls" tick={{ fontSize: 11 }} label={{ value: 'calls used', position: 'insideBottomRight', offset: -2, fontSize: 11 }} />
+              <XAxis
+                dataKey="calls"
+                tick={{ fontSize: 11 }}
+                label={{ value: 'calls used', position: 'insideBottomRight', offset: -2, fontSize: 11 }}
+              />
               <YAxis allowDecimals={false} tick={{ fontSize: 11 }} width={40} />
               <Tooltip isAnimationActive={false} />
               <Bar dataKey="submissions" fill="#4f46e5" isAnimationActive={false} />

@@ -35,7 +35,11 @@ export function Instances() {
   return (
     <section className="card instances" aria-labelledby="instances-h" data-testid="instances">
       <h2 id="instances-h">Instances</h2>
-      {error && <p role="alert" className="error-text">{error}</p>}
+      {error && (
+        <p role="alert" className="error-text">
+          {error}
+        </p>
+      )}
       {fleet && (
         <>
           <p className="muted" data-testid="fleet-sharing">
@@ -43,7 +47,11 @@ export function Instances() {
               ? `Quota, breakers and work shared via Redis (${fleet.redis}) · ${fleet.instances.length} live instance${fleet.instances.length === 1 ? '' : 's'}`
               : 'Not shared: this instance alone owns its quota (set REDIS_URL to share it with other instances)'}
           </p>
-          {fleet.error && <p role="alert" className="error-text">{fleet.error}</p>}
+          {fleet.error && (
+            <p role="alert" className="error-text">
+              {fleet.error}
+            </p>
+          )}
           <table className="compact" aria-label="Fleet-wide state per provider">
             <thead>
               <tr>

@@ -26,7 +26,9 @@ export function RateChart({ id, metric }: { id: ProviderId; metric: 'rpm' | 'tpm
     if (metric !== 'rpm') return [];
     const top = Math.max(1, ...series.map((p) => p.rpmLimit));
     const buckets = new Map<number, number>();
-    for (const m of markers) if (m.provider === id && m.at >= start) buckets.set(Math.floor(m.at / MARKER_BUCKET_MS), (buckets.get(Math.floor(m.at / MARKER_BUCKET_MS)) ?? 0) + 1);
+    for (const m of markers)
+      if (m.provider === id && m.at >= start)
+        buckets.set(Math.floor(m.at / MARKER_BUCKET_MS), (buckets.get(Math.floor(m.at / MARKER_BUCKET_MS)) ?? 0) + 1);
     return [...buckets].map(([b, count]) => ({ at: b * MARKER_BUCKET_MS, y: top, count }));
   }, [markers, series, id, start, metric]);
   const notes = labelClusters(annotations.filter((a) => a.at >= start && (a.provider === null || a.provider === id)));
@@ -46,14 +48,37 @@ export function RateChart({ id, metric }: { id: ProviderId; metric: 'rpm' | 'tpm
         <ResponsiveContainer width="100%" height={170}>
           <ComposedChart data={series} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="#e5e7eb" vertical={false} />
-            <XAxis dataKey="at" type="number" domain={[start, end]} allowDataOverflow tickFormatter={fmtClock} tick={{ fontSize: 11 }} minTickGap={40} />
+            <XAxis
+              dataKey="at"
+              type="number"
+              domain={[start, end]}
+              allowDataOverflow
+              tickFormatter={fmtClock}
+              tick={{ fontSize: 11 }}
+              minTickGap={40}
+            />
             <YAxis tick={{ fontSize: 11 }} width={metric === 'tpm' ? 64 : 40} tickFormatter={(v: number) => fmtInt(v)} allowDecimals={false} />
             <Tooltip labelFormatter={(v) => fmtClock(Number(v))} isAnimationActive={false} />
             <Line name="limit" dataKey={limitKey} type="stepAfter" stroke="#9ca3af" strokeDasharray="5 4" dot={false} isAnimationActive={false} />
             <Line name="actual" dataKey={metric} type="monotone" stroke="#2563eb" strokeWidth={2} dot={false} isAnimationActive={false} />
             {marks.length > 0 && <Scatter name="429" data={marks} dataKey="y" fill="#dc2626" shape="triangle" isAnimationActive={false} />}
             {notes.map((n, i) => (
-              <ReferenceLine key={`${n.at}-${i}`} x={n.at} stroke="#a16207" strokeDasharray="2 3" label={n.shown === null ? undefined : { value: n.shown, position: n.at > start + CHART_WINDOW_MS / 2 ? 'insideTopRight' : 'insideTopLeft', fontSize: 10, fill: '#713f12' }} />
+              <ReferenceLine
+                key={`${n.at}-${i}`}
+                x={n.at}
+                stroke="#a16207"
+                strokeDasharray="2 3"
+                label={
+                  n.shown === null
+                    ? undefined
+                    : {
+                        value: n.shown,
+                        position: n.at > start + CHART_WINDOW_MS / 2 ? 'insideTopRight' : 'insideTopLeft',
+                        fontSize: 10,
+                        fill: '#713f12',
+                      }
+                }
+              />
             ))}
           </ComposedChart>
         </ResponsiveContainer>

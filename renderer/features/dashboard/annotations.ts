@@ -10,7 +10,9 @@ export function labelClusters(notes: Note[]): Array<Note & { shown: string | nul
   const out: Array<Note & { shown: string | null }> = [];
   let cluster: Note[] = [];
   const flush = () => {
-    cluster.forEach((n, i) => out.push({ ...n, shown: i === cluster.length - 1 ? (cluster.length > 1 ? `${n.label} +${cluster.length - 1}` : n.label) : null }));
+    cluster.forEach((n, i) =>
+      out.push({ ...n, shown: i === cluster.length - 1 ? (cluster.length > 1 ? `${n.label} +${cluster.length - 1}` : n.label) : null }),
+    );
     cluster = [];
   };
   for (const n of [...notes].sort((a, b) => a.at - b.at)) {
@@ -21,4 +23,3 @@ export function labelClusters(notes: Note[]): Array<Note & { shown: string | nul
   flush();
   return out;
 }
-

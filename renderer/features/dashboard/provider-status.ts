@@ -22,8 +22,10 @@ export function providerStatus(p: ProviderSnapshot, now: number): ProviderStatus
   if (!p.hasKey && !p.simulated) return down('Off: no API key is set (Limits & settings → API keys)', 'has no API key');
   if (p.misconfigured) return down(`Misconfigured: ${p.misconfigured}. Fix the key or model, then reset the breaker.`, 'misconfigured');
   if (b.state === 'open' && b.forced) return down('Forced open by an operator: no calls until someone resets it', 'forced open');
-  if (p.exhaustedUntil !== null && p.exhaustedUntil > now) return down(`Daily quota spent: calls resume at ${at(p.exhaustedUntil, now)}`, 'out of daily quota');
-  if (p.pausedUntil !== null && p.pausedUntil > now) return down(`Paused until ${at(p.pausedUntil, now)}: new calls wait or fall back`, `paused until ${fmtClock(p.pausedUntil)}`);
+  if (p.exhaustedUntil !== null && p.exhaustedUntil > now)
+    return down(`Daily quota spent: calls resume at ${at(p.exhaustedUntil, now)}`, 'out of daily quota');
+  if (p.pausedUntil !== null && p.pausedUntil > now)
+    return down(`Paused until ${at(p.pausedUntil, now)}: new calls wait or fall back`, `paused until ${fmtClock(p.pausedUntil)}`);
   if (b.state === 'open') {
     const probe = b.halfOpenAt === null ? 'no probe scheduled' : `half-open probe in ${fmtDuration(Math.max(0, b.halfOpenAt - now))}`;
     return down(`Open: calls fall back; ${probe}`, 'breaker open');

@@ -71,7 +71,14 @@ function KeyRow({ provider, set, onSaved }: { provider: ProviderId; set: boolean
       <label htmlFor={`key-${provider}`}>
         {name} API key: <strong data-testid={`key-status-${provider}`}>{set ? 'set' : 'not set'}</strong>
       </label>
-      <input id={`key-${provider}`} type="password" autoComplete="off" value={value} placeholder={set ? 'enter a new key to replace it' : 'paste the key'} onChange={(e) => setValue(e.currentTarget.value)} />
+      <input
+        id={`key-${provider}`}
+        type="password"
+        autoComplete="off"
+        value={value}
+        placeholder={set ? 'enter a new key to replace it' : 'paste the key'}
+        onChange={(e) => setValue(e.currentTarget.value)}
+      />
       <button type="submit" disabled={!value.trim()}>
         Save key
       </button>

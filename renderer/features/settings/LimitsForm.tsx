@@ -118,7 +118,12 @@ export function LimitsForm() {
     setBusy(true);
     setError(null);
     try {
-      const r = await api.updateConfig({ patch: patchOf(draft, pending.map((c) => c.path)) });
+      const r = await api.updateConfig({
+        patch: patchOf(
+          draft,
+          pending.map((c) => c.path),
+        ),
+      });
       setSaved(knobChanges(r.before, r.after));
       setConfig(r.after);
       setDraft(r.after);

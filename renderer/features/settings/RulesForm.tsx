@@ -30,7 +30,9 @@ export function RulesForm() {
       const r = await api.updateRules({ rules: draft });
       setRules(r.after);
       setDraft(r.after);
-      const changes = diffValues(r.before, r.after).map((c) => `${r.after[Number(c.path.split('.')[0])]?.name ?? c.path} ${c.path.split('.')[1]}: ${String(c.before)} → ${String(c.after)}`);
+      const changes = diffValues(r.before, r.after).map(
+        (c) => `${r.after[Number(c.path.split('.')[0])]?.name ?? c.path} ${c.path.split('.')[1]}: ${String(c.before)} → ${String(c.after)}`,
+      );
       setMessage({ ok: true, text: changes.length ? `Saved: ${changes.join('; ')}` : 'Saved: nothing changed' });
     } catch (e) {
       setMessage({ ok: false, text: e instanceof Error ? e.message : String(e) });
@@ -55,16 +57,33 @@ export function RulesForm() {
           {draft.map((r, i) => (
             <tr key={r.id}>
               <td>
-                <input type="checkbox" aria-label={`Enable ${r.name}`} checked={r.enabled} onChange={(e) => edit(i, { enabled: e.currentTarget.checked })} />
+                <input
+                  type="checkbox"
+                  aria-label={`Enable ${r.name}`}
+                  checked={r.enabled}
+                  onChange={(e) => edit(i, { enabled: e.currentTarget.checked })}
+                />
               </td>
               <td>{r.name}</td>
               <td>{r.category}</td>
               <td>
-                <input className="narrow" type="number" aria-label={`Points for ${r.name}`} value={r.points} onChange={(e) => edit(i, { points: Number(e.currentTarget.value) })} />
+                <input
+                  className="narrow"
+                  type="number"
+                  aria-label={`Points for ${r.name}`}
+                  value={r.points}
+                  onChange={(e) => edit(i, { points: Number(e.currentTarget.value) })}
+                />
               </td>
               <td>
                 {r.threshold !== undefined && (
-                  <input className="narrow" type="number" aria-label={`Threshold for ${r.name}`} value={r.threshold} onChange={(e) => edit(i, { threshold: Number(e.currentTarget.value) })} />
+                  <input
+                    className="narrow"
+                    type="number"
+                    aria-label={`Threshold for ${r.name}`}
+                    value={r.threshold}
+                    onChange={(e) => edit(i, { threshold: Number(e.currentTarget.value) })}
+                  />
                 )}
               </td>
             </tr>

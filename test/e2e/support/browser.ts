@@ -6,7 +6,9 @@ import { chromium, type Browser } from 'playwright';
 export const E2E_TEST_TIMEOUT_MS = 90_000;
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const chromiumMissing = existsSync(CHROMIUM_PATH) ? null : `Chromium not found at ${CHROMIUM_PATH} (install Debian's chromium or set CHROMIUM_PATH)`;
+export const chromiumMissing = existsSync(CHROMIUM_PATH)
+  ? null
+  : `Chromium not found at ${CHROMIUM_PATH} (install Debian's chromium or set CHROMIUM_PATH)`;
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({

@@ -19,7 +19,11 @@ export async function waitForText(page: Page, selector: string, pattern: RegExp,
   const deadline = Date.now() + timeout;
   let last: string | null = null;
   for (;;) {
-    last = await page.locator(selector).first().textContent({ timeout: 1_000 }).catch(() => null);
+    last = await page
+      .locator(selector)
+      .first()
+      .textContent({ timeout: 1_000 })
+      .catch(() => null);
     if (last !== null && pattern.test(last)) return last;
     if (Date.now() > deadline) {
       const name = `failed-wait-${Date.now()}`;

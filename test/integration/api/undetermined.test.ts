@@ -11,12 +11,20 @@ const SAMPLE = resolve('test/fixtures/sample');
 
 async function runWithProvidersDown(env: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), 'ev-heur-'));
-  const api = await createApi({ userDataDir: dir, vault: new FileKeyVault(dir), env: { STAGGER_ENABLED: 'false', ...env }, simulatorTimeScale: 0.01 });
+  const api = await createApi({
+    userDataDir: dir,
+    vault: new FileKeyVault(dir),
+    env: { STAGGER_ENABLED: 'false', ...env },
+    simulatorTimeScale: 0.01,
+  });
   try {
     await api.forceOpenBreaker({ provider: 'gemini' });
     await api.forceOpenBreaker({ provider: 'groq' });
     const done = new Promise<void>((ok) => api.on('progress', (p) => p.state === 'finished' && ok()));
-    const { runId } = await api.startBatch({ file: { kind: 'path', path: join(SAMPLE, 'batch.csv') }, attachments: { kind: 'path', path: join(SAMPLE, 'attachments') } });
+    const { runId } = await api.startBatch({
+      file: { kind: 'path', path: join(SAMPLE, 'batch.csv') },
+      attachments: { kind: 'path', path: join(SAMPLE, 'attachments') },
+    });
     await done;
     const { rows } = await api.getResults({ runId, offset: 0, limit: 100 });
     const judged = rows.find((r) => r.status !== 'Reopen' && r.status !== 'Rejected')!;
@@ -50,9 +58,15 @@ describe('re-run undetermined', () => {
     try {
       await api.forceOpenBreaker({ provider: 'gemini' });
       await api.forceOpenBreaker({ provider: 'groq' });
-      const finished = () => new Promise<void>((ok) => { const off = api.on('progress', (p) => p.state === 'finished' && (off(), ok())); });
+      const finished = () =>
+        new Promise<void>((ok) => {
+          const off = api.on('progress', (p) => p.state === 'finished' && (off(), ok()));
+        });
       let done = finished();
-      const { runId } = await api.startBatch({ file: { kind: 'path', path: join(SAMPLE, 'batch.csv') }, attachments: { kind: 'path', path: join(SAMPLE, 'attachments') } });
+      const { runId } = await api.startBatch({
+        file: { kind: 'path', path: join(SAMPLE, 'batch.csv') },
+        attachments: { kind: 'path', path: join(SAMPLE, 'attachments') },
+      });
       await done;
       const before = await api.getResults({ runId, offset: 0, limit: 100 });
       const review = before.rows.filter((r) => r.status === 'Review').map((r) => r.submissionId);

@@ -24,37 +24,49 @@ const CLI_TIMEOUT = 120_000;
 const validate = (db: string) => ['validate', SAMPLE_BATCH, '--attachments', SAMPLE_ATTACHMENTS, '--db', db, '--distributed'];
 
 describe('fleet set-up errors', () => {
-  it('validate --distributed without REDIS_URL: exit 2 naming REDIS_URL, no database created', async () => {
-    const db = path.join(dir, 'none.db');
-    const r = await startCli(validate(db), env({})).exited;
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/needs REDIS_URL/);
-    expect(existsSync(db)).toBe(false);
-  }, CLI_TIMEOUT);
+  it(
+    'validate --distributed without REDIS_URL: exit 2 naming REDIS_URL, no database created',
+    async () => {
+      const db = path.join(dir, 'none.db');
+      const r = await startCli(validate(db), env({})).exited;
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/needs REDIS_URL/);
+      expect(existsSync(db)).toBe(false);
+    },
+    CLI_TIMEOUT,
+  );
 
-  it('a REDIS_URL that is not redis:// is refused with exit 2 (validate and worker)', async () => {
-    const v = await startCli(validate(path.join(dir, 'bad.db')), env({ REDIS_URL: 'http://127.0.0.1:6379' })).exited;
-    expect(v.code).toBe(2);
-    expect(v.stderr).toMatch(/REDIS_URL must start with redis:\/\//);
-    const w = await startCli(['worker'], env({ REDIS_URL: 'not a url' })).exited;
-    expect(w.code).toBe(2);
-    expect(w.stderr).toMatch(/REDIS_URL is not a URL/);
-  }, 2 * CLI_TIMEOUT);
+  it(
+    'a REDIS_URL that is not redis:// is refused with exit 2 (validate and worker)',
+    async () => {
+      const v = await startCli(validate(path.join(dir, 'bad.db')), env({ REDIS_URL: 'http://127.0.0.1:6379' })).exited;
+      expect(v.code).toBe(2);
+      expect(v.stderr).toMatch(/REDIS_URL must start with redis:\/\//);
+      const w = await startCli(['worker'], env({ REDIS_URL: 'not a url' })).exited;
+      expect(w.code).toBe(2);
+      expect(w.stderr).toMatch(/REDIS_URL is not a URL/);
+    },
+    2 * CLI_TIMEOUT,
+  );
 
-  it('an unreachable Redis: exit 1 naming host:port but not the password, and no run is created', async () => {
-    const port = await freePort();
-    const url = `redis://:s3cret-pw@127.0.0.1:${port}`;
-    const db = path.join(dir, 'down.db');
-    const v = await startCli(validate(db), env({ REDIS_URL: url })).exited;
-    expect(v.code).toBe(1);
-    expect(v.stderr).toMatch(new RegExp(`cannot reach Redis at 127\\.0\\.0\\.1:${port}`));
-    expect(v.stderr).not.toMatch(/s3cret-pw/);
-    expect(query(db, 'SELECT id FROM runs')).toHaveLength(0);
-    const w = await startCli(['worker'], env({ REDIS_URL: url })).exited;
-    expect(w.code).toBe(1);
-    expect(w.stderr).toMatch(/cannot reach Redis/);
-    expect(w.stderr).not.toMatch(/s3cret-pw/);
-  }, 2 * CLI_TIMEOUT);
+  it(
+    'an unreachable Redis: exit 1 naming host:port but not the password, and no run is created',
+    async () => {
+      const port = await freePort();
+      const url = `redis://:s3cret-pw@127.0.0.1:${port}`;
+      const db = path.join(dir, 'down.db');
+      const v = await startCli(validate(db), env({ REDIS_URL: url })).exited;
+      expect(v.code).toBe(1);
+      expect(v.stderr).toMatch(new RegExp(`cannot reach Redis at 127\\.0\\.0\\.1:${port}`));
+      expect(v.stderr).not.toMatch(/s3cret-pw/);
+      expect(query(db, 'SELECT id FROM runs')).toHaveLength(0);
+      const w = await startCli(['worker'], env({ REDIS_URL: url })).exited;
+      expect(w.code).toBe(1);
+      expect(w.stderr).toMatch(/cannot reach Redis/);
+      expect(w.stderr).not.toMatch(/s3cret-pw/);
+    },
+    2 * CLI_TIMEOUT,
+  );
 
   it('bad options: the reason, before anything starts', () => {
     expect(parseWorkerArgs(['--lock-ms', '10'])).toMatch(/--lock-ms must be a whole number ≥ 1000/);

@@ -21,7 +21,8 @@ let reference: Simulator;
 let sim: SimulatorProcess;
 let refDb: string;
 
-const verdicts = (db: string) => query<{ submission_id: string; status: string; score: number }>(db, 'SELECT submission_id, status, score FROM submissions ORDER BY row');
+const verdicts = (db: string) =>
+  query<{ submission_id: string; status: string; score: number }>(db, 'SELECT submission_id, status, score FROM submissions ORDER BY row');
 
 describeWithRedis('one batch on a BullMQ fleet', () => {
   beforeAll(async () => {
@@ -29,7 +30,10 @@ describeWithRedis('one batch on a BullMQ fleet', () => {
     redis = await startRedisServer();
     reference = await startSimulator({ preset: 'tier1', timeScale: 0.02, seed: 5 });
     refDb = path.join(dir, 'reference.db');
-    const ref = await startCli(['validate', SAMPLE_BATCH, '--attachments', SAMPLE_ATTACHMENTS, '--db', refDb], cliEnv(reference.baseUrl, path.join(dir, 'ref'), { STAGGER_ENABLED: 'false' })).exited;
+    const ref = await startCli(
+      ['validate', SAMPLE_BATCH, '--attachments', SAMPLE_ATTACHMENTS, '--db', refDb],
+      cliEnv(reference.baseUrl, path.join(dir, 'ref'), { STAGGER_ENABLED: 'false' }),
+    ).exited;
     expect(ref.code, ref.stderr).toBe(0);
   }, 120_000);
   afterAll(async () => {
@@ -37,64 +41,88 @@ describeWithRedis('one batch on a BullMQ fleet', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it.each([2, 4])('N = %i workers, one SIGKILLed mid-chunk: one result per submission, same verdicts, nothing finished re-called', async (n) => {
-    // Slow enough that a chunk of 4 takes seconds, so the kill lands while the victim holds one.
-    sim = await startSimulateProcess(['--preset', 'tier1', '--time-scale', '0.3', '--seed', '5']);
-    const env = (home: string) => cliEnv(sim.baseUrl, path.join(dir, `${n}-${home}`), { REDIS_URL: redis.url, STAGGER_ENABLED: 'false', GEMINI_API_KEY: 'sim-fleet', GROQ_API_KEY: 'sim-fleet' });
-    const stalls = new QueueEvents(CHUNK_QUEUE, { connection: redisOptions(new URL(redis.url)) });
-    let stalled = 0;
-    stalls.on('stalled', () => stalled++);
-    await stalls.waitUntilReady();
-    const workers: CliRun[] = Array.from({ length: n }, (_, i) => startWorker(env(`w${i}`), path.join(dir, `${n}-w${i}.db`)));
-    try {
-      expect(await until(async () => (await registry(redis.url)).filter((x) => x.role === 'worker').length === n, 60_000), 'workers registered').toBe(true);
+  it.each([2, 4])(
+    'N = %i workers, one SIGKILLed mid-chunk: one result per submission, same verdicts, nothing finished re-called',
+    async (n) => {
+      // Slow enough that a chunk of 4 takes seconds, so the kill lands while the victim holds one.
+      sim = await startSimulateProcess(['--preset', 'tier1', '--time-scale', '0.3', '--seed', '5']);
+      const env = (home: string) =>
+        cliEnv(sim.baseUrl, path.join(dir, `${n}-${home}`), {
+          REDIS_URL: redis.url,
+          STAGGER_ENABLED: 'false',
+          GEMINI_API_KEY: 'sim-fleet',
+          GROQ_API_KEY: 'sim-fleet',
+        });
+      const stalls = new QueueEvents(CHUNK_QUEUE, { connection: redisOptions(new URL(redis.url)) });
+      let stalled = 0;
+      stalls.on('stalled', () => stalled++);
+      await stalls.waitUntilReady();
+      const workers: CliRun[] = Array.from({ length: n }, (_, i) => startWorker(env(`w${i}`), path.join(dir, `${n}-w${i}.db`)));
+      try {
+        expect(
+          await until(async () => (await registry(redis.url)).filter((x) => x.role === 'worker').length === n, 60_000),
+          'workers registered',
+        ).toBe(true);
 
-      const db = path.join(dir, `fleet-${n}.db`);
-      const out = path.join(dir, `fleet-${n}.csv`);
-      const coordinator = startCli(['validate', SAMPLE_BATCH, '--attachments', SAMPLE_ATTACHMENTS, '--db', db, '--out', out, '--distributed', '--chunk-size', '4', '--json'], env('coordinator'));
-      expect(await coordinator.waitFor('submission', 3), 'the fleet made progress').toBe(true);
-      // The victim: a worker whose heartbeat says it holds a chunk now.
-      let victim: CliRun | undefined;
-      await until(async () => {
-        const busy = (await registry(redis.url)).filter((x) => x.role === 'worker' && x.active > 0).map((x) => x.pid);
-        victim = workers.find((w) => busy.includes(w.child.pid ?? -1));
-        return victim !== undefined;
-      }, 30_000);
-      expect(victim, 'a busy worker to kill').toBeDefined();
-      victim?.child.kill('SIGKILL');
-      expect((await victim?.exited)?.signal).toBe('SIGKILL');
+        const db = path.join(dir, `fleet-${n}.db`);
+        const out = path.join(dir, `fleet-${n}.csv`);
+        const coordinator = startCli(
+          ['validate', SAMPLE_BATCH, '--attachments', SAMPLE_ATTACHMENTS, '--db', db, '--out', out, '--distributed', '--chunk-size', '4', '--json'],
+          env('coordinator'),
+        );
+        expect(await coordinator.waitFor('submission', 3), 'the fleet made progress').toBe(true);
+        // The victim: a worker whose heartbeat says it holds a chunk now.
+        let victim: CliRun | undefined;
+        await until(async () => {
+          const busy = (await registry(redis.url)).filter((x) => x.role === 'worker' && x.active > 0).map((x) => x.pid);
+          victim = workers.find((w) => busy.includes(w.child.pid ?? -1));
+          return victim !== undefined;
+        }, 30_000);
+        expect(victim, 'a busy worker to kill').toBeDefined();
+        victim?.child.kill('SIGKILL');
+        expect((await victim?.exited)?.signal).toBe('SIGKILL');
 
-      const done = await coordinator.exited;
-      expect(done.code, done.stderr).toBe(0);
-      expect(stalled, 'the killed worker held a chunk, which BullMQ redelivered after the stall check').toBeGreaterThan(0);
+        const done = await coordinator.exited;
+        expect(done.code, done.stderr).toBe(0);
+        expect(stalled, 'the killed worker held a chunk, which BullMQ redelivered after the stall check').toBeGreaterThan(0);
 
-      // Exactly one result per submission: reported once, stored once, exported once in input order.
-      const input = await readCsv(SAMPLE_BATCH);
-      const total = input.rows.length;
-      const reported = coordinator.lines.filter((l) => l.type === 'submission').map((l) => l.submissionId as string);
-      expect(reported).toHaveLength(total);
-      expect(new Set(reported).size).toBe(total);
-      expect(query(db, 'SELECT count(*) AS n, count(DISTINCT submission_id) AS d FROM submissions')).toEqual([{ n: total, d: total }]);
-      expect((await exportedRows(out)).rows.map((r) => r.id)).toEqual(input.rows.map((r) => r[0]));
+        // Exactly one result per submission: reported once, stored once, exported once in input order.
+        const input = await readCsv(SAMPLE_BATCH);
+        const total = input.rows.length;
+        const reported = coordinator.lines.filter((l) => l.type === 'submission').map((l) => l.submissionId as string);
+        expect(reported).toHaveLength(total);
+        expect(new Set(reported).size).toBe(total);
+        expect(query(db, 'SELECT count(*) AS n, count(DISTINCT submission_id) AS d FROM submissions')).toEqual([{ n: total, d: total }]);
+        expect((await exportedRows(out)).rows.map((r) => r.id)).toEqual(input.rows.map((r) => r[0]));
 
-      // The verdicts of a single-process run.
-      expect(verdicts(db)).toEqual(verdicts(refDb));
+        // The verdicts of a single-process run.
+        expect(verdicts(db)).toEqual(verdicts(refDb));
 
-      // No request is for a submission that had finished by then (in-flight ones of the killed chunk may be called again).
-      const finishedAt = new Map(query<{ submission_id: string; finished_at: number }>(db, 'SELECT submission_id, finished_at FROM submissions').map((r) => [r.submission_id, r.finished_at]));
-      const matchOf = await requestMatcher(SAMPLE_BATCH);
-      const calls = modelCalls(await sim.log());
-      expect(calls.length).toBeGreaterThan(0);
-      for (const e of calls) {
-        const ids = matchOf(e);
-        expect(ids.length, `request ${e.seq} maps to no submission`).toBeGreaterThan(0);
-        expect(ids.every((id) => (finishedAt.get(id) ?? Infinity) < e.at), `request ${e.seq} re-calls a finished submission (${ids.join('/')})`).toBe(false);
+        // No request is for a submission that had finished by then (in-flight ones of the killed chunk may be called again).
+        const finishedAt = new Map(
+          query<{ submission_id: string; finished_at: number }>(db, 'SELECT submission_id, finished_at FROM submissions').map((r) => [
+            r.submission_id,
+            r.finished_at,
+          ]),
+        );
+        const matchOf = await requestMatcher(SAMPLE_BATCH);
+        const calls = modelCalls(await sim.log());
+        expect(calls.length).toBeGreaterThan(0);
+        for (const e of calls) {
+          const ids = matchOf(e);
+          expect(ids.length, `request ${e.seq} maps to no submission`).toBeGreaterThan(0);
+          expect(
+            ids.every((id) => (finishedAt.get(id) ?? Infinity) < e.at),
+            `request ${e.seq} re-calls a finished submission (${ids.join('/')})`,
+          ).toBe(false);
+        }
+      } finally {
+        for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGTERM');
+        await Promise.all(workers.map((w) => w.exited));
+        await stalls.close();
+        await sim.close();
       }
-    } finally {
-      for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGTERM');
-      await Promise.all(workers.map((w) => w.exited));
-      await stalls.close();
-      await sim.close();
-    }
-  }, 240_000);
+    },
+    240_000,
+  );
 });

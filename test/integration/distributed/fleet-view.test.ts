@@ -14,7 +14,12 @@ const open: ApiService[] = [];
 
 async function app(name: string, env: Record<string, string>): Promise<ApiService> {
   const home = join(dir, name);
-  const api = await createApi({ userDataDir: home, vault: new FileKeyVault(home), env: { STAGGER_ENABLED: 'false', ...env }, simulatorTimeScale: 0.01 });
+  const api = await createApi({
+    userDataDir: home,
+    vault: new FileKeyVault(home),
+    env: { STAGGER_ENABLED: 'false', ...env },
+    simulatorTimeScale: 0.01,
+  });
   open.push(api);
   return api;
 }
@@ -37,7 +42,16 @@ describeWithRedis('the Instances view (getFleet)', () => {
     const seen = await b.getFleet({});
     expect(seen).toMatchObject({ sharedVia: 'redis', redis: `127.0.0.1:${redis.port}`, error: null });
     expect(seen.instances.map((i) => i.role)).toEqual(['app', 'app']);
-    expect(seen.instances.every((i) => i.pid === process.pid && i.providers.map((p) => p.provider).sort().join() === 'gemini,groq')).toBe(true);
+    expect(
+      seen.instances.every(
+        (i) =>
+          i.pid === process.pid &&
+          i.providers
+            .map((p) => p.provider)
+            .sort()
+            .join() === 'gemini,groq',
+      ),
+    ).toBe(true);
     await b.close();
     open.splice(open.indexOf(b), 1);
     expect((await a.getFleet({})).instances).toHaveLength(1);

@@ -25,7 +25,11 @@ export async function startSimulateProcess(args: string[]): Promise<SimulatorPro
     child.once('exit', (code) => reject(new Error(`simulate exited with ${code} before listening: ${out}`)));
   });
   const control = async (method: string, action: string, body?: object) => {
-    const res = await fetch(`${baseUrl}/__sim/${action}`, { method, headers: { 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    const res = await fetch(`${baseUrl}/__sim/${action}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     if (!res.ok) throw new Error(`simulator ${action}: ${res.status} ${await res.text()}`);
     return res.json() as Promise<unknown>;
   };

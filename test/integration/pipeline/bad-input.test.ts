@@ -6,7 +6,18 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../../electron/providers/simulator/server';
 import { cliEnv, startCli } from '../../helpers/cli';
-import { REOPEN_IMAGES, REOPEN_PDF, SAMPLE_ATTACHMENTS, SAMPLE_BATCH, byId, exportedRows, modelCalls, query, ruleRows, sampleSubset } from './support';
+import {
+  REOPEN_IMAGES,
+  REOPEN_PDF,
+  SAMPLE_ATTACHMENTS,
+  SAMPLE_BATCH,
+  byId,
+  exportedRows,
+  modelCalls,
+  query,
+  ruleRows,
+  sampleSubset,
+} from './support';
 
 let sim: Simulator;
 let dir: string;
@@ -102,7 +113,10 @@ describe('bad attachments', () => {
     for (const [id, [reason, cause]] of Object.entries(want)) {
       expect(rows.get(id), id).toMatchObject({ Status: 'Reopen', 'Requirements Not Met': reason });
       const causes = rules.filter((x) => x.submission_id === id && x.verdict === 'skipped').map((x) => x.reason);
-      expect(causes.some((c) => cause.test(c)), `${id}: ${causes.join(' | ')}`).toBe(true);
+      expect(
+        causes.some((c) => cause.test(c)),
+        `${id}: ${causes.join(' | ')}`,
+      ).toBe(true);
     }
   }, 90_000);
 });

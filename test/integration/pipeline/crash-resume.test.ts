@@ -28,7 +28,8 @@ afterAll(async () => {
  * Each process gets its own simulator key: quotas are per key, and a restarted process's limiter can't know what its
  * killed predecessor spent this minute, so a shared key could turn verdicts on 429s instead of on the batch.
  */
-const env = (sim: Simulator, key: string) => cliEnv(sim.baseUrl, path.join(dir, `home-${key}`), { STAGGER_ENABLED: 'false', GEMINI_API_KEY: `sim-${key}`, GROQ_API_KEY: `sim-${key}` });
+const env = (sim: Simulator, key: string) =>
+  cliEnv(sim.baseUrl, path.join(dir, `home-${key}`), { STAGGER_ENABLED: 'false', GEMINI_API_KEY: `sim-${key}`, GROQ_API_KEY: `sim-${key}` });
 
 const stored = (db: string) => {
   try {
@@ -48,7 +49,10 @@ describe('crash-resume through the CLI', () => {
     const total = (await readCsv(SAMPLE_BATCH)).rows.length;
 
     const refDb = path.join(dir, 'reference.db');
-    const ref = await startCli(['validate', SAMPLE_BATCH, '--attachments', SAMPLE_ATTACHMENTS, '--db', refDb, '--out', path.join(dir, 'reference.csv')], env(fast, 'ref')).exited;
+    const ref = await startCli(
+      ['validate', SAMPLE_BATCH, '--attachments', SAMPLE_ATTACHMENTS, '--db', refDb, '--out', path.join(dir, 'reference.csv')],
+      env(fast, 'ref'),
+    ).exited;
     expect(ref.code, ref.stderr).toBe(0);
 
     const db = path.join(dir, 'crash.db');
@@ -77,14 +81,22 @@ describe('crash-resume through the CLI', () => {
     expect(query<{ n: number }>(db, 'SELECT count(*) AS n, count(DISTINCT submission_id) AS d FROM submissions')).toEqual([{ n: total, d: total }]);
 
     // Same verdicts as the uninterrupted run.
-    const verdicts = (file: string) => query<{ submission_id: string; status: string; score: number }>(file, 'SELECT submission_id, status, score FROM submissions ORDER BY row');
+    const verdicts = (file: string) =>
+      query<{ submission_id: string; status: string; score: number }>(file, 'SELECT submission_id, status, score FROM submissions ORDER BY row');
     expect(verdicts(db)).toEqual(verdicts(refDb));
     const reference = (await exportedRows(path.join(dir, 'reference.csv'))).rows;
-    expect(rows.map((r) => [r.id, r.Status, r['Overall Score'], r['Requirements Not Met']])).toEqual(reference.map((r) => [r.id, r.Status, r['Overall Score'], r['Requirements Not Met']]));
+    expect(rows.map((r) => [r.id, r.Status, r['Overall Score'], r['Requirements Not Met']])).toEqual(
+      reference.map((r) => [r.id, r.Status, r['Overall Score'], r['Requirements Not Met']]),
+    );
 
     // Nothing finished before the kill was redone: its stored calls are unchanged and no request after the restart
     // can be for it alone. Only submissions in flight (or not started) were called again.
-    const callsAfter = new Map(query<{ submission_id: string; n: number }>(db, 'SELECT submission_id, count(*) AS n FROM calls GROUP BY submission_id').map((r) => [r.submission_id, r.n]));
+    const callsAfter = new Map(
+      query<{ submission_id: string; n: number }>(db, 'SELECT submission_id, count(*) AS n FROM calls GROUP BY submission_id').map((r) => [
+        r.submission_id,
+        r.n,
+      ]),
+    );
     for (const c of callsBefore) if (before.has(c.submission_id)) expect(callsAfter.get(c.submission_id), c.submission_id).toBe(c.n);
     const matchOf = await requestMatcher(SAMPLE_BATCH);
     const after = modelCalls(slow.control.log().slice(mark));
@@ -92,7 +104,10 @@ describe('crash-resume through the CLI', () => {
     for (const e of after) {
       const ids = matchOf(e);
       expect(ids.length, `request ${e.seq} maps to no submission`).toBeGreaterThan(0);
-      expect(ids.every((id) => before.has(id)), `request ${e.seq} repeats a finished submission (${ids.join('/')})`).toBe(false);
+      expect(
+        ids.every((id) => before.has(id)),
+        `request ${e.seq} repeats a finished submission (${ids.join('/')})`,
+      ).toBe(false);
     }
   }, 150_000);
 });

@@ -77,7 +77,12 @@ describe('--out is checked before the run', () => {
     try {
       const runs = cases.map(([name, out, message]) => {
         const db = path.join(dir, `${name.replace(/\W+/g, '-')}.db`);
-        return startCli(['validate', batch, '--attachments', attachments, '--db', db, '--out', out], env(sim)).exited.then((r) => ({ name, r, message, db }));
+        return startCli(['validate', batch, '--attachments', attachments, '--db', db, '--out', out], env(sim)).exited.then((r) => ({
+          name,
+          r,
+          message,
+          db,
+        }));
       });
       for (const { name, r, message, db } of await Promise.all(runs)) {
         expect(r.code, `${name}: ${r.stderr}`).toBe(2);
@@ -114,21 +119,32 @@ describe('--out is checked before the run', () => {
 describe('a cancelled run never silently replaces an earlier export', () => {
   it('Ctrl+C with a complete export at --out: that file is kept byte for byte, the partial rows go beside it, and the message says so', async () => {
     const out = path.join(dir, 'results.csv');
-    const done = await startCli(['validate', SAMPLE_BATCH, '--attachments', SAMPLE_ATTACHMENTS, '--db', path.join(dir, 'full.db'), '--out', out], env(sim)).exited;
+    const done = await startCli(
+      ['validate', SAMPLE_BATCH, '--attachments', SAMPLE_ATTACHMENTS, '--db', path.join(dir, 'full.db'), '--out', out],
+      env(sim),
+    ).exited;
     expect(done.code, done.stderr).toBe(0);
     const complete = readFileSync(out);
 
-    const run = startCli(['validate', SAMPLE_BATCH, '--attachments', SAMPLE_ATTACHMENTS, '--db', path.join(dir, 'cancel.db'), '--out', out, '--json'], env(slow));
+    const run = startCli(
+      ['validate', SAMPLE_BATCH, '--attachments', SAMPLE_ATTACHMENTS, '--db', path.join(dir, 'cancel.db'), '--out', out, '--json'],
+      env(slow),
+    );
     expect(await run.waitFor('submission', 2)).toBe(true);
     run.child.kill('SIGINT');
     const r = await run.exited;
     expect(r.code, r.stderr).toBe(3);
     // Without --json the same outcome is said in words.
-    const plain = startCli(['validate', SAMPLE_BATCH, '--attachments', SAMPLE_ATTACHMENTS, '--db', path.join(dir, 'cancel2.db'), '--out', out], env(slow));
+    const plain = startCli(
+      ['validate', SAMPLE_BATCH, '--attachments', SAMPLE_ATTACHMENTS, '--db', path.join(dir, 'cancel2.db'), '--out', out],
+      env(slow),
+    );
     expect(await until(() => stored(path.join(dir, 'cancel2.db')) >= 1, 60_000)).toBe(true);
     plain.child.kill('SIGINT');
     const p = await plain.exited;
-    expect(p.stderr).toMatch(/kept the existing .*results\.csv \(this run is unfinished\); wrote its \d+ of 30 finished rows to .*results\.partial\.csv/);
+    expect(p.stderr).toMatch(
+      /kept the existing .*results\.csv \(this run is unfinished\); wrote its \d+ of 30 finished rows to .*results\.partial\.csv/,
+    );
     expect(readFileSync(out).equals(complete), 'the complete export is untouched').toBe(true);
     const partial = path.join(dir, 'results.partial.csv');
     expect(run.lines.find((l) => l.type === 'export')).toMatchObject({ file: partial, kept: out, total: 30 });

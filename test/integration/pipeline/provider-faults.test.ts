@@ -32,7 +32,15 @@ afterAll(async () => {
 async function validate(name: string, file: string, extra: Record<string, string> = {}): Promise<{ db: string; calls: number }> {
   const db = path.join(dir, `${name}.db`);
   const mark = sim.control.log().length;
-  const r = await startCli(['validate', file, '--attachments', SAMPLE_ATTACHMENTS, '--db', db], cliEnv(sim.baseUrl, path.join(dir, `home-${name}`), { STAGGER_ENABLED: 'false', GEMINI_API_KEY: `sim-${name}`, GROQ_API_KEY: `sim-${name}`, ...extra })).exited;
+  const r = await startCli(
+    ['validate', file, '--attachments', SAMPLE_ATTACHMENTS, '--db', db],
+    cliEnv(sim.baseUrl, path.join(dir, `home-${name}`), {
+      STAGGER_ENABLED: 'false',
+      GEMINI_API_KEY: `sim-${name}`,
+      GROQ_API_KEY: `sim-${name}`,
+      ...extra,
+    }),
+  ).exited;
   expect(r.code, r.stderr).toBe(0);
   return { db, calls: modelCalls(sim.control.log().slice(mark)).length };
 }
@@ -60,7 +68,10 @@ describe('malformed provider replies', () => {
       if (!byKeyword) expect(r.verdict, `${r.submission_id}/${r.rule_id}: ${r.reason}`).toBe('undetermined');
     }
     expect(rules.filter((r) => r.verdict === 'fail' && LLM_RULES.has(r.rule_id))).toEqual([]);
-    const statuses = query<{ submission_id: string; status: string; provider: string }>(db, 'SELECT submission_id, status, provider FROM submissions ORDER BY row');
+    const statuses = query<{ submission_id: string; status: string; provider: string }>(
+      db,
+      'SELECT submission_id, status, provider FROM submissions ORDER BY row',
+    );
     expect(statuses.map((s) => s.status)).toEqual(COMPLETE.map(() => 'Review'));
     // The failed calls were tried again (retries or the fallback provider) within each submission's budget.
     expect(calls).toBeGreaterThan(COMPLETE.length * 3);
@@ -81,10 +92,17 @@ describe('malformed provider replies', () => {
     expect(scripted).toHaveLength(GARBAGE.length);
     // Each garbage reply is stored as a malformed call (none was taken as an answer), and calls were tried again:
     // a later attempt of the same submission and kind succeeded, within the submission's budget of 5.
-    const stored = query<{ submission_id: string; kind: string; attempt: number; outcome: string }>(faulty.db, 'SELECT submission_id, kind, attempt, outcome FROM calls ORDER BY id');
+    const stored = query<{ submission_id: string; kind: string; attempt: number; outcome: string }>(
+      faulty.db,
+      'SELECT submission_id, kind, attempt, outcome FROM calls ORDER BY id',
+    );
     expect(stored).toHaveLength(faulty.calls);
     expect(stored.filter((c) => c.outcome === 'malformed')).toHaveLength(GARBAGE.length);
-    const retried = stored.filter((c) => c.outcome === 'malformed' && stored.some((o) => o.submission_id === c.submission_id && o.kind === c.kind && o.attempt > c.attempt && o.outcome === 'ok'));
+    const retried = stored.filter(
+      (c) =>
+        c.outcome === 'malformed' &&
+        stored.some((o) => o.submission_id === c.submission_id && o.kind === c.kind && o.attempt > c.attempt && o.outcome === 'ok'),
+    );
     expect(retried.length).toBeGreaterThan(0);
     expect(faulty.calls).toBeGreaterThan(clean.calls);
 
@@ -99,7 +117,9 @@ describe('malformed provider replies', () => {
 
 describe('the text-only path', () => {
   it('scanned reports (no text layer) judged by Groq alone: PDF rules undetermined, rows in Review', async () => {
-    const scanned = manifest().filter((m) => m.intent === 'Review').map((m) => m.id);
+    const scanned = manifest()
+      .filter((m) => m.intent === 'Review')
+      .map((m) => m.id);
     expect(scanned.length).toBeGreaterThan(0);
     const file = sampleSubset(path.join(dir, 'scanned.csv'), scanned);
     const mark = sim.control.log().length;
@@ -108,7 +128,12 @@ describe('the text-only path', () => {
     delete env.GEMINI_API_KEY;
     const r = await startCli(['validate', file, '--attachments', SAMPLE_ATTACHMENTS, '--db', db], env).exited;
     expect(r.code, r.stderr).toBe(0);
-    expect(sim.control.log().slice(mark).every((e) => e.provider === 'groq')).toBe(true);
+    expect(
+      sim.control
+        .log()
+        .slice(mark)
+        .every((e) => e.provider === 'groq'),
+    ).toBe(true);
 
     const statuses = query<{ submission_id: string; status: string }>(db, 'SELECT submission_id, status FROM submissions ORDER BY row');
     expect(statuses).toEqual(scanned.map((id) => ({ submission_id: id, status: 'Review' })));

@@ -32,7 +32,10 @@ describe('the real exports with no attachments', () => {
       mkdirSync(empty);
       const db = path.join(dir, `${name}.db`);
       const out = path.join(dir, `${name}.out.csv`);
-      const r = await startCli(['validate', path.join(IIC, name), '--attachments', empty, '--out', out, '--db', db], cliEnv(sim.baseUrl, path.join(dir, 'home'), { STAGGER_ENABLED: 'false' })).exited;
+      const r = await startCli(
+        ['validate', path.join(IIC, name), '--attachments', empty, '--out', out, '--db', db],
+        cliEnv(sim.baseUrl, path.join(dir, 'home'), { STAGGER_ENABLED: 'false' }),
+      ).exited;
       expect(r.code, r.stderr).toBe(0);
 
       const input = await readCsv(path.join(IIC, name));
@@ -40,7 +43,10 @@ describe('the real exports with no attachments', () => {
       expect(columns).toEqual([...input.columns, ...ADDED_COLUMNS]);
       expect(rows).toHaveLength(input.rows.length);
       rows.forEach((row, i) => {
-        expect(input.columns.map((c) => row[c]), `row ${i + 1}`).toEqual(input.rows[i]?.map((c) => (/^(nan|null)$/i.test(c.trim()) ? '' : c)));
+        expect(
+          input.columns.map((c) => row[c]),
+          `row ${i + 1}`,
+        ).toEqual(input.rows[i]?.map((c) => (/^(nan|null)$/i.test(c.trim()) ? '' : c)));
         expect(row, `row ${i + 1}`).toMatchObject({ Status: 'Reopen', Provider: 'none', 'PDF Score': '0', 'Image Score': '0' });
         // The Reopen reason leads; deterministic failures of the row (level, participants) may follow it.
         expect(row['Requirements Not Met']?.split('; ')[0], `row ${i + 1}`).toBe(REOPEN_PDF);

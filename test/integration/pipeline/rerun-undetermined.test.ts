@@ -33,7 +33,10 @@ describe('re-run undetermined through the CLI', () => {
     const env = (extra: Record<string, string> = {}) => cliEnv(sim.baseUrl, path.join(dir, 'home'), { STAGGER_ENABLED: 'false', ...extra });
 
     // One physical call per submission: of the three logical calls, two are left undetermined.
-    const first = await startCli(['validate', SAMPLE_BATCH, '--attachments', SAMPLE_ATTACHMENTS, '--db', db], env({ MAX_API_CALLS_PER_SUBMISSION: '1' })).exited;
+    const first = await startCli(
+      ['validate', SAMPLE_BATCH, '--attachments', SAMPLE_ATTACHMENTS, '--db', db],
+      env({ MAX_API_CALLS_PER_SUBMISSION: '1' }),
+    ).exited;
     expect(first.code, first.stderr).toBe(0);
     const before = new Map(query<Stored>(db, 'SELECT submission_id, status, result_json FROM submissions').map((r) => [r.submission_id, r]));
     const review = new Set([...before.values()].filter((r) => r.status === 'Review').map((r) => r.submission_id));
@@ -56,7 +59,10 @@ describe('re-run undetermined through the CLI', () => {
     expect(requests).toHaveLength(newCalls.length);
     const matchOf = await requestMatcher(SAMPLE_BATCH);
     for (const e of requests) {
-      expect(matchOf(e).some((id) => review.has(id)), `request ${e.seq}`).toBe(true);
+      expect(
+        matchOf(e).some((id) => review.has(id)),
+        `request ${e.seq}`,
+      ).toBe(true);
       expect(['pdf', 'image']).toContain(requestKind(e));
     }
 

@@ -62,9 +62,22 @@ const REOPEN: Record<string, { reason: string; cause: RegExp }> = {
 
 /** Deterministic failures the rows' notes describe, as `<rule>: <reason>` in "Requirements Not Met". */
 const FAILURES: Record<string, RegExp[]> = {
-  '410119': [/not evaluated: cannot reach threshold/, /Title\/Objectives\/Learning align to theme: no theme declared/, /Level matches duration: duration 30 h does not fit declared level 1 \(2–4 h\)/, /Participants reported > 15: 12 participants reported, not more than 15/],
-  '410126': [/Duplicate photo detection: photo 1 identical to submission 410007 in batch batch\.csv/, /Level matches duration: duration 4\.5 h does not fit declared level 2 .*fits no level/, /Participants reported > 15: 14 participants reported/],
-  '410133': [/Duplicate photo detection: photo 1 similar \(\d bits?\) to submission 410014 in batch batch\.csv/, /Level matches duration: duration 7 h does not fit declared level 4/, /Participants reported > 15: 8 participants reported/],
+  '410119': [
+    /not evaluated: cannot reach threshold/,
+    /Title\/Objectives\/Learning align to theme: no theme declared/,
+    /Level matches duration: duration 30 h does not fit declared level 1 \(2–4 h\)/,
+    /Participants reported > 15: 12 participants reported, not more than 15/,
+  ],
+  '410126': [
+    /Duplicate photo detection: photo 1 identical to submission 410007 in batch batch\.csv/,
+    /Level matches duration: duration 4\.5 h does not fit declared level 2 .*fits no level/,
+    /Participants reported > 15: 14 participants reported/,
+  ],
+  '410133': [
+    /Duplicate photo detection: photo 1 similar \(\d bits?\) to submission 410014 in batch batch\.csv/,
+    /Level matches duration: duration 7 h does not fit declared level 4/,
+    /Participants reported > 15: 8 participants reported/,
+  ],
   '410140': [/Level matches duration: duration must be positive \(got -3 h\)/, /Participants reported > 15: 10 participants reported/],
 };
 
@@ -114,7 +127,10 @@ describe('the sample batch through the CLI', () => {
         const want = REOPEN[m.id] as { reason: string; cause: RegExp };
         expect(row['Requirements Not Met'], m.id).toBe(want.reason);
         const skipped = rules.filter((x) => x.submission_id === m.id && x.verdict === 'skipped').map((x) => x.reason);
-        expect(skipped.some((reason) => want.cause.test(reason)), `${m.id}: ${skipped.join(' | ')}`).toBe(true);
+        expect(
+          skipped.some((reason) => want.cause.test(reason)),
+          `${m.id}: ${skipped.join(' | ')}`,
+        ).toBe(true);
         expect(row.Provider, m.id).toBe('none');
         expect(callsFor(m.id), `${m.id} is reopened: no call`).toBe(0);
       }
@@ -146,7 +162,10 @@ describe('the sample batch through the CLI', () => {
     expect(modelCalls(sim.control.log())).toHaveLength(callsAfterFirst);
 
     // --json: every stdout line is one JSON object; one per submission; the last is `done`.
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const submissions = lines.filter((l) => l.type === 'submission');
     expect(submissions.map((l) => l.submissionId).sort()).toEqual(first.map((x) => x.id).sort());
     expect(lines.at(-1)).toMatchObject({ type: 'done', runId: 2, state: 'finished', evaluated: 30, failures: [], simulated: false });

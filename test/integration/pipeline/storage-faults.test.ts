@@ -27,7 +27,8 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const env = (sim: Simulator, key: string) => cliEnv(sim.baseUrl, path.join(dir, `home-${key}`), { STAGGER_ENABLED: 'false', GEMINI_API_KEY: `sim-${key}`, GROQ_API_KEY: `sim-${key}` });
+const env = (sim: Simulator, key: string) =>
+  cliEnv(sim.baseUrl, path.join(dir, `home-${key}`), { STAGGER_ENABLED: 'false', GEMINI_API_KEY: `sim-${key}`, GROQ_API_KEY: `sim-${key}` });
 
 /** A tmpfs of `size` at a fresh folder; null where mounting is not permitted (the tests then skip, saying so). */
 function tmpfs(name: string, options: string): string | null {
@@ -100,7 +101,9 @@ describe('storage faults', () => {
     const done = run.lines.find((l) => l.type === 'done') as { state: string; storage?: { kind: string; file: string; message: string } };
     expect(done.state).toBe('interrupted');
     expect(done.storage).toMatchObject({ kind: 'full', file: db });
-    expect(done.storage?.message).toMatch(/the database .*run\.db could not be written: the disk is full\. Free some space on it, then continue with --resume/);
+    expect(done.storage?.message).toMatch(
+      /the database .*run\.db could not be written: the disk is full\. Free some space on it, then continue with --resume/,
+    );
 
     // No provider call for a submission that had not started when the disk filled: only those in flight finished.
     const before = new Set(stored(db));

@@ -16,7 +16,16 @@ export const SAMPLE_ATTACHMENTS = path.join(SAMPLE, 'attachments');
 export const REOPEN_PDF = 'PDF Validation: PDF file missing or could not be read';
 export const REOPEN_IMAGES = 'Image Validation: Event photos missing or invalid';
 /** The columns export adds after the input columns (docs/domain.md §8). */
-export const ADDED_COLUMNS = ['Overall Score', 'Status', 'Requirements Not Met', 'Theme Score', 'PDF Score', 'Image Score', 'Similarity Score', 'Provider'];
+export const ADDED_COLUMNS = [
+  'Overall Score',
+  'Status',
+  'Requirements Not Met',
+  'Theme Score',
+  'PDF Score',
+  'Image Score',
+  'Similarity Score',
+  'Provider',
+];
 
 export interface ManifestRow {
   id: string;
@@ -54,7 +63,11 @@ export interface RuleRow {
   reason: string;
 }
 export const ruleRows = (db: string, runId: number): RuleRow[] =>
-  query<RuleRow>(db, 'SELECT submission_id, rule_id, verdict, source, reason FROM rule_results WHERE run_id = ? ORDER BY submission_id, rule_id', runId);
+  query<RuleRow>(
+    db,
+    'SELECT submission_id, rule_id, verdict, source, reason FROM rule_results WHERE run_id = ? ORDER BY submission_id, rule_id',
+    runId,
+  );
 
 /** Physical model calls (not token counts or model listings). */
 export const modelCalls = (log: LogEntry[]): LogEntry[] => log.filter((e) => e.route === 'generateContent' || e.route === 'chat.completions');

@@ -25,7 +25,8 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const env = (sim: Simulator, key: string) => cliEnv(sim.baseUrl, path.join(dir, `home-${key}`), { STAGGER_ENABLED: 'false', GEMINI_API_KEY: `sim-${key}`, GROQ_API_KEY: `sim-${key}` });
+const env = (sim: Simulator, key: string) =>
+  cliEnv(sim.baseUrl, path.join(dir, `home-${key}`), { STAGGER_ENABLED: 'false', GEMINI_API_KEY: `sim-${key}`, GROQ_API_KEY: `sim-${key}` });
 
 describe('two processes on one database', () => {
   it('a live run is driven once; another run proceeds beside it; the console sees it elsewhere; a dead owner is taken over', async () => {

@@ -51,7 +51,9 @@ async function realRun(c: Case, config: EngineConfig, submissions: number): Prom
   const clock = new ScaledClock(c.scale);
   sim = await startSimulator({ preset: 'tier1', timeScale: 1, clock, seed: 7 });
   const s = sim;
-  if (c.simLimits) for (const model of new Set([config.providers.gemini.textModel, config.providers.gemini.visionModel])) s.control.setQuota({ provider: 'gemini', model, limits: c.simLimits });
+  if (c.simLimits)
+    for (const model of new Set([config.providers.gemini.textModel, config.providers.gemini.visionModel]))
+      s.control.setQuota({ provider: 'gemini', model, limits: c.simLimits });
   const common = (p: 'gemini' | 'groq') => ({
     apiKey: s.keys[p],
     baseUrl: s.baseUrl,
@@ -60,7 +62,13 @@ async function realRun(c: Case, config: EngineConfig, submissions: number): Prom
     timeoutMs: config.providers[p].timeoutMs,
     clock,
   });
-  const engine = new Engine({ config, clock, rng: seededRng(11), adapters: { gemini: createGeminiAdapter(common('gemini')), groq: createGroqAdapter(common('groq')) }, simulated: true });
+  const engine = new Engine({
+    config,
+    clock,
+    rng: seededRng(11),
+    adapters: { gemini: createGeminiAdapter(common('gemini')), groq: createGroqAdapter(common('groq')) },
+    simulated: true,
+  });
   let first: number | null = null;
   const off = engine.events.on((e) => {
     if (e.type !== 'call_started' || first !== null) return;
@@ -70,7 +78,8 @@ async function realRun(c: Case, config: EngineConfig, submissions: number): Prom
   });
   const history: HistoryCall[] = [];
   const offHistory = engine.events.on((e) => {
-    if (e.type === 'call_finished') history.push({ provider: e.provider, model: e.model, kind: e.kind, outcome: e.outcome, latencyMs: e.latencyMs, startedAt: e.at - e.latencyMs });
+    if (e.type === 'call_finished')
+      history.push({ provider: e.provider, model: e.model, kind: e.kind, outcome: e.outcome, latencyMs: e.latencyMs, startedAt: e.at - e.latencyMs });
   });
   const t0 = clock.now();
   const r = await driveEngine(engine, clock, submissions, (kind) => reqs[kind]);
@@ -108,11 +117,20 @@ describe('planner accuracy against the loopback simulator', () => {
       // As in the product, the model is learned from stored calls: a short calibration run on the same machine and
       // clock (its latencies include the real HTTP and SDK time, scaled), defaults where it has too few calls.
       const calibration = await realRun({ ...c, outage: undefined }, config, CALIBRATION);
-      const learned = learnProviderModel({ config, history: calibration.history, usedSince: () => 0, now: Date.UTC(2026, 0, 5, 17), available: new Set(['gemini', 'groq']) });
+      const learned = learnProviderModel({
+        config,
+        history: calibration.history,
+        usedSince: () => 0,
+        now: Date.UTC(2026, 0, 5, 17),
+        available: new Set(['gemini', 'groq']),
+      });
       expect(learned.latency.filter((l) => l.source === 'learned').map((l) => l.kind)).toEqual(['theme', 'pdf', 'image']);
       expect(learned.learnedFromCalls).toBe(calibration.calls);
       // The defaults left (Groq) are the simulator's latency model for what is sent: requests without attachments.
-      const model = { ...learned, latency: learned.latency.map((l) => (l.source === 'default' ? { ...l, ...latencyModel(l.provider, l.model, false) } : l)) };
+      const model = {
+        ...learned,
+        latency: learned.latency.map((l) => (l.source === 'default' ? { ...l, ...latencyModel(l.provider, l.model, false) } : l)),
+      };
       const [predicted] = await planBatch({
         submissions: workload.submissions,
         config,
@@ -123,7 +141,9 @@ describe('planner accuracy against the loopback simulator', () => {
       });
       const actual = await realRun(c, config, c.submissions);
       const actualS = actual.ms / 1000;
-      console.log(`${c.name}: predicted ${predicted?.makespan_s} s (P10-P90 ${predicted?.p10_s}-${predicted?.p90_s}), actual ${actualS.toFixed(1)} s; calls ${predicted?.calls} vs ${actual.calls}`);
+      console.log(
+        `${c.name}: predicted ${predicted?.makespan_s} s (P10-P90 ${predicted?.p10_s}-${predicted?.p90_s}), actual ${actualS.toFixed(1)} s; calls ${predicted?.calls} vs ${actual.calls}`,
+      );
       expect(predicted).toBeDefined();
       expect(Math.abs((predicted?.makespan_s ?? 0) - actualS) / actualS).toBeLessThanOrEqual(0.1);
       if (c.outage) expect(predicted?.fallbacks).toBeGreaterThan(0);

@@ -49,12 +49,27 @@ describe('event-validator plan', () => {
     const db = path.join(dir, 'ev.db');
     const variant = path.join(dir, 'eight-workers.json');
     writeFileSync(variant, JSON.stringify({ maxWorkers: 8 }));
-    const r = await plan([path.join(SAMPLE, 'batch.csv'), '--attachments', path.join(SAMPLE, 'attachments'), '--db', db, '--config', variant, '--seeds', '2', '--json']);
+    const r = await plan([
+      path.join(SAMPLE, 'batch.csv'),
+      '--attachments',
+      path.join(SAMPLE, 'attachments'),
+      '--db',
+      db,
+      '--config',
+      variant,
+      '--seeds',
+      '2',
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => l.config)).toEqual(['current', 'eight-workers']);
     for (const l of lines) {
-      for (const k of ['makespan_s', 'p10_s', 'p90_s', 'calls', 'fallbacks', 'http_429', 'undetermined', 'quota_ok', 'learned_from_calls']) expect(l).toHaveProperty(k);
+      for (const k of ['makespan_s', 'p10_s', 'p90_s', 'calls', 'fallbacks', 'http_429', 'undetermined', 'quota_ok', 'learned_from_calls'])
+        expect(l).toHaveProperty(k);
       expect(l.calls).toBe(63); // the sample's calls after pre-scoring, duplicates and reopened rows
       expect(l.quota_ok).toBe(true);
       expect(l.learned_from_calls).toBe(0);

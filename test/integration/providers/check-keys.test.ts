@@ -33,7 +33,14 @@ const opts = (over: Partial<Parameters<typeof checkConnection>[1]> = {}) => ({
 describe('checkConnection', () => {
   it('Gemini: key ok and both models usable, with one countTokens each and no generation', async () => {
     const r = await checkConnection('gemini', opts());
-    expect(r).toMatchObject({ keyOk: true, problem: null, models: [{ model: 'gemini-2.5-pro', usable: true }, { model: 'gemini-2.5-flash', usable: true }] });
+    expect(r).toMatchObject({
+      keyOk: true,
+      problem: null,
+      models: [
+        { model: 'gemini-2.5-pro', usable: true },
+        { model: 'gemini-2.5-flash', usable: true },
+      ],
+    });
     expect(sim.control.log().map((e) => e.route)).toEqual(['countTokens', 'countTokens']);
     expect(r.summary[0]).toBe('Gemini accepted the key.');
   });
@@ -70,7 +77,10 @@ describe('event-validator check-keys', () => {
     expect(ok.stdout).toContain('Gemini accepted the key.');
     expect(ok.stdout).toContain('Groq accepted the key.');
     const badKey = 'AIzaNotAValidKey1234567890abcdefghijkl';
-    const bad = await startCli(['check-keys', '--json', '--data-dir', path.join(dir, 'b')], cliEnv(sim.baseUrl, path.join(dir, 'home-b'), { GEMINI_API_KEY: badKey })).exited;
+    const bad = await startCli(
+      ['check-keys', '--json', '--data-dir', path.join(dir, 'b')],
+      cliEnv(sim.baseUrl, path.join(dir, 'home-b'), { GEMINI_API_KEY: badKey }),
+    ).exited;
     expect(bad.code, bad.stderr).toBe(1);
     const out = JSON.parse(bad.stdout) as { reports: Array<{ provider: string; keyOk: boolean }> };
     expect(out.reports.map((r) => [r.provider, r.keyOk])).toEqual([

@@ -35,7 +35,9 @@ describe('Gemini thinking budget', () => {
   it('the default config sends a bounded budget, the cap is budget + reply, and the thinking counts as output', async () => {
     const out = await adapter({ thinkingBudget: BUDGET }).call(buildThemeRequest(submission), never());
     expect(out.ok).toBe(true);
-    expect(sent()).toEqual([expect.objectContaining({ maxOutputTokens: BUDGET + MAX_OUTPUT_TOKENS.theme, thinkingConfig: { thinkingBudget: BUDGET } })]);
+    expect(sent()).toEqual([
+      expect.objectContaining({ maxOutputTokens: BUDGET + MAX_OUTPUT_TOKENS.theme, thinkingConfig: { thinkingBudget: BUDGET } }),
+    ]);
     expect(out.usage?.thinkingTokens).toBe(BUDGET);
     expect(out.usage?.outputTokens).toBeGreaterThan(BUDGET);
     expect(out.usage?.totalTokens).toBe((out.usage?.inputTokens ?? 0) + (out.usage?.outputTokens ?? 0));
@@ -47,7 +49,11 @@ describe('Gemini thinking budget', () => {
     const jpeg = await photo(640, 480);
     sim.control.setQuota({ provider: 'gemini', model: MODEL, limits: { rpm: 1_000 } }); // the free preset allows 2 a minute
     const a = adapter({ thinkingBudget: BUDGET });
-    for (const req of [buildThemeRequest(submission), buildPdfRequest(submission, { bytes: pdf, text: null, pages: 1 }), buildImageRequest(submission, [jpeg, jpeg])]) {
+    for (const req of [
+      buildThemeRequest(submission),
+      buildPdfRequest(submission, { bytes: pdf, text: null, pages: 1 }),
+      buildImageRequest(submission, [jpeg, jpeg]),
+    ]) {
       expect((await a.call(req, never())).ok).toBe(true);
     }
     expect(sim.control.log().map((e) => e.outcome)).toEqual(['ok', 'ok', 'ok']);
@@ -59,7 +65,10 @@ describe('Gemini thinking budget', () => {
       headers: { 'content-type': 'application/json', 'x-goog-api-key': sim.keys.gemini },
       body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }], generationConfig: { maxOutputTokens: 256 } }),
     });
-    const body = (await res.json()) as { candidates: Array<{ finishReason: string; content: { parts?: unknown[] } }>; usageMetadata: Record<string, number> };
+    const body = (await res.json()) as {
+      candidates: Array<{ finishReason: string; content: { parts?: unknown[] } }>;
+      usageMetadata: Record<string, number>;
+    };
     expect(res.status).toBe(200);
     expect(body.candidates[0]?.finishReason).toBe('MAX_TOKENS');
     expect(body.candidates[0]?.content.parts).toBeUndefined();

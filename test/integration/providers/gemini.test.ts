@@ -45,14 +45,25 @@ describe('Gemini adapter', () => {
   it('succeeds with parsed JSON, usage and latency; the PDF and photos go inline', async () => {
     const pdf = await reportPdf();
     const out = await adapter().call(buildPdfRequest(submission, { bytes: pdf, text: null, pages: 1 }), never());
-    expect(out).toMatchObject({ ok: true, provider: 'gemini', model: MODEL, json: { title_match: true, expert_details: true, participants_valid: true } });
+    expect(out).toMatchObject({
+      ok: true,
+      provider: 'gemini',
+      model: MODEL,
+      json: { title_match: true, expert_details: true, participants_valid: true },
+    });
     if (!out.ok) return;
     expect(out.usage.inputTokens).toBe(adapter().estimateTokens(buildPdfRequest(submission, { bytes: pdf, text: null, pages: 1 })));
     expect(out.usage.totalTokens).toBe(out.usage.inputTokens + out.usage.outputTokens);
 
     const jpeg = await photo(800, 600);
     expect((await adapter().call(buildImageRequest(submission, [jpeg, jpeg]), never())).ok).toBe(true);
-    const [pdfReq, imgReq] = sim.control.log().map((e) => e.request as { contents: Array<{ parts: Array<{ inlineData?: { mimeType: string; data: string } }> }>; generationConfig: { responseMimeType: string; responseSchema: { type: string } } });
+    const [pdfReq, imgReq] = sim.control.log().map(
+      (e) =>
+        e.request as {
+          contents: Array<{ parts: Array<{ inlineData?: { mimeType: string; data: string } }> }>;
+          generationConfig: { responseMimeType: string; responseSchema: { type: string } };
+        },
+    );
     const inline = (r: typeof pdfReq) => r?.contents[0]?.parts.flatMap((p) => (p.inlineData ? [p.inlineData] : [])) ?? [];
     expect(inline(pdfReq).map((d) => d.mimeType)).toEqual(['application/pdf']);
     expect(Buffer.from(inline(pdfReq)[0]?.data ?? '', 'base64').equals(Buffer.from(pdf))).toBe(true);
@@ -60,7 +71,7 @@ describe('Gemini adapter', () => {
     expect(pdfReq?.generationConfig).toMatchObject({ responseMimeType: 'application/json', responseSchema: { type: 'object' } });
   });
 
-  it('per-minute 429 from the simulator\'s own quota: rate_limit, RPM, retryAfterMs; not charged, one request each', async () => {
+  it("per-minute 429 from the simulator's own quota: rate_limit, RPM, retryAfterMs; not charged, one request each", async () => {
     sim.control.setQuota({ provider: 'gemini', model: MODEL, limits: { rpm: 1 } });
     expect((await adapter().call(theme(), never())).ok).toBe(true);
     const f = await fails();
@@ -86,7 +97,10 @@ describe('Gemini adapter', () => {
   });
 
   it('falls back to "Please retry in" in the message when RetryInfo is missing', async () => {
-    sim.control.script({ provider: 'gemini', responses: [{ status: 429, body: { error: { code: 429, status: 'RESOURCE_EXHAUSTED', message: 'Quota exceeded.\nPlease retry in 12.5s.' } } }] });
+    sim.control.script({
+      provider: 'gemini',
+      responses: [{ status: 429, body: { error: { code: 429, status: 'RESOURCE_EXHAUSTED', message: 'Quota exceeded.\nPlease retry in 12.5s.' } } }],
+    });
     expect(await fails()).toMatchObject({ kind: 'rate_limit', retryAfterMs: 12_500 });
   });
 
@@ -106,7 +120,10 @@ describe('Gemini adapter', () => {
 
   it('an unknown model is not_found; another 400 is bad_request', async () => {
     expect(await fails({ textModel: 'gemini-9-ultra' })).toMatchObject({ kind: 'not_found', status: 404 });
-    sim.control.script({ provider: 'gemini', responses: [{ status: 400, body: { error: { code: 400, status: 'INVALID_ARGUMENT', message: 'Request contains an invalid argument.' } } }] });
+    sim.control.script({
+      provider: 'gemini',
+      responses: [{ status: 400, body: { error: { code: 400, status: 'INVALID_ARGUMENT', message: 'Request contains an invalid argument.' } } }],
+    });
     expect(await fails()).toMatchObject({ kind: 'bad_request', status: 400 });
   });
 

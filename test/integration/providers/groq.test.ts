@@ -28,7 +28,11 @@ async function fails(over: Partial<Parameters<typeof createGroqAdapter>[0]> = {}
   return out;
 }
 
-type ChatBody = { messages: Array<{ role: string; content: string | Array<{ type: string; text?: string; image_url?: { url: string } }> }>; response_format: unknown; max_completion_tokens: number };
+type ChatBody = {
+  messages: Array<{ role: string; content: string | Array<{ type: string; text?: string; image_url?: { url: string } }> }>;
+  response_format: unknown;
+  max_completion_tokens: number;
+};
 
 describe('Groq adapter', () => {
   it('succeeds and parses the x-ratelimit-* headers into QuotaInfo', async () => {
@@ -79,7 +83,11 @@ describe('Groq adapter', () => {
     sim.control.script({
       provider: 'groq',
       responses: [
-        { status: 429, headers: { 'retry-after': '84' }, body: body('Rate limit reached ... on requests per minute (RPM): Limit 30, Used 30, Requested 1. Please try again in 1m23.5s. Need more?') },
+        {
+          status: 429,
+          headers: { 'retry-after': '84' },
+          body: body('Rate limit reached ... on requests per minute (RPM): Limit 30, Used 30, Requested 1. Please try again in 1m23.5s. Need more?'),
+        },
         { status: 429, headers: { 'retry-after': '3' }, body: body('Rate limit reached on requests per minute (RPM).') },
       ],
     });
@@ -99,7 +107,16 @@ describe('Groq adapter', () => {
     sim.control.script({
       provider: 'groq',
       responses: [
-        { status: 400, body: { error: { message: "Failed to generate JSON. Please adjust your prompt. See 'failed_generation' for more details.", type: 'invalid_request_error', code: 'json_validate_failed' } } },
+        {
+          status: 400,
+          body: {
+            error: {
+              message: "Failed to generate JSON. Please adjust your prompt. See 'failed_generation' for more details.",
+              type: 'invalid_request_error',
+              code: 'json_validate_failed',
+            },
+          },
+        },
         { status: 400, body: { error: { message: 'bad', type: 'invalid_request_error' } } },
       ],
     });
@@ -164,11 +181,14 @@ describe('Groq adapter', () => {
     expect(sim.control.log()).toHaveLength(0);
   });
 
-  it('gets the PDF\'s extracted text; a PDF without text is not supported', async () => {
+  it("gets the PDF's extracted text; a PDF without text is not supported", async () => {
     const text = REPORT_LINES.join('\n');
     const req = buildPdfRequest(submission, { bytes: new Uint8Array([37, 80, 68, 70]), text, pages: 1 });
     expect(adapter().supports(req)).toBe(true);
-    expect(await adapter().call(req, never())).toMatchObject({ ok: true, json: { title_match: true, expert_details: true, participants_valid: true } });
+    expect(await adapter().call(req, never())).toMatchObject({
+      ok: true,
+      json: { title_match: true, expert_details: true, participants_valid: true },
+    });
     const user = (sim.control.log()[0]?.request as ChatBody).messages.find((m) => m.role === 'user');
     expect(readReportText(String(user?.content))).toBe(text);
 

@@ -31,8 +31,16 @@ describe.each(['gemini', 'groq'] as const)('%s: hostile replies', (p) => {
     const deep = (levels: number) => `{"aligned": true, "reason": "ok", "extra": ${'['.repeat(levels)}${']'.repeat(levels)}}`;
     sim.control.script({ provider: p, responses: [{ reply: deep(100_000) }, { reply: deep(200_000) }] });
     const a = adapter(p, sim.baseUrl, sim.keys[p]);
-    expect(await a.call(buildThemeRequest(submission), never())).toMatchObject({ ok: false, kind: 'malformed', message: `reply nests deeper than ${MAX_REPLY_DEPTH} levels` });
-    expect(await a.call(buildThemeRequest(submission), never())).toMatchObject({ ok: false, kind: 'malformed', message: expect.stringContaining('characters, over the') });
+    expect(await a.call(buildThemeRequest(submission), never())).toMatchObject({
+      ok: false,
+      kind: 'malformed',
+      message: `reply nests deeper than ${MAX_REPLY_DEPTH} levels`,
+    });
+    expect(await a.call(buildThemeRequest(submission), never())).toMatchObject({
+      ok: false,
+      kind: 'malformed',
+      message: expect.stringContaining('characters, over the'),
+    });
   });
 
   it('a never-ending chunked body is cut at the cap: server failure, connection closed, bounded bytes', async () => {

@@ -32,7 +32,9 @@ describe('simulator routes', () => {
     const final = await stream.response;
     expect(chunks).toBeGreaterThan(1);
     expect(JSON.parse(final.text())).toMatchObject({ aligned: true });
-    const counted = await model.countTokens({ generateContentRequest: { contents, systemInstruction: { role: 'system', parts: [{ text: req.system }] } } });
+    const counted = await model.countTokens({
+      generateContentRequest: { contents, systemInstruction: { role: 'system', parts: [{ text: req.system }] } },
+    });
     const estimate = createGeminiAdapter({ apiKey: 'x', textModel: 'm', visionModel: 'm', timeoutMs: 1 }).estimateTokens(req);
     expect(counted.totalTokens).toBe(estimate);
     expect(sim.control.log().map((e) => e.route)).toEqual(['streamGenerateContent', 'countTokens']);
@@ -56,8 +58,14 @@ describe('simulator routes', () => {
     expect(models.data.map((m) => m.id)).toEqual(['llama-3.1-8b-instant', 'llama-3.3-70b-versatile', 'meta-llama/llama-4-scout-17b-16e-instruct']);
   });
 
-  it('an outage lasts its span on the simulator\'s clock', async () => {
-    const gemini = createGeminiAdapter({ apiKey: sim.keys.gemini, baseUrl: sim.baseUrl, textModel: 'gemini-2.5-pro', visionModel: 'gemini-2.5-pro', timeoutMs: 5_000 });
+  it("an outage lasts its span on the simulator's clock", async () => {
+    const gemini = createGeminiAdapter({
+      apiKey: sim.keys.gemini,
+      baseUrl: sim.baseUrl,
+      textModel: 'gemini-2.5-pro',
+      visionModel: 'gemini-2.5-pro',
+      timeoutMs: 5_000,
+    });
     sim.control.outage({ provider: 'gemini', model: 'gemini-2.5-pro', durationMs: 150 });
     expect(await gemini.call(req, never())).toMatchObject({ ok: false, kind: 'overloaded' });
     await new Promise((r) => setTimeout(r, 200));
@@ -122,7 +130,13 @@ describe('control API over HTTP', () => {
 
   it('changes a quota mid-run', async () => {
     expect((await post('quota', { provider: 'gemini', model: 'gemini-2.5-flash', limits: { rpm: 1 } })).status).toBe(200);
-    const gemini = createGeminiAdapter({ apiKey: sim.keys.gemini, baseUrl: sim.baseUrl, textModel: 'gemini-2.5-flash', visionModel: 'gemini-2.5-flash', timeoutMs: 5_000 });
+    const gemini = createGeminiAdapter({
+      apiKey: sim.keys.gemini,
+      baseUrl: sim.baseUrl,
+      textModel: 'gemini-2.5-flash',
+      visionModel: 'gemini-2.5-flash',
+      timeoutMs: 5_000,
+    });
     expect((await gemini.call(req, never())).ok).toBe(true);
     expect(await gemini.call(req, never())).toMatchObject({ ok: false, kind: 'rate_limit', dimension: 'RPM' });
   });
@@ -132,7 +146,13 @@ describe('simulated latency', () => {
   it('draws from the seeded distribution, scaled by the time factor', async () => {
     const slow = await startSimulator({ timeScale: 0.02, seed: 3 });
     try {
-      const gemini = createGeminiAdapter({ apiKey: slow.keys.gemini, baseUrl: slow.baseUrl, textModel: 'gemini-2.5-pro', visionModel: 'gemini-2.5-pro', timeoutMs: 5_000 });
+      const gemini = createGeminiAdapter({
+        apiKey: slow.keys.gemini,
+        baseUrl: slow.baseUrl,
+        textModel: 'gemini-2.5-pro',
+        visionModel: 'gemini-2.5-pro',
+        timeoutMs: 5_000,
+      });
       const out = await gemini.call(req, never());
       // Pro without attachments has a 4 s median: at 0.02 that is ~80 ms, far above a loopback round trip.
       expect(out.ok && out.latencyMs).toBeGreaterThan(20);
@@ -145,7 +165,9 @@ describe('simulated latency', () => {
 describe('event-validator simulate', () => {
   it('prints its base URL and keys first, serves, and stops on SIGTERM', async () => {
     const bin = fileURLToPath(new URL('../../../bin/event-validator.mjs', import.meta.url));
-    const child = spawn(process.execPath, [bin, 'simulate', '--port', '0', '--preset', 'tier1', '--time-scale', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'simulate', '--port', '0', '--preset', 'tier1', '--time-scale', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     const firstLines = await new Promise<string[]>((resolve, reject) => {
       child.stdout.on('data', (d) => {

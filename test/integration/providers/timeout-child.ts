@@ -8,7 +8,19 @@ import { submission } from './fixtures';
 const baseUrl = process.env.SIM_URL as string;
 const signal = new AbortController().signal;
 const req = buildThemeRequest(submission);
-const gemini = createGeminiAdapter({ apiKey: 'sim-child', baseUrl, textModel: 'gemini-2.5-flash', visionModel: 'gemini-2.5-flash', timeoutMs: 1_000 });
-const groq = createGroqAdapter({ apiKey: 'sim-child', baseUrl, textModel: 'llama-3.3-70b-versatile', visionModel: 'llama-3.3-70b-versatile', timeoutMs: 1_000 });
+const gemini = createGeminiAdapter({
+  apiKey: 'sim-child',
+  baseUrl,
+  textModel: 'gemini-2.5-flash',
+  visionModel: 'gemini-2.5-flash',
+  timeoutMs: 1_000,
+});
+const groq = createGroqAdapter({
+  apiKey: 'sim-child',
+  baseUrl,
+  textModel: 'llama-3.3-70b-versatile',
+  visionModel: 'llama-3.3-70b-versatile',
+  timeoutMs: 1_000,
+});
 const results = [await gemini.call(req, signal), await groq.call(req, signal)];
 console.log(JSON.stringify({ kinds: results.map((r) => (r.ok ? 'ok' : r.kind)), doneAt: Date.now() }));

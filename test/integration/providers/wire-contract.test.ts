@@ -109,7 +109,14 @@ function engineConfig(p: ProviderId, maxAttempts: number): EngineConfig {
   };
   // parkMaxMinutes 0: the engine's own answer to this one shape, not a wait for the provider to recover (parking has
   // its own tests).
-  return { ...DEFAULT_CONFIG, providers, providerOrder: [p], parkMaxMinutes: 0, retry: { maxAttempts, baseDelayMs: 1, maxDelayMs: 1 }, stagger: { enabled: false, minMs: 0, maxMs: 0 } };
+  return {
+    ...DEFAULT_CONFIG,
+    providers,
+    providerOrder: [p],
+    parkMaxMinutes: 0,
+    retry: { maxAttempts, baseDelayMs: 1, maxDelayMs: 1 },
+    stagger: { enabled: false, minMs: 0, maxMs: 0 },
+  };
 }
 
 let sim: Simulator;
@@ -128,7 +135,10 @@ describe.each(FIXTURES)('wire fixture $name', ({ fx }) => {
   it('through the real SDK: kind, retry decision, delay and dimension; nothing of ours on the wire', async () => {
     const server = await replay(fx);
     try {
-      checkOutcome(await adapterFor(fx.provider, server.url, model, 'AIzaFixtureKey0000000000000000000000000').call(buildThemeRequest(submission), never()), fx.expect);
+      checkOutcome(
+        await adapterFor(fx.provider, server.url, model, 'AIzaFixtureKey0000000000000000000000000').call(buildThemeRequest(submission), never()),
+        fx.expect,
+      );
       expect(server.requests).toHaveLength(1);
       expect(server.requests[0]?.headers[TAP_HEADER]).toBeUndefined();
     } finally {
@@ -156,7 +166,9 @@ describe.each(FIXTURES)('wire fixture $name', ({ fx }) => {
       const rpmBefore = engine.providerSnapshots().find((x) => x.provider === fx.provider)?.rpmLimit ?? 0;
       const rows = stops ? 12 : 1;
       const results = await Promise.all(
-        Array.from({ length: rows }, (_, i) => engine.call({ submissionId: `s${i}`, budget: engine.newBudget(`s${i}`), request: buildThemeRequest(submission) })),
+        Array.from({ length: rows }, (_, i) =>
+          engine.call({ submissionId: `s${i}`, budget: engine.newBudget(`s${i}`), request: buildThemeRequest(submission) }),
+        ),
       );
       // No verdict from a failure: every row is undetermined (Review), with the reason in words.
       for (const r of results) {
@@ -201,8 +213,7 @@ describe.each(FIXTURES)('wire fixture $name', ({ fx }) => {
         expect(server.receivedBeforeFirstAnswer).toBeGreaterThan(1); // the batch really had calls in flight
         expect(server.requests.length).toBeLessThanOrEqual(server.receivedBeforeFirstAnswer);
         expect(server.requests.length).toBeLessThan(rows);
-      }
-      else if (fx.expect.engine !== 'retried_larger') expect(server.requests).toHaveLength(1);
+      } else if (fx.expect.engine !== 'retried_larger') expect(server.requests).toHaveLength(1);
     } finally {
       await server.close();
     }

@@ -54,7 +54,7 @@ describeWithRedis('RedisQuotaStore on a real redis-server', () => {
     const grants: { at: number; tokens: number }[] = [];
     await Promise.all(
       stores.map(async (store) => {
-        for (let got = 0; got < perInstance; ) {
+        for (let got = 0; got < perInstance;) {
           const t = tokens();
           const r = await store.acquire(t, clock.now());
           if (r.ok) {
@@ -85,7 +85,13 @@ describeWithRedis('RedisQuotaStore on a real redis-server', () => {
   it('a refused acquire charges nothing, and says what blocks and until when', async () => {
     const apiKey = key();
     const clock = new RealClock();
-    const store = (await instance()).storeFor('gemini', apiKey, 'm', [new SlidingLog('RPM', 10, 10, 60_000), new SlidingLog('TPM', 1_000, 1_000, 60_000)], clock);
+    const store = (await instance()).storeFor(
+      'gemini',
+      apiKey,
+      'm',
+      [new SlidingLog('RPM', 10, 10, 60_000), new SlidingLog('TPM', 1_000, 1_000, 60_000)],
+      clock,
+    );
     const first = (await store.acquire(900, clock.now())) as Grant;
     expect(first.ok).toBe(true);
     const refused = await store.acquire(500, clock.now());
@@ -109,7 +115,9 @@ describeWithRedis('RedisQuotaStore on a real redis-server', () => {
   it('a clock 5 s ahead or behind on one instance changes nothing: the server decides', async () => {
     const apiKey = key();
     const clocks = [new RealClock(), new SkewedClock(5_000), new SkewedClock(-5_000)];
-    const stores = await Promise.all(clocks.map(async (c) => (await instance()).storeFor('gemini', apiKey, 'm', [new SlidingLog('RPM', 4, 4, 1_000)], c)));
+    const stores = await Promise.all(
+      clocks.map(async (c) => (await instance()).storeFor('gemini', apiKey, 'm', [new SlidingLog('RPM', 4, 4, 1_000)], c)),
+    );
     const grants = await race(stores, 4, () => 1, clocks[0] as Clock);
     for (const g of grants) expect(grants.filter((o) => o.at <= g.at && g.at - o.at < 1_000).length).toBeLessThanOrEqual(4);
     // The skewed instance turns the server's refusal time into its own clock's terms.
@@ -122,7 +130,9 @@ describeWithRedis('RedisQuotaStore on a real redis-server', () => {
     const apiKey = key();
     const clock = new RealClock();
     const stores = await Promise.all(
-      Array.from({ length: 3 }, async () => (await instance()).storeFor('groq', apiKey, 'm', [new RefillingBucket('RPM', 5, 5, 1_000, clock.now())], clock)),
+      Array.from({ length: 3 }, async () =>
+        (await instance()).storeFor('groq', apiKey, 'm', [new RefillingBucket('RPM', 5, 5, 1_000, clock.now())], clock),
+      ),
     );
     const grants = await race(stores, 5, () => 1, clock);
     let level = 5;
@@ -182,7 +192,15 @@ describeWithRedis('RedisQuotaStore on a real redis-server', () => {
       ['k', 'k', 'other'].map(async (k) => {
         const q = await instance();
         const stateKey = k === 'k' ? apiKey : `${apiKey}-other`;
-        return new ProviderState('gemini', cfg, clock, seededRng(1), () => undefined, false, (p, model, dims) => q.storeFor(p, stateKey, model, dims, clock));
+        return new ProviderState(
+          'gemini',
+          cfg,
+          clock,
+          seededRng(1),
+          () => undefined,
+          false,
+          (p, model, dims) => q.storeFor(p, stateKey, model, dims, clock),
+        );
       }),
     );
     const [a, b, c] = states as [ProviderState, ProviderState, ProviderState];

@@ -47,7 +47,11 @@ afterAll(async () => {
 
 describe('resolution order', () => {
   it('(a) root + the path without its leading slash', async () => {
-    expect(await resolver.resolve('/monthlyReport/report/1-a.pdf', 3)).toMatchObject({ ok: true, via: 'direct', path: path.join(root, 'monthlyReport/report/1-a.pdf') });
+    expect(await resolver.resolve('/monthlyReport/report/1-a.pdf', 3)).toMatchObject({
+      ok: true,
+      via: 'direct',
+      path: path.join(root, 'monthlyReport/report/1-a.pdf'),
+    });
   });
 
   it('(b) root + uploads/institutes/ + path, for event_driven 3 and 4 only', async () => {
@@ -149,7 +153,11 @@ describe('http(s) attachments', () => {
     const ok = await r.resolve(`${url}/report.pdf`, 3);
     expect(ok).toMatchObject({ ok: true, via: 'download' });
     expect(ok.ok && path.dirname(ok.path)).toBe(downloadDir);
-    expect(await r.resolve(`${url}/big-declared.pdf`, 3)).toMatchObject({ ok: false, code: 'download_failed', reason: expect.stringMatching(/10000 bytes is over the 1000-byte limit/) });
+    expect(await r.resolve(`${url}/big-declared.pdf`, 3)).toMatchObject({
+      ok: false,
+      code: 'download_failed',
+      reason: expect.stringMatching(/10000 bytes is over the 1000-byte limit/),
+    });
     expect(await r.resolve(`${url}/big-streamed.pdf`, 3)).toMatchObject({ ok: false, reason: expect.stringMatching(/over the 1000-byte limit/) });
     expect(await hasty.resolve(`${url}/slow.pdf`, 3)).toMatchObject({ ok: false, reason: 'download timed out after 300 ms' });
     expect(await r.resolve(`${url}/nothing.pdf`, 3)).toMatchObject({ ok: false, reason: 'download failed: HTTP 404' });

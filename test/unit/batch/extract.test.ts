@@ -68,7 +68,12 @@ function pngHeader(w: number, h: number): Buffer {
   ihdr.writeUInt32BE(w, 0);
   ihdr.writeUInt32BE(h, 4);
   ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(1024))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(1024))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 function crc32(b: Buffer): number {
   let c = ~0;
@@ -81,7 +86,10 @@ function crc32(b: Buffer): number {
 
 describe('extractPdf', () => {
   it('reads text, page count and the metadata title', async () => {
-    const p = await file('report.pdf', await textPdf(['Workshop on Patent Filing', 'Resource person: Dr. A. Rao', 'Participants: 64 students'], 'IPR Workshop Report'));
+    const p = await file(
+      'report.pdf',
+      await textPdf(['Workshop on Patent Filing', 'Resource person: Dr. A. Rao', 'Participants: 64 students'], 'IPR Workshop Report'),
+    );
     const r = await extractPdf(p);
     if (!r.ok) throw new Error(r.reason);
     expect(r.pages).toBe(2);
@@ -99,7 +107,9 @@ describe('extractPdf', () => {
 
   it('a scanned report (an image, no text layer) has text null', async () => {
     const doc = await PDFDocument.create();
-    const jpg = await sharp({ create: { width: 200, height: 280, channels: 3, background: '#ddd' } }).jpeg().toBuffer();
+    const jpg = await sharp({ create: { width: 200, height: 280, channels: 3, background: '#ddd' } })
+      .jpeg()
+      .toBuffer();
     const img = await doc.embedJpg(jpg);
     doc.addPage([200, 280]).drawImage(img, { x: 0, y: 0, width: 200, height: 280 });
     const r = await extractPdf(await file('scanned.pdf', await doc.save()));
@@ -110,7 +120,15 @@ describe('extractPdf', () => {
     ['encrypted', async () => encryptedPdf(), 'encrypted', /password-protected/],
     ['corrupt', async () => '%PDF-1.7\n1 0 obj << garbage', 'corrupt', /corrupt|could not be read/],
     ['zero bytes', async () => '', 'empty', /empty \(0 bytes\)/],
-    ['a JPEG named .pdf', () => sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } }).jpeg().toBuffer(), 'mislabelled', /not a PDF: it is a JPEG image/],
+    [
+      'a JPEG named .pdf',
+      () =>
+        sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } })
+          .jpeg()
+          .toBuffer(),
+      'mislabelled',
+      /not a PDF: it is a JPEG image/,
+    ],
   ];
   for (const [name, make, code, reason] of failures) {
     it(`${name}: ${code}`, async () => {
@@ -122,7 +140,11 @@ describe('extractPdf', () => {
 
   it('a file over the size cap is refused from its size', async () => {
     const p = await file('huge.pdf', await textPdf(['x']));
-    expect(await extractPdf(p, { maxBytes: 100 })).toMatchObject({ ok: false, code: 'too_large', reason: expect.stringMatching(/over the 0\.0 MB limit/) });
+    expect(await extractPdf(p, { maxBytes: 100 })).toMatchObject({
+      ok: false,
+      code: 'too_large',
+      reason: expect.stringMatching(/over the 0\.0 MB limit/),
+    });
   });
 
   it('a missing file', async () => {
@@ -148,7 +170,14 @@ describe('prepareImage', () => {
   });
 
   it('a PNG without EXIF: no GPS, not enlarged', async () => {
-    const r = await prepareImage(await file('small.png', await sharp({ create: { width: 300, height: 200, channels: 3, background: '#123' } }).png().toBuffer()));
+    const r = await prepareImage(
+      await file(
+        'small.png',
+        await sharp({ create: { width: 300, height: 200, channels: 3, background: '#123' } })
+          .png()
+          .toBuffer(),
+      ),
+    );
     expect(r).toMatchObject({ ok: true, width: 300, height: 200, gps: null });
     expect((await sharp((r as { jpeg: Buffer }).jpeg).metadata()).width).toBe(300);
   });
@@ -160,12 +189,21 @@ describe('prepareImage', () => {
   });
 
   it('the pixel cap is an option', async () => {
-    const p = await file('2mp.png', await sharp({ create: { width: 2000, height: 1000, channels: 3, background: '#fff' } }).png().toBuffer());
+    const p = await file(
+      '2mp.png',
+      await sharp({ create: { width: 2000, height: 1000, channels: 3, background: '#fff' } })
+        .png()
+        .toBuffer(),
+    );
     expect(await prepareImage(p, { maxPixels: 1_000_000 })).toMatchObject({ ok: false, code: 'too_many_pixels' });
   });
 
   it('a truncated JPEG is corrupt', async () => {
-    const bytes = await sharp({ create: { width: 400, height: 400, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg().toBuffer();
+    const bytes = await sharp({
+      create: { width: 400, height: 400, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 40 } },
+    })
+      .jpeg()
+      .toBuffer();
     const r = await prepareImage(await file('cut.jpg', bytes.subarray(0, bytes.length / 2)));
     expect(r).toMatchObject({ ok: false, code: 'corrupt', reason: expect.stringMatching(/could not be decoded/) });
   });

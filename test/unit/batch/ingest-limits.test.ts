@@ -100,9 +100,26 @@ describe('XLSX caps', () => {
   }
 
   it('cells, rows and total text past the caps, as exceljs reads them', async () => {
-    const cell = await refused(readXlsx(await workbook('cell.xlsx', [['id', 'remark'], ['1', 'ok'], ['2', 'w'.repeat(101)]]), small));
+    const cell = await refused(
+      readXlsx(
+        await workbook('cell.xlsx', [
+          ['id', 'remark'],
+          ['1', 'ok'],
+          ['2', 'w'.repeat(101)],
+        ]),
+        small,
+      ),
+    );
     expect(cell.message).toMatch(/^Cell B3 \(row 3, column B\): the cell holds more than/);
-    const row = await refused(readXlsx(await workbook('row.xlsx', [['a', 'b', 'c'], ['v'.repeat(90), 'v'.repeat(90), 'v'.repeat(90)]]), small));
+    const row = await refused(
+      readXlsx(
+        await workbook('row.xlsx', [
+          ['a', 'b', 'c'],
+          ['v'.repeat(90), 'v'.repeat(90), 'v'.repeat(90)],
+        ]),
+        small,
+      ),
+    );
     expect(row.message).toMatch(/^Row 2 of the sheet: the row holds more than/);
     // One short shared string in many cells: small on disk, large in memory.
     const many = await workbook('many.xlsx', [['a', 'b'], ...Array.from({ length: 50 }, () => ['same text', 'same text'])]);

@@ -51,7 +51,10 @@ describe('the sample batch', () => {
       const [want, got] = [await files(tmp), await files(SAMPLE)];
       expect(got.map((f) => path.relative(SAMPLE, f))).toEqual(want.map((f) => path.relative(tmp, f)));
       for (let i = 0; i < want.length; i++) {
-        const h = async (f: string) => createHash('sha256').update(await readFile(f)).digest('hex');
+        const h = async (f: string) =>
+          createHash('sha256')
+            .update(await readFile(f))
+            .digest('hex');
         expect(await h(got[i]!), path.relative(SAMPLE, got[i]!)).toBe(await h(want[i]!));
       }
     } finally {
@@ -77,7 +80,8 @@ describe('the sample batch', () => {
 
   it('its attachments resolve as the manifest says', async () => {
     const r = await createAttachmentResolver(ATT);
-    const resolve = (p: string | null, s: Submission): Promise<AttachmentResolution | null> => (p ? r.resolve(p, s.eventDriven) : Promise.resolve(null));
+    const resolve = (p: string | null, s: Submission): Promise<AttachmentResolution | null> =>
+      p ? r.resolve(p, s.eventDriven) : Promise.resolve(null);
     expect(await resolve(byNote(/look-up \(b\)/).reportPath, byNote(/look-up \(b\)/))).toMatchObject({ ok: true, via: 'uploads_institutes' });
     expect(await resolve(byNote(/look-up \(c\)/).reportPath, byNote(/look-up \(c\)/))).toMatchObject({ ok: true, via: 'basename' });
     expect(await resolve(byNote(/direct look-up/).reportPath, byNote(/direct look-up/))).toMatchObject({ ok: true, via: 'direct' });
@@ -131,8 +135,8 @@ describe('the sample batch', () => {
       for (let i = 0; i < s.photoPaths.length; i++) hashes.push({ id: `${s.id}/${i}`, phash: ok(await facts(s, i)).phash });
     }
     for (let a = 0; a < hashes.length; a++) {
-      for (let b = a + 1; b < hashes.length; b++) expect(hamming(hashes[a]!.phash, hashes[b]!.phash), `${hashes[a]!.id} vs ${hashes[b]!.id}`).toBeGreaterThan(8);
+      for (let b = a + 1; b < hashes.length; b++)
+        expect(hamming(hashes[a]!.phash, hashes[b]!.phash), `${hashes[a]!.id} vs ${hashes[b]!.id}`).toBeGreaterThan(8);
     }
   });
 });
-

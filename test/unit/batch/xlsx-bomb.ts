@@ -116,18 +116,31 @@ export async function xlsxBomb(file: string, megabytes: number, shared: boolean)
   const strings = (extra: Iterable<Buffer>) => ({
     name: 'xl/sharedStrings.xml',
     chunks: [
-      Buffer.from('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>id</t></si><si><t>remark</t></si>'),
+      Buffer.from(
+        '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>id</t></si><si><t>remark</t></si>',
+      ),
       ...extra,
       Buffer.from('</sst>'),
     ],
   });
   const row2 = shared ? '<row r="2"><c r="A2"><v>1</v></c><c r="B2" t="s"><v>2</v></c></row>' : null;
   const parts: Part[] = shared
-    ? [...SKELETON, strings(repeated('<si><t>', megabytes, '</t></si>')), { name: 'xl/worksheets/sheet1.xml', chunks: text(`${SHEET_HEAD}${HEADER_ROW}${row2}</sheetData></worksheet>`) }]
+    ? [
+        ...SKELETON,
+        strings(repeated('<si><t>', megabytes, '</t></si>')),
+        { name: 'xl/worksheets/sheet1.xml', chunks: text(`${SHEET_HEAD}${HEADER_ROW}${row2}</sheetData></worksheet>`) },
+      ]
     : [
         ...SKELETON,
         strings([]),
-        { name: 'xl/worksheets/sheet1.xml', chunks: repeated(`${SHEET_HEAD}${HEADER_ROW}<row r="2"><c r="A2"><v>1</v></c><c r="B2" t="inlineStr"><is><t>`, megabytes, '</t></is></c></row></sheetData></worksheet>') },
+        {
+          name: 'xl/worksheets/sheet1.xml',
+          chunks: repeated(
+            `${SHEET_HEAD}${HEADER_ROW}<row r="2"><c r="A2"><v>1</v></c><c r="B2" t="inlineStr"><is><t>`,
+            megabytes,
+            '</t></is></c></row></sheetData></worksheet>',
+          ),
+        },
       ];
   await writeZip(file, parts);
 }

@@ -24,10 +24,12 @@ beforeAll(() => {
 const get = (url: string, method = 'GET') => serveAppRequest(root, { url, method });
 
 describe('CSP', () => {
-  const directives = new Map(APP_CSP.split(';').map((d) => {
-    const [name, ...sources] = d.trim().split(/\s+/);
-    return [name, sources] as const;
-  }));
+  const directives = new Map(
+    APP_CSP.split(';').map((d) => {
+      const [name, ...sources] = d.trim().split(/\s+/);
+      return [name, sources] as const;
+    }),
+  );
 
   it('allows only the app itself to run code, connect and style', () => {
     expect(directives.get('default-src')).toEqual(["'self'"]);

@@ -42,7 +42,7 @@ describe('built main bundle', () => {
     expect(code).not.toMatch(/require\("(better-sqlite3|sharp)"\)/);
   });
 
-  it("ships the ingest worker beside main, where ingest.ts looks for it, and it parses a batch", async () => {
+  it('ships the ingest worker beside main, where ingest.ts looks for it, and it parses a batch', async () => {
     for (const name of Object.keys(MAIN_WORKER_ENTRIES)) {
       expect(readFileSync(join(mainDir(), 'index.js'), 'utf8') + mainCode()).toContain(`"./${name}.mjs"`);
     }

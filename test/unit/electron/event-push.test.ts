@@ -43,7 +43,11 @@ const breaker = {
 describe('event push', () => {
   it('subscribes to every contract event and unsubscribes all', () => {
     const src = eventSource();
-    const off = pushEvents(src, () => [], () => undefined);
+    const off = pushEvents(
+      src,
+      () => [],
+      () => undefined,
+    );
     expect(src.count()).toBe(EVENT_NAMES.length);
     off();
     expect(src.count()).toBe(0);
@@ -53,7 +57,11 @@ describe('event push', () => {
     const src = eventSource();
     const live = new Sink();
     const dead = new Sink(true);
-    pushEvents(src, () => [dead, live], () => undefined);
+    pushEvents(
+      src,
+      () => [dead, live],
+      () => undefined,
+    );
     src.emit('breaker', breaker);
     expect(live.sent).toEqual([{ channel: EVENT_CHANNEL, message: { event: 'breaker', payload: breaker } }]);
     expect(dead.sent).toEqual([]);
@@ -63,7 +71,11 @@ describe('event push', () => {
     const src = eventSource();
     const sink = new Sink();
     const logs: string[] = [];
-    pushEvents(src, () => [sink], (m) => logs.push(m));
+    pushEvents(
+      src,
+      () => [sink],
+      (m) => logs.push(m),
+    );
     src.emit('breaker', { ...breaker, apiKey: 'gsk_SECRET_1234567890' });
     src.emit('breaker', { ...breaker, to: 'melted' });
     expect(sink.sent).toHaveLength(1);

@@ -57,7 +57,12 @@ describe('quit gate', () => {
   it('still quits when close() hangs past the bound', async () => {
     const quits: string[] = [];
     const logs: string[] = [];
-    const gate = createQuitGate({ close: () => new Promise<void>(() => undefined), boundMs: 5, quit: () => quits.push('quit'), log: (m) => logs.push(m) });
+    const gate = createQuitGate({
+      close: () => new Promise<void>(() => undefined),
+      boundMs: 5,
+      quit: () => quits.push('quit'),
+      log: (m) => logs.push(m),
+    });
     gate(quitEvent());
     await new Promise((r) => setTimeout(r, 50));
     expect(quits).toEqual(['quit']);

@@ -4,9 +4,19 @@ import { TelemetryHistoryBuffer } from '../../../electron/app/telemetry-history'
 import type { AuditEntry } from '../../../shared/api';
 import type { ProviderSnapshot, Snapshot } from '../../../shared/telemetry';
 
-const provider = (id: 'gemini' | 'groq', rpm: number) => ({ provider: id, rpm, rpmLimit: 135, tpm: rpm * 100, tpmLimit: 1_800_000 }) as ProviderSnapshot;
+const provider = (id: 'gemini' | 'groq', rpm: number) =>
+  ({ provider: id, rpm, rpmLimit: 135, tpm: rpm * 100, tpmLimit: 1_800_000 }) as ProviderSnapshot;
 const snapshot = (at: number): Snapshot => ({ at, providers: [provider('gemini', at / 1000), provider('groq', 1)], batch: null });
-const audit = (at: number, actor: string): AuditEntry => ({ id: at, at, actor, action: 'force open breaker', target: 'gemini', before: null, after: 'open', reason: null });
+const audit = (at: number, actor: string): AuditEntry => ({
+  id: at,
+  at,
+  actor,
+  action: 'force open breaker',
+  target: 'gemini',
+  before: null,
+  after: 'open',
+  reason: null,
+});
 
 describe('telemetry history', () => {
   it('keeps rate points per provider, 429s, breaker transitions and operator actions, not other events', () => {

@@ -5,8 +5,23 @@ import { VirtualClock } from '../../../electron/engine/clock';
 import { CircuitBreaker, type BreakerTransition } from '../../../electron/engine/breaker';
 
 const params = { threshold: 0.5, windowMs: 120_000, cooldownMs: 60_000, minCalls: 4, halfOpenProbes: 1 };
-const ok: CallOutcome = { ok: true, provider: 'gemini', model: 'm', json: {}, usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 }, latencyMs: 1 };
-const fail = (kind: FailureKind, status?: number): CallOutcome => ({ ok: false, provider: 'gemini', model: 'm', kind, status, message: kind, latencyMs: 1 });
+const ok: CallOutcome = {
+  ok: true,
+  provider: 'gemini',
+  model: 'm',
+  json: {},
+  usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
+  latencyMs: 1,
+};
+const fail = (kind: FailureKind, status?: number): CallOutcome => ({
+  ok: false,
+  provider: 'gemini',
+  model: 'm',
+  kind,
+  status,
+  message: kind,
+  latencyMs: 1,
+});
 
 function setup(p = params) {
   const clock = new VirtualClock(0);

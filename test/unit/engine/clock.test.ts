@@ -77,9 +77,18 @@ describe('EventBus', () => {
 
 describe('RealClock background timers', () => {
   const child = (background: boolean) =>
-    spawn(process.execPath, ['--import', 'tsx', '-e', `import { RealClock } from './electron/engine/clock.ts'; new RealClock().setTimer(60_000, () => {}, { background: ${background} });`], {
-      stdio: 'ignore',
-    });
+    spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `import { RealClock } from './electron/engine/clock.ts'; new RealClock().setTimer(60_000, () => {}, { background: ${background} });`,
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
   const exitedWithin = (p: ReturnType<typeof spawn>, ms: number) =>
     new Promise<boolean>((done) => {
       const t = setTimeout(() => done(false), ms);

@@ -78,7 +78,10 @@ describe('Engine.call', () => {
   it('stops retrying when the breaker opens and falls back', async () => {
     const cfg: EngineConfig = {
       ...quiet,
-      providers: { ...quiet.providers, gemini: { ...quiet.providers.gemini, breaker: { ...quiet.providers.gemini.breaker, minCalls: 1, threshold: 0.5 } } },
+      providers: {
+        ...quiet.providers,
+        gemini: { ...quiet.providers.gemini, breaker: { ...quiet.providers.gemini.breaker, minCalls: 1, threshold: 0.5 } },
+      },
     };
     const { clock, gemini, groq, call, events } = setup(cfg);
     gemini.always = { kind: 'server', status: 500 };
@@ -99,7 +102,9 @@ describe('Engine.call', () => {
     expect(budget.used).toBe(2);
     expect(budget.calls).toHaveLength(2);
     expect(gemini.log.length + groq.log.length).toBe(2);
-    expect(events.filter((e) => e.type === 'budget_spent')).toEqual([{ type: 'budget_spent', at: clock.now(), submissionId: 's1', used: 2, budget: 2 }]);
+    expect(events.filter((e) => e.type === 'budget_spent')).toEqual([
+      { type: 'budget_spent', at: clock.now(), submissionId: 's1', used: 2, budget: 2 },
+    ]);
     // A spent budget never calls again.
     await clock.run(call('s1', budget, 'pdf'));
     expect(gemini.log.length + groq.log.length).toBe(2);
@@ -107,7 +112,10 @@ describe('Engine.call', () => {
 
   it('budget accounting is exact across three concurrent calls of one submission', async () => {
     const { clock, gemini, call, engine } = setup({ ...quiet, maxCallsPerSubmission: 5 });
-    gemini.script = [{ kind: 'server', status: 500 }, { kind: 'server', status: 500 }];
+    gemini.script = [
+      { kind: 'server', status: 500 },
+      { kind: 'server', status: 500 },
+    ];
     const budget = engine.newBudget('s1');
     const results = await clock.run(Promise.all([call('s1', budget, 'theme'), call('s1', budget, 'pdf'), call('s1', budget, 'image')]));
     expect(results.every((r) => r.status === 'ok')).toBe(true);
@@ -133,7 +141,10 @@ describe('Engine.call', () => {
     gemini.script = [{ kind: 'auth', status: 401, message: 'API key not valid' }];
     expect(await clock.run(call())).toMatchObject({ status: 'ok', provider: 'groq' });
     expect(events.find((e) => e.type === 'provider_misconfigured')).toMatchObject({ provider: 'gemini' });
-    expect(engine.providerSnapshots()[0]).toMatchObject({ misconfigured: '401: API key not valid', breaker: { state: 'open', lastTripCause: 'auth' } });
+    expect(engine.providerSnapshots()[0]).toMatchObject({
+      misconfigured: '401: API key not valid',
+      breaker: { state: 'open', lastTripCause: 'auth' },
+    });
     engine.setAdapter('gemini', gemini);
     expect(await clock.run(call('s2'))).toMatchObject({ status: 'ok', provider: 'gemini' });
   });
@@ -195,7 +206,11 @@ describe('Engine.call', () => {
       providers: { ...quiet.providers, gemini: { ...quiet.providers.gemini, aimd: { decrease: 0.5, increaseStep: 0.25, cleanCallsToIncrease: 50 } } },
     };
     const { clock, engine, gemini, call } = setup(cfg);
-    gemini.script = [{ kind: 'rate_limit', status: 429 }, { kind: 'rate_limit', status: 429 }, { kind: 'rate_limit', status: 429 }];
+    gemini.script = [
+      { kind: 'rate_limit', status: 429 },
+      { kind: 'rate_limit', status: 429 },
+      { kind: 'rate_limit', status: 429 },
+    ];
     await clock.run(Promise.all([call('a'), call('b'), call('c')])); // three requests in flight together, one event
     expect(engine.providerSnapshots()[0]?.rpmLimit).toBeCloseTo(135 * 0.5);
     gemini.script = [{ kind: 'rate_limit', status: 429 }];

@@ -54,7 +54,7 @@ describe('ConcurrencyGuard', () => {
     expect(g.inFlight).toBe(1);
   });
 
-  it('auto size follows Little\'s law, bounded', () => {
+  it("auto size follows Little's law, bounded", () => {
     expect(autoConcurrency(135, 15_000)).toBe(34);
     expect(autoConcurrency(20, 1_000)).toBe(1);
     expect(autoConcurrency(10_000, 60_000)).toBe(128);

@@ -71,7 +71,11 @@ describe('sliding 60 s log (Gemini)', () => {
     const clock = new VirtualClock();
     const limiter = new RateLimiter(clock, seededRng(1), [new SlidingLog('RPM', 3, 3)], off);
     const t0 = clock.now();
-    const { admittedAt } = await drive(clock, limiter, [0, 10_000, 20_000, 21_000, 22_000].map((at) => ({ at, tokens: 1 })));
+    const { admittedAt } = await drive(
+      clock,
+      limiter,
+      [0, 10_000, 20_000, 21_000, 22_000].map((at) => ({ at, tokens: 1 })),
+    );
     expect(admittedAt.map((t) => t - t0)).toEqual([0, 10_000, 20_000, 60_000, 70_000]);
   });
 });
@@ -82,7 +86,12 @@ describe('refilling buckets (Groq)', () => {
       fc.asyncProperty(arrivalsArb, fc.integer({ min: 1, max: 12 }), async (arrivals, rpm) => {
         const clock = new VirtualClock();
         const t0 = clock.now();
-        const limiter = new RateLimiter(clock, seededRng(1), [new RefillingBucket('RPM', rpm, rpm, MIN, t0), new RefillingBucket('TPM', 1000, 1000, MIN, t0)], off);
+        const limiter = new RateLimiter(
+          clock,
+          seededRng(1),
+          [new RefillingBucket('RPM', rpm, rpm, MIN, t0), new RefillingBucket('TPM', 1000, 1000, MIN, t0)],
+          off,
+        );
         const { admittedAt, resolutions } = await drive(clock, limiter, arrivals);
         expect(resolutions.every((n) => n === 1)).toBe(true);
         // The server's view: two buckets starting full, refilling continuously; a request drains them or gets a 429.

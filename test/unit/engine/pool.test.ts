@@ -32,10 +32,12 @@ describe('WorkerPool', () => {
   it('a failing item is reported, the rest go on', async () => {
     const clock = new VirtualClock(0);
     const pool = new WorkerPool({ clock, size: 2 });
-    const out = await clock.run(pool.run([1, 2, 3], async (n) => {
-      if (n === 2) throw new Error('row 2 broke');
-      return n;
-    }));
+    const out = await clock.run(
+      pool.run([1, 2, 3], async (n) => {
+        if (n === 2) throw new Error('row 2 broke');
+        return n;
+      }),
+    );
     expect(out[1]).toMatchObject({ status: 'failed', error: new Error('row 2 broke') });
     expect(out[2]).toEqual({ status: 'done', value: 3 });
   });
@@ -44,7 +46,10 @@ describe('WorkerPool', () => {
     const clock = new VirtualClock(0);
     const log = { peak: 0, active: 0, started: [] as number[] };
     const pool = new WorkerPool({ clock, size: 2 });
-    const p = pool.run(Array.from({ length: 12 }, (_, i) => i), work(clock, log));
+    const p = pool.run(
+      Array.from({ length: 12 }, (_, i) => i),
+      work(clock, log),
+    );
     clock.setTimer(500, () => pool.pause());
     clock.setTimer(5_000, () => {
       expect(log.started).toHaveLength(2); // nothing new while paused
@@ -87,7 +92,12 @@ describe('WorkerPool', () => {
     let target = 1;
     const pool = new WorkerPool({ clock, size: () => target });
     clock.setTimer(1_500, () => (target = 3));
-    await clock.run(pool.run(Array.from({ length: 8 }, (_, i) => i), work(clock, log)));
+    await clock.run(
+      pool.run(
+        Array.from({ length: 8 }, (_, i) => i),
+        work(clock, log),
+      ),
+    );
     expect(log.peak).toBe(3);
   });
 });

@@ -164,7 +164,11 @@ describe('an asynchronous store', () => {
   it('schedules as exactly as a synchronous one', async () => {
     const clock = new VirtualClock();
     const limiter = new RateLimiter(clock, seededRng(1), new LaterStore(new LocalQuotaStore([new SlidingLog('RPM', 3, 3)])), off);
-    const admittedAt = await driveMany(clock, [limiter], [0, 10_000, 20_000, 21_000, 22_000].map((at) => ({ at, on: 0 })));
+    const admittedAt = await driveMany(
+      clock,
+      [limiter],
+      [0, 10_000, 20_000, 21_000, 22_000].map((at) => ({ at, on: 0 })),
+    );
     expect(admittedAt).toEqual([0, 10_000, 20_000, 60_000, 70_000]);
   });
 

@@ -16,7 +16,8 @@ function setup(config: EngineConfig = quiet) {
   const engine = new Engine({ config, clock, rng: seededRng(1), adapters: { gemini, groq } });
   const events: EngineEvent[] = [];
   engine.events.on((e) => events.push(e));
-  const call = (id = 's1', kind: 'theme' | 'pdf' | 'image' = 'theme') => engine.call({ submissionId: id, budget: engine.newBudget(id), request: request(kind) });
+  const call = (id = 's1', kind: 'theme' | 'pdf' | 'image' = 'theme') =>
+    engine.call({ submissionId: id, budget: engine.newBudget(id), request: request(kind) });
   return { clock, gemini, groq, engine, events, call };
 }
 
@@ -63,7 +64,9 @@ describe('routing', () => {
     const cfg: EngineConfig = { ...quiet, providerOrder: ['groq', 'gemini'] };
     const { clock, groq, call } = setup(cfg);
     groq.tokens = 1_000;
-    groq.script = [{ kind: 'server', status: 500, quota: { limitTokens: 12_000, remainingTokens: 2_500, remainingRequests: 900, limitRequests: 1_000 } }];
+    groq.script = [
+      { kind: 'server', status: 500, quota: { limitTokens: 12_000, remainingTokens: 2_500, remainingRequests: 900, limitRequests: 1_000 } },
+    ];
     const t0 = clock.now();
     await clock.run(call('a'));
     // Server: 2,500 left of 12,000; our share keeps the 2,400 margin, so only 100 tokens until the bucket refills.
@@ -92,7 +95,10 @@ describe('routing', () => {
 
   it('a request waiting for a slot when the breaker opens is not sent into the open circuit', async () => {
     const g = quiet.providers.gemini;
-    const cfg: EngineConfig = { ...quiet, providers: { ...quiet.providers, gemini: { ...g, maxConcurrent: 1, breaker: { ...g.breaker, minCalls: 1 } } } };
+    const cfg: EngineConfig = {
+      ...quiet,
+      providers: { ...quiet.providers, gemini: { ...g, maxConcurrent: 1, breaker: { ...g.breaker, minCalls: 1 } } },
+    };
     const { clock, gemini, groq, call } = setup(cfg);
     gemini.always = { kind: 'server', status: 500 };
     const results = await clock.run(Promise.all([call('a'), call('b')]));
@@ -117,7 +123,11 @@ describe('routing', () => {
 
   it('spill-over sends overflow to the fallback when the primary queue is long, and only when enabled', async () => {
     for (const spillover of [false, true]) {
-      const cfg: EngineConfig = { ...quiet, spillover, providers: { ...quiet.providers, gemini: { ...quiet.providers.gemini, rpm: 2, safetyFactor: 1 } } };
+      const cfg: EngineConfig = {
+        ...quiet,
+        spillover,
+        providers: { ...quiet.providers, gemini: { ...quiet.providers.gemini, rpm: 2, safetyFactor: 1 } },
+      };
       const { clock, groq, call } = setup(cfg);
       const results = await clock.run(Promise.all(Array.from({ length: 12 }, (_, i) => call(`s${i}`))));
       const viaGroq = results.filter((r) => r.status === 'ok' && r.provider === 'groq').length;
@@ -127,7 +137,7 @@ describe('routing', () => {
     }
   });
 
-  it('auto concurrency follows Little\'s law from measured latency', async () => {
+  it("auto concurrency follows Little's law from measured latency", async () => {
     const { clock, gemini, engine, call } = setup();
     expect(engine.providerSnapshots()[0]?.concurrencyLimit).toBe(34); // 135 RPM × 15 s prior / 60
     gemini.latencyMs = 20_000;

@@ -13,9 +13,19 @@ describe('telemetry', () => {
   it('publishes ~1 Hz, breaker transitions immediately, with batch progress and budget histogram', async () => {
     const clock = new VirtualClock(0);
     const gemini = new ScriptedProvider('gemini', clock, 2_500);
-    const engine = new Engine({ config: { ...DEFAULT_CONFIG, stagger: { enabled: false, minMs: 0, maxMs: 0 } }, clock, rng: seededRng(1), adapters: { gemini } });
+    const engine = new Engine({
+      config: { ...DEFAULT_CONFIG, stagger: { enabled: false, minMs: 0, maxMs: 0 } },
+      clock,
+      rng: seededRng(1),
+      adapters: { gemini },
+    });
     const published: Snapshot[] = [];
-    const agg = new SnapshotAggregator({ clock, events: engine.events, providers: () => engine.providerSnapshots(), publish: (s) => published.push(s) });
+    const agg = new SnapshotAggregator({
+      clock,
+      events: engine.events,
+      providers: () => engine.providerSnapshots(),
+      publish: (s) => published.push(s),
+    });
     const tracker = new BatchTracker(clock, { runId: 'r1', total: 2, budget: 5, workers: () => 6 });
     agg.setBatch(tracker);
     agg.start();
@@ -23,7 +33,15 @@ describe('telemetry', () => {
     const one = async (id: string) => {
       const budget = engine.newBudget(id);
       const r = await engine.call({ submissionId: id, budget, request: request() });
-      engine.events.emit({ type: 'submission_finished', at: clock.now(), submissionId: id, status: r.status === 'ok' ? 'Accepted' : 'Review', score: 80, callsUsed: budget.used, cacheHits: 2 });
+      engine.events.emit({
+        type: 'submission_finished',
+        at: clock.now(),
+        submissionId: id,
+        status: r.status === 'ok' ? 'Accepted' : 'Review',
+        score: 80,
+        callsUsed: budget.used,
+        cacheHits: 2,
+      });
     };
     await clock.run(one('a'));
     expect(published.map((s) => s.at)).toEqual([1_000, 2_000]);

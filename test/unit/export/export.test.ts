@@ -58,7 +58,9 @@ describe('CSV bytes', () => {
     const text = bytes.toString('utf8');
     expect(text).toContain('"Café “Innovation”, day 1","said ""hi""\nbye"');
     expect(text.endsWith('\r\n')).toBe(true);
-    expect(text.split('\r\n')[0]).toBe('\uFEFFid,activity_name,remark,Overall Score,Status,Requirements Not Met,Theme Score,PDF Score,Image Score,Similarity Score,Provider');
+    expect(text.split('\r\n')[0]).toBe(
+      '\uFEFFid,activity_name,remark,Overall Score,Status,Requirements Not Met,Theme Score,PDF Score,Image Score,Similarity Score,Provider',
+    );
     const file = path.join(tmp.dir, 'bytes.csv');
     writeFileSync(file, bytes);
     const back = await readTable(file);

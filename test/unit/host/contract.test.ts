@@ -13,7 +13,15 @@ describe('contract', () => {
 
   it('accepts a snapshot with no batch and refuses one with a wrong breaker state', () => {
     expect(EVENTS.snapshot.safeParse({ at: 1, providers: [], batch: null }).success).toBe(true);
-    const bad = EVENTS.breaker.safeParse({ type: 'breaker_transition', at: 1, provider: 'gemini', from: 'closed', to: 'ajar', cause: 'x', forced: false });
+    const bad = EVENTS.breaker.safeParse({
+      type: 'breaker_transition',
+      at: 1,
+      provider: 'gemini',
+      from: 'closed',
+      to: 'ajar',
+      cause: 'x',
+      forced: false,
+    });
     expect(bad.success).toBe(false);
   });
 

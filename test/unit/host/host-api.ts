@@ -45,7 +45,20 @@ export function testApi(exportPath?: string): TestApi {
       if (input.file.kind !== 'path') throw new Error('the host must hand the Api paths only');
       const header = (await readFile(input.file.path, 'utf8')).split('\n')[0] ?? '';
       const columns = header.split(',');
-      return { fileName: 'batch.csv', format: 'csv', encoding: 'utf-8', rowCount: 0, columns, mapping: [], firstRows: [], problems: [], problemCount: 0, attachments: null, refusal: null, refusalCode: null };
+      return {
+        fileName: 'batch.csv',
+        format: 'csv',
+        encoding: 'utf-8',
+        rowCount: 0,
+        columns,
+        mapping: [],
+        firstRows: [],
+        problems: [],
+        problemCount: 0,
+        attachments: null,
+        refusal: null,
+        refusalCode: null,
+      };
     },
     async exportResults(input) {
       calls.push({ name: 'exportResults', input });

@@ -52,7 +52,11 @@ describe('event-validator serve', () => {
       expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
       expect(await page.text()).toContain('<div id="root">');
 
-      const config = await fetch(new URL('/api/getConfig', url), { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{}' });
+      const config = await fetch(new URL('/api/getConfig', url), {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json' },
+        body: '{}',
+      });
       expect(config.status).toBe(200);
       expect(((await config.json()) as { providers: { gemini: { rpm: number } } }).providers.gemini.rpm).toBeGreaterThan(0);
       const keys = await fetch(new URL('/api/getKeyStatus', url), { method: 'POST', headers: { 'x-validator-token': token }, body: '{}' });

@@ -20,7 +20,15 @@ const BOTH = new Set<ProviderId>(['gemini', 'groq']);
 const TOKENS = { theme: { gemini: 1_200, groq: 1_400 }, pdf: { gemini: 6_000, groq: 6_200 }, image: { gemini: 2_500, groq: 2_700 } };
 
 function history(n: number, over: Partial<HistoryCall> = {}): HistoryCall[] {
-  return Array.from({ length: n }, (_, i) => ({ provider: 'gemini', model: 'gemini-2.5-pro', kind: 'pdf', outcome: 'ok', latencyMs: 2_000 + (i % 2) * 2_000, startedAt: START - i, ...over }));
+  return Array.from({ length: n }, (_, i) => ({
+    provider: 'gemini',
+    model: 'gemini-2.5-pro',
+    kind: 'pdf',
+    outcome: 'ok',
+    latencyMs: 2_000 + (i % 2) * 2_000,
+    startedAt: START - i,
+    ...over,
+  }));
 }
 
 describe('provider model', () => {
@@ -35,10 +43,22 @@ describe('provider model', () => {
   });
 
   it('uses the defaults below the minimum, and learns error and 429 rates and the quota used today', () => {
-    const thin = learnProviderModel({ config: DEFAULT_CONFIG, history: history(MIN_CALLS_FOR_FIT - 1), usedSince: () => 0, now: START, available: BOTH });
+    const thin = learnProviderModel({
+      config: DEFAULT_CONFIG,
+      history: history(MIN_CALLS_FOR_FIT - 1),
+      usedSince: () => 0,
+      now: START,
+      available: BOTH,
+    });
     expect(thin.latency.every((l) => l.source === 'default')).toBe(true);
     const calls = [...history(30), ...history(10, { outcome: 'server' }), ...history(10, { outcome: 'rate_limit' })];
-    const m = learnProviderModel({ config: DEFAULT_CONFIG, history: calls, usedSince: (p) => (p === 'gemini' ? 9_990 : 0), now: START, available: new Set(['gemini']) });
+    const m = learnProviderModel({
+      config: DEFAULT_CONFIG,
+      history: calls,
+      usedSince: (p) => (p === 'gemini' ? 9_990 : 0),
+      now: START,
+      available: new Set(['gemini']),
+    });
     const g = m.providers.find((p) => p.provider === 'gemini');
     expect(g).toMatchObject({ errorRate: 0.2, rate429: 0.2, calls: 50, usedToday: 9_990, available: true });
     expect(m.providers.find((p) => p.provider === 'groq')).toMatchObject({ available: false, calls: 0, errorRate: 0 });
@@ -47,20 +67,40 @@ describe('provider model', () => {
 
 describe('what-ifs', () => {
   it('refuses a bad variant with a message naming the field or setting', () => {
-    expect(() => parseVariant({ name: 'x', outage: { provider: 'openai', atMinute: 1, minutes: 2 } }, DEFAULT_CONFIG, 'a.json')).toThrow(/a\.json: outage\.provider/);
-    expect(() => parseVariant({ name: 'x', quotaCut: { provider: 'gemini', atMinute: 1, factor: 2 } }, DEFAULT_CONFIG, 'b.json')).toThrow(VariantError);
+    expect(() => parseVariant({ name: 'x', outage: { provider: 'openai', atMinute: 1, minutes: 2 } }, DEFAULT_CONFIG, 'a.json')).toThrow(
+      /a\.json: outage\.provider/,
+    );
+    expect(() => parseVariant({ name: 'x', quotaCut: { provider: 'gemini', atMinute: 1, factor: 2 } }, DEFAULT_CONFIG, 'b.json')).toThrow(
+      VariantError,
+    );
     expect(() => variantFromFile({ providers: { gemini: { rpm: -1 } } }, 'c.json', DEFAULT_CONFIG)).toThrow(/c\.json: providers\.gemini\.rpm/);
     expect(() => variantFromFile({ nonsense: true }, 'd.json', DEFAULT_CONFIG)).toThrow(/d\.json: nonsense: unknown setting/);
     expect(variantFromFile({ maxWorkers: 12 }, 'twelve.json', DEFAULT_CONFIG)).toEqual({ name: 'twelve', patch: { maxWorkers: 12 } });
   });
 
   it('replays each what-if through the engine: an outage makes fallbacks, a low daily quota runs out, a free tier is slower', async () => {
-    const model = learnProviderModel({ config: DEFAULT_CONFIG, history: [], usedSince: (p) => (p === 'gemini' ? 9_900 : 0), now: START, available: BOTH });
+    const model = learnProviderModel({
+      config: DEFAULT_CONFIG,
+      history: [],
+      usedSince: (p) => (p === 'gemini' ? 9_900 : 0),
+      now: START,
+      available: BOTH,
+    });
     const fresh = learnProviderModel({ config: DEFAULT_CONFIG, history: [], usedSince: () => 0, now: START, available: BOTH });
     const { submissions } = uniformWorkload(60, TOKENS);
-    const run = (m = fresh, variants: PlanVariant[] = [{ name: 'current' }]) => planBatch({ submissions, config: DEFAULT_CONFIG, variants, model: m, seeds: 2, startMs: START });
+    const run = (m = fresh, variants: PlanVariant[] = [{ name: 'current' }]) =>
+      planBatch({ submissions, config: DEFAULT_CONFIG, variants, model: m, seeds: 2, startMs: START });
     const [current] = await run();
-    expect(current).toMatchObject({ calls: 180, fallbacks: 0, http_429: 0, undetermined: 0, quota_ok: true, quota_runs_out_s: null, seeds: 2, best: true });
+    expect(current).toMatchObject({
+      calls: 180,
+      fallbacks: 0,
+      http_429: 0,
+      undetermined: 0,
+      quota_ok: true,
+      quota_runs_out_s: null,
+      seeds: 2,
+      best: true,
+    });
     expect(current?.rpm.reduce((n, p) => n + p.gemini + p.groq, 0)).toBe(180);
     const [outage] = await run(fresh, [{ name: 'outage', outage: { provider: 'gemini', atMinute: 0.2, minutes: 1 } }]);
     expect(outage?.fallbacks).toBeGreaterThan(0);
@@ -87,8 +127,22 @@ describe('predictions and actuals in the store', () => {
   });
 
   const prediction = (config: string, makespan: number): ConfigPrediction => ({
-    config, makespan_s: makespan, p10_s: makespan, p90_s: makespan, calls: 2, callsByProvider: { gemini: 2, groq: 0 }, fallbacks: 0, http_429: 0,
-    undetermined: 0, quota_ok: true, quota_runs_out_s: null, gemini_reset_at: null, learned_from_calls: 0, seeds: 1, best: true, rpm: [],
+    config,
+    makespan_s: makespan,
+    p10_s: makespan,
+    p90_s: makespan,
+    calls: 2,
+    callsByProvider: { gemini: 2, groq: 0 },
+    fallbacks: 0,
+    http_429: 0,
+    undetermined: 0,
+    quota_ok: true,
+    quota_runs_out_s: null,
+    gemini_reset_at: null,
+    learned_from_calls: 0,
+    seeds: 1,
+    best: true,
+    rpm: [],
   });
 
   it('links the newest current prediction of the batch to its run and stores the actual makespan and curve', () => {
@@ -103,7 +157,14 @@ describe('predictions and actuals in the store', () => {
     store.saveResult(run.id, result('s1', 1, 'pass', [call('s1', { startedAt: 5_000 }), call('s1', { startedAt: 65_000, provider: 'groq' })]), ['1']);
     store.saveResult(run.id, { ...result('s2', 2, 'pass'), finishedAt: 115_000 }, ['2']);
     const actual = store.plans.recordActual(run.id);
-    expect(actual).toEqual({ makespan_s: 110, calls: 2, rpm: [{ minute: 0, gemini: 1, groq: 0 }, { minute: 1, gemini: 0, groq: 1 }] });
+    expect(actual).toEqual({
+      makespan_s: 110,
+      calls: 2,
+      rpm: [
+        { minute: 0, gemini: 1, groq: 0 },
+        { minute: 1, gemini: 0, groq: 1 },
+      ],
+    });
     expect(store.plans.forRun(run.id)).toMatchObject({ id: newest.id, actual: { makespan_s: 110 } });
     expect(store.plans.accuracy()).toEqual({ runs: 1, withinPct: 9.1, meanAbsPct: 9.1 });
   });
@@ -118,7 +179,14 @@ describe('predictions and actuals in the store', () => {
 describe('the planner worker', () => {
   const input = () => {
     const model = learnProviderModel({ config: DEFAULT_CONFIG, history: [], usedSince: () => 0, now: START, available: BOTH });
-    return { submissions: uniformWorkload(2_000, TOKENS).submissions, config: DEFAULT_CONFIG, variants: [{ name: 'current' }], model, seeds: 3, startMs: START };
+    return {
+      submissions: uniformWorkload(2_000, TOKENS).submissions,
+      config: DEFAULT_CONFIG,
+      variants: [{ name: 'current' }],
+      model,
+      seeds: 3,
+      startMs: START,
+    };
   };
 
   it('answers with the predictions of a small plan, reporting progress', async () => {

@@ -40,7 +40,7 @@ describe('Go durations', () => {
     }
   });
 
-  it('finds a duration inside prose, without the sentence\'s full stop', () => {
+  it("finds a duration inside prose, without the sentence's full stop", () => {
     const m = new RegExp(`try again in (${GO_DURATION_PATTERN})`).exec('Please try again in 1m23.5s. Need more tokens?');
     expect(m?.[1]).toBe('1m23.5s');
   });

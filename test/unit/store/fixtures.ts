@@ -29,8 +29,17 @@ export function newRun(over: Partial<NewRun> = {}): NewRun {
 
 export function call(submissionId: string, over: Partial<CallRecord> = {}): CallRecord {
   return {
-    submissionId, kind: 'theme', provider: 'gemini', model: 'gemini-2.5-pro', attempt: 1, outcome: 'ok',
-    inputTokens: 100, outputTokens: 20, latencyMs: 1500, startedAt: 1_000, ...over,
+    submissionId,
+    kind: 'theme',
+    provider: 'gemini',
+    model: 'gemini-2.5-pro',
+    attempt: 1,
+    outcome: 'ok',
+    inputTokens: 100,
+    outputTokens: 20,
+    latencyMs: 1500,
+    startedAt: 1_000,
+    ...over,
   };
 }
 

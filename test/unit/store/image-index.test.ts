@@ -53,7 +53,10 @@ describe('image index', () => {
 
   it("a submission's own two photos are never each other's duplicate", () => {
     const run = store.createRun(newRun());
-    const dup = runBatch(run.id, [{ submissionId: 'x', row: 1, photos: [photo(1, 'same', 5n), photo(2, 'same', 5n)] }, { submissionId: 'y', row: 2, photos: [photo(1, 'other', 0xfffffffffffffff0n), photo(2, 'near', 7n)] }]);
+    const dup = runBatch(run.id, [
+      { submissionId: 'x', row: 1, photos: [photo(1, 'same', 5n), photo(2, 'same', 5n)] },
+      { submissionId: 'y', row: 2, photos: [photo(1, 'other', 0xfffffffffffffff0n), photo(2, 'near', 7n)] },
+    ]);
     expect(dup.x).toEqual([]);
     expect(dup.y).toMatchObject([{ photo: 2, kind: 'similar', distance: 1, submissionId: 'x' }]);
   });
@@ -71,7 +74,10 @@ describe('image index', () => {
     const dup = runBatch(rerun.id, june);
     expect(dup['310279']).toEqual([]);
     expect(dup['310766']).toEqual([]);
-    expect(dup['314706']?.map((m) => [m.submissionId, m.runId])).toEqual([['310279', first.id], ['310766', first.id]]);
+    expect(dup['314706']?.map((m) => [m.submissionId, m.runId])).toEqual([
+      ['310279', first.id],
+      ['310766', first.id],
+    ]);
     expect(store.duplicatesOf(july.id, '400001', [photo(1, 'p4', 0x0f0f0f0f0f0f0f0fn)], T)).toHaveLength(1);
   });
 
@@ -91,7 +97,10 @@ describe('image index', () => {
       { submissionId: 'b', row: 2, photos: [photo(1, 'h3', 0xffn), photo(2, 'h2', null)] },
     ]);
     const mine = [photo(1, 'h3', 0xffn), photo(2, 'h2', null)];
-    expect(store.duplicatesOf(run.id, 'b', mine, 8).map((m) => [m.photo, m.kind, m.distance])).toEqual([[1, 'similar', 8], [2, 'identical', 0]]);
+    expect(store.duplicatesOf(run.id, 'b', mine, 8).map((m) => [m.photo, m.kind, m.distance])).toEqual([
+      [1, 'similar', 8],
+      [2, 'identical', 0],
+    ]);
     expect(store.duplicatesOf(run.id, 'b', mine, 7).map((m) => m.photo)).toEqual([2]);
   });
 

@@ -30,15 +30,19 @@ describe('schema migrations', () => {
     expect(schemaVersion(old)).toBe(1);
     expect(old.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'image_index'").pluck().get()).toBe(0);
     // Data written by the old version: a run and a finished result.
-    old.prepare(
-      `INSERT INTO runs (batch_path, batch_sha256, batch_name, attachments_root, columns_json, config_json, rules_json, total_rows, state, created_at)
+    old
+      .prepare(
+        `INSERT INTO runs (batch_path, batch_sha256, batch_name, attachments_root, columns_json, config_json, rules_json, total_rows, state, created_at)
        VALUES ('/b.csv', 'sha', 'b.csv', NULL, '["id"]', '{}', '[]', 1, 'paused', 1)`,
-    ).run();
+      )
+      .run();
     const r = result('a', 1, 'pass');
-    old.prepare(
-      `INSERT INTO submissions (run_id, submission_id, row, cells_json, status, score, category_scores_json, undetermined_points, requirements, provider, calls_used, error, finished_at, result_json)
+    old
+      .prepare(
+        `INSERT INTO submissions (run_id, submission_id, row, cells_json, status, score, category_scores_json, undetermined_points, requirements, provider, calls_used, error, finished_at, result_json)
        VALUES (1, 'a', 1, '["a"]', ?, ?, '{}', 0, '', 'gemini', 0, NULL, 1, ?)`,
-    ).run(r.status, r.score, JSON.stringify(r));
+      )
+      .run(r.status, r.score, JSON.stringify(r));
     old.close();
 
     const store = openStore(file);

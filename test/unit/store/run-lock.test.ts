@@ -24,14 +24,22 @@ afterEach(() => {
 /** Stamp a lock as if another process held it. */
 function foreignLock(runId: number, pid: number, host: string, heartbeatAt = now) {
   const db = new Database(store.file);
-  db.prepare('INSERT OR REPLACE INTO run_locks (run_id, owner_pid, owner_host, token, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)').run(runId, pid, host, 'x', heartbeatAt, heartbeatAt);
+  db.prepare('INSERT OR REPLACE INTO run_locks (run_id, owner_pid, owner_host, token, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+    runId,
+    pid,
+    host,
+    'x',
+    heartbeatAt,
+    heartbeatAt,
+  );
   db.close();
 }
 
 const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid as number;
 const myHost = () => {
   const lock = store.lockRun(store.createRun(newRun()).id);
-  const host = (new Database(store.file).prepare('SELECT owner_host FROM run_locks WHERE run_id = ?').get(lock.runId) as { owner_host: string }).owner_host;
+  const host = (new Database(store.file).prepare('SELECT owner_host FROM run_locks WHERE run_id = ?').get(lock.runId) as { owner_host: string })
+    .owner_host;
   lock.release();
   return host;
 };

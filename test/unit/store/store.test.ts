@@ -24,7 +24,14 @@ afterEach(() => {
 describe('runs', () => {
   it('creates a run with its snapshot and finds the unfinished one to resume', () => {
     const a = store.createRun(newRun());
-    expect(a).toMatchObject({ id: 1, batchName: 'june.csv', state: 'running', createdAt: 1_000, finishedAt: null, columns: ['id', 'activity_name', 'remark'] });
+    expect(a).toMatchObject({
+      id: 1,
+      batchName: 'june.csv',
+      state: 'running',
+      createdAt: 1_000,
+      finishedAt: null,
+      columns: ['id', 'activity_name', 'remark'],
+    });
     expect(a.config.acceptanceThreshold).toBe(60);
     expect(a.rules).toHaveLength(15);
     const b = store.createRun(newRun({ batchSha256: 'b'.repeat(64) }));
@@ -40,7 +47,11 @@ describe('runs', () => {
 describe('results', () => {
   it('round-trips a result with its cells, rule verdicts and calls, in row order', () => {
     const run = store.createRun(newRun());
-    store.saveResult(run.id, result('b', 2, 'pass', [call('b'), call('b', { kind: 'pdf', attempt: 2, outcome: 'rate_limit', message: '429' })]), ['b', 'Second', null]);
+    store.saveResult(run.id, result('b', 2, 'pass', [call('b'), call('b', { kind: 'pdf', attempt: 2, outcome: 'rate_limit', message: '429' })]), [
+      'b',
+      'Second',
+      null,
+    ]);
     store.saveResult(run.id, result('a', 1, 'fail'), ['a', 'First', 'x']);
     const all = store.results(run.id);
     expect(all.map((r) => r.result.submissionId)).toEqual(['a', 'b']);
@@ -138,7 +149,15 @@ describe('settings, rules and the audit log', () => {
     expect(store.rules().find((r) => r.id === 'geotag')).toMatchObject({ enabled: true, points: 8 });
     const log = store.listAudit();
     expect(log).toHaveLength(2);
-    expect(log[0]).toMatchObject({ at: 2_000, actor: 'operator', action: 'setting.changed', target: 'rules', before: undefined, after: { geotag: { enabled: true } }, reason: 'GPS matters now' });
+    expect(log[0]).toMatchObject({
+      at: 2_000,
+      actor: 'operator',
+      action: 'setting.changed',
+      target: 'rules',
+      before: undefined,
+      after: { geotag: { enabled: true } },
+      reason: 'GPS matters now',
+    });
     expect(log[1]).toMatchObject({ before: { geotag: { enabled: true } }, after: { geotag: { enabled: true, points: 8 } } });
   });
 

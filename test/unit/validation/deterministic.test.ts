@@ -131,9 +131,25 @@ describe('geotag', () => {
 
 function submission(over: Partial<Submission>): Submission {
   return {
-    id: '1', row: 1, title: 't', objectives: 'o', learningOutcomes: 'l', theme: 'x', eventType: 'Level 2 - Workshop',
-    declaredLevel: 2, durationHours: 6, participants: 40, mode: 'offline', eventDriven: 3, fromDate: '10/24/2024',
-    financialYear: '2024-25', academicYear: '2024-25', reportPath: 'r.pdf', photoPaths: ['a.jpg'], problems: [], ...over,
+    id: '1',
+    row: 1,
+    title: 't',
+    objectives: 'o',
+    learningOutcomes: 'l',
+    theme: 'x',
+    eventType: 'Level 2 - Workshop',
+    declaredLevel: 2,
+    durationHours: 6,
+    participants: 40,
+    mode: 'offline',
+    eventDriven: 3,
+    fromDate: '10/24/2024',
+    financialYear: '2024-25',
+    academicYear: '2024-25',
+    reportPath: 'r.pdf',
+    photoPaths: ['a.jpg'],
+    problems: [],
+    ...over,
   };
 }
 

@@ -1,16 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES } from '../../../shared/rules';
-import {
-  duplicateRule,
-  findDuplicates,
-  hammingDistance,
-  normalizePhash,
-  type IndexedImage,
-} from '../../../electron/validation/duplicates';
+import { duplicateRule, findDuplicates, hammingDistance, normalizePhash, type IndexedImage } from '../../../electron/validation/duplicates';
 import { ruleById } from '../../../electron/validation/rules-table';
 
 const img = (over: Partial<IndexedImage>): IndexedImage => ({
-  owner: 'a', submissionId: 'a', sha256: 'sha-a', phash: '0000000000000000', photo: 1, runId: 1, row: 1, batchName: 'b1.csv', ...over,
+  owner: 'a',
+  submissionId: 'a',
+  sha256: 'sha-a',
+  phash: '0000000000000000',
+  photo: 1,
+  runId: 1,
+  row: 1,
+  batchName: 'b1.csv',
+  ...over,
 });
 const def = ruleById(DEFAULT_RULES, 'duplicate_photo');
 

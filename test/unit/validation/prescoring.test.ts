@@ -51,7 +51,10 @@ describe('pre-scoring', () => {
   });
 
   it('minimal mode skips the rest once the score already reaches the threshold; full mode does not', () => {
-    const known = [...deterministic(['level_duration', 'participants', 'duplicate_photo']), ...DEFAULT_RULES.filter((d) => d.call === 'pdf').map((d) => judge(d, 'pass', 'y'))];
+    const known = [
+      ...deterministic(['level_duration', 'participants', 'duplicate_photo']),
+      ...DEFAULT_RULES.filter((d) => d.call === 'pdf').map((d) => judge(d, 'pass', 'y')),
+    ];
     // 38 + 25 = 63 ≥ 60
     expect(prescore({ ...base, mode: 'minimal', known, pending: ['theme', 'image'] })).toEqual({
       calls: [],
@@ -70,7 +73,12 @@ describe('pre-scoring', () => {
   });
 
   it('skips a call none of whose rules is enabled, in either mode', () => {
-    const rules = rulesTable({ banner: { enabled: false }, real_event: { enabled: false }, mode_matches: { enabled: false }, participants_visible: { enabled: false } });
+    const rules = rulesTable({
+      banner: { enabled: false },
+      real_event: { enabled: false },
+      mode_matches: { enabled: false },
+      participants_visible: { enabled: false },
+    });
     const d = prescore({ ...base, rules, known: deterministic(['level_duration', 'participants', 'duplicate_photo']) });
     expect(d).toEqual({ calls: ['theme', 'pdf'], skip: [{ kind: 'image', reason: NO_RULES_TO_DECIDE }], rejected: false });
   });

@@ -65,7 +65,17 @@ describe('buildResult', () => {
   });
 
   it('Review when undetermined points could tip it (undetermined is not NO)', () => {
-    const r = buildResult({ ...base, rules: results('pass', { theme_alignment: 'undetermined', pdf_title: 'undetermined', pdf_expert: 'undetermined', pdf_outcomes: 'undetermined', pdf_objectives: 'undetermined', pdf_participants: 'undetermined' }) });
+    const r = buildResult({
+      ...base,
+      rules: results('pass', {
+        theme_alignment: 'undetermined',
+        pdf_title: 'undetermined',
+        pdf_expert: 'undetermined',
+        pdf_outcomes: 'undetermined',
+        pdf_objectives: 'undetermined',
+        pdf_participants: 'undetermined',
+      }),
+    });
     expect(r.score).toBe(87 - 35);
     expect(r.undeterminedPoints).toBe(35);
     expect(r.status).toBe('Review');
