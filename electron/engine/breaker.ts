@@ -82,8 +82,12 @@ export class CircuitBreaker {
     this.params = p;
   }
 
-  /** Not accepting, but on its own way back (open by traffic, or half-open): not an operator's kill switch. */
+  /**
+   * Not accepting, but on its own way back (open by traffic, or half-open): not an operator's kill switch, and not
+   * rejected credentials, which no cooldown cures (a call must not park waiting for them).
+   */
   get recovering(): boolean {
+    if (this.lastTripCause === 'auth' && this.inner.kind !== 'closed') return false;
     return this.inner.kind === 'half_open' || (this.inner.kind === 'open' && !this.inner.forced);
   }
 

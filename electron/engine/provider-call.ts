@@ -63,7 +63,7 @@ export async function attemptOnce(
       admission = await state.limiter(model).acquire(tokens, { signal: waitSignal });
     } catch (e) {
       if (recovered?.aborted && !signal?.aborted) return { kind: 'reroute' };
-      if (e instanceof LimiterDrainedError) return fallback(`${state.id}: ${e.message}`, state.breaker.recovering);
+      if (e instanceof LimiterDrainedError) return fallback(`${state.id}: ${e.message}`, state.breaker.recovering && !state.unusableReason(model));
       if (e instanceof QuotaError) return fallback(`${state.id}: ${e.message}`);
       throw e;
     }
