@@ -27,8 +27,15 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+// Two submissions in flight: "not started when the disk filled" then means most of the batch (in auto mode the
+// whole sample would be in flight from the first second, and nothing would be left to spare).
 const env = (sim: Simulator, key: string) =>
-  cliEnv(sim.baseUrl, path.join(dir, `home-${key}`), { STAGGER_ENABLED: 'false', GEMINI_API_KEY: `sim-${key}`, GROQ_API_KEY: `sim-${key}` });
+  cliEnv(sim.baseUrl, path.join(dir, `home-${key}`), {
+    STAGGER_ENABLED: 'false',
+    DEFAULT_MAX_WORKERS: '2',
+    GEMINI_API_KEY: `sim-${key}`,
+    GROQ_API_KEY: `sim-${key}`,
+  });
 
 /** A tmpfs of `size` at a fresh folder; null where mounting is not permitted (the tests then skip, saying so). */
 function tmpfs(name: string, options: string): string | null {
