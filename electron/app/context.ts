@@ -12,6 +12,7 @@ import { connectSharedQuota, type SharedQuota } from '../engine/shared/shared-qu
 import { SnapshotAggregator } from '../engine/telemetry';
 import { checkConnection, type ConnectionReport } from '../providers/connection-check';
 import { startSimulator, type Simulator } from '../providers/simulator/server';
+import { redisUrlFrom } from '../redis-url';
 import { defaultDataDir } from '../store/data-dir';
 import { FileKeyVault, resolveKey, type KeyVault } from '../store/file-key-vault';
 import { openStore, type Store } from '../store/store';
@@ -80,7 +81,7 @@ export async function openAppContext(opts: AppContextOptions = {}): Promise<AppC
     const simulator = simulated ? await startSimulator({ preset: 'tier1', timeScale: Number.isFinite(timeScale) ? timeScale : 1 }) : null;
     const simUrl = simulator?.baseUrl ?? null;
     // REDIS_URL set: the quota of each (provider, key, model) is shared with every instance on that Redis (docs/scale-out.md).
-    shared = env.REDIS_URL ? await connectSharedQuota(env.REDIS_URL) : null;
+    shared = env.REDIS_URL ? await connectSharedQuota(redisUrlFrom(env).toString()) : null;
     const sharedQuota = shared;
     const quotaStores = sharedQuota
       ? (p: ProviderId, model: string, dims: Parameters<SharedQuota['storeFor']>[3]) => {

@@ -15,7 +15,7 @@ import { RunError, fileSha256, startRun, type BatchRun, type StartRunOptions } f
 import { RunLockedError } from '../store/run-lock';
 import { StorageError } from '../store/storage-fault';
 import { startDistributedRun, type DistributedRun } from '../distributed/coordinator';
-import { redisUrlFrom } from '../distributed/redis';
+import { redisUrlFrom } from '../redis-url';
 import { trackRun } from '../planner/track-run';
 import { progressLine, simulatedBanner } from './progress';
 

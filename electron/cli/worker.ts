@@ -5,7 +5,8 @@ import { resolve } from 'node:path';
 import { ConfigError } from '../../shared/config';
 import { openAppContext } from '../app/context';
 import { startFleetWorker } from '../distributed/chunk-worker';
-import { describeRedis, openRedis, redisUrlFrom } from '../distributed/redis';
+import { openRedis } from '../distributed/redis';
+import { describeRedis, redisUrlFrom } from '../redis-url';
 import { simulatedBanner } from './progress';
 
 const USAGE = `usage: event-validator worker [--attachments DIR] [--db FILE] [--concurrency N] [--lock-ms N]

@@ -7,7 +7,8 @@ import type { FleetInstance, FleetSnapshot } from '../../shared/telemetry';
 import type { Clock } from '../engine/clock';
 import type { Engine } from '../engine/engine';
 import { liveInstances, newInstanceId, providerShares, startHeartbeat, type Heartbeat } from './instances';
-import { connectRedis, describeRedis, redisUrlFrom } from './redis';
+import { describeRedis, redisUrlFrom } from '../redis-url';
+import { connectRedis } from './redis';
 
 export interface FleetView {
   snapshot(): Promise<FleetSnapshot>;

@@ -1,30 +1,7 @@
-// The Redis connection of a distributed run (docs/scale-out.md "Distributed runs"): REDIS_URL is checked up
-// front so a bad value is a clear bad-input error, and only its host and port are ever printed (a URL may carry a password).
+// The Redis connection of a distributed run (docs/scale-out.md "Distributed runs"): options for BullMQ and a checked
+// first connection; REDIS_URL itself is checked in electron/redis-url.ts.
 import { Redis, type RedisOptions } from 'ioredis';
-
-export class RedisUrlError extends Error {
-  override readonly name = 'RedisUrlError';
-}
-
-/** The validated REDIS_URL, or a RedisUrlError that says what is wrong. */
-export function redisUrlFrom(env: Record<string, string | undefined>): URL {
-  const raw = env.REDIS_URL?.trim();
-  if (!raw) throw new RedisUrlError('a distributed run needs REDIS_URL (for example redis://127.0.0.1:6379)');
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new RedisUrlError('REDIS_URL is not a URL (expected redis://host:port or rediss://host:port)');
-  }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
-    throw new RedisUrlError(`REDIS_URL must start with redis:// or rediss://, got ${url.protocol}//`);
-  return url;
-}
-
-/** host:port for messages and the Instances view, never the credentials. */
-export function describeRedis(url: URL): string {
-  return `${url.hostname}:${url.port || '6379'}`;
-}
+import { describeRedis } from '../redis-url';
 
 /**
  * Connection options from the URL. BullMQ closes only the connections it made itself, so it gets options, not

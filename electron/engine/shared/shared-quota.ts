@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { ProviderId } from '../../../shared/provider';
+import { describeRedis } from '../../redis-url';
 import type { Clock } from '../clock';
 import type { Dimension } from '../limiter/dimension';
 import { quotaKeyPrefix, RedisQuotaStore } from './redis-quota-store';
@@ -32,7 +33,7 @@ function ready(redis: Redis, url: string): Promise<void> {
     const done = (e?: Error) => {
       redis.off('ready', onReady);
       redis.off('error', onError);
-      if (e) reject(new Error(`REDIS_URL is set but Redis at ${redactUrl(url)} did not answer: ${e.message}`));
+      if (e) reject(new Error(`REDIS_URL is set but Redis cannot be reached: cannot reach Redis at ${where(url)}: ${e.message}`));
       else resolve();
     };
     const onReady = () => done();
@@ -42,16 +43,15 @@ function ready(redis: Redis, url: string): Promise<void> {
   });
 }
 
-/** The URL without its password, for messages. */
-export function redactUrl(url: string): string {
+/** host:port of a URL for messages (never its credentials). */
+function where(url: string): string {
   try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
+    return describeRedis(new URL(url));
   } catch {
     return '(unparsable REDIS_URL)';
   }
 }
+
 
 /**
  * Connects both connections, or fails loudly: with Redis unreachable from the start nothing is known of the other
