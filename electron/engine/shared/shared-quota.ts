@@ -52,7 +52,6 @@ function where(url: string): string {
   }
 }
 
-
 /**
  * Connects both connections, or fails loudly: with Redis unreachable from the start nothing is known of the other
  * instances, and falling back to the full local quota is exactly what must not happen.
