@@ -208,7 +208,8 @@ export const COMMANDS = {
   getFleet: { input: empty, output: FleetSnapshotSchema },
   /**
    * The run planner (docs/planner.md): predict the batch under the current settings and up to four variants.
-   * `planId` (chosen by the caller) names the plan for cancelPlan.
+   * `planId` (chosen by the caller) names the plan for cancelPlan; a cancelled plan answers null (not an error:
+   * the operator asked for it).
    */
   planBatch: {
     input: z
@@ -220,7 +221,7 @@ export const COMMANDS = {
         seeds: z.number().int().min(1).max(20).optional(),
       })
       .strict(),
-    output: PlanReportSchema,
+    output: PlanReportSchema.nullable(),
   },
   /** Stop a plan in flight; `cancelled` is false when it had already finished (or never started). */
   cancelPlan: { input: z.object({ planId: z.string().regex(PLAN_ID, 'not a plan id') }).strict(), output: z.object({ cancelled: z.boolean() }) },

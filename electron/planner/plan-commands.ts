@@ -29,6 +29,9 @@ export function createPlanCommands(deps: PlannerDeps, pathOf: (ref: FileRef | nu
           ...(seeds === undefined ? {} : { seeds }),
           signal: ac.signal,
         });
+      } catch (e) {
+        if (ac.signal.aborted) return null;
+        throw e;
       } finally {
         inFlight.delete(planId);
       }
