@@ -108,11 +108,16 @@ export class Engine {
   }
 
   /**
-   * Resolves once no provider in the routing order is recovering from an outage (woken by the breaker events, not
+   * Resolves once no provider in the routing order is still open after an outage (woken by the breaker events, not
    * by polling), or at `deadline`; rejects when `signal` aborts. The batch end waits on this before its second pass.
    */
   whenRecovered(deadline: number, signal?: AbortSignal): Promise<void> {
-    const down = () => this.cfg.providerOrder.some((p) => this.providers[p].breaker.recovering);
+    // Half-open is time to go: a breaker closes only on a probe, and the second pass's calls are those probes.
+    const down = () =>
+      this.cfg.providerOrder.some((p) => {
+        const b = this.providers[p].breaker;
+        return b.state === 'open' && b.recovering;
+      });
     if (!down() || this.clock.now() >= deadline) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const done = () => {
