@@ -82,6 +82,11 @@ export function modelFor(models: Pick<ProviderConfig, 'textModel' | 'visionModel
 
 const MINUTE = 60_000;
 
+/** What both providers share by default: written once, so a change of one default reaches both. */
+const JITTER = { enabled: false, min: 0.9, max: 1.6 };
+const BREAKER = { threshold: 0.25, windowMs: 2 * MINUTE, cooldownMs: MINUTE, minCalls: 10, halfOpenProbes: 1 };
+const AIMD = { decrease: 0.7, increaseStep: 0.05, cleanCallsToIncrease: 20 };
+
 export const DEFAULT_CONFIG: EngineConfig = {
   providers: {
     gemini: {
@@ -93,9 +98,9 @@ export const DEFAULT_CONFIG: EngineConfig = {
       tpd: 0,
       safetyFactor: 0.9,
       maxConcurrent: 'auto',
-      jitter: { enabled: false, min: 0.9, max: 1.6 },
-      breaker: { threshold: 0.25, windowMs: 2 * MINUTE, cooldownMs: MINUTE, minCalls: 10, halfOpenProbes: 1 },
-      aimd: { decrease: 0.7, increaseStep: 0.05, cleanCallsToIncrease: 20 },
+      jitter: JITTER,
+      breaker: BREAKER,
+      aimd: AIMD,
       timeoutMs: 120_000,
       enabled: true,
       thinkingBudget: 1024,
@@ -109,9 +114,9 @@ export const DEFAULT_CONFIG: EngineConfig = {
       tpd: 100_000,
       safetyFactor: 0.8,
       maxConcurrent: 'auto',
-      jitter: { enabled: false, min: 0.9, max: 1.6 },
-      breaker: { threshold: 0.25, windowMs: 2 * MINUTE, cooldownMs: MINUTE, minCalls: 10, halfOpenProbes: 1 },
-      aimd: { decrease: 0.7, increaseStep: 0.05, cleanCallsToIncrease: 20 },
+      jitter: JITTER,
+      breaker: BREAKER,
+      aimd: AIMD,
       timeoutMs: 60_000,
       enabled: true,
     },
@@ -137,14 +142,14 @@ export const SEED_PROFILE: EngineConfig = {
     gemini: {
       ...DEFAULT_CONFIG.providers.gemini,
       maxConcurrent: 2,
-      jitter: { enabled: true, min: 0.9, max: 1.6 },
-      breaker: { threshold: 0.05, windowMs: 2 * MINUTE, cooldownMs: MINUTE, minCalls: 10, halfOpenProbes: 1 },
+      jitter: { ...JITTER, enabled: true },
+      breaker: { ...BREAKER, threshold: 0.05 },
     },
     groq: {
       ...DEFAULT_CONFIG.providers.groq,
       maxConcurrent: 1,
-      jitter: { enabled: true, min: 0.9, max: 1.6 },
-      breaker: { threshold: 0.05, windowMs: 2 * MINUTE, cooldownMs: MINUTE, minCalls: 10, halfOpenProbes: 1 },
+      jitter: { ...JITTER, enabled: true },
+      breaker: { ...BREAKER, threshold: 0.05 },
     },
   },
   maxWorkers: 6,
