@@ -66,6 +66,17 @@ describe('parking', () => {
     expect(budgets.get('a')?.used).toBe(2);
   });
 
+  it('rejected credentials are no outage: the calls end undetermined at once, none parks', async () => {
+    const { clock, gemini, call, snap } = setup();
+    gemini.always = { kind: 'auth', status: 401 };
+    const t0 = clock.now();
+    // More calls than one minute admits: those still queued in the limiter when the 401 drains it must not park.
+    const results = await clock.run(Promise.all(Array.from({ length: 150 }, (_, i) => call(`s${i}`))));
+    expect(clock.now() - t0).toBeLessThan(60_000); // no wait for a cooldown that a rejected key would not survive
+    for (const r of results) expect(r).toMatchObject({ status: 'undetermined', reason: expect.stringMatching(/gemini/) });
+    expect(snap()).toMatchObject({ parked: 0, breaker: { state: 'open', lastTripCause: 'auth' } });
+  });
+
   it('parked calls keep their place: after the recovery the primary receives them in arrival order', async () => {
     const { clock, gemini, call, snap } = setup();
     gemini.always = { kind: 'overloaded', status: 503 };
