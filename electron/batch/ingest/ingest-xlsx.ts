@@ -56,7 +56,15 @@ export async function readXlsx(file: string, limits: IngestLimits = INGEST_LIMIT
     }
   } catch (err) {
     if (err instanceof BatchFileError) throw err;
-    throw new BatchFileError('unreadable', `The XLSX file could not be read: ${(err as Error).message}.`);
+    // A TypeError or RangeError is the parser tripping over the workbook's structure: its text ("Cannot read
+    // properties of undefined") says nothing to an operator, so say what to do instead.
+    const internal = err instanceof TypeError || err instanceof RangeError;
+    throw new BatchFileError(
+      'unreadable',
+      internal
+        ? 'The XLSX file could not be read: its workbook structure is damaged or unusual. Open it in a spreadsheet program and save it again as .xlsx (or export it as CSV UTF-8).'
+        : `The XLSX file could not be read: ${(err as Error).message}.`,
+    );
   }
   if (columns === null) throw new BatchFileError('empty', 'The file is empty: its first sheet has no header row and no data.');
   return { format: 'xlsx', encoding: null, columns, rows };

@@ -19,7 +19,11 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const refs = { file: { kind: 'path', path: SAMPLE_BATCH }, attachments: { kind: 'path', path: SAMPLE_ATTACHMENTS }, variants: [] } as const;
+const refs = {
+  file: { kind: 'path' as const, path: SAMPLE_BATCH },
+  attachments: { kind: 'path' as const, path: SAMPLE_ATTACHMENTS },
+  variants: [],
+};
 
 it('a cancelled plan answers null; the next plan answers its report', async () => {
   const cancelled = api.planBatch({ planId: 'plan-a', ...refs });
