@@ -88,7 +88,7 @@ suite(chromiumMissing ? `operator console (skipped: ${chromiumMissing})` : 'oper
 
     await runButton('Pause').click();
     await progress(/ · paused/);
-    await waitForText(page, 'section.run [role=status]', /^Paused$/);
+    await waitForText(page, '[data-testid=run-message]', /^Paused$/);
     // The submission in flight when paused may finish; after that the count holds still with nothing in flight.
     let held = -1;
     let since = Date.now();
@@ -193,7 +193,7 @@ suite(chromiumMissing ? `operator console (skipped: ${chromiumMissing})` : 'oper
     const review = await statusCount('Review');
     const runId = await page.locator('section.run select').inputValue();
     await runButton('Re-run undetermined').click();
-    await waitForText(page, 'section.run [role=status]', /Re-running undetermined submissions/);
+    await waitForText(page, '[data-testid=run-message]', /Re-running undetermined submissions/);
     // Only the Review rows are queued (the pass line); the run keeps its 30 rows' totals, fewer are left in Review,
     // and every status chip equals what its filter shows, as the Api says.
     await waitForText(page, '[data-testid=pass-text]', new RegExp(`: ${review} / ${review} rows$`), 60_000);

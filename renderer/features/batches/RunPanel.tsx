@@ -157,7 +157,7 @@ export function RunPanel() {
         </p>
       )}
       {message && (
-        <p role="status" className={message.ok ? 'inline-result ok' : 'inline-result error'}>
+        <p role="status" data-testid="run-message" className={message.ok ? 'inline-result ok' : 'inline-result error'}>
           {message.text}
         </p>
       )}
