@@ -4,22 +4,25 @@ import type { ProviderId } from '../../shared/provider';
 import type { BreakerSnapshot, ProviderSnapshot } from '../../shared/telemetry';
 import type { RateLimiter } from './limiter/limiter';
 
-export interface SnapshotParts {
-  provider: ProviderId;
+/** The snapshot's own fields it passes through as they are, plus what the fold sums or derives. */
+type PassedThrough =
+  | 'provider'
+  | 'breaker'
+  | 'http429Last5m'
+  | 'errorsLast5m'
+  | 'exhaustedUntil'
+  | 'pausedUntil'
+  | 'misconfigured'
+  | 'hasKey'
+  | 'simulated'
+  | 'p90LatencyMs'
+  | 'parked'
+  | 'unavailableModels';
+
+export interface SnapshotParts extends Pick<ProviderSnapshot, PassedThrough> {
   now: number;
   limiters: readonly RateLimiter[];
-  breaker: BreakerSnapshot;
   guard: { inFlight: number; limit: number; queued: number };
-  http429Last5m: number;
-  errorsLast5m: number;
-  exhaustedUntil: number | null;
-  pausedUntil: number | null;
-  misconfigured: string | null;
-  hasKey: boolean;
-  simulated: boolean;
-  p90LatencyMs: number;
-  parked: number;
-  unavailableModels: { model: string; reason: string }[];
 }
 
 const NAMES: Record<ProviderId, string> = { gemini: 'Gemini', groq: 'Groq' };
