@@ -8,6 +8,7 @@ import type { Snapshot } from '../../shared/telemetry';
 import { RealClock, type Clock } from '../engine/clock';
 import { Engine } from '../engine/engine';
 import { systemRng } from '../engine/rng';
+import { keyHash } from '../engine/quota-memory';
 import { connectSharedQuota, type SharedQuota } from '../engine/shared/shared-quota';
 import { SnapshotAggregator } from '../engine/telemetry';
 import { checkConnection, type ConnectionReport } from '../providers/connection-check';
@@ -90,7 +91,18 @@ export async function openAppContext(opts: AppContextOptions = {}): Promise<AppC
           return key ? sharedQuota.storeFor(p, key, model, dims, clock, (m) => m && console.error(`[${p} ${model}] ${m}`)) : undefined;
         }
       : undefined;
-    const engine = new Engine({ config, clock, rng: systemRng, adapters: buildAdapters(config, keys, simUrl, clock), simulated, quotaStores });
+    // Restarts remember the quota: each provider's calls and refusals are stored under its current key's hash. Not in
+    // demo mode: the in-process simulator starts every process with a fresh quota, so there is nothing to remember.
+    const hashes: Partial<Record<ProviderId, string>> = {};
+    const rehash = (p: ProviderId) => {
+      const k = simulated ? undefined : resolveKey(vault, p, env);
+      if (k) hashes[p] = keyHash(k);
+      else delete hashes[p];
+    };
+    PROVIDER_IDS.forEach(rehash);
+    const quotaMemory = store.quotaMemory((p) => hashes[p] ?? null);
+    const adapters = buildAdapters(config, keys, simUrl, clock);
+    const engine = new Engine({ config, clock, rng: systemRng, adapters, simulated, quotaStores, quotaMemory });
     const listeners = new Set<(s: Snapshot) => void>();
     const aggregator = new SnapshotAggregator({
       clock,
@@ -117,7 +129,9 @@ export async function openAppContext(opts: AppContextOptions = {}): Promise<AppC
         else vault.set(p, key);
         // A key set while simulated takes effect on the next start: mixing real and simulated providers
         // in one run would mislabel results.
-        if (!simulated) engine.setAdapter(p, buildAdapter(p, engine.config, resolveKey(vault, p, env), null, clock));
+        if (simulated) return;
+        rehash(p);
+        engine.setAdapter(p, buildAdapter(p, engine.config, resolveKey(vault, p, env), null, clock));
       },
       async checkConnection(p) {
         const c = engine.config.providers[p];

@@ -11,6 +11,7 @@ import type { Rng } from './rng';
 import { route, type CallArgs, type RoutedResult } from './router';
 import { staggerDelayMs } from './stagger';
 import type { QuotaStoreFactory } from './limiter/quota-store';
+import type { QuotaMemory } from './quota-memory';
 
 export type { RoutedResult } from './router';
 
@@ -23,6 +24,8 @@ export interface EngineOptions {
   simulated?: boolean;
   /** Shared quota stores (REDIS_URL); unset: every limiter keeps its charges in memory. */
   quotaStores?: QuotaStoreFactory;
+  /** The stored calls and refusals a restart starts from (docs/engine-runtime.md); unset: every start is blind. */
+  quotaMemory?: QuotaMemory;
 }
 
 /** Upper bound on submissions in flight in auto mode (each holds its PDF and photos in memory). */
@@ -35,15 +38,18 @@ export class Engine {
   private readonly rng: Rng;
   private readonly providers: Record<ProviderId, ProviderState>;
   private readonly spentBudgets = new WeakSet<Budget>();
+  private readonly memory: QuotaMemory | undefined;
 
   constructor(opts: EngineOptions) {
     this.cfg = opts.config;
     this.clock = opts.clock;
     this.rng = opts.rng;
+    this.memory = opts.quotaMemory;
     const emit = (e: EngineEvent) => this.events.emit(e);
     const make = (p: ProviderId) => {
-      const s = new ProviderState(p, this.cfg.providers[p], this.clock, this.rng, emit, opts.simulated ?? false, opts.quotaStores);
+      const s = new ProviderState(p, this.cfg.providers[p], this.clock, this.rng, emit, opts.simulated ?? false, opts.quotaStores, this.memory);
       s.setAdapter(opts.adapters[p]);
+      s.restore(); // after the first adapter: a stored refusal of this key stands until the key or the settings change
       return s;
     };
     this.providers = { gemini: make('gemini'), groq: make('groq') };
@@ -150,6 +156,7 @@ export class Engine {
   /** Set or remove a provider's adapter (a new key). A new key clears a misconfiguration and its auth trip. */
   setAdapter(p: ProviderId, a: ProviderAdapter | undefined): void {
     this.providers[p].setAdapter(a);
+    if (a) this.memory?.forgetRefusals(p);
   }
 
   /**

@@ -82,11 +82,12 @@ export async function attemptOnce(
     sent = true;
     const startedAt = ctx.clock.now();
     admission.started(startedAt);
+    const kept = state.callStarted(model, startedAt, tokens);
     ctx.emit({ type: 'call_started', at: startedAt, submissionId, kind: request.kind, provider: state.id, model, attempt: n + 1 });
     const outcome = await invoke(ctx, state, model, args);
     release();
     release = undefined;
-    settle(ctx, state, admission, outcome);
+    settle(ctx, state, admission, outcome, kept);
     state.breaker.record(permit, outcome);
     budget.record({
       submissionId,
@@ -179,9 +180,12 @@ async function invoke(ctx: RouterContext, state: ProviderState, model: string, a
 }
 
 /** Settlement and learning: actual usage replaces the estimate, and the outcome feeds quota feedback. */
-function settle(ctx: RouterContext, state: ProviderState, admission: Admission, outcome: CallOutcome): void {
+function settle(ctx: RouterContext, state: ProviderState, admission: Admission, outcome: CallOutcome, kept: number | null): void {
   const counted = QUOTA_MODELS[state.id].tokens;
-  if (outcome.usage) admission.settle(outcome.usage[counted]);
+  if (outcome.usage) {
+    admission.settle(outcome.usage[counted]);
+    state.callSettled(kept, outcome.usage[counted]);
+  }
   state.observe(outcome);
   if (outcome.ok) {
     state.feedback.onSuccess(outcome.model, outcome.quota);

@@ -13,6 +13,7 @@ import { formatClock, formatCount } from './limiter/explain';
 import { RateLimiter, WAIT_HORIZON_MS } from './limiter/limiter';
 import { applyLimits, buildDimensions, QUOTA_MODELS } from './limiter/quota-model';
 import type { QuotaStoreFactory } from './limiter/quota-store';
+import { SEED_LOOKBACK_MS, type QuotaMemory } from './quota-memory';
 import { ParkingLot } from './parking';
 import { foldSnapshot } from './provider-snapshot';
 import { QuotaFeedback } from './quota-feedback';
@@ -61,6 +62,7 @@ export class ProviderState {
     private readonly emit: (e: EngineEvent) => void,
     readonly simulated: boolean,
     private readonly quotaStores?: QuotaStoreFactory,
+    private readonly memory?: QuotaMemory,
   ) {
     this.guard = new ConcurrencyGuard(this.concurrencyTarget());
     this.parking = new ParkingLot(clock);
@@ -115,9 +117,37 @@ export class ProviderState {
       const dims = buildDimensions(this.id, this.cfg, this.clock.now());
       l = new RateLimiter(this.clock, this.rng, this.quotaStores?.(this.id, model, dims) ?? dims, this.cfg.jitter);
       applyLimits(l.dims, this.cfg, this.feedback?.rateFactor ?? 1);
+      this.seed(l, model);
       this.limiters.set(model, l);
     }
     return l;
+  }
+
+  /** A new limiter starts from the stored calls of this key and model, not blind (docs/engine-runtime.md, restarts). */
+  private seed(l: RateLimiter, model: string): void {
+    if (!this.memory || !l.store.seed) return;
+    const now = this.clock.now();
+    l.store.seed(this.memory.recall(this.id, model, now - SEED_LOOKBACK_MS), now);
+  }
+
+  /** What this provider refused before a restart and still refuses: a spent day, a rejected key, a model it can't serve. */
+  restore(): void {
+    const now = this.clock.now();
+    for (const b of this.memory?.blocks(this.id) ?? []) {
+      if (b.until !== null && b.until <= now) continue;
+      if (b.kind === 'exhausted' && b.until !== null) this.exhaustedUntil = Math.max(this.exhaustedUntil ?? 0, b.until);
+      else if (b.kind === 'misconfigured') this.misconfigured = b.reason;
+      else if (b.kind === 'unavailable') this.unavailable.set(b.model, { reason: b.reason, until: b.until });
+    }
+  }
+
+  /** A physical call was sent: stored with its start and estimate, so a restart counts it (null: nothing stored). */
+  callStarted(model: string, at: number, tokens: number): number | null {
+    return this.memory?.started(this.id, model, at, tokens) ?? null;
+  }
+
+  callSettled(handle: number | null, tokens: number): void {
+    if (handle !== null) this.memory?.settled(handle, tokens);
   }
 
   /** Live config change: limits, jitter, breaker, concurrency. */
@@ -185,12 +215,14 @@ export class ProviderState {
   exhaust(until: number, reason: string): void {
     this.exhaustedUntil = Math.max(this.exhaustedUntil ?? 0, until);
     this.emit({ type: 'provider_exhausted', at: this.clock.now(), provider: this.id, until: this.exhaustedUntil, reason });
+    this.memory?.remember(this.id, { kind: 'exhausted', model: '', reason, until: this.exhaustedUntil });
     this.drain(`${this.id} exhausted until ${untilText(this.exhaustedUntil)}`);
   }
 
   markMisconfigured(f: CallFailure): void {
     this.misconfigured = `${f.status ?? f.kind}: ${f.message}`;
     this.emit({ type: 'provider_misconfigured', at: this.clock.now(), provider: this.id, reason: this.misconfigured });
+    this.memory?.remember(this.id, { kind: 'misconfigured', model: '', reason: this.misconfigured, until: null });
     this.drain(`${this.id} misconfigured`);
   }
 
@@ -198,6 +230,7 @@ export class ProviderState {
   markUnavailable(f: CallFailure): void {
     const until = f.kind === 'no_quota' ? nextMidnight(this.clock.now()) : null;
     this.unavailable.set(f.model, { reason: f.message, until });
+    this.memory?.remember(this.id, { kind: 'unavailable', model: f.model, reason: f.message, until });
     this.emit({ type: 'provider_misconfigured', at: this.clock.now(), provider: this.id, reason: `${f.model} unavailable: ${f.message}` });
     this.limiters.get(f.model)?.drain(`${this.id} ${f.model} unavailable`);
   }

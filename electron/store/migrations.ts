@@ -176,6 +176,32 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX plan_predictions_by_run ON plan_predictions (run_id);
     `,
   },
+  {
+    version: 7,
+    name: 'quota memory: every physical call per key hash and model, and refusals with their expiry (docs/engine-runtime.md)',
+    sql: `
+      CREATE TABLE quota_calls (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        provider TEXT NOT NULL,
+        key_hash TEXT NOT NULL,
+        model TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        tokens INTEGER NOT NULL CHECK (tokens >= 0)
+      );
+      CREATE INDEX quota_calls_by_key ON quota_calls (provider, key_hash, model, started_at);
+
+      CREATE TABLE quota_blocks (
+        provider TEXT NOT NULL,
+        key_hash TEXT NOT NULL,
+        model TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('exhausted', 'misconfigured', 'unavailable')),
+        reason TEXT NOT NULL,
+        until INTEGER,
+        learned_at INTEGER NOT NULL,
+        PRIMARY KEY (provider, key_hash, model, kind)
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,6 +1,8 @@
 // The store: one SQLite file behind everything that must survive a crash or a restart: runs, results,
 // calls, the response cache, the image index, settings and the audit log. Opening it migrates the schema.
 import type { CallRecord, RuleDefinition, SubmissionResult } from '../../shared/domain';
+import type { ProviderId } from '../../shared/provider';
+import type { QuotaMemory } from '../engine/quota-memory';
 import type { DuplicateMatch } from '../validation/duplicates';
 import { mergeRulesPatch, parseRulesPatch, RULES_SETTING_KEY, rulesTable, type RulesPatch } from '../validation/rules-table';
 import { AuditLog, type AuditEntry, type AuditInput } from './audit';
@@ -8,6 +10,7 @@ import { openDatabase, type Db } from './db';
 import { ImageIndex, type PhotoHash } from './image-index';
 import { migrate } from './migrations';
 import { Plans } from './plans';
+import { QuotaLedger } from './quota-ledger';
 import { ResponseCache, type CachedReply } from './response-cache';
 import { Results, type StoredResult } from './results';
 import { RunLocks, type RunLock, type RunOwner } from './run-lock';
@@ -55,6 +58,8 @@ export interface Store {
   listAudit(opts?: { afterId?: number; limit?: number }): AuditEntry[];
   /** The run planner's predictions, their actual outcomes and the call history (docs/planner.md). */
   readonly plans: Plans;
+  /** The engine's quota memory over this file, naming each provider's current key by `keyHashOf` (docs/engine-runtime.md). */
+  quotaMemory(keyHashOf: (p: ProviderId) => string | null): QuotaMemory;
   close(): void;
 }
 
@@ -112,6 +117,7 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
     appendAudit: (entry) => audit.append(entry),
     listAudit: (o) => audit.list(o),
     plans: new Plans(db, now),
+    quotaMemory: (keyHashOf) => new QuotaLedger(db, now, keyHashOf),
     close: () => db.close(),
   };
 }

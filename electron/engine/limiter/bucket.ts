@@ -68,6 +68,19 @@ export class RefillingBucket implements Dimension {
     this.settle(charge, 0, now);
   }
 
+  /** Replay the charges of the last window onto a bucket that was full one window ago (it refills fully in one window). */
+  seed(charges: readonly Charge[], now: number): void {
+    const from = now - this.windowMs;
+    this.level = this.limit;
+    this.levelAt = from;
+    for (const c of charges) {
+      if (c.at <= from || c.at > now) continue;
+      this.refill(c.at);
+      this.level -= c.amount;
+    }
+    this.refill(now);
+  }
+
   /** Keep the server's safety margin: we may use down to (serverLimit - our limit) of its bucket, never below. */
   sync(now: number, serverRemaining: number, serverLimit: number): void {
     const margin = Math.max(0, serverLimit - this.limit);

@@ -41,6 +41,11 @@ export function nextMidnight(at: number, timeZone = PACIFIC): number {
   return guess;
 }
 
+/** The local midnight in `timeZone` that began the day of `at` (a day is 23 to 25 h long, so 26 h back is the day before). */
+export function dayStartOf(at: number, timeZone = PACIFIC): number {
+  return nextMidnight(nextMidnight(at, timeZone) - 26 * 3_600_000, timeZone);
+}
+
 export class CalendarDay implements Dimension {
   private count = 0;
   private resetAt: number;
@@ -98,5 +103,11 @@ export class CalendarDay implements Dimension {
 
   refund(charge: Charge, now: number): void {
     this.settle(charge, 0, now);
+  }
+
+  seed(charges: readonly Charge[], now: number): void {
+    this.roll(now);
+    const start = dayStartOf(now, this.timeZone);
+    for (const c of charges) if (c.at >= start && c.at <= now) this.count += c.amount;
   }
 }

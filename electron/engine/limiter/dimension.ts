@@ -30,4 +30,6 @@ export interface Dimension extends DimensionView {
   /** Replace the estimate with the actual amount. */
   settle(charge: Charge, amount: number, now: number): void;
   refund(charge: Charge, now: number): void;
+  /** Charges made before this process started (stored calls, oldest first): count those still in force at `now`. */
+  seed(charges: readonly Charge[], now: number): void;
 }

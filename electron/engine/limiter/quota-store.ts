@@ -2,6 +2,7 @@
 // (docs/scale-out.md "Shared quota"). The scheduler is per instance; the store may be shared by many (Redis), so
 // every operation may be asynchronous, and acquire is one all-or-nothing step over every dimension.
 import type { ProviderId, QuotaDimension } from '../../../shared/provider';
+import type { SeedCharge } from '../quota-memory';
 import type { Charge, Dimension, DimensionView } from './dimension';
 
 export type MaybePromise<T> = T | Promise<T>;
@@ -62,6 +63,11 @@ export interface QuotaStore {
   wake(): void;
   /** Called on every wake-up; returns the unsubscribe. */
   onWake(listener: () => void): () => void;
+  /**
+   * Count the calls this key made before the process started (docs/engine-runtime.md "Restarts remember the quota").
+   * A shared store has none: it already holds every instance's charges, and seeding it would count them twice.
+   */
+  seed?(charges: readonly SeedCharge[], now: number): void;
   /** Why the store itself holds requests back or runs degraded (a shared store out of reach), or null. */
   trouble?(): string | null;
 }
@@ -130,6 +136,15 @@ export class LocalQuotaStore implements QuotaStore {
     if (!r.open) return;
     r.open = false;
     this.dims.forEach((d, i) => d.refund(r.charges[i] as Charge, now));
+    this.wake();
+  }
+
+  seed(charges: readonly SeedCharge[], now: number): void {
+    for (const d of this.dims)
+      d.seed(
+        charges.map((c) => ({ at: c.at, amount: costOn(d, c.tokens) })),
+        now,
+      );
     this.wake();
   }
 

@@ -100,6 +100,10 @@ export class SlidingLog implements Dimension {
     this.kill(c.entry);
   }
 
+  seed(charges: readonly Charge[], now: number): void {
+    for (const c of charges) if (c.at <= now && now - c.at < this.windowMs) this.insert(c.at, c.amount);
+  }
+
   private kill(e: Entry): void {
     if (e.dead) return;
     e.dead = true;

@@ -2,7 +2,6 @@
 // quota", "Redis down"). Each operation is one Lua script (quota-scripts.ts); Redis TIME decides, and every reply
 // carries the server's time so this instance keeps an offset for its one local timer. Capacity freed early is
 // published on a wake channel; a waiter also asks again at least every RECHECK_MS, since pub/sub can drop messages.
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { QuotaDimension } from '../../../shared/provider';
 import type { Clock } from '../clock';
@@ -12,6 +11,7 @@ import type { Dimension, DimensionView } from '../limiter/dimension';
 import { formatClock } from '../limiter/explain';
 import { LocalQuotaStore, type AcquireResult, type Blocker, type QuotaStore, type Reservation } from '../limiter/quota-store';
 import { SlidingLog } from '../limiter/sliding-log';
+import { keyHash } from '../quota-memory';
 import { ACQUIRE, CLOSE, PAUSE, RESTAMP, SYNC } from './quota-scripts';
 import type { WakeBus } from './wake-bus';
 
@@ -26,8 +26,7 @@ type Kind = 's' | 'b' | 'd';
 
 /** Redis keys for one (provider, key, model): a hash of the key, never the key, inside one {hash tag}. */
 export function quotaKeyPrefix(provider: string, apiKey: string, model: string): string {
-  const keyHash = createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
-  return `ev:{${provider}:${keyHash}:${model}}`;
+  return `ev:{${provider}:${keyHash(apiKey)}:${model}}`;
 }
 
 interface QuotaCommands {
