@@ -127,7 +127,7 @@ export class ProviderState {
   private seed(l: RateLimiter, model: string): void {
     if (!this.memory || !l.store.seed) return;
     const now = this.clock.now();
-    l.store.seed(this.memory.recall(this.id, model, now - SEED_LOOKBACK_MS), now);
+    l.store.seed(this.memory.recall(this.id, model, now - SEED_LOOKBACK_MS, now), now);
   }
 
   /** What this provider refused before a restart and still refuses: a spent day, a rejected key, a model it can't serve. */
@@ -146,8 +146,9 @@ export class ProviderState {
     return this.memory?.started(this.id, model, at, tokens) ?? null;
   }
 
-  callSettled(handle: number | null, tokens: number): void {
-    if (handle !== null) this.memory?.settled(handle, tokens);
+  /** Its answer came: a restart counts the call from now on (the server counted it at its arrival, no later). */
+  callAnswered(handle: number | null, tokens: number | null): void {
+    if (handle !== null) this.memory?.answered(handle, this.clock.now(), tokens);
   }
 
   /** Live config change: limits, jitter, breaker, concurrency. */

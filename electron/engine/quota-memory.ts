@@ -10,7 +10,11 @@ export function keyHash(apiKey: string): string {
   return createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
 }
 
-/** One stored physical call: when it started and the tokens its provider counts (the estimate until it settled). */
+/**
+ * One stored physical call as a restart counts it: from when its answer came (the server counted it somewhere between
+ * the start and the answer), or from the restart itself for a call still unanswered; with the tokens its provider
+ * counts (the estimate until it settled).
+ */
 export interface SeedCharge {
   at: number;
   tokens: number;
@@ -25,11 +29,12 @@ export interface QuotaBlock {
 }
 
 export interface QuotaMemory {
-  /** The calls of (provider, current key, model) that started at or after `since`, oldest first. */
-  recall(provider: ProviderId, model: string, since: number): SeedCharge[];
-  /** A physical call was sent; the handle settles its tokens once the provider reported them (null: not kept). */
+  /** The calls of (provider, current key, model) that started at or after `since`, as of `now`, oldest first. */
+  recall(provider: ProviderId, model: string, since: number, now: number): SeedCharge[];
+  /** A physical call was sent; the handle records its answer (null: not kept). */
   started(provider: ProviderId, model: string, at: number, tokens: number): number | null;
-  settled(handle: number, tokens: number): void;
+  /** Its answer came at `at`; `tokens` the provider reported, or null to keep the estimate. */
+  answered(handle: number, at: number, tokens: number | null): void;
   /** The blocks stored for the provider's current key. */
   blocks(provider: ProviderId): QuotaBlock[];
   remember(provider: ProviderId, block: QuotaBlock): void;

@@ -186,6 +186,7 @@ export const MIGRATIONS: readonly Migration[] = [
         key_hash TEXT NOT NULL,
         model TEXT NOT NULL,
         started_at INTEGER NOT NULL,
+        answered_at INTEGER,
         tokens INTEGER NOT NULL CHECK (tokens >= 0)
       );
       CREATE INDEX quota_calls_by_key ON quota_calls (provider, key_hash, model, started_at);

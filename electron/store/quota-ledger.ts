@@ -1,6 +1,6 @@
 // The engine's quota memory in the SQLite file (docs/engine-runtime.md "Restarts remember the quota"): one row per
 // physical call, written when it is sent (a call in flight when the process dies was counted by the server too) and
-// settled with the tokens the provider reported, and the refusals a provider gave a key. Rows name the key by its
+// completed with the time of its answer and the tokens the provider reported, and the refusals a provider gave a key. Rows name the key by its
 // hash only. A failed write never fails the call: the limiter in memory is unchanged; only a restart would know less.
 import type { ProviderId } from '../../shared/provider';
 import { SEED_LOOKBACK_MS, type QuotaBlock, type QuotaMemory, type SeedCharge } from '../engine/quota-memory';
@@ -35,10 +35,10 @@ export class QuotaLedger implements QuotaMemory {
     private readonly onError: (message: string) => void = (m) => console.error(m),
   ) {
     this.insertCall = db.prepare('INSERT INTO quota_calls (provider, key_hash, model, started_at, tokens) VALUES (?, ?, ?, ?, ?)');
-    this.settleCall = db.prepare('UPDATE quota_calls SET tokens = ? WHERE id = ?');
+    this.settleCall = db.prepare('UPDATE quota_calls SET answered_at = ?, tokens = coalesce(?, tokens) WHERE id = ?');
     this.selectCalls = db.prepare(
-      `SELECT started_at AS at, tokens FROM quota_calls
-       WHERE provider = ? AND key_hash = ? AND model = ? AND started_at >= ? ORDER BY started_at, id`,
+      `SELECT coalesce(answered_at, @now) AS at, tokens FROM quota_calls
+       WHERE provider = @provider AND key_hash = @hash AND model = @model AND started_at >= @since ORDER BY at, id`,
     );
     this.pruneCalls = db.prepare('DELETE FROM quota_calls WHERE started_at < ?');
     this.upsertBlock = db.prepare(
@@ -52,10 +52,10 @@ export class QuotaLedger implements QuotaMemory {
     this.guard(() => this.pruneCalls.run(this.now() - SEED_LOOKBACK_MS));
   }
 
-  recall(provider: ProviderId, model: string, since: number): SeedCharge[] {
+  recall(provider: ProviderId, model: string, since: number, now: number): SeedCharge[] {
     const hash = this.keyHashOf(provider);
     if (!hash) return [];
-    return this.guard(() => this.selectCalls.all(provider, hash, model, since) as SeedCharge[]) ?? [];
+    return this.guard(() => this.selectCalls.all({ provider, hash, model, since, now: Math.round(now) }) as SeedCharge[]) ?? [];
   }
 
   started(provider: ProviderId, model: string, at: number, tokens: number): number | null {
@@ -70,8 +70,8 @@ export class QuotaLedger implements QuotaMemory {
     );
   }
 
-  settled(handle: number, tokens: number): void {
-    this.guard(() => this.settleCall.run(Math.max(0, Math.round(tokens)), handle));
+  answered(handle: number, at: number, tokens: number | null): void {
+    this.guard(() => this.settleCall.run(Math.round(at), tokens === null ? null : Math.max(0, Math.round(tokens)), handle));
   }
 
   blocks(provider: ProviderId): QuotaBlock[] {

@@ -46,9 +46,8 @@ function storedRun(db: string): { runId: number; results: Map<string, Submission
 }
 
 /**
- * Quotas are per key on the simulator. A restarted process's limiter does not know the calls its killed predecessor
- * made in the server's current minute (a reported gap: it could seed itself from the stored call times), so each
- * process gets its own key, and verdicts compare like with like instead of hinging on 429s after each restart.
+ * Quotas are per key on the simulator. Each process gets its own key, so verdicts compare like with like and never
+ * hinge on a quota shared across restarts (that is test/reliability/restart-quota.test.ts).
  */
 function keyed(env: NodeJS.ProcessEnv, name: string): NodeJS.ProcessEnv {
   return { ...env, GEMINI_API_KEY: `sim-${name}`, GROQ_API_KEY: `sim-${name}` };

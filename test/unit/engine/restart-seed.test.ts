@@ -143,9 +143,8 @@ describe('a restarted engine starts from the stored quota', () => {
     const t1 = clock.now();
     await clock.run(Promise.all(Array.from({ length: 6 }, (_, i) => second.call(`b${i}`))));
     const starts = second.gemini.log.map((l) => l.at - t1);
-    // 3 fit at once (9 − 6); the other 3 wait for the first process's calls to leave, 60 s after they started at T0.
-    expect(starts.slice(0, 3)).toEqual([0, 0, 0]);
-    expect(starts.slice(3).every((s) => s >= T0 + MIN - t1)).toBe(true);
+    // 3 fit at once (9 − 6); the other 3 wait for the first process's calls to leave: 60 s after their answers (T0 + 2 s).
+    expect(starts).toEqual([0, 0, 0, 1, 1, 1].map((w) => (w ? T0 + 2_000 + MIN - t1 : 0)));
     // A blind restart would have sent all 6 at once: 12 in the server's minute, above its 10.
   });
 
@@ -187,21 +186,24 @@ describe('a restarted engine starts from the stored quota', () => {
     expect(await clock.run(third.call('d0'))).toMatchObject({ status: 'ok' });
   });
 
-  it('counts a call that was in flight when the process died at its estimate, and a settled one at its reported tokens', () => {
+  it('counts a call from its answer, one in flight when the process died from the restart, at the reported tokens', () => {
     dir = mkdtempSync(join(tmpdir(), 'ev-seed-'));
     const clock = new VirtualClock(T0);
     store = openStore(join(dir, 'ev.db'), { now: () => clock.now() });
     const memory = store.quotaMemory(() => keyHash('k'));
-    const settled = memory.started('gemini', 'm', T0 - 5_000, 900);
-    memory.started('gemini', 'm', T0 - 1_000, 700);
-    if (settled !== null) memory.settled(settled, 400);
+    const answered = memory.started('gemini', 'm', T0 - 9_000, 900);
+    const failed = memory.started('gemini', 'm', T0 - 8_000, 800);
+    memory.started('gemini', 'm', T0 - 1_000, 700); // in flight at the "crash"
+    if (answered !== null) memory.answered(answered, T0 - 4_000, 400);
+    if (failed !== null) memory.answered(failed, T0 - 6_000, null); // no usage reported: the estimate stands
     memory.started('gemini', 'other-model', T0, 1);
-    expect(memory.recall('gemini', 'm', T0 - MIN)).toEqual([
-      { at: T0 - 5_000, tokens: 400 },
-      { at: T0 - 1_000, tokens: 700 },
+    expect(memory.recall('gemini', 'm', T0 - MIN, T0 + 5)).toEqual([
+      { at: T0 - 6_000, tokens: 800 },
+      { at: T0 - 4_000, tokens: 400 },
+      { at: T0 + 5, tokens: 700 },
     ]);
     // Another key's calls are not this key's quota; no key: nothing is stored.
-    expect(store.quotaMemory(() => keyHash('other')).recall('gemini', 'm', 0)).toEqual([]);
+    expect(store.quotaMemory(() => keyHash('other')).recall('gemini', 'm', 0, T0)).toEqual([]);
     expect(store.quotaMemory(() => null).started('gemini', 'm', T0, 1)).toBeNull();
   });
 });
