@@ -84,7 +84,7 @@ describe('restarts remember the quota', () => {
     const rows = results(db);
     expect(rows).toHaveLength(ROWS);
     expect(rows.every((r) => r.rules.every((x) => x.verdict !== 'undetermined' || !/429|quota/i.test(x.reason)))).toBe(true);
-  }, 240_000);
+  }, 300_000);
 
   it('a restarted process does not spend past a daily quota an earlier one used up by our own count', async () => {
     // The server would allow more; our configured day (10 × 0.9 = 9 requests) is what binds.
@@ -104,7 +104,7 @@ describe('restarts remember the quota', () => {
     const llm = rows.flatMap((r) => r.rules).filter((x) => x.verdict === 'undetermined');
     expect(llm.length).toBeGreaterThan(0);
     expect(llm.every((x) => x.reason.includes('gemini quota spent until 00:00 PT'))).toBe(true);
-  }, 120_000);
+  }, 300_000);
 
   it('a restarted process keeps the daily exhaustion the provider reported, until its reset', async () => {
     for (const model of GEMINI_MODELS) sim.control.setQuota({ provider: 'gemini', model, key: 'sim-server-day', limits: { rpd: 4 } });
@@ -125,5 +125,5 @@ describe('restarts remember the quota', () => {
       .filter((x) => x.verdict === 'undetermined');
     expect(undetermined.length).toBeGreaterThan(0);
     expect(undetermined.every((x) => x.reason.includes('gemini exhausted until 00:00 PT'))).toBe(true);
-  }, 120_000);
+  }, 300_000);
 });
