@@ -10,10 +10,18 @@ interface Entry {
   dead: boolean;
 }
 
-/** A charge of this log: it points at its current entry, so settling, restamping and refunding are O(1). */
-interface LogCharge extends Charge {
-  entry: Entry;
-  refunded: boolean;
+/**
+ * A charge of this log is its first entry, and points at its current one (itself until a restamp moves it), so
+ * settling, restamping and refunding are O(1) and an admission allocates one object per log.
+ */
+class LogCharge implements Charge, Entry {
+  dead = false;
+  refunded = false;
+  entry: Entry = this;
+  constructor(
+    public at: number,
+    public amount: number,
+  ) {}
 }
 
 export class SlidingLog implements Dimension {
@@ -72,17 +80,15 @@ export class SlidingLog implements Dimension {
   }
 
   take(now: number, cost: number): Charge {
-    const charge: LogCharge = { at: now, amount: cost, entry: this.insert(now, cost), refunded: false };
-    return charge;
+    return this.insert(new LogCharge(now, cost));
   }
 
   /** The call really started at `at`: the server counts it from then, even if its admission already left the window. */
   restamp(charge: Charge, at: number): void {
     const c = charge as LogCharge;
-    if (at <= c.at || c.refunded) return;
+    if (at <= c.entry.at || c.refunded) return;
     this.kill(c.entry);
-    c.at = at;
-    c.entry = this.insert(at, c.amount);
+    c.entry = this.insert({ at, amount: c.entry.amount, dead: false });
   }
 
   settle(charge: Charge, amount: number): void {
@@ -91,7 +97,6 @@ export class SlidingLog implements Dimension {
       this.sum += amount - c.entry.amount;
       c.entry.amount = amount;
     }
-    c.amount = amount;
   }
 
   refund(charge: Charge): void {
@@ -106,9 +111,10 @@ export class SlidingLog implements Dimension {
     this.sum -= e.amount;
   }
 
-  private insert(at: number, amount: number): Entry {
-    const entry: Entry = { at, amount, dead: false };
-    this.sum += amount;
+  /** Puts a live entry in time order (a restamp's new time is near the end) and counts it. */
+  private insert<E extends Entry>(entry: E): E {
+    const { at } = entry;
+    this.sum += entry.amount;
     let i = this.log.length;
     while (i > this.head && (this.log[i - 1] as Entry).at > at) i--;
     if (i === this.log.length) this.log.push(entry);
