@@ -70,7 +70,7 @@ const TOKEN_DIMS: ReadonlySet<QuotaDimension> = new Set(['TPM', 'TPD']);
 
 /** What a request of `tokens` costs on `dim`: its tokens on token dimensions, one request elsewhere. */
 export function costOn(dim: DimensionView, tokens: number): number {
-  return TOKEN_DIMS.has(dim.name) ? tokens : 1;
+  return dim.name === 'TPM' || dim.name === 'TPD' ? tokens : 1; // TOKEN_DIMS, spelled out: it runs per dimension per admission
 }
 
 export function isTokenDimension(name: QuotaDimension): boolean {

@@ -83,9 +83,11 @@ export class SlidingLog implements Dimension {
     // cursor moves forward while they are too few, back while one fewer would still do (an empty window always fits).
     const start = this.base + this.head;
     const end = this.base + this.log.length;
-    const fits = (before: number) => inWindow - before + cost <= cap;
-    while (!fits(this.beforeCursor) && this.cursor < end) this.beforeCursor += this.liveAt(this.cursor++);
-    while (this.cursor > start && fits(this.beforeCursor - this.liveAt(this.cursor - 1))) this.beforeCursor -= this.liveAt(--this.cursor);
+    // (The condition is written out, not a closure: this runs on every refused admission.)
+    while (inWindow - this.beforeCursor + cost > cap && this.cursor < end) this.beforeCursor += this.liveAt(this.cursor++);
+    while (this.cursor > start && inWindow - (this.beforeCursor - this.liveAt(this.cursor - 1)) + cost <= cap) {
+      this.beforeCursor -= this.liveAt(--this.cursor);
+    }
     return (this.log[this.cursor - 1 - this.base] as Entry).at + this.windowMs;
   }
 
