@@ -8,7 +8,7 @@ import type { Clock } from './clock';
 import { EventBus } from './events';
 import { ProviderState } from './provider-state';
 import type { Rng } from './rng';
-import { route, type CallArgs, type RoutedResult } from './router';
+import { route, type CallArgs, type RoutedResult, type RouterContext } from './router';
 import { staggerDelayMs } from './stagger';
 import type { QuotaStoreFactory } from './limiter/quota-store';
 import type { QuotaMemory } from './quota-memory';
@@ -39,6 +39,7 @@ export class Engine {
   private readonly providers: Record<ProviderId, ProviderState>;
   private readonly spentBudgets = new WeakSet<Budget>();
   private readonly memory: QuotaMemory | undefined;
+  private readonly routerContext: RouterContext;
 
   constructor(opts: EngineOptions) {
     this.cfg = opts.config;
@@ -53,6 +54,19 @@ export class Engine {
       return s;
     };
     this.providers = { gemini: make('gemini'), groq: make('groq') };
+    // Made once, not per call: its functions read the live config and providers.
+    this.routerContext = {
+      clock: this.clock,
+      rng: this.rng,
+      config: () => this.cfg,
+      provider: (p) => this.providers[p],
+      emit,
+      budgetSpent: (b) => {
+        if (this.spentBudgets.has(b)) return;
+        this.spentBudgets.add(b);
+        this.events.emit({ type: 'budget_spent', at: this.clock.now(), submissionId: b.submissionId, used: b.used, budget: b.max });
+      },
+    };
   }
 
   get config(): EngineConfig {
@@ -79,21 +93,7 @@ export class Engine {
 
   /** One logical LLM request, routed with fallback; rejects only when `signal` aborts. */
   call(a: CallArgs): Promise<RoutedResult> {
-    return route(
-      {
-        clock: this.clock,
-        rng: this.rng,
-        config: () => this.cfg,
-        provider: (p) => this.providers[p],
-        emit: (e) => this.events.emit(e),
-        budgetSpent: (b) => {
-          if (this.spentBudgets.has(b)) return;
-          this.spentBudgets.add(b);
-          this.events.emit({ type: 'budget_spent', at: this.clock.now(), submissionId: b.submissionId, used: b.used, budget: b.max });
-        },
-      },
-      a,
-    );
+    return route(this.routerContext, a);
   }
 
   resetBreaker(p: ProviderId): void {

@@ -3,21 +3,22 @@
 export type Listener<T> = (event: T) => void;
 
 export class EventBus<T> {
-  private listeners = new Set<Listener<T>>();
+  /** Replaced, never mutated, on (un)subscribe: emit() iterates it without copying (it runs several times per call). */
+  private listeners: ReadonlyArray<Listener<T>> = [];
 
   /** @param onListenerError where a throwing listener's error goes; it never stops delivery to the others. */
   constructor(private readonly onListenerError: (error: unknown) => void = (e) => console.error('event listener failed:', e)) {}
 
   /** Subscribe; returns the unsubscribe function. */
   on(fn: Listener<T>): () => void {
-    this.listeners.add(fn);
+    if (!this.listeners.includes(fn)) this.listeners = [...this.listeners, fn];
     return () => {
-      this.listeners.delete(fn);
+      this.listeners = this.listeners.filter((l) => l !== fn);
     };
   }
 
   emit(event: T): void {
-    for (const fn of [...this.listeners]) {
+    for (const fn of this.listeners) {
       try {
         fn(event);
       } catch (e) {
@@ -27,6 +28,6 @@ export class EventBus<T> {
   }
 
   get size(): number {
-    return this.listeners.size;
+    return this.listeners.length;
   }
 }

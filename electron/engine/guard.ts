@@ -1,10 +1,28 @@
 // Concurrency guard: bounds calls in flight per provider. It wraps only the HTTP call, resizes live, and an
 // aborted waiter leaves the queue without taking (or leaking) a slot.
 
-interface Waiter {
-  grant(release: () => void): void;
+/** One queued acquire. A class, not closures: under load most calls wait here, and each closure is garbage. */
+class Waiter {
   /** Aborted: skipped when its turn comes (so an abort costs O(1), and so does every grant). */
-  gone: boolean;
+  gone = false;
+  constructor(
+    private readonly guard: ConcurrencyGuard,
+    readonly resolve: (release: () => void) => void,
+    private readonly reject: (e: unknown) => void,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    signal?.addEventListener('abort', this, { once: true });
+  }
+  /** The signal's abort (the waiter is its own listener object). */
+  handleEvent(): void {
+    this.gone = true;
+    this.guard.abandoned();
+    this.reject(this.signal?.reason);
+  }
+  grant(release: () => void): void {
+    this.signal?.removeEventListener('abort', this);
+    this.resolve(release);
+  }
 }
 
 export class ConcurrencyGuard {
@@ -31,22 +49,14 @@ export class ConcurrencyGuard {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.active < this.max && this.waiting === 0) return Promise.resolve(this.take());
     return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        w.gone = true;
-        this.waiting--;
-        reject(signal?.reason);
-      };
-      const w: Waiter = {
-        gone: false,
-        grant: (release) => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve(release);
-        },
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(w);
+      this.waiters.push(new Waiter(this, resolve, reject, signal));
       this.waiting++;
     });
+  }
+
+  /** A waiter's signal aborted: it no longer counts as waiting. */
+  abandoned(): void {
+    this.waiting--;
   }
 
   /** Live resize: growing admits waiters at once; shrinking lets calls in flight finish. */

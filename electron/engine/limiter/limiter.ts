@@ -116,6 +116,8 @@ export class RateLimiter {
   private jitterSum = 0;
   private jitterCount = 0;
   readonly store: QuotaStore;
+  /** The store answers synchronously (in memory): acquire may admit without queueing. */
+  private readonly syncStore: boolean;
   private readonly returns: TicketReturns = {
     restamp: (r, at) => this.background(this.store.restamp(r, at)),
     settle: (r, tokens) => this.background(this.store.settle(r, tokens, this.clock.now())),
@@ -131,6 +133,7 @@ export class RateLimiter {
     private readonly onStoreError: (e: unknown) => void = () => undefined,
   ) {
     this.store = Array.isArray(dimsOrStore) ? new LocalQuotaStore(dimsOrStore) : dimsOrStore;
+    this.syncStore = this.store instanceof LocalQuotaStore;
     this.store.onWake(() => this.pump());
   }
 
@@ -140,7 +143,7 @@ export class RateLimiter {
   }
 
   /** Wait for an admission. Rejects at once with QuotaError when `tokens` can never fit. */
-  acquire(tokens: number, opts: { priority?: number; signal?: AbortSignal } = {}): Promise<Admission> {
+  acquire(tokens: number, opts?: { priority?: number; signal?: AbortSignal }): Promise<Admission> {
     let never: DimensionView | undefined;
     for (const d of this.dims) if (costOn(d, tokens) > d.hardLimit) never ??= d;
     if (never) {
@@ -149,10 +152,17 @@ export class RateLimiter {
         new QuotaError(`request needs ${what}, above the ${never.name} limit of ${formatCount(never.hardLimit)}: it can never run`),
       );
     }
-    const { signal } = opts;
+    const signal = opts?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
+    // Nobody waits and the store answers at once: admit without a waiter, a listener or a promise executor (the
+    // same admission pump() would make, minus the allocations; a refusal takes the queue as before).
+    if (this.syncStore && this.queue.length === 0 && !this.asking) {
+      const now = this.clock.now();
+      const r = this.store.acquire(tokens, now, 0) as AcquireResult;
+      if (r.ok) return Promise.resolve(this.admit(r.reservation, now, now, tokens));
+    }
     return new Promise<Admission>((resolve, reject) => {
-      const w: Waiter = { seq: this.seq++, priority: opts.priority ?? 0, tokens, enqueuedAt: this.clock.now(), resolve, reject };
+      const w: Waiter = { seq: this.seq++, priority: opts?.priority ?? 0, tokens, enqueuedAt: this.clock.now(), resolve, reject };
       if (signal) {
         const onAbort = () => {
           this.queue.remove(w);
@@ -259,7 +269,9 @@ export class RateLimiter {
     if (r.ok) {
       if (this.queue.first() === w) this.queue.shift();
       else this.queue.remove(w);
-      this.admit(w, r.reservation, now);
+      w.gone = true;
+      w.detach?.();
+      w.resolve(this.admit(r.reservation, now, w.enqueuedAt, w.tokens));
       return null;
     }
     if (r.at === Number.POSITIVE_INFINITY) {
@@ -305,15 +317,13 @@ export class RateLimiter {
     });
   }
 
-  private admit(w: Waiter, reservation: Reservation, now: number): void {
-    w.gone = true;
-    w.detach?.();
-    const ticket = new Ticket(this.returns, reservation, now, now - w.enqueuedAt, w.tokens);
+  private admit(reservation: Reservation, now: number, enqueuedAt: number, tokens: number): Ticket {
+    const ticket = new Ticket(this.returns, reservation, now, now - enqueuedAt, tokens);
     this.pruneRecent(now);
     this.recent.push(ticket);
     this.admissions++;
     this.totalWaitMs += ticket.waitedMs;
-    w.resolve(ticket);
+    return ticket;
   }
 
   private pruneRecent(now: number): void {

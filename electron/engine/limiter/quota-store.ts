@@ -76,23 +76,34 @@ const TOKEN_DIMS: ReadonlySet<QuotaDimension> = new Set(['TPM', 'TPD']);
 
 /** What a request of `tokens` costs on `dim`: its tokens on token dimensions, one request elsewhere. */
 export function costOn(dim: DimensionView, tokens: number): number {
-  return TOKEN_DIMS.has(dim.name) ? tokens : 1;
+  return dim.name === 'TPM' || dim.name === 'TPD' ? tokens : 1; // TOKEN_DIMS, spelled out: it runs per dimension per admission
 }
 
 export function isTokenDimension(name: QuotaDimension): boolean {
   return TOKEN_DIMS.has(name);
 }
 
-/** The local store's reservation: one charge per dimension, and whether it was settled or refunded. */
-interface LocalReservation {
-  charges: Charge[];
-  open: boolean;
+/**
+ * The local store's reservation: one charge per dimension, and whether it was settled or refunded. It is its own
+ * Grant, so an admission allocates one object here, not two.
+ */
+class LocalReservation implements Grant {
+  readonly ok = true;
+  open = true;
+  constructor(
+    readonly charges: Charge[],
+    readonly at: number,
+  ) {}
+  get reservation(): Reservation {
+    return this;
+  }
 }
 
 /** Today's single-process behaviour: the charges in memory, in the provider's own accounting models. */
 export class LocalQuotaStore implements QuotaStore {
   private paused = 0;
-  private readonly listeners = new Set<() => void>();
+  /** Replaced, never mutated, on (un)subscribe: wake() iterates it without copying. */
+  private listeners: ReadonlyArray<() => void> = [];
 
   constructor(readonly dims: readonly Dimension[]) {}
 
@@ -112,22 +123,24 @@ export class LocalQuotaStore implements QuotaStore {
     if (blockers || at > now) return { ok: false, at, blockers: blockers ?? [] };
     const charges: Charge[] = [];
     for (const d of this.dims) charges.push(d.take(now, costOn(d, tokens)));
-    const reservation: LocalReservation = { charges, open: true };
-    return { ok: true, reservation, at: now };
+    return new LocalReservation(charges, now);
   }
 
+  // Indexed loops, not forEach: these run once per call and a closure each is garbage.
   restamp(reservation: Reservation, at: number): void {
     const r = reservation as LocalReservation;
-    if (r.open) this.dims.forEach((d, i) => d.restamp(r.charges[i] as Charge, at));
+    if (!r.open) return;
+    for (let i = 0; i < this.dims.length; i++) (this.dims[i] as Dimension).restamp(r.charges[i] as Charge, at);
   }
 
   settle(reservation: Reservation, tokens: number, now: number): void {
     const r = reservation as LocalReservation;
     if (!r.open) return;
     r.open = false;
-    this.dims.forEach((d, i) => {
+    for (let i = 0; i < this.dims.length; i++) {
+      const d = this.dims[i] as Dimension;
       if (TOKEN_DIMS.has(d.name)) d.settle(r.charges[i] as Charge, tokens, now);
-    });
+    }
     this.wake();
   }
 
@@ -135,7 +148,7 @@ export class LocalQuotaStore implements QuotaStore {
     const r = reservation as LocalReservation;
     if (!r.open) return;
     r.open = false;
-    this.dims.forEach((d, i) => d.refund(r.charges[i] as Charge, now));
+    for (let i = 0; i < this.dims.length; i++) (this.dims[i] as Dimension).refund(r.charges[i] as Charge, now);
     this.wake();
   }
 
@@ -170,11 +183,13 @@ export class LocalQuotaStore implements QuotaStore {
   }
 
   wake(): void {
-    for (const l of [...this.listeners]) l();
+    for (const l of this.listeners) l();
   }
 
   onWake(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.listeners = [...this.listeners, listener];
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
   }
 }

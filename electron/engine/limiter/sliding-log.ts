@@ -1,6 +1,8 @@
 // Gemini's per-minute quotas: a sliding 60 s log. A charge counts while now - at < window.
 // Every per-call operation is O(1) amortized: entries are kept in time order from a moving head, a restamp or refund
-// marks its old entry dead instead of searching for it, and dead entries are dropped when they reach the head.
+// marks its old entry dead instead of searching for it, and dead entries are dropped when they reach the head. A full
+// window's earliest time is found from a cursor that moves by what changed since the last ask, not by a scan from
+// the head (over the limit, e.g. after restamps re-count calls that waited for a slot, that scan was O(n) per call).
 import type { QuotaDimension } from '../../../shared/provider';
 import type { Charge, Dimension } from './dimension';
 
@@ -8,20 +10,36 @@ interface Entry {
   at: number;
   amount: number;
   dead: boolean;
+  /** Absolute position in the log (its array index plus `base`), to tell whether it lies before the cursor. */
+  idx: number;
 }
 
-/** A charge of this log: it points at its current entry, so settling, restamping and refunding are O(1). */
-interface LogCharge extends Charge {
-  entry: Entry;
-  refunded: boolean;
+/**
+ * A charge of this log is its first entry, and points at its current one (itself until a restamp moves it), so
+ * settling, restamping and refunding are O(1) and an admission allocates one object per log.
+ */
+class LogCharge implements Charge, Entry {
+  dead = false;
+  refunded = false;
+  idx = 0;
+  entry: Entry = this;
+  constructor(
+    public at: number,
+    public amount: number,
+  ) {}
 }
 
 export class SlidingLog implements Dimension {
   /** Entries sorted by time, read from `head`; a restamp re-inserts near the end, where the new times are. */
   private log: Entry[] = [];
   private head = 0;
+  /** Absolute position of log[0] (grows when the array is compacted). */
+  private base = 0;
   /** Sum of the live amounts, kept current so admission stays O(1) while the window has room. */
   private sum = 0;
+  /** The earliest-time cursor: an absolute position, and the live amount of the entries from the head up to it. */
+  private cursor = 0;
+  private beforeCursor = 0;
 
   constructor(
     readonly name: QuotaDimension,
@@ -39,14 +57,13 @@ export class SlidingLog implements Dimension {
     while (this.head < this.log.length) {
       const e = this.log[this.head] as Entry;
       if (!e.dead && now - e.at < this.windowMs) break;
-      if (!e.dead) {
-        this.sum -= e.amount;
-        e.dead = true;
-      }
+      this.kill(e);
       this.head++;
     }
+    if (this.cursor < this.base + this.head) this.cursor = this.base + this.head; // what it had counted has left
     if (this.head > 1024 && this.head * 2 > this.log.length) {
       this.log = this.log.slice(this.head);
+      this.base += this.head;
       this.head = 0;
     }
   }
@@ -58,40 +75,48 @@ export class SlidingLog implements Dimension {
 
   earliest(now: number, cost: number): number {
     if (cost > this.hardLimit) return Number.POSITIVE_INFINITY;
-    let inWindow = this.used(now);
+    const inWindow = this.used(now);
     // Under a lowered limit, a big request may still run alone once the window is empty.
     const cap = Math.max(this.limit, cost);
     if (inWindow + cost <= cap) return now;
-    for (let i = this.head; i < this.log.length; i++) {
-      const e = this.log[i] as Entry;
-      if (e.dead) continue;
-      inWindow -= e.amount;
-      if (inWindow + cost <= cap) return e.at + this.windowMs;
+    // The answer is when the oldest live entries whose leaving makes room have left: the fewest from the head. The
+    // cursor moves forward while they are too few, back while one fewer would still do (an empty window always fits).
+    const start = this.base + this.head;
+    const end = this.base + this.log.length;
+    // (The condition is written out, not a closure: this runs on every refused admission.)
+    while (inWindow - this.beforeCursor + cost > cap && this.cursor < end) this.beforeCursor += this.liveAt(this.cursor++);
+    while (this.cursor > start && inWindow - (this.beforeCursor - this.liveAt(this.cursor - 1)) + cost <= cap) {
+      this.beforeCursor -= this.liveAt(--this.cursor);
     }
-    return now; // unreachable: an empty window always fits cost <= cap
+    return (this.log[this.cursor - 1 - this.base] as Entry).at + this.windowMs;
+  }
+
+  /** The live amount of the entry at absolute position `i`. */
+  private liveAt(i: number): number {
+    const e = this.log[i - this.base] as Entry;
+    return e.dead ? 0 : e.amount;
   }
 
   take(now: number, cost: number): Charge {
-    const charge: LogCharge = { at: now, amount: cost, entry: this.insert(now, cost), refunded: false };
-    return charge;
+    return this.insert(new LogCharge(now, cost));
   }
 
   /** The call really started at `at`: the server counts it from then, even if its admission already left the window. */
   restamp(charge: Charge, at: number): void {
     const c = charge as LogCharge;
-    if (at <= c.at || c.refunded) return;
+    if (at <= c.entry.at || c.refunded) return;
     this.kill(c.entry);
-    c.at = at;
-    c.entry = this.insert(at, c.amount);
+    c.entry = this.insert({ at, amount: c.entry.amount, dead: false, idx: 0 });
   }
 
   settle(charge: Charge, amount: number): void {
     const c = charge as LogCharge;
-    if (!c.entry.dead) {
-      this.sum += amount - c.entry.amount;
-      c.entry.amount = amount;
+    const e = c.entry;
+    if (!e.dead) {
+      this.sum += amount - e.amount;
+      if (e.idx < this.cursor) this.beforeCursor += amount - e.amount;
     }
-    c.amount = amount;
+    e.amount = amount; // a dead entry's amount counts nowhere, but a later restamp re-counts what it holds
   }
 
   refund(charge: Charge): void {
@@ -108,15 +133,25 @@ export class SlidingLog implements Dimension {
     if (e.dead) return;
     e.dead = true;
     this.sum -= e.amount;
+    if (e.idx < this.cursor) this.beforeCursor -= e.amount;
   }
 
-  private insert(at: number, amount: number): Entry {
-    const entry: Entry = { at, amount, dead: false };
-    this.sum += amount;
+  /** Puts a live entry in time order (a restamp's new time is near the end) and counts it. */
+  private insert<E extends Entry>(entry: E): E {
+    const { at } = entry;
+    this.sum += entry.amount;
     let i = this.log.length;
     while (i > this.head && (this.log[i - 1] as Entry).at > at) i--;
-    if (i === this.log.length) this.log.push(entry);
-    else this.log.splice(i, 0, entry);
+    entry.idx = this.base + i;
+    if (i === this.log.length) {
+      this.log.push(entry);
+      return entry;
+    }
+    // Out of time order (a clock that stepped back, or older charges restored): renumber and restart the cursor.
+    this.log.splice(i, 0, entry);
+    for (let j = i + 1; j < this.log.length; j++) (this.log[j] as Entry).idx = this.base + j;
+    this.cursor = this.base + this.head;
+    this.beforeCursor = 0;
     return entry;
   }
 }

@@ -39,7 +39,8 @@ export class WaitQueue {
   insert(w: Waiter): void {
     let i = this.items.length;
     while (i > this.head && (this.items[i - 1] as Waiter).priority < w.priority) i--;
-    this.items.splice(i, 0, w);
+    if (i === this.items.length) this.items.push(w);
+    else this.items.splice(i, 0, w);
   }
   remove(w: Waiter): void {
     const i = this.items.indexOf(w, this.head);

@@ -5,20 +5,23 @@ import type { Charge } from '../../../electron/engine/limiter/dimension';
 import { SlidingLog } from '../../../electron/engine/limiter/sliding-log';
 
 const W = 60_000;
-type Op = { kind: 'take' | 'restamp' | 'settle' | 'refund'; dt: number; pick: number; amount: number };
+type Op = { kind: 'take' | 'late' | 'restamp' | 'settle' | 'refund'; dt: number; pick: number; amount: number; cost: number };
 
 describe('sliding log bookkeeping', () => {
+  // Costs up to 1,500 against a 2,000 window, and restamps that re-count expired calls, keep the window over its limit
+  // often, so the earliest-time cursor moves both ways; a late take (a charge older than the newest) is inserted out of order.
   it('used() and earliest() match a naive recount after any mix of take, restamp, settle and refund', () => {
     fc.assert(
       fc.property(
         fc.array(
           fc.record({
-            kind: fc.constantFrom<Op['kind']>('take', 'take', 'restamp', 'settle', 'refund'),
+            kind: fc.constantFrom<Op['kind']>('take', 'take', 'late', 'restamp', 'settle', 'refund'),
             dt: fc.integer({ min: 0, max: 20_000 }),
             pick: fc.nat(),
             amount: fc.integer({ min: 0, max: 500 }),
+            cost: fc.constantFrom(1, 500, 1_500),
           }),
-          { maxLength: 200 },
+          { maxLength: 300 },
         ),
         (ops) => {
           const log = new SlidingLog('TPM', 2_000, 2_000, W);
@@ -28,9 +31,11 @@ describe('sliding log bookkeeping', () => {
             now += op.dt;
             const open = naive.filter((n) => !n.refunded);
             const target = open.length ? open[op.pick % open.length] : undefined;
-            if (op.kind === 'take' || !target) {
-              const charge = log.take(now, op.amount);
-              naive.push({ charge, at: now, amount: op.amount, refunded: false });
+            if (op.kind === 'late') now -= op.dt; // the clock does not move; the charge is stamped earlier
+            if (op.kind === 'take' || op.kind === 'late' || !target) {
+              const at = op.kind === 'late' ? Math.max(0, now - op.dt) : now;
+              const charge = log.take(at, op.amount);
+              naive.push({ charge, at, amount: op.amount, refunded: false });
             } else if (op.kind === 'restamp') {
               const at = now; // the call really started now (restamps never move into the future)
               log.restamp(target.charge, at);
@@ -45,24 +50,24 @@ describe('sliding log bookkeeping', () => {
             const counted = naive.filter((n) => !n.refunded && now - n.at < W);
             const sum = counted.reduce((s, n) => s + n.amount, 0);
             expect(log.used(now)).toBe(sum);
-            // The earliest time 500 more fit: when enough of the oldest charges have left the window.
+            // The earliest time `cost` more fit: when enough of the oldest charges have left the window.
             const sorted = counted.map((n) => ({ at: n.at, amount: n.amount })).sort((a, b) => a.at - b.at);
             let left = sum;
             let expected = now;
-            if (left + 500 > 2_000) {
+            if (left + op.cost > 2_000) {
               for (const n of sorted) {
                 left -= n.amount;
-                if (left + 500 <= 2_000) {
+                if (left + op.cost <= 2_000) {
                   expected = n.at + W;
                   break;
                 }
               }
             }
-            expect(log.earliest(now, 500)).toBe(expected);
+            expect(log.earliest(now, op.cost)).toBe(expected);
           }
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 400 },
     );
   });
 });
