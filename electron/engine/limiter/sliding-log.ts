@@ -126,7 +126,7 @@ export class SlidingLog implements Dimension {
   }
 
   seed(charges: readonly Charge[], now: number): void {
-    for (const c of charges) if (c.at <= now && now - c.at < this.windowMs) this.insert(c.at, c.amount);
+    for (const c of charges) if (c.at <= now && now - c.at < this.windowMs) this.insert({ at: c.at, amount: c.amount, dead: false, idx: 0 });
   }
 
   private kill(e: Entry): void {
