@@ -5,7 +5,9 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../helpers/cli';
 
-export const FIGURES_DIR = path.join(repoRoot, 'test-results/reliability-figures');
+/** Set by the global setup to a folder of its own run (two vitest runs at once must not mix their figures). */
+export const FIGURES_ENV = 'RELIABILITY_FIGURES_DIR';
+const figuresDir = () => process.env[FIGURES_ENV] ?? path.join(repoRoot, 'test-results/reliability-figures');
 
 export const FAULT_KINDS = [
   '429 storms',
@@ -36,18 +38,18 @@ export interface Figures {
 
 /** Record a scenario's figures; a scenario run twice in one run (two files of one name) keeps the last. */
 export function recordFigures(f: Figures): void {
-  mkdirSync(FIGURES_DIR, { recursive: true });
-  writeFileSync(path.join(FIGURES_DIR, `${f.scenario.replace(/[^\w.-]+/g, '_')}.json`), JSON.stringify(f));
+  mkdirSync(figuresDir(), { recursive: true });
+  writeFileSync(path.join(figuresDir(), `${f.scenario.replace(/[^\w.-]+/g, '_')}.json`), JSON.stringify(f));
 }
 
 export function readFigures(): Figures[] {
   let names: string[];
   try {
-    names = readdirSync(FIGURES_DIR).filter((n) => n.endsWith('.json'));
+    names = readdirSync(figuresDir()).filter((n) => n.endsWith('.json'));
   } catch {
     return [];
   }
-  return names.sort().map((n) => JSON.parse(readFileSync(path.join(FIGURES_DIR, n), 'utf8')) as Figures);
+  return names.sort().map((n) => JSON.parse(readFileSync(path.join(figuresDir(), n), 'utf8')) as Figures);
 }
 
 const sum = (xs: Array<number | undefined>) => xs.reduce<number>((a, b) => a + (b ?? 0), 0);
