@@ -1,21 +1,28 @@
-// Crash-resume: SIGKILL the headless run at random points, repeatedly (CI: 3 kills; SOAK_SCALE=big: 10), resuming
-// each time, then compare with an uninterrupted run of the same batch against the same simulator: no lost result,
-// no duplicate, results identical, and no provider call repeated for a submission that was already stored when the
-// process died (only those in flight are redone). The kill points come from a seed printed in the test name.
+// Crash-resume at scale: SIGKILL the headless run at random points (CI: 4 kills; SOAK_SCALE=big: 20) across one run,
+// resuming each time: the first kill lands in the first-start migration of an empty --db, the last in the export,
+// the rest mid-run. After every kill `PRAGMA integrity_check` is ok, no stored result or call record changes later,
+// and the file at --out is absent or whole. At the end: no lost result, no duplicate, the same verdicts as an
+// uninterrupted run, and no provider call repeated for a submission already stored when the process died (only those
+// in flight are redone). The kill points come from a seed printed in the test name (CRASH_SEED reproduces them).
+import { existsSync, mkdirSync, readdirSync, readFileSync, watch } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBatch } from '../../electron/batch/ingest/ingest';
 import { seededRng } from '../../electron/engine/rng';
 import { startSimulator, type Simulator } from '../../electron/providers/simulator/server';
-import { openStore } from '../../electron/store/store';
-import type { SubmissionResult } from '../../shared/domain';
-import { cliEnv, repoRoot, startCli } from '../helpers/cli';
+import { SCHEMA_VERSION } from '../../electron/store/migrations';
+import { cliEnv, repoRoot, startCli, type CliRun } from '../helpers/cli';
 import { requestMatcher } from '../helpers/request-matcher';
+import { modelCalls } from '../integration/pipeline/support';
+import { recordFigures } from './figures';
 
 const BIG = process.env.SOAK_SCALE === 'big';
-const KILLS = BIG ? 10 : 3;
+const KILLS = BIG ? 20 : 4;
+/** Kills between the migration's and the export's. */
+const MID_RUN = KILLS - 2;
 const SEED = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 1e6));
 const BATCH = path.join(repoRoot, 'test/fixtures/sample/batch.csv');
 const ATTACHMENTS = path.join(repoRoot, 'test/fixtures/sample/attachments');
@@ -24,8 +31,8 @@ let sim: Simulator;
 let dir: string;
 
 beforeAll(async () => {
-  // Tier-1 quotas (the CLI's defaults fit them) and latencies sped up 20×, so a run takes seconds.
-  sim = await startSimulator({ preset: 'tier1', timeScale: 0.05, seed: SEED, logLimit: 100_000 });
+  // Tier-1 quotas (the CLI's defaults fit them) and latencies sped up 50×, so a run takes seconds.
+  sim = await startSimulator({ preset: 'tier1', timeScale: 0.02, seed: SEED, logLimit: 100_000 });
   dir = await mkdtemp(path.join(os.tmpdir(), 'ev-crash-'));
 });
 afterAll(async () => {
@@ -33,16 +40,65 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-function storedRun(db: string): { runId: number; results: Map<string, SubmissionResult>; count: number } {
-  const store = openStore(db);
+interface Stored {
+  integrity: string;
+  schema: number;
+  runs: number;
+  runId: number;
+  /** result_json by submission id. */
+  results: Map<string, string>;
+  /** Call records by submission id. */
+  calls: Map<string, number>;
+}
+
+/** What the killed process left, read without writing (opening a Store would migrate a half-migrated file). */
+function stored(db: string): Stored {
+  const empty: Stored = { integrity: 'ok', schema: 0, runs: 0, runId: 0, results: new Map(), calls: new Map() };
+  if (!existsSync(db)) return empty;
+  const conn = new Database(db, { readonly: true, fileMustExist: true });
   try {
-    const run = store.listRuns()[0];
-    if (!run) return { runId: 0, results: new Map(), count: 0 };
-    const rows = store.results(run.id);
-    return { runId: run.id, results: new Map(rows.map((r) => [r.result.submissionId, r.result])), count: rows.length };
+    const integrity = String(conn.pragma('integrity_check', { simple: true }));
+    const schema = Number(conn.pragma('user_version', { simple: true }));
+    const tables = new Set(
+      conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .all()
+        .map((r) => (r as { name: string }).name),
+    );
+    if (!tables.has('runs') || !tables.has('submissions') || !tables.has('calls')) return { ...empty, integrity, schema };
+    const runs = conn.prepare('SELECT id FROM runs ORDER BY id').all() as Array<{ id: number }>;
+    const runId = runs.at(-1)?.id ?? 0;
+    const results = conn.prepare('SELECT submission_id AS id, result_json AS json FROM submissions WHERE run_id = ?').all(runId) as Array<{
+      id: string;
+      json: string;
+    }>;
+    const calls = conn.prepare('SELECT submission_id AS id, count(*) AS n FROM calls WHERE run_id = ? GROUP BY submission_id').all(runId) as Array<{
+      id: string;
+      n: number;
+    }>;
+    return {
+      integrity,
+      schema,
+      runs: runs.length,
+      runId,
+      results: new Map(results.map((r) => [r.id, r.json])),
+      calls: new Map(calls.map((c) => [c.id, c.n])),
+    };
   } finally {
-    store.close();
+    conn.close();
   }
+}
+
+/** SIGKILL the run `delayMs` after a file whose name matches first appears in `folder` (inotify: no polling lag). */
+function killOnFile(run: CliRun, folder: string, match: (name: string) => boolean, delayMs = 0): () => void {
+  let armed = true;
+  const w = watch(folder, (_event, name) => {
+    if (!armed || !name || !match(String(name))) return;
+    armed = false;
+    if (delayMs === 0) run.child.kill('SIGKILL');
+    else setTimeout(() => run.child.kill('SIGKILL'), delayMs);
+  });
+  return () => w.close();
 }
 
 /**
@@ -53,42 +109,55 @@ function keyed(env: NodeJS.ProcessEnv, name: string): NodeJS.ProcessEnv {
   return { ...env, GEMINI_API_KEY: `sim-${name}`, GROQ_API_KEY: `sim-${name}` };
 }
 
-describe(`crash-resume: ${KILLS} random SIGKILLs (seed ${SEED})`, () => {
+type Phase = 'migration' | 'run' | 'export';
+
+describe(`crash-resume: ${KILLS} random SIGKILLs, migration and export included (seed ${SEED})`, () => {
   it(
-    'loses nothing, duplicates nothing, matches an uninterrupted run, and redoes only submissions in flight',
+    'loses nothing, duplicates nothing, matches an uninterrupted run, redoes only submissions in flight, never half-writes the export',
     async () => {
       const batch = await readBatch(BATCH);
       const candidatesOf = await requestMatcher(BATCH);
       const total = batch.submissions.length;
       const rng = seededRng(SEED);
 
-      // The uninterrupted reference run.
+      // The uninterrupted reference run, beside the killed one (its own key: its own quota on the simulator).
       const refDb = path.join(dir, 'reference.db');
       const ref = startCli(
         ['validate', BATCH, '--attachments', ATTACHMENTS, '--db', refDb, '--json'],
-        keyed(cliEnv(sim.baseUrl, path.join(dir, 'home-ref')), 'ref'),
-      );
-      const refExit = await ref.exited;
-      expect(refExit.code, refExit.stderr).toBe(0);
-      const reference = storedRun(refDb);
-      expect(reference.count).toBe(total);
+        keyed(cliEnv(sim.baseUrl, path.join(dir, 'home-ref'), { STAGGER_ENABLED: 'false' }), 'ref'),
+      ).exited;
 
       // The run that keeps getting killed.
       const db = path.join(dir, 'crash.db');
-      const env = cliEnv(sim.baseUrl, path.join(dir, 'home-crash'));
+      const outDir = path.join(dir, 'out');
+      mkdirSync(outDir);
+      const out = path.join(outDir, 'results.csv');
+      const isExportTemp = (n: string) => /^\.results\.csv\.\d+\.[0-9a-f]+\.tmp$/.test(n);
+      const env = cliEnv(sim.baseUrl, path.join(dir, 'home-crash'), { STAGGER_ENABLED: 'false' });
       const segments: Array<{ from: number; to: number; storedBefore: Set<string> }> = [];
-      const snapshots: Array<Map<string, SubmissionResult>> = [];
-      let kills = 0;
+      const snapshots: Stored[] = [];
+      const exportsSeen: Buffer[] = [];
+      const kills: Record<Phase, number> = { migration: 0, run: 0, export: 0 };
+      let schemaAtMigrationKill = -1;
       let finished = false;
-      for (let attempt = 0; !finished && attempt < KILLS + 3; attempt++) {
-        const before = storedRun(db);
+      for (let attempt = 0; !finished && attempt < KILLS + 8; attempt++) {
+        const before = stored(db);
+        const left = total - before.results.size;
+        const phase: Phase | null =
+          kills.migration === 0 ? 'migration' : kills.run < MID_RUN && left >= 2 ? 'run' : kills.export === 0 ? 'export' : null;
+        const args = before.runId ? ['validate', '--resume', String(before.runId)] : ['validate', BATCH, '--attachments', ATTACHMENTS];
         const from = sim.control.log().length;
-        const args = attempt === 0 ? ['validate', BATCH, '--attachments', ATTACHMENTS] : ['validate', '--resume'];
-        const killing = kills < KILLS && total - before.count >= 2;
-        const run = startCli([...args, '--db', db, '--json'], keyed(env, `crash-${attempt}`));
-        if (killing) {
-          const left = total - before.count;
-          const after = 1 + Math.floor(rng.next() * Math.max(1, Math.floor(left / (KILLS - kills + 1))));
+        const run = startCli([...args, '--db', db, '--out', out, '--json'], keyed(env, `crash-${attempt}`));
+        // The WAL file appears as the first migration starts writing; the migrations take milliseconds, so a kill a few
+        // milliseconds later lands inside the first-start migration (the schema version it left is printed).
+        const stop =
+          phase === 'migration'
+            ? killOnFile(run, dir, (n) => n === 'crash.db-wal', Math.floor(rng.next() * 8))
+            : phase === 'export'
+              ? killOnFile(run, outDir, isExportTemp)
+              : () => undefined;
+        if (phase === 'run') {
+          const after = 1 + Math.floor(rng.next() * Math.max(1, Math.floor(left / (MID_RUN - kills.run + 1))));
           const delayMs = Math.floor(rng.next() * 300);
           if (await run.waitFor('submission', after)) {
             await new Promise((r) => setTimeout(r, delayMs));
@@ -96,46 +165,94 @@ describe(`crash-resume: ${KILLS} random SIGKILLs (seed ${SEED})`, () => {
           }
         }
         const exit = await run.exited;
+        stop();
         segments.push({ from, to: sim.control.log().length, storedBefore: new Set(before.results.keys()) });
-        if (exit.signal === 'SIGKILL') {
-          kills++;
-          snapshots.push(storedRun(db).results);
+        const now = stored(db);
+        expect(now.integrity, `integrity after attempt ${attempt}`).toBe('ok');
+        if (exit.signal === 'SIGKILL' && phase) {
+          kills[phase]++;
+          if (phase === 'migration') schemaAtMigrationKill = now.schema;
+          snapshots.push(now);
+          if (existsSync(out)) exportsSeen.push(readFileSync(out));
         } else {
+          // A kill that came too late (the process had finished) is simply tried again at the next start.
           expect(exit.code, exit.stderr).toBe(0);
-          finished = true;
+          finished = phase === null;
         }
       }
-      expect(kills).toBe(KILLS);
-      expect(finished).toBe(true);
 
-      const final = storedRun(db);
-      // No duplicates, nothing lost, and the same verdicts as the uninterrupted run.
-      expect(final.count).toBe(total);
-      expect(final.results.size).toBe(total);
-      const verdicts = (m: Map<string, SubmissionResult>) =>
-        [...m.values()].map((r) => ({ id: r.submissionId, status: r.status, score: r.score })).sort((a, b) => a.id.localeCompare(b.id));
-      expect(verdicts(final.results)).toEqual(verdicts(reference.results));
-      // A result stored before a kill is never redone or rewritten afterwards.
-      for (const snap of snapshots) for (const [id, r] of snap) expect(final.results.get(id)).toEqual(r);
+      const refExit = await ref;
+      expect(refExit.code, refExit.stderr).toBe(0);
+      const reference = stored(refDb);
+      expect(reference.results.size).toBe(total);
+
+      const final = stored(db);
+      const finalExport = existsSync(out) ? readFileSync(out) : Buffer.alloc(0);
+      const verdicts = (m: Map<string, string>) =>
+        [...m.values()]
+          .map((j) => JSON.parse(j) as { submissionId: string; status: string; score: number; calls: unknown[] })
+          .map((r) => ({ id: r.submissionId, status: r.status, score: r.score }))
+          .sort((a, b) => a.id.localeCompare(b.id));
+      // Call records: one per call of the stored result (a re-saved row replaces its calls), none for a row not stored.
+      const callMismatch = [...final.results].filter(
+        ([id, j]) => (final.calls.get(id) ?? 0) !== (JSON.parse(j) as { calls: unknown[] }).calls.length,
+      );
+      const orphanCalls = [...final.calls.keys()].filter((id) => !final.results.has(id));
+      // A result (and its calls) stored before a kill is never redone or rewritten afterwards.
+      const rewritten = snapshots.flatMap((s) =>
+        [...s.results].filter(([id, j]) => final.results.get(id) !== j || final.calls.get(id) !== s.calls.get(id)).map(([id]) => id),
+      );
 
       // Calls after a restart only for submissions that were not stored yet (those in flight or never started).
       const log = sim.control.log();
       const repeatedForStored: string[] = [];
+      const unmatched: number[] = [];
+      const ours = (seg: { from: number; to: number }) => modelCalls(log.slice(seg.from, seg.to)).filter((e) => e.key?.startsWith('sim-cras'));
+      const calledIn = segments.map((seg) => new Set(ours(seg).flatMap((e) => candidatesOf(e))));
       let checked = 0;
       for (const seg of segments.slice(1)) {
-        for (const entry of log.slice(seg.from, seg.to)) {
-          if (entry.route !== 'generateContent' && entry.route !== 'chat.completions') continue;
+        for (const entry of ours(seg)) {
           checked++;
           const ids = candidatesOf(entry);
-          expect(ids.length, `request ${entry.seq} maps to no submission`).toBeGreaterThan(0);
-          if (ids.every((id) => seg.storedBefore.has(id))) repeatedForStored.push(`${entry.seq}: ${ids.join('/')}`);
+          if (ids.length === 0) unmatched.push(entry.seq);
+          else if (ids.every((id) => seg.storedBefore.has(id))) repeatedForStored.push(`${entry.seq}: ${ids.join('/')}`);
         }
       }
+      const redone = new Set(calledIn.flatMap((ids, i) => [...ids].filter((id) => calledIn.slice(i + 1).some((later) => later.has(id)))));
+      const killCount = kills.migration + kills.run + kills.export;
+      recordFigures({
+        scenario: 'crash-resume',
+        submissions: total,
+        faults: { SIGKILLs: killCount },
+        outcomes: {
+          lost: total - final.results.size,
+          duplicated: final.runs - 1 + callMismatch.length + orphanCalls.length + rewritten.length + repeatedForStored.length,
+        },
+      });
+      console.log(
+        `crash-resume (seed ${SEED}): kills ${JSON.stringify(kills)}, schema at the migration kill ${schemaAtMigrationKill} of ${SCHEMA_VERSION}, ` +
+          `${redone.size} submissions in flight at a kill redone, ${checked} calls after restarts`,
+      );
+
+      expect(kills).toEqual({ migration: 1, run: MID_RUN, export: 1 });
+      expect(finished).toBe(true);
+      // No duplicates, nothing lost, and the same verdicts as the uninterrupted run.
+      expect(final.runs).toBe(1);
+      expect(final.results.size).toBe(total);
+      expect(verdicts(final.results)).toEqual(verdicts(reference.results));
+      expect(callMismatch).toEqual([]);
+      expect(orphanCalls).toEqual([]);
+      expect(rewritten).toEqual([]);
+      expect(unmatched).toEqual([]);
       expect(repeatedForStored).toEqual([]);
+      // The export: whole whenever a kill found it there, never a half-written file or a leftover temp file.
+      expect(finalExport.toString('utf8').trim().split('\n')).toHaveLength(total + 1);
+      for (const seen of exportsSeen) expect(seen.equals(finalExport)).toBe(true);
+      expect(readdirSync(outDir)).toEqual(['results.csv']);
       // Not vacuous: the resumed runs made calls, and results were stored before the kills.
       expect(checked).toBeGreaterThan(0);
-      expect(snapshots.some((m) => m.size > 0)).toBe(true);
+      expect(snapshots.some((s) => s.results.size > 0)).toBe(true);
     },
-    BIG ? 600_000 : 180_000,
+    BIG ? 900_000 : 180_000,
   );
 });

@@ -11,7 +11,8 @@ import { seededRng } from '../../electron/engine/rng';
 import { applyConfigPatch, DEFAULT_CONFIG } from '../../shared/config';
 import { CALL_KINDS, type CallKind, type LlmRequest } from '../../shared/provider';
 import { ModelledProvider } from '../../electron/planner/modelled-provider';
-import { watchInvariants, windowOvershoots } from './invariants';
+import { recordFigures } from './figures';
+import { outcomeFigures, watchInvariants, windowOvershoots } from './invariants';
 
 const BIG = process.env.SOAK_SCALE === 'big';
 const SUBMISSIONS = BIG ? 10_000 : 1_000;
@@ -103,6 +104,19 @@ describe(`fault soak on virtual time (${SUBMISSIONS} submissions × 3 calls)`, (
   beforeAll(
     async () => {
       r = await soak();
+      const seen = (k: string) => r.seen[`outcome:${k}`] ?? 0;
+      recordFigures({
+        scenario: 'fault-soak (virtual time)',
+        submissions: SUBMISSIONS,
+        faults: {
+          '429 storms': seen('rate_limit'),
+          '5xx': seen('server') + seen('overloaded'),
+          'malformed replies': seen('malformed'),
+          'quota cut': 1,
+          'daily exhaustion': seen('daily_quota'),
+        },
+        outcomes: outcomeFigures(r.watch, r.ids),
+      });
       const start = r.gemini.log[0]!.at;
       cutSpan = { from: start + r.cutAt, to: start + r.cutAt + CUT_GRACE };
     },

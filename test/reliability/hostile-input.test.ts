@@ -18,6 +18,7 @@ import { extractPdf } from '../../electron/batch/extract/extract-pdf';
 import { previewBatch, readBatch } from '../../electron/batch/ingest/ingest';
 import { loadBatch } from '../../electron/batch/ingest/load-batch';
 import { csvText, EXPORT_COLUMNS, generateBatchCsv } from '../fixtures/generate-batch';
+import { recordFigures } from './figures';
 
 const BIG = process.env.SOAK_SCALE === 'big';
 /** Each ingest call starts a worker thread: keep CI runs modest. */
@@ -28,14 +29,20 @@ const BYTE_RUNS = BIG ? 300 : 40;
 
 let dir: string;
 let seq = 0;
+/** Hostile inputs tried, by kind, for the reliability figures. */
+const tried: Record<string, number> = {};
+const KIND_OF_EXT: Record<string, string> = { '.csv': 'CSV batch files', '.xlsx': 'XLSX workbooks', '.pdf': 'PDF attachments' };
+const count = (kind: string) => (tried[kind] = (tried[kind] ?? 0) + 1);
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'ev-hostile-'));
 });
 afterAll(async () => {
+  recordFigures({ scenario: 'hostile-input', submissions: 0, hostile: tried });
   await rm(dir, { recursive: true, force: true });
 });
 
 async function tmpFile(ext: string, bytes: Uint8Array | string): Promise<string> {
+  count(KIND_OF_EXT[ext] ?? 'images (JPEG, PNG, PNG bombs)');
   const p = path.join(dir, `f${seq++}${ext}`);
   await writeFile(p, bytes);
   return p;
@@ -297,6 +304,7 @@ describe('hostile attachments', () => {
       .map(([lead, segs, sep]) => lead + segs.join(sep));
     await fc.assert(
       fc.asyncProperty(raw, fc.constantFrom(null, 1, 3, 4), async (p, eventDriven) => {
+        count('attachment paths');
         const r = await resolver.resolve(p, eventDriven);
         if (r.ok) {
           expect(r.path === resolver.root || r.path.startsWith(resolver.root + path.sep)).toBe(true);

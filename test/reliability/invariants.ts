@@ -94,3 +94,15 @@ export function windowOvershoots(
   }
   return out;
 }
+
+/** The outcome counts of the reliability figures (test/reliability/figures.ts), from a watch that ran over `ids`. */
+export function outcomeFigures(watch: ReturnType<typeof watchInvariants>, ids: readonly string[]) {
+  const v = watch.violations;
+  return {
+    lost: ids.filter((id) => !watch.finished.has(id)).length,
+    duplicated: [...watch.finished.values()].filter((n) => n > 1).length,
+    'budget overruns': v.budget.length,
+    'calls into an OPEN breaker beyond probes': v.breaker.length,
+    'retried daily 429s': v.dailyRetried.length,
+  };
+}

@@ -13,7 +13,8 @@ import { startSimulator, type Simulator } from '../../electron/providers/simulat
 import type { ScriptedResponse } from '../../electron/providers/simulator/types';
 import { applyConfigPatch, DEFAULT_CONFIG } from '../../shared/config';
 import { CALL_KINDS } from '../../shared/provider';
-import { watchInvariants } from './invariants';
+import { recordFigures } from './figures';
+import { outcomeFigures, watchInvariants } from './invariants';
 import { plainRequest as request } from '../helpers/requests';
 
 const BIG = process.env.SOAK_SCALE === 'big';
@@ -97,6 +98,13 @@ describe(`loopback faults through the real SDKs (${SUBMISSIONS} submissions × 3
       return rs;
     });
 
+    // The scripted faults above, by kind (each is served once: the outcome counts below prove they arrived).
+    recordFigures({
+      scenario: 'loopback-faults (real SDKs)',
+      submissions: SUBMISSIONS,
+      faults: { stalls: 5 * scale, drops: 5 * scale, 'malformed replies': 3 * scale, '5xx': 2 * scale },
+      outcomes: outcomeFigures(watch, ids),
+    });
     expect(results.map((r) => r.status)).toEqual(ids.map(() => 'done'));
     expect([...watch.finished.values()].every((n) => n === 1)).toBe(true);
     expect(watch.violations).toEqual({ budget: [], breaker: [], dailyRetried: [], exhaustedCalls: [] });

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../../electron/providers/simulator/server';
 import { cliEnv, startCli } from '../../helpers/cli';
+import { recordFigures } from '../../reliability/figures';
 import { SAMPLE_ATTACHMENTS, SAMPLE_BATCH, modelCalls, query, requestMatcher } from './support';
 
 let fast: Simulator;
@@ -124,7 +125,14 @@ describe('storage faults', () => {
     rmSync(filler);
     const resumed = await startCli(['validate', '--resume', '--db', db], env(fast, 'second')).exited;
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(query(db, 'SELECT count(*) AS n, count(DISTINCT submission_id) AS d FROM submissions')).toEqual([{ n: 30, d: 30 }]);
+    const [counts] = query<{ n: number; d: number }>(db, 'SELECT count(*) AS n, count(DISTINCT submission_id) AS d FROM submissions');
+    recordFigures({
+      scenario: 'storage-faults (disk full)',
+      submissions: 30,
+      faults: { 'disk full': 1 },
+      outcomes: { lost: 30 - (counts?.d ?? 0), duplicated: (counts?.n ?? 0) - (counts?.d ?? 0) },
+    });
+    expect(counts).toEqual({ n: 30, d: 30 });
     for (const id of before) expect(stored(db)).toContain(id);
     expect(integrity(db)).toBe('ok');
   }, 150_000);

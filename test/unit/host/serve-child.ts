@@ -17,14 +17,10 @@ export interface ServeChild {
 }
 
 export async function startServe(dataDir: string, tmpDir: string, extraEnv: Record<string, string> = {}): Promise<ServeChild> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    EVENT_VALIDATOR_HOME: dataDir,
-    TMPDIR: tmpDir,
-    ...extraEnv,
-  };
+  const env: NodeJS.ProcessEnv = { ...process.env, EVENT_VALIDATOR_HOME: dataDir, TMPDIR: tmpDir };
   delete env.GEMINI_API_KEY;
   delete env.GROQ_API_KEY;
+  Object.assign(env, extraEnv); // a test's own keys (a simulator's) go back in
   const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data-dir', dataDir], { cwd: repoRoot, env });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
