@@ -281,6 +281,11 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
       emit('alert', a);
       return a;
     },
+    async ackAllAlerts() {
+      const acked = alerts.ackAll();
+      for (const a of acked) emit('alert', a);
+      return acked;
+    },
     async getSnapshot() {
       return ctx.aggregator.snapshot();
     },

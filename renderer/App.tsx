@@ -7,7 +7,7 @@ import { Dashboard } from './features/dashboard/Dashboard';
 import { Settings } from './features/settings/Settings';
 import { useLive } from './stores';
 import { selectSimulated } from './stores/selectors';
-import { useSession, type Screen } from './stores/session';
+import { unsavedCount, useSession, type Screen } from './stores/session';
 
 const SCREENS: Array<{ id: Screen; label: string }> = [
   { id: 'dashboard', label: 'Dashboard' },
@@ -19,6 +19,14 @@ const SCREENS: Array<{ id: Screen; label: string }> = [
 export function App() {
   const screen = useSession((s) => s.screen);
   const go = useSession((s) => s.go);
+  const unsaved = useSession(unsavedCount);
+  /** Leaving the settings with edits not saved asks first: the forms' drafts do not survive the screen. */
+  const leave = (to: Screen) => {
+    const n = screen === 'settings' && to !== 'settings' ? unsaved : 0;
+    if (n > 0 && !window.confirm(`Limits & settings has ${n} unsaved change${n === 1 ? '' : 's'}. Leave and drop ${n === 1 ? 'it' : 'them'}?`))
+      return;
+    go(to);
+  };
   const simulated = useLive(selectSimulated);
   return (
     <div className="app">
@@ -26,7 +34,7 @@ export function App() {
         <span className="brand">Event Validator</span>
         <nav aria-label="Screens">
           {SCREENS.map((s) => (
-            <button key={s.id} type="button" className="nav" aria-current={screen === s.id ? 'page' : undefined} onClick={() => go(s.id)}>
+            <button key={s.id} type="button" className="nav" aria-current={screen === s.id ? 'page' : undefined} onClick={() => leave(s.id)}>
               {s.label}
             </button>
           ))}

@@ -5,6 +5,7 @@ import { App } from './App';
 import './styles/base.css';
 import './styles/dashboard.css';
 import './styles/batches.css';
+import './styles/operator.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

@@ -112,6 +112,8 @@ export const BatchSnapshotSchema = z.object({
   budget: z.number(),
   budgetExhausted: z.array(z.string()),
   workers: z.number(),
+  submissionsInFlight: z.number(),
+  callsInFlight: z.number(),
 });
 
 export const SnapshotSchema = z.object({

@@ -107,6 +107,10 @@ export const AlertSchema = z.object({
   provider: ProviderIdSchema.nullable(),
   message: z.string(),
   acknowledgedAt: z.number().nullable(),
+  /** How many times this alert was raised while unacknowledged (repeats fold into it: the tray shows "×3"). */
+  count: z.number().int().positive(),
+  /** When it was first raised; `at` is the latest repeat. */
+  firstAt: z.number(),
 });
 export type Alert = z.infer<typeof AlertSchema>;
 
@@ -203,6 +207,8 @@ export const COMMANDS = {
   },
   listAlerts: { input: z.object({ includeAcknowledged: z.boolean() }).strict(), output: z.array(AlertSchema) },
   ackAlert: { input: z.object({ id: z.string().min(1).max(200) }).strict(), output: AlertSchema },
+  /** Acknowledge every open alert at once; answers the alerts it acknowledged. */
+  ackAllAlerts: { input: empty, output: z.array(AlertSchema) },
   getSnapshot: { input: empty, output: SnapshotSchema },
   /** The Instances view: the live instances sharing this quota through Redis (only this one without REDIS_URL). */
   getFleet: { input: empty, output: FleetSnapshotSchema },

@@ -125,6 +125,10 @@ export interface BatchSnapshot {
   /** Ids of submissions that ran out of budget (most recent first, capped). */
   budgetExhausted: string[];
   workers: number;
+  /** Submissions started and not yet finished: a paused batch waits for them (docs/console.md §5). */
+  submissionsInFlight: number;
+  /** Provider calls sent and not yet answered, across those submissions. */
+  callsInFlight: number;
 }
 
 export interface Snapshot {

@@ -1,6 +1,6 @@
 // The alert tray (docs/console.md §7): a breaker opening, a sustained 429 rate, budget exhaustion, a spent daily quota
 // and a misconfigured provider. An alert stays until acknowledged; while one of a kind is unacknowledged for
-// a provider, repeats fold into it instead of flooding the tray.
+// a provider, repeats fold into it (counted) instead of flooding the tray.
 import type { Alert } from '../../shared/api';
 import type { ProviderId } from '../../shared/provider';
 import type { EngineEvent } from '../../shared/telemetry';
@@ -25,6 +25,11 @@ export class AlertTray {
       .filter((a) => includeAcknowledged || a.acknowledgedAt === null)
       .slice()
       .reverse();
+  }
+
+  /** Acknowledge every open alert; returns those it acknowledged. */
+  ackAll(): Alert[] {
+    return this.list(false).map((a) => this.ack(a.id));
   }
 
   ack(id: string): Alert {
@@ -65,12 +70,14 @@ export class AlertTray {
   private raise(kind: Alert['kind'], provider: ProviderId | null, message: string): void {
     const open = this.alerts.find((a) => a.kind === kind && a.provider === provider && a.acknowledgedAt === null);
     if (open) {
-      open.message = message; // fold repeats into the open alert
+      open.message = message; // fold repeats into the open alert, counted, so none goes unseen
       open.at = this.clock.now();
+      open.count++;
       this.publish(open);
       return;
     }
-    const alert: Alert = { id: `alert-${++this.seq}`, at: this.clock.now(), kind, provider, message, acknowledgedAt: null };
+    const at = this.clock.now();
+    const alert: Alert = { id: `alert-${++this.seq}`, at, kind, provider, message, acknowledgedAt: null, count: 1, firstAt: at };
     this.alerts.push(alert);
     this.publish(alert);
   }

@@ -4,6 +4,7 @@ import { STATUSES, type Status } from '../../shared/domain';
 import type { BatchSnapshot, BatchState, EngineEvent } from '../../shared/telemetry';
 import type { Clock } from '../engine/clock';
 import type { BatchProgress } from '../engine/telemetry';
+import { EtaEstimator } from './eta';
 
 const MAX_EXHAUSTED_IDS = 100;
 
@@ -16,18 +17,23 @@ export class BatchTracker implements BatchProgress {
   private fallbacks = 0;
   private readonly histogram: number[] = [];
   private readonly exhausted: string[] = [];
+  private callsInFlight = 0;
   private readonly startedAt: number;
+  private readonly eta: EtaEstimator;
 
   constructor(
     private readonly clock: Clock,
-    private readonly opts: { runId: string; total: number; budget: number; workers: () => number },
+    private readonly opts: { runId: string; total: number; budget: number; workers: () => number; inFlight?: () => number },
   ) {
     this.startedAt = clock.now();
+    this.eta = new EtaEstimator(this.startedAt);
   }
 
   /** The runner owns the state: 'finished' is set only once every result is committed. */
   setState(state: BatchState): void {
     this.state = state;
+    if (state === 'running') this.eta.resume(this.clock.now());
+    else this.eta.pause(this.clock.now());
   }
 
   /** A finished submission goes back for a second pass (batch end after an outage): it is not done until it ends again. */
@@ -40,6 +46,10 @@ export class BatchTracker implements BatchProgress {
     switch (e.type) {
       case 'call_started':
         this.callsUsed++;
+        this.callsInFlight++;
+        break;
+      case 'call_finished':
+        this.callsInFlight = Math.max(0, this.callsInFlight - 1);
         break;
       case 'fallback':
         if (e.to !== 'none') this.fallbacks++;
@@ -51,6 +61,7 @@ export class BatchTracker implements BatchProgress {
       case 'submission_finished':
         this.done++;
         this.byStatus[e.status]++;
+        this.eta.finished(e.at);
         this.cacheHits += e.cacheHits ?? 0;
         while (this.histogram.length <= e.callsUsed) this.histogram.push(0);
         this.histogram[e.callsUsed] = (this.histogram[e.callsUsed] ?? 0) + 1;
@@ -61,7 +72,6 @@ export class BatchTracker implements BatchProgress {
   }
 
   snapshot(): BatchSnapshot {
-    const elapsed = this.clock.now() - this.startedAt;
     const left = this.opts.total - this.done;
     return {
       runId: this.opts.runId,
@@ -73,11 +83,13 @@ export class BatchTracker implements BatchProgress {
       cacheHits: this.cacheHits,
       fallbacks: this.fallbacks,
       startedAt: this.startedAt,
-      etaMs: left === 0 ? 0 : this.done > 0 ? (elapsed / this.done) * left : null,
+      etaMs: this.eta.eta(this.clock.now(), left),
       budgetHistogram: [...this.histogram],
       budget: this.opts.budget,
       budgetExhausted: [...this.exhausted],
       workers: this.opts.workers(),
+      submissionsInFlight: this.opts.inFlight?.() ?? 0,
+      callsInFlight: this.callsInFlight,
     };
   }
 }

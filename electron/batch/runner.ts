@@ -183,6 +183,7 @@ async function drive(
     total: todo.length,
     budget: engine.config.maxCallsPerSubmission,
     workers: () => pool.stats().size,
+    inFlight: () => pool.stats().active,
   });
   deps.aggregator.setBatch(tracker);
   store.setRunState(run.id, 'running');

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { uploadTooLarge, uploadsOverTotal } from '../batch/ingest/refusals';
 
 export class UploadError extends Error {
   constructor(
@@ -147,19 +148,14 @@ export class UploadStore {
    */
   private async write(file: string, body: Readable): Promise<number> {
     let bytes = 0;
-    let refusal: UploadError | null = null;
+    let over: 'file' | 'total' | null = null;
     const { caps } = this;
     const room = () => Math.min(caps.maxFileBytes, caps.maxTotalBytes - this.totalBytes);
     const counter = new Transform({
       transform(chunk: Buffer, _enc, done) {
         bytes += chunk.length;
-        if (refusal === null && bytes > room()) {
-          refusal =
-            bytes > caps.maxFileBytes
-              ? new UploadError(`file is larger than ${caps.maxFileBytes} bytes`, 413)
-              : new UploadError(`uploads exceed ${caps.maxTotalBytes} bytes in all`, 413);
-        }
-        done(null, refusal === null ? chunk : undefined);
+        if (over === null && bytes > room()) over = bytes > caps.maxFileBytes ? 'file' : 'total';
+        done(null, over === null ? chunk : undefined);
       },
     });
     try {
@@ -169,9 +165,13 @@ export class UploadStore {
       await unlink(file).catch(() => undefined);
       throw err;
     }
-    if (refusal !== null) {
+    if (over !== null) {
       await unlink(file);
-      throw refusal;
+      // The whole body was read (and dropped), so the refusal can give the file's real size.
+      throw new UploadError(
+        over === 'file' ? uploadTooLarge(path.basename(file), bytes, caps.maxFileBytes) : uploadsOverTotal(path.basename(file), caps.maxTotalBytes),
+        413,
+      );
     }
     this.totalBytes += bytes;
     return bytes;

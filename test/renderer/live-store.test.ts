@@ -6,6 +6,7 @@ import { createCoalescer } from '../../renderer/stores/frame';
 import { CHART_WINDOW_MS, createLiveStore, type LiveEvent } from '../../renderer/stores/live';
 import { LABEL_GAP_MS, labelClusters } from '../../renderer/features/dashboard/annotations';
 import { selectAlertCount, selectProvider, selectProviderIds, selectSeries, staleness } from '../../renderer/stores/selectors';
+import { providerSnapshot } from '../helpers/provider-snapshot';
 
 /** A scheduler driven by hand: frames run only when the test says so. */
 function manualFrames() {
@@ -19,47 +20,8 @@ function manualFrames() {
   };
 }
 
-function provider(id: 'gemini' | 'groq', rpm: number): ProviderSnapshot {
-  return {
-    provider: id,
-    breaker: {
-      state: 'closed',
-      forced: false,
-      errorRate: 0,
-      threshold: 0.25,
-      windowMs: 120_000,
-      calls: 0,
-      minCalls: 10,
-      halfOpenAt: null,
-      lastTripCause: null,
-      lastTransitionAt: null,
-    },
-    rpm,
-    rpmLimit: 135,
-    tpm: rpm * 1000,
-    tpmLimit: 1_800_000,
-    rpdUsed: 0,
-    rpdLimit: 10_000,
-    inFlight: 0,
-    concurrencyLimit: 4,
-    queued: 0,
-    http429Last5m: 0,
-    errorsLast5m: 0,
-    exhaustedUntil: null,
-    pausedUntil: null,
-    misconfigured: null,
-    hasKey: false,
-    simulated: true,
-    nextAdmissionAt: null,
-    waitReasons: [],
-    meanWaitMs: 0,
-    p90LatencyMs: 0,
-    jitterMean: 1,
-    parked: 0,
-    parkedReason: null,
-    unavailableModels: [],
-  };
-}
+const provider = (id: 'gemini' | 'groq', rpm: number): ProviderSnapshot =>
+  providerSnapshot(id, { rpm, tpm: rpm * 1000, hasKey: false, simulated: true });
 
 const snap = (at: number, rpm = 10): LiveEvent => ({
   event: 'snapshot',
@@ -72,6 +34,8 @@ const alert = (id: string, at: number, acknowledgedAt: number | null = null): Al
   provider: 'gemini',
   message: 'Gemini breaker opened',
   acknowledgedAt,
+  count: 1,
+  firstAt: at,
 });
 
 describe('coalescer', () => {

@@ -1,54 +1,11 @@
 // A card's sub-line and the "no provider can serve" banner: one reading of the provider snapshot.
 import { describe, expect, it } from 'vitest';
 import type { ProviderSnapshot } from '../../shared/telemetry';
+import { providerSnapshot as snap } from '../helpers/provider-snapshot';
 import { fmtClock } from '../../renderer/components/format';
 import { noProviderCanServe, providerNotes, providerStatus } from '../../renderer/features/dashboard/provider-status';
 
 const NOW = Date.UTC(2026, 11, 1, 10, 0, 0);
-
-function snap(id: 'gemini' | 'groq', over: Partial<ProviderSnapshot> = {}, breaker: Partial<ProviderSnapshot['breaker']> = {}): ProviderSnapshot {
-  return {
-    provider: id,
-    breaker: {
-      state: 'closed',
-      forced: false,
-      errorRate: 0,
-      threshold: 0.25,
-      windowMs: 120_000,
-      calls: 0,
-      minCalls: 10,
-      halfOpenAt: null,
-      lastTripCause: null,
-      lastTransitionAt: null,
-      ...breaker,
-    },
-    rpm: 0,
-    rpmLimit: 135,
-    tpm: 0,
-    tpmLimit: 1_800_000,
-    rpdUsed: 0,
-    rpdLimit: 10_000,
-    inFlight: 0,
-    concurrencyLimit: 4,
-    queued: 0,
-    http429Last5m: 0,
-    errorsLast5m: 0,
-    exhaustedUntil: null,
-    pausedUntil: null,
-    misconfigured: null,
-    hasKey: true,
-    simulated: false,
-    nextAdmissionAt: null,
-    waitReasons: [],
-    meanWaitMs: 0,
-    p90LatencyMs: 0,
-    jitterMean: 1,
-    parked: 0,
-    parkedReason: null,
-    unavailableModels: [],
-    ...over,
-  };
-}
 
 describe('provider status', () => {
   it('says "Traffic flowing" only when the provider can serve and calls flow', () => {

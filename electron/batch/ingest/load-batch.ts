@@ -9,6 +9,10 @@ import { COLUMN_SPECS, mapColumns, mapRows, type ColumnMap } from '../../validat
 import { BatchFileError } from './batch-file-error';
 import { readCsv } from './ingest-csv';
 import type { RawTable } from './raw-table';
+import { noRequiredColumns } from './refusals';
+
+/** How many lines below the first a header is looked for, when the first is a title (docs/console.md §6). */
+const TITLE_LINES_CHECKED = 5;
 
 export interface LoadedBatch {
   table: RawTable;
@@ -66,16 +70,24 @@ export async function loadBatch(file: string): Promise<LoadedBatch> {
   const map = mapColumns(table.columns);
   const required = COLUMN_SPECS.filter((s) => s.required);
   if (map.missingRequired.length === required.length) {
-    throw new BatchFileError(
-      'missing_columns',
-      `The header has none of the required columns. Missing: ${map.missingRequired.join(', ')}. Is this an event export?`,
-    );
+    throw new BatchFileError('missing_columns', noRequiredColumns(map.missingRequired, headerBelow(table, required.length), firstLine(table)));
   }
   if (table.rows.length === 0) throw new BatchFileError('empty', 'The file has a header but no data rows.');
   const misaligned = checkAlignment(table.columns, table.rows, map);
   if (misaligned) throw new BatchFileError('misaligned', misaligned);
   const { submissions, problems } = mapRows(table.columns, table.rows, map);
   return { table, map, submissions, problems: [...map.problems, ...problems] };
+}
+
+/** Title lines above the header: the 1-based line among the next few whose cells name required columns, else null. */
+function headerBelow(table: RawTable, required: number): number | null {
+  const i = table.rows.slice(0, TITLE_LINES_CHECKED).findIndex((cells) => mapColumns(cells).missingRequired.length < required);
+  return i < 0 ? null : i + 2;
+}
+
+function firstLine(table: RawTable): string {
+  const text = table.columns.filter((c) => c.trim() !== '').join(', ');
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }
 
 async function firstBytes(file: string, n: number): Promise<Buffer> {

@@ -1,22 +1,19 @@
 // Drop or open a batch file and its attachments folder, see the mapped preview and its problems, then start.
 import { useRef, useState } from 'react';
-import type { BatchPreview, FileRef } from '../../../shared/api';
+import type { BatchPreview } from '../../../shared/api';
+import type { Submission } from '../../../shared/domain';
+import { CompactTable, type Column } from '../../components/CompactTable';
 import { fmtInt } from '../../components/format';
 import { api, platform, type PickedFolder } from '../../platform';
+import { useIntake, type Chosen } from '../../stores/intake';
 import { useSession } from '../../stores/session';
 import { BATCH_FILE, folderFromInput, fromDrop } from './pick';
 import { PlanPanel } from './PlanPanel';
 
-interface Chosen {
-  name: string;
-  ref: FileRef;
-}
-
 export function BatchIntake() {
   const selectRun = useSession((s) => s.selectRun);
-  const [file, setFile] = useState<Chosen | null>(null);
-  const [folder, setFolder] = useState<Chosen | null>(null);
-  const [preview, setPreview] = useState<BatchPreview | null>(null);
+  const { file, folder, preview, set, clear } = useIntake();
+  const setPreview = (p: BatchPreview | null) => set({ preview: p });
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [over, setOver] = useState(false);
@@ -42,7 +39,7 @@ export function BatchIntake() {
       if (newFile) {
         setBusy(`Uploading ${newFile.name}…`);
         f = { name: newFile.name, ref: await platform.refForFile(newFile) };
-        setFile(f);
+        set({ file: f });
       }
       if (newFolder) {
         setBusy(`Reading folder ${newFolder.name}…`);
@@ -52,7 +49,7 @@ export function BatchIntake() {
             setBusy(`Uploading ${newFolder.name}: ${fmtInt(done)} / ${fmtInt(total)} files`),
           ),
         };
-        setFolder(d);
+        set({ folder: d });
       }
       if (newFile || newFolder) await refresh(f, d);
     } catch (e) {
@@ -68,9 +65,7 @@ export function BatchIntake() {
     try {
       const { runId } = await api.startBatch({ file: file.ref, attachments: folder?.ref ?? null });
       selectRun(runId);
-      setPreview(null);
-      setFile(null);
-      setFolder(null);
+      clear();
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {
@@ -158,49 +153,39 @@ export function BatchIntake() {
   );
 }
 
-function PreviewPanel({ preview, onStart, starting }: { preview: BatchPreview; onStart(): void; starting: boolean }) {
+const MAPPING_COLUMNS: Column<BatchPreview['mapping'][number]>[] = [
+  { header: 'Field', cell: (m) => m.field },
+  {
+    header: 'Column',
+    cell: (m) => m.column ?? (m.required ? 'missing (required)' : 'not present'),
+    className: (m) => (m.column ? undefined : m.required ? 'error-text' : 'muted'),
+  },
+];
+
+const ROW_COLUMNS: Column<Submission>[] = [
+  { header: 'Row', cell: (s) => s.row },
+  { header: 'Id', cell: (s) => s.id },
+  { header: 'Title', cell: (s) => s.title ?? '—', className: () => 'clip' },
+  { header: 'Theme', cell: (s) => s.theme ?? '—', className: () => 'clip' },
+  { header: 'Type', cell: (s) => s.eventType ?? '—', className: () => 'clip' },
+  { header: 'Hours', cell: (s) => s.durationHours ?? '—' },
+  { header: 'Participants', cell: (s) => s.participants },
+  { header: 'Mode', cell: (s) => s.mode ?? '—' },
+  { header: 'Report given', cell: (s) => (s.reportPath ? 'yes' : 'no') },
+  { header: 'Photos given', cell: (s) => s.photoPaths.length },
+];
+
+/** What a readable file holds: its mapping, problems and first rows (a refused file shows only its refusal). */
+function PreviewDetails({ preview }: { preview: BatchPreview }) {
   const missing = preview.mapping.filter((m) => m.column === null && m.required);
-  const a = preview.attachments;
   return (
-    <div className="preview" data-testid="preview">
-      <h3>
-        Preview of {preview.fileName}: {fmtInt(preview.rowCount)} rows ({preview.format.toUpperCase()}
-        {preview.encoding ? `, ${preview.encoding}` : ''})
-      </h3>
-      {preview.refusal && (
-        <p role="alert" className="refusal">
-          Refused: {preview.refusal}
-        </p>
-      )}
-      {a && (
-        <p className="muted">
-          Attachments: {fmtInt(a.reportsFound)} reports found, {fmtInt(a.reportsMissing)} missing · {fmtInt(a.photosFound)} photos found,{' '}
-          {fmtInt(a.photosMissing)} missing
-        </p>
-      )}
+    <>
       <details open={missing.length > 0}>
         <summary>
           Column mapping ({preview.mapping.filter((m) => m.column).length} of {preview.mapping.length} fields found
           {missing.length ? `, ${missing.length} required missing` : ''})
         </summary>
-        <table className="compact">
-          <thead>
-            <tr>
-              <th scope="col">Field</th>
-              <th scope="col">Column</th>
-            </tr>
-          </thead>
-          <tbody>
-            {preview.mapping.map((m) => (
-              <tr key={m.field}>
-                <td>{m.field}</td>
-                <td className={m.column ? undefined : m.required ? 'error-text' : 'muted'}>
-                  {m.column ?? (m.required ? 'missing (required)' : 'not present')}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <CompactTable columns={MAPPING_COLUMNS} rows={preview.mapping} rowKey={(m) => m.field} />
       </details>
       <h4>
         Problems ({fmtInt(preview.problemCount)}){preview.problemCount > preview.problems.length && `, first ${preview.problems.length} shown`}
@@ -219,34 +204,36 @@ function PreviewPanel({ preview, onStart, starting }: { preview: BatchPreview; o
       )}
       <h4>First rows</h4>
       <div className="table-scroll">
-        <table className="compact">
-          <thead>
-            <tr>
-              {['Row', 'Id', 'Title', 'Theme', 'Type', 'Hours', 'Participants', 'Mode', 'Report given', 'Photos given'].map((h) => (
-                <th key={h} scope="col">
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {preview.firstRows.map((s) => (
-              <tr key={s.id}>
-                <td>{s.row}</td>
-                <td>{s.id}</td>
-                <td className="clip">{s.title ?? '—'}</td>
-                <td className="clip">{s.theme ?? '—'}</td>
-                <td className="clip">{s.eventType ?? '—'}</td>
-                <td>{s.durationHours ?? '—'}</td>
-                <td>{s.participants}</td>
-                <td>{s.mode ?? '—'}</td>
-                <td>{s.reportPath ? 'yes' : 'no'}</td>
-                <td>{s.photoPaths.length}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <CompactTable columns={ROW_COLUMNS} rows={preview.firstRows} rowKey={(r) => r.id} />
       </div>
+    </>
+  );
+}
+
+function PreviewPanel({ preview, onStart, starting }: { preview: BatchPreview; onStart(): void; starting: boolean }) {
+  const a = preview.attachments;
+  return (
+    <div className="preview" data-testid="preview">
+      {preview.refusal ? (
+        <h3>{preview.fileName} cannot be run</h3>
+      ) : (
+        <h3>
+          Preview of {preview.fileName}: {fmtInt(preview.rowCount)} rows ({preview.format.toUpperCase()}
+          {preview.encoding ? `, ${preview.encoding}` : ''})
+        </h3>
+      )}
+      {preview.refusal && (
+        <p role="alert" className="refusal">
+          Refused: {preview.refusal}
+        </p>
+      )}
+      {a && (
+        <p className="muted">
+          Attachments: {fmtInt(a.reportsFound)} reports found, {fmtInt(a.reportsMissing)} missing · {fmtInt(a.photosFound)} photos found,{' '}
+          {fmtInt(a.photosMissing)} missing
+        </p>
+      )}
+      {preview.refusal === null && <PreviewDetails preview={preview} />}
       <div className="row-buttons">
         <button type="button" className="primary" disabled={preview.refusal !== null || starting} onClick={onStart}>
           Start batch ({fmtInt(preview.rowCount)} rows)

@@ -6,13 +6,15 @@ import { STATUSES } from '../../../shared/domain';
 import type { CommandOutput, RunSummary } from '../../../shared/api';
 import type { BatchSnapshot } from '../../../shared/telemetry';
 import { ConfirmAction } from '../../components/ConfirmAction';
-import { fmtDateTime, fmtDuration, fmtInt } from '../../components/format';
+import { fmtDateTime, fmtInt } from '../../components/format';
 import { RunPlanSummary } from './PlanPanel';
 import { api } from '../../platform';
 import { useThrottled } from '../../components/useThrottled';
 import { useLive } from '../../stores';
 import { selectBatch, selectResultsVersion } from '../../stores/selectors';
 import { useSession } from '../../stores/session';
+import { useEngineNow } from '../../components/useEngineNow';
+import { etaText, pausingText } from './progress-text';
 import { REFRESH_MS } from './ResultsTable';
 
 type Totals = Pick<BatchSnapshot, 'runId' | 'state' | 'total' | 'done' | 'byStatus' | 'callsUsed'>;
@@ -33,6 +35,8 @@ export function RunPanel() {
   const selectRun = useSession((s) => s.selectRun);
   const runs = useRuns();
   const liveBatch = useLive(selectBatch);
+  const providers = useLive((s) => s.snapshot?.providers);
+  const now = useEngineNow();
   const [exported, setExported] = useState<CommandOutput<'exportResults'> | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
@@ -60,6 +64,8 @@ export function RunPanel() {
   const active = totals.state === 'running' || totals.state === 'paused' || totals.state === 'cancelling';
   const pct = totals.total > 0 ? totals.done / totals.total : 0;
   const partPass = pass !== null && pass.total !== totals.total;
+  const eta = pass && providers && now !== null ? etaText(pass, providers, now) : null;
+  const pausing = pass ? pausingText(pass) : null;
   const resumable = totals.state === 'cancelled' && totals.done < totals.total;
   const review = totals.byStatus.Review;
   const rerunBlocked = active ? 'Available once this run stops.' : review === 0 ? 'Nothing to re-run: no row is in Review.' : null;
@@ -89,10 +95,15 @@ export function RunPanel() {
         <progress max={1} value={pct} aria-label="Batch progress" />
         <span data-testid="progress-text">
           {fmtInt(totals.done)} / {fmtInt(totals.total)} · <strong>{totals.state}</strong>
-          {pass?.etaMs != null && pass.state === 'running' && ` · ETA ${fmtDuration(pass.etaMs)}`} · {fmtInt(totals.callsUsed)} calls used
+          {eta && <span data-testid="eta-text"> · {eta}</span>} · {fmtInt(totals.callsUsed)} calls used
           {pass && ` · ${pass.workers} workers`}
         </span>
       </div>
+      {pausing && (
+        <p role="status" className="inline-result" data-testid="pausing-text">
+          {pausing}
+        </p>
+      )}
       {partPass && (
         <p className="muted" data-testid="pass-text">
           This pass (a resume, or a re-run of Review rows): {fmtInt(pass.done)} / {fmtInt(pass.total)} rows

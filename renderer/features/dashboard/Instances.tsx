@@ -2,10 +2,11 @@
 // workers, apps), its in-flight calls and its share of the fleet's requests, and the fleet-wide provider state.
 // Polled from getFleet every 2 s: the registry changes at heartbeat pace, so a pushed stream would add nothing.
 import { useEffect, useState } from 'react';
-import type { FleetSnapshot } from '../../../shared/telemetry';
+import type { FleetInstance, FleetSnapshot } from '../../../shared/telemetry';
+import { CompactTable, type Column } from '../../components/CompactTable';
 import { BREAKER_LABEL, PROVIDER_LABEL, fmtInt, fmtPct } from '../../components/format';
 import { api } from '../../platform';
-import { fleetProviders, shareOf } from './fleet-figures';
+import { fleetProviders, shareOf, type FleetProviderRow } from './fleet-figures';
 
 const POLL_MS = 2_000;
 
@@ -13,6 +14,23 @@ const shareText = (s: FleetSnapshot, id: string) => {
   const share = shareOf(s, id);
   return share === null ? '—' : fmtPct(share);
 };
+
+const PROVIDER_COLUMNS: Column<FleetProviderRow>[] = [
+  { header: 'Provider', cell: (p) => PROVIDER_LABEL[p.provider] ?? p.provider },
+  { header: 'In flight', cell: (p) => fmtInt(p.inFlight) },
+  { header: 'Requests/min (fleet)', cell: (p) => `${fmtInt(p.rpm)} / ${fmtInt(p.rpmLimit)}` },
+  { header: 'Breakers not closed', cell: (p) => `${p.breakersOpen} of ${p.instances}` },
+];
+
+const instanceColumns = (fleet: FleetSnapshot): Column<FleetInstance>[] => [
+  { header: 'Instance', cell: (i) => `${i.host} · pid ${i.pid}`, title: (i) => i.id },
+  { header: 'Role', cell: (i) => i.role },
+  { header: 'Running', cell: (i) => fmtInt(i.active) },
+  { header: 'Finished', cell: (i) => fmtInt(i.finished) },
+  { header: 'In flight', cell: (i) => fmtInt(i.providers.reduce((n, p) => n + p.inFlight, 0)) },
+  { header: 'Share of quota', cell: (i) => shareText(fleet, i.id) },
+  { header: 'Breakers', cell: (i) => i.providers.map((p) => `${PROVIDER_LABEL[p.provider] ?? p.provider} ${BREAKER_LABEL[p.breaker]}`).join(', ') },
+];
 
 export function Instances() {
   const [fleet, setFleet] = useState<FleetSnapshot | null>(null);
@@ -52,57 +70,14 @@ export function Instances() {
               {fleet.error}
             </p>
           )}
-          <table className="compact" aria-label="Fleet-wide state per provider">
-            <thead>
-              <tr>
-                {['Provider', 'In flight', 'Requests/min (fleet)', 'Breakers not closed'].map((h) => (
-                  <th key={h} scope="col">
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {fleetProviders(fleet).map((p) => (
-                <tr key={p.provider}>
-                  <td>{PROVIDER_LABEL[p.provider] ?? p.provider}</td>
-                  <td>{fmtInt(p.inFlight)}</td>
-                  <td>
-                    {fmtInt(p.rpm)} / {fmtInt(p.rpmLimit)}
-                  </td>
-                  <td>
-                    {p.breakersOpen} of {p.instances}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <table className="compact" aria-label="Live instances">
-            <thead>
-              <tr>
-                {['Instance', 'Role', 'Running', 'Finished', 'In flight', 'Share of quota', 'Breakers'].map((h) => (
-                  <th key={h} scope="col">
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {fleet.instances.map((i) => (
-                <tr key={i.id} data-testid="instance-row">
-                  <td title={i.id}>
-                    {i.host} · pid {i.pid}
-                  </td>
-                  <td>{i.role}</td>
-                  <td>{fmtInt(i.active)}</td>
-                  <td>{fmtInt(i.finished)}</td>
-                  <td>{fmtInt(i.providers.reduce((n, p) => n + p.inFlight, 0))}</td>
-                  <td>{shareText(fleet, i.id)}</td>
-                  <td>{i.providers.map((p) => `${PROVIDER_LABEL[p.provider] ?? p.provider} ${BREAKER_LABEL[p.breaker]}`).join(', ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <CompactTable label="Fleet-wide state per provider" columns={PROVIDER_COLUMNS} rows={fleetProviders(fleet)} rowKey={(p) => p.provider} />
+          <CompactTable
+            label="Live instances"
+            columns={instanceColumns(fleet)}
+            rows={fleet.instances}
+            rowKey={(i) => i.id}
+            rowTestId="instance-row"
+          />
         </>
       )}
     </section>

@@ -1,5 +1,6 @@
 // Live limits: edit any knob, review the before→after diff, save without a restart.
 import { useEffect, useState } from 'react';
+import { useSession } from '../../stores/session';
 import type { Change } from '../../../shared/api-diff';
 import type { EngineConfig } from '../../../shared/config';
 import { PROVIDER_IDS, type ProviderId } from '../../../shared/provider';
@@ -105,6 +106,11 @@ export function LimitsForm() {
       (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
     );
   }, []);
+
+  const setUnsaved = useSession((s) => s.setUnsaved);
+  const pendingCount = config && draft ? knobChanges(config, draft).length : 0;
+  useEffect(() => setUnsaved('limits', pendingCount), [setUnsaved, pendingCount]);
+  useEffect(() => () => setUnsaved('limits', 0), [setUnsaved]);
 
   if (!config || !draft) return <p className="muted">{error ?? 'Loading settings…'}</p>;
   const pending = knobChanges(config, draft);

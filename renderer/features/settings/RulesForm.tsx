@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { diffValues } from '../../../shared/api-diff';
 import type { RuleDefinition } from '../../../shared/domain';
 import { api } from '../../platform';
+import { useSession } from '../../stores/session';
 
 export function RulesForm() {
   const [rules, setRules] = useState<RuleDefinition[] | null>(null);
@@ -18,6 +19,10 @@ export function RulesForm() {
       (e: unknown) => setMessage({ ok: false, text: e instanceof Error ? e.message : String(e) }),
     );
   }, []);
+  const setUnsaved = useSession((s) => s.setUnsaved);
+  const pendingCount = rules && draft ? diffValues(rules, draft).length : 0;
+  useEffect(() => setUnsaved('rules', pendingCount), [setUnsaved, pendingCount]);
+  useEffect(() => () => setUnsaved('rules', 0), [setUnsaved]);
   if (!rules || !draft) return null;
 
   const edit = (i: number, patch: Partial<RuleDefinition>) => setDraft((d) => d && d.map((r, j) => (j === i ? { ...r, ...patch } : r)));

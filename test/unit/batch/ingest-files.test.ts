@@ -155,6 +155,20 @@ describe('refused files', () => {
     }
   });
 
+  it('a title line above the header: says the header looks like it is on line 2', async () => {
+    const rng = seededRng(7);
+    const rows = [1, 2].map((n) => rowCells(syntheticRow(rng, n)));
+    const body = csvText(EXPORT_COLUMNS, rows);
+    const err = await refusal(await file('titled.csv', `IIC events December 2025\n${body}`));
+    expect(err.code).toBe('missing_columns');
+    expect(err.message).toBe(
+      'The header looks like it is on line 2: line 1 reads "IIC events December 2025", not column names. ' +
+        'Delete line 1 so that the header is the first line, and load the file again; nothing was run.',
+    );
+    const two = await refusal(await file('titled-twice.csv', `IIC events\nDecember 2025\n${body}`));
+    expect(two.message).toMatch(/^The header looks like it is on line 3: .* Delete lines 1 to 2 /);
+  });
+
   it('a file that does not exist', async () => {
     expect((await refusal(path.join(dir, 'nope.csv'))).code).toBe('unreadable');
   });

@@ -131,6 +131,8 @@ describe('api dispatch', () => {
         provider: 'gemini',
         message: `API key not valid: ${KEY}`,
         acknowledgedAt: null,
+        count: 1,
+        firstAt: 1,
       }),
       pauseBatch: () => {
         throw new Error(`provider said: API key not valid. Please pass a valid API key. (${GEMINI_SHAPED})`);
@@ -179,6 +181,8 @@ describe('api dispatch', () => {
       provider: 'groq',
       message: `bad key ${KEY}`,
       acknowledgedAt: null,
+      count: 1,
+      firstAt: 1,
       secret: KEY,
     };
     listeners.get('alert')?.(alert);

@@ -27,7 +27,7 @@ describe('telemetry history', () => {
     h.record('breaker', { type: 'breaker_transition', at: 1_600, provider: 'gemini', from: 'closed', to: 'open', cause: 'forced', forced: true });
     h.record('audit', audit(1_600, 'operator'));
     h.record('audit', audit(1_700, 'engine'));
-    h.record('alert', { id: 'a', at: 1_600, kind: 'breaker_open', provider: 'gemini', message: 'x', acknowledgedAt: null });
+    h.record('alert', { id: 'a', at: 1_600, kind: 'breaker_open', provider: 'gemini', message: 'x', acknowledgedAt: null, count: 1, firstAt: 1_600 });
     const out = h.read();
     expect(out.series.map((s) => [s.provider, s.points.map((p) => p.rpm)])).toEqual([
       ['gemini', [1, 2]],

@@ -1,0 +1,50 @@
+// A provider snapshot for renderer tests: closed, idle, with a key; override what the case is about.
+import type { ProviderSnapshot } from '../../shared/telemetry';
+
+export function providerSnapshot(
+  id: 'gemini' | 'groq',
+  over: Partial<ProviderSnapshot> = {},
+  breaker: Partial<ProviderSnapshot['breaker']> = {},
+): ProviderSnapshot {
+  return {
+    provider: id,
+    breaker: {
+      state: 'closed',
+      forced: false,
+      errorRate: 0,
+      threshold: 0.25,
+      windowMs: 120_000,
+      calls: 0,
+      minCalls: 10,
+      halfOpenAt: null,
+      lastTripCause: null,
+      lastTransitionAt: null,
+      ...breaker,
+    },
+    rpm: 0,
+    rpmLimit: 135,
+    tpm: 0,
+    tpmLimit: 1_800_000,
+    rpdUsed: 0,
+    rpdLimit: 10_000,
+    inFlight: 0,
+    concurrencyLimit: 4,
+    queued: 0,
+    http429Last5m: 0,
+    errorsLast5m: 0,
+    exhaustedUntil: null,
+    pausedUntil: null,
+    misconfigured: null,
+    hasKey: true,
+    simulated: false,
+    nextAdmissionAt: null,
+    waitReasons: [],
+    meanWaitMs: 0,
+    p90LatencyMs: 0,
+    jitterMean: 1,
+    parked: 0,
+    parkedReason: null,
+    unavailableModels: [],
+    ...over,
+  };
+}
