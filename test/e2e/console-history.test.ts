@@ -38,7 +38,7 @@ suite(
       });
     const historyRow = (runId: string) => page.locator(`[data-testid=run-history] tr[data-run="${runId}"]`);
     const drawer = () => page.locator('[data-testid=drawer]');
-    const inDrawer = () => page.evaluate(() => document.querySelector('[data-testid=drawer]')?.contains(document.activeElement) ?? false);
+    const inDrawer = () => page.evaluate<boolean>(`document.querySelector('[data-testid=drawer]')?.contains(document.activeElement) ?? false`);
 
     beforeAll(async () => {
       c = await openConsole({ env: { DEFAULT_MAX_WORKERS: '2' }, simulatorTimeScale: 0.05, prefix: 'console-history-' });
@@ -115,13 +115,10 @@ suite(
       expect(await inDrawer()).toBe(true);
 
       // The filter buttons are not under the drawer: the topmost element at each one's centre is the button itself.
-      const covered = await page.evaluate(
-        () =>
-          [...document.querySelectorAll('[aria-label="Filter by status"] button')].filter((b) => {
-            const r = b.getBoundingClientRect();
-            return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) !== b;
-          }).length,
-      );
+      const covered = await page.evaluate<number>(`[...document.querySelectorAll('[aria-label="Filter by status"] button')].filter((b) => {
+        const r = b.getBoundingClientRect();
+        return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) !== b;
+      }).length`);
       expect(covered).toBe(0);
       const drawerBox = (await drawer().boundingBox())!;
       const filtersBox = (await page.getByRole('group', { name: 'Filter by status' }).boundingBox())!;
@@ -136,7 +133,7 @@ suite(
       await drawer().locator('h3').first().click();
       await page.keyboard.press('Escape');
       await drawer().waitFor({ state: 'detached' });
-      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(id);
+      expect(await page.evaluate<string>('document.activeElement?.textContent')).toBe(id);
     });
 
     it('says the heuristic judged, not Groq, when no provider could', async () => {
