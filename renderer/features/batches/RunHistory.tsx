@@ -63,7 +63,7 @@ export function RunHistory() {
           {error}
         </p>
       )}
-      <div className="table-scroll">
+      <div className="table-scroll" tabIndex={0} role="region" aria-label="Run history table (scrolls)">
         <table className="compact" data-testid="run-history">
           <thead>
             <tr>

@@ -52,13 +52,13 @@ export function RateChart({ id, metric, spanMs }: { id: ProviderId; metric: 'rpm
   const tickClock = spanMs > 10 * 60_000 ? fmtShortClock : fmtClock;
 
   return (
-    <figure className="chart" aria-label={`${name} chart, ${UNIT[metric]}, last ${fmtDuration(spanMs)}`} data-testid={`chart-${id}-${metric}`}>
+    <figure className="chart" aria-label={`${name} chart`} data-testid={`chart-${id}-${metric}`}>
       <figcaption>
         <strong>{name}</strong>{' '}
         <span className="muted" data-testid="chart-caption">
-          {last ? `${fmtInt(last[metric])} ${UNIT[metric]} now, limit ${fmtInt(limit)}` : 'no data yet'}
+          {last ? `${fmtInt(last[metric])} now, limit ${fmtInt(limit)} ${UNIT[metric]}` : 'no data yet'}
           {last && !axis.limitShown && ' (above the plot)'}
-          {metric === 'rpm' && ` · ${http429s} × 429 in range`} · last {fmtDuration(spanMs)}
+          {metric === 'rpm' && ` · ${http429s} × 429 in window`} · last {fmtDuration(spanMs)}
         </span>
       </figcaption>
       <div className="chart-box" aria-hidden="true">
