@@ -8,6 +8,7 @@ import { PROVIDER_IDS, type ProviderId } from '../shared/provider';
 import type { BatchState } from '../shared/telemetry';
 import { AlertTray } from './app/alerts';
 import { openAppContext, type AppContext, type AppContextOptions } from './app/context';
+import { runHistoryEntry } from './app/run-history';
 import { submissionFromCells } from './app/submission-view';
 import { TelemetryHistoryBuffer } from './app/telemetry-history';
 import { exportRun } from './batch/export/export';
@@ -18,6 +19,8 @@ import { createPlanCommands } from './planner/plan-commands';
 import { trackRun } from './planner/track-run';
 import type { KeyVault } from './store/file-key-vault';
 import type { RunRecord } from './store/runs';
+import { SEPARATOR } from './validation/requirements';
+import { REOPEN_PDF } from './validation/status';
 
 export interface ApiOptions extends Omit<AppContextOptions, 'dataDir' | 'vault'> {
   /** Where the database, exports and key file live. */
@@ -41,6 +44,15 @@ function countByStatus(results: readonly SubmissionResult[]): Record<Status, num
   return out;
 }
 
+/** "PDF Validation: PDF file missing or could not be read (no file matched the report's name)": the lead note and its cause. */
+function reopenReason(r: SubmissionResult): string | null {
+  if (r.status !== 'Reopen') return null;
+  const lead = r.requirementsNotMet.split(SEPARATOR)[0] || 'Reopen';
+  const category = lead === REOPEN_PDF ? 'pdf' : 'image';
+  const cause = r.rules.find((x) => x.category === category && x.verdict === 'skipped')?.reason;
+  return cause ? `${lead} (${cause})` : lead;
+}
+
 function resultRow(runId: number, r: SubmissionResult, title: string | null, simulated: boolean): ResultRow {
   return {
     runId: String(runId),
@@ -50,6 +62,7 @@ function resultRow(runId: number, r: SubmissionResult, title: string | null, sim
     score: r.score,
     status: r.status,
     failedRules: r.rules.filter((x) => x.verdict === 'fail' || x.verdict === 'undetermined').map((x) => x.name),
+    reopenReason: reopenReason(r),
     provider: r.provider,
     callsUsed: r.callsUsed,
     simulated,
@@ -130,6 +143,22 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
   const stateOf = (run: RunRecord, elsewhere: boolean): BatchState =>
     runs.get(run.id)?.state ?? (elsewhere ? 'running' : run.state === 'running' ? 'paused' : run.state);
 
+  const summarize = (run: RunRecord, results: readonly SubmissionResult[]): RunSummary => {
+    const owner = runs.has(run.id) ? null : store.runOwner(run.id);
+    return {
+      runId: String(run.id),
+      fileName: run.batchName,
+      createdAt: run.createdAt,
+      state: stateOf(run, owner !== null),
+      total: run.totalRows,
+      done: results.length,
+      byStatus: countByStatus(results),
+      callsUsed: results.reduce((s, r) => s + r.callsUsed, 0),
+      simulated: run.simulated,
+      ...(owner ? { runningElsewhere: { pid: owner.pid, host: owner.host } } : {}),
+    };
+  };
+
   const control = (runId: string, act: (r: BatchRun) => void) => {
     const run = runs.get(Number(runId));
     if (!run) throw new Error(`run ${runId} is not active in this session`);
@@ -179,22 +208,22 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
       return { runId, queued };
     },
     async listRuns() {
-      return store.listRuns().map((run): RunSummary => {
+      return store.listRuns().map((run) =>
+        summarize(
+          run,
+          store.results(run.id).map((r) => r.result),
+        ),
+      );
+    },
+    async getRunHistory({ offset, limit }) {
+      const all = store.listRuns();
+      const page = all.slice(offset, offset + limit).map((run) => {
         const results = store.results(run.id).map((r) => r.result);
-        const owner = runs.has(run.id) ? null : store.runOwner(run.id);
-        return {
-          runId: String(run.id),
-          fileName: run.batchName,
-          createdAt: run.createdAt,
-          state: stateOf(run, owner !== null),
-          total: run.totalRows,
-          done: results.length,
-          byStatus: countByStatus(results),
-          callsUsed: results.reduce((s, r) => s + r.callsUsed, 0),
-          simulated: run.simulated,
-          ...(owner ? { runningElsewhere: { pid: owner.pid, host: owner.host } } : {}),
-        };
+        const lastResultAt = results.reduce<number | null>((m, r) => (m === null || r.finishedAt > m ? r.finishedAt : m), null);
+        const facts = { live: runs.has(run.id), calls: store.callCounts(run.id), lastResultAt, now: clock.now() };
+        return runHistoryEntry(summarize(run, results), run, facts);
       });
+      return { total: all.length, runs: page };
     },
     async getResults({ runId, status, offset, limit }) {
       const run = runRecord(runId);

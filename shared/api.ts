@@ -73,6 +73,8 @@ export const ResultRowSchema = z.object({
   status: StatusSchema,
   /** Names of the failed or undetermined rules. */
   failedRules: z.array(z.string()),
+  /** Why a Reopen row went back to the institution (its missing or unreadable input); null for other statuses. */
+  reopenReason: z.string().nullable(),
   provider: SubmissionResultSchema.shape.provider,
   callsUsed: z.number(),
   simulated: z.boolean(),
@@ -132,6 +134,24 @@ export const TelemetryHistorySchema = z.object({
   audit: z.array(AuditEntrySchema),
 });
 export type TelemetryHistory = z.infer<typeof TelemetryHistorySchema>;
+
+/** How a run ended, or where it stands (docs/console.md §12). "interrupted": its process died or closed mid-run. */
+export const RUN_OUTCOMES = ['finished', 'cancelled', 'interrupted', 'running', 'paused', 'cancelling', 'running elsewhere'] as const;
+
+/** One line of the run history: a stored run with its timing, calls per provider and outcome. */
+export const RunHistoryEntrySchema = RunSummarySchema.extend({
+  /** When it finished or was cancelled; null while it runs or after an interruption. */
+  finishedAt: z.number().nullable(),
+  /** From start to the end (or to its last stored result, for a run not ended), ms; null before any result. */
+  durationMs: z.number().nullable(),
+  callsByProvider: z.record(ProviderIdSchema, z.number()),
+  /** Calls that went to a provider other than the first in the run's order (a fallback or spill-over). */
+  fallbackCalls: z.number(),
+  outcome: z.enum(RUN_OUTCOMES),
+  /** Resume would continue it here: rows are left and no other process drives it. */
+  resumable: z.boolean(),
+});
+export type RunHistoryEntry = z.infer<typeof RunHistoryEntrySchema>;
 
 const configDiff = z.object({ before: engineConfigSchema, after: engineConfigSchema });
 const isPlainObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -237,6 +257,11 @@ export const COMMANDS = {
   testConnection: { input: z.object({ provider: ProviderIdSchema }).strict(), output: ConnectionReportSchema },
   /** The charts' recent past with its markers and annotations, for a client that just connected. */
   getTelemetryHistory: { input: empty, output: TelemetryHistorySchema },
+  /** The run history, newest first, a page at a time. */
+  getRunHistory: {
+    input: z.object({ offset: z.number().int().nonnegative(), limit: z.number().int().positive().max(200) }).strict(),
+    output: z.object({ total: z.number(), runs: z.array(RunHistoryEntrySchema) }),
+  },
 } as const;
 
 export const EVENTS = {

@@ -142,6 +142,15 @@ export class Results {
     return row && toStored(row);
   }
 
+  /** How many physical calls of a run's stored results went to each provider. */
+  callCounts(runId: number): Map<string, number> {
+    const rows = this.db.prepare('SELECT provider, COUNT(*) AS n FROM calls WHERE run_id = ? GROUP BY provider').all(runId) as {
+      provider: string;
+      n: number;
+    }[];
+    return new Map(rows.map((r) => [r.provider, r.n]));
+  }
+
   /** The physical calls behind a submission's stored result, oldest first. */
   calls(runId: number, submissionId: string): CallRecord[] {
     const rows = this.db.prepare('SELECT * FROM calls WHERE run_id = ? AND submission_id = ? ORDER BY id').all(runId, submissionId) as CallRow[];

@@ -42,6 +42,7 @@ export interface Store {
   result(runId: number, submissionId: string): StoredResult | undefined;
   reviewResults(runId: number): StoredResult[];
   callsFor(runId: number, submissionId: string): CallRecord[];
+  callCounts(runId: number): Map<string, number>;
   // response cache
   cacheGet(key: string): CachedReply | undefined;
   cachePut(key: string, reply: Omit<CachedReply, 'createdAt'>): void;
@@ -101,6 +102,7 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
     result: (runId, id) => results.get(runId, id),
     reviewResults: (runId) => results.review(runId),
     callsFor: (runId, id) => results.calls(runId, id),
+    callCounts: (runId) => results.callCounts(runId),
     cacheGet: (key) => cache.get(key),
     cachePut: (key, reply) => cache.put(key, reply),
     registerImages: (runId, rows) => images.register(runId, rows),

@@ -7,8 +7,11 @@ import type { ProviderId } from '../../shared/provider';
 import type { BatchSnapshot, EngineEvent, Snapshot } from '../../shared/telemetry';
 import { createCoalescer, type Scheduler } from './frame';
 
-/** Charts show this fixed window, ending at the latest snapshot. */
-export const CHART_WINDOW_MS = 5 * 60_000;
+/**
+ * How far back the live store keeps chart points, markers and annotations: the longest range the charts offer
+ * ("whole run" reaches back this far; after a reload, as far as the main process's history, docs/console.md §3).
+ */
+export const CHART_WINDOW_MS = 60 * 60_000;
 /** No snapshot for this long means the stream stalled: the dashboard greys out. */
 export const STALL_MS = 3_000;
 

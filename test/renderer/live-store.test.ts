@@ -70,6 +70,7 @@ describe('live store', () => {
           score: 50,
           status: 'Review',
           failedRules: [],
+          reopenReason: null,
           provider: 'gemini',
           callsUsed: 3,
           simulated: true,

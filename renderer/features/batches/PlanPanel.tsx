@@ -233,14 +233,32 @@ export function RpmChart({ predicted, actual }: { predicted: RpmPoint[]; actual:
       </figcaption>
       <div className="chart-box">
         <ResponsiveContainer width="100%" height={170}>
-          <ComposedChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-            <CartesianGrid stroke="#e5e7eb" vertical={false} />
+          <ComposedChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }} accessibilityLayer={false}>
+            <CartesianGrid stroke="var(--chart-grid)" vertical={false} />
             <XAxis dataKey="minute" type="number" tick={{ fontSize: 11 }} tickFormatter={(m: number) => `${m} min`} minTickGap={40} />
             <YAxis tick={{ fontSize: 11 }} width={40} tickFormatter={(v: number) => fmtInt(v)} allowDecimals={false} />
             <Tooltip isAnimationActive={false} />
             <Legend />
-            <Line name="predicted" dataKey="predicted" type="monotone" stroke="#9ca3af" strokeDasharray="5 4" dot={false} isAnimationActive={false} />
-            {actual && <Line name="actual" dataKey="actual" type="monotone" stroke="#2563eb" strokeWidth={2} dot={false} isAnimationActive={false} />}
+            <Line
+              name="predicted"
+              dataKey="predicted"
+              type="monotone"
+              stroke="var(--chart-predicted)"
+              strokeDasharray="5 4"
+              dot={false}
+              isAnimationActive={false}
+            />
+            {actual && (
+              <Line
+                name="actual"
+                dataKey="actual"
+                type="monotone"
+                stroke="var(--chart-actual)"
+                strokeWidth={2}
+                dot={false}
+                isAnimationActive={false}
+              />
+            )}
           </ComposedChart>
         </ResponsiveContainer>
       </div>

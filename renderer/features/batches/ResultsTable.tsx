@@ -63,6 +63,9 @@ function useResultPages(runId: string, statuses: Status[]) {
   return { total, pages, load, error, onScreen };
 }
 
+/** A Reopen row's reason first (it has no failed rule when its inputs are missing), then the failed rules. */
+const whyText = (row: ResultRow) => [row.reopenReason, ...row.failedRules].filter((x) => x).join('; ');
+
 export function ResultsTable({ runId, onOpen }: { runId: string; onOpen(submissionId: string): void }) {
   const [statuses, setStatuses] = useState<Status[]>([]);
   const { total, pages, load, error, onScreen } = useResultPages(runId, statuses);
@@ -96,7 +99,7 @@ export function ResultsTable({ runId, onOpen }: { runId: string; onOpen(submissi
       )}
       <div role="table" aria-label="Results" aria-rowcount={total + 1} className="vtable">
         <div role="row" className="vrow vhead">
-          {['Id', 'Title', 'Score', 'Status', 'Failed rules', 'Provider'].map((h) => (
+          {['Id', 'Title', 'Score', 'Status', 'Reason', 'Provider'].map((h) => (
             <span key={h} role="columnheader">
               {h}
             </span>
@@ -128,8 +131,8 @@ export function ResultsTable({ runId, onOpen }: { runId: string; onOpen(submissi
                       <span role="cell">
                         <span className={`status status-${row.status}`}>{row.status}</span>
                       </span>
-                      <span role="cell" className="clip" title={row.failedRules.join('; ')}>
-                        {row.failedRules.length ? row.failedRules.join('; ') : '—'}
+                      <span role="cell" className="clip" title={whyText(row)}>
+                        {whyText(row) || '—'}
                       </span>
                       <span role="cell">
                         {PROVIDER_LABEL[row.provider] ?? row.provider}

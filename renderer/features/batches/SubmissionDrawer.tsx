@@ -1,7 +1,8 @@
 // One submission: every rule's verdict and reason, and its call history.
 import { useEffect, useRef, useState } from 'react';
 import type { CommandOutput } from '../../../shared/api';
-import { PROVIDER_LABEL, fmtClock, fmtDuration, fmtInt, fmtNum } from '../../components/format';
+import { PROVIDER_LABEL, fmtClock, fmtJudgedBy, fmtDuration, fmtInt, fmtNum } from '../../components/format';
+import { useFocusTrap } from '../../components/useFocusTrap';
 import { api } from '../../platform';
 
 type Detail = CommandOutput<'getSubmission'>;
@@ -10,6 +11,8 @@ export function SubmissionDrawer({ runId, submissionId, onClose }: { runId: stri
   const [detail, setDetail] = useState<Detail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const closeButton = useRef<HTMLButtonElement>(null);
+  const panel = useRef<HTMLElement>(null);
+  useFocusTrap(panel, onClose);
 
   useEffect(() => {
     setDetail(null);
@@ -19,7 +22,7 @@ export function SubmissionDrawer({ runId, submissionId, onClose }: { runId: stri
 
   const r = detail?.result;
   return (
-    <aside className="drawer" role="dialog" aria-modal="false" aria-labelledby="drawer-h" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <aside ref={panel} className="drawer" role="dialog" aria-modal="true" aria-labelledby="drawer-h" data-testid="drawer">
       <header className="card-head">
         <h2 id="drawer-h">
           Submission {submissionId}
@@ -40,7 +43,7 @@ export function SubmissionDrawer({ runId, submissionId, onClose }: { runId: stri
         <>
           <p>
             <span className={`status status-${r.status}`}>{r.status}</span> · score {fmtNum(r.score)} · {fmtInt(r.callsUsed)} calls · judged by{' '}
-            {PROVIDER_LABEL[r.provider] ?? r.provider}
+            <span data-testid="judged-by">{fmtJudgedBy(r.rules)}</span>
             {r.undeterminedPoints > 0 && ` · ${fmtNum(r.undeterminedPoints)} points undetermined`}
           </p>
           {r.error && (

@@ -28,8 +28,8 @@ export function BudgetView() {
       <div className="budget-body">
         <div className="chart-box">
           <ResponsiveContainer width="100%" height={160}>
-            <BarChart data={bins} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-              <CartesianGrid stroke="#e5e7eb" vertical={false} />
+            <BarChart data={bins} margin={{ top: 8, right: 12, bottom: 0, left: 0 }} accessibilityLayer={false}>
+              <CartesianGrid stroke="var(--chart-grid)" vertical={false} />
               <XAxis
                 dataKey="calls"
                 tick={{ fontSize: 11 }}
@@ -37,8 +37,13 @@ export function BudgetView() {
               />
               <YAxis allowDecimals={false} tick={{ fontSize: 11 }} width={40} />
               <Tooltip isAnimationActive={false} />
-              <Bar dataKey="submissions" fill="#4f46e5" isAnimationActive={false} />
-              <ReferenceLine x={batch.budget} stroke="#dc2626" label={{ value: 'budget', position: 'top', fontSize: 10, fill: '#991b1b' }} />
+              <Bar dataKey="submissions" fill="var(--chart-actual)" isAnimationActive={false} />
+              {/* The budget's label sits inside the plot, beside its line, where it can't be clipped. */}
+              <ReferenceLine
+                x={batch.budget}
+                stroke="var(--chart-429)"
+                label={{ value: `budget ${batch.budget}`, position: 'insideTopRight', fontSize: 10, fill: 'var(--bad)' }}
+              />
             </BarChart>
           </ResponsiveContainer>
         </div>
