@@ -90,7 +90,14 @@ export async function openAppContext(opts: AppContextOptions = {}): Promise<AppC
           return key ? sharedQuota.storeFor(p, key, model, dims, clock, (m) => m && console.error(`[${p} ${model}] ${m}`)) : undefined;
         }
       : undefined;
-    const engine = new Engine({ config, clock, rng: systemRng, adapters: buildAdapters(config, keys, simUrl, clock), simulated, quotaStores });
+    const leaseStores = sharedQuota
+      ? (p: ProviderId) => {
+          const key = keys[p];
+          return key ? sharedQuota.leasesFor(p, key, clock) : undefined;
+        }
+      : undefined;
+    const adapters = buildAdapters(config, keys, simUrl, clock);
+    const engine = new Engine({ config, clock, rng: systemRng, adapters, simulated, quotaStores, leaseStores });
     const listeners = new Set<(s: Snapshot) => void>();
     const aggregator = new SnapshotAggregator({
       clock,

@@ -11,6 +11,7 @@ import type { Rng } from './rng';
 import { route, type CallArgs, type RoutedResult } from './router';
 import { staggerDelayMs } from './stagger';
 import type { QuotaStoreFactory } from './limiter/quota-store';
+import type { LeaseStore } from './shared/lease-store';
 
 export type { RoutedResult } from './router';
 
@@ -23,6 +24,8 @@ export interface EngineOptions {
   simulated?: boolean;
   /** Shared quota stores (REDIS_URL); unset: every limiter keeps its charges in memory. */
   quotaStores?: QuotaStoreFactory;
+  /** Shared concurrency leases per provider (REDIS_URL); unset: the local guard alone bounds calls in flight. */
+  leaseStores?: (provider: ProviderId) => LeaseStore | undefined;
 }
 
 /** Upper bound on submissions in flight in auto mode (each holds its PDF and photos in memory). */
@@ -42,7 +45,16 @@ export class Engine {
     this.rng = opts.rng;
     const emit = (e: EngineEvent) => this.events.emit(e);
     const make = (p: ProviderId) => {
-      const s = new ProviderState(p, this.cfg.providers[p], this.clock, this.rng, emit, opts.simulated ?? false, opts.quotaStores);
+      const s = new ProviderState(
+        p,
+        this.cfg.providers[p],
+        this.clock,
+        this.rng,
+        emit,
+        opts.simulated ?? false,
+        opts.quotaStores,
+        opts.leaseStores?.(p),
+      );
       s.setAdapter(opts.adapters[p]);
       return s;
     };

@@ -18,6 +18,8 @@ import { foldSnapshot } from './provider-snapshot';
 import { QuotaFeedback } from './quota-feedback';
 import type { Rng } from './rng';
 import { RollingCounter } from './rolling';
+import type { LeaseStore } from './shared/lease-store';
+import { SlotGate } from './shared/slot-gate';
 
 /** Assumed p90 latency until enough calls were measured (auto concurrency). */
 const PRIOR_P90_MS = 15_000;
@@ -40,6 +42,8 @@ export class ProviderState {
   readonly breaker: CircuitBreaker;
   readonly feedback: QuotaFeedback;
   readonly parking: ParkingLot;
+  /** The fleet's concurrency slots on this key (docs/scale-out.md "Concurrency leases"); null: not shared. */
+  readonly slots: SlotGate | null;
   private currentAdapter: ProviderAdapter | undefined;
   misconfigured: string | null = null;
   /** When traffic last opened the breaker (an outage, not the operator), else null. */
@@ -61,8 +65,11 @@ export class ProviderState {
     private readonly emit: (e: EngineEvent) => void,
     readonly simulated: boolean,
     private readonly quotaStores?: QuotaStoreFactory,
+    leases?: LeaseStore,
   ) {
     this.guard = new ConcurrencyGuard(this.concurrencyTarget());
+    // The concurrency target is the key's (its quota is), so with shared leases it bounds the whole fleet.
+    this.slots = leases ? new SlotGate({ store: leases, clock, limit: () => this.guard.limit, leaseMs: () => 2 * this.cfg.timeoutMs }) : null;
     this.parking = new ParkingLot(clock);
     this.breaker = new CircuitBreaker(clock, cfg.breaker, (t) => {
       this.emit({ type: 'breaker_transition', at: clock.now(), provider: id, ...t });

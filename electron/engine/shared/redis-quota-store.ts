@@ -26,8 +26,16 @@ type Kind = 's' | 'b' | 'd';
 
 /** Redis keys for one (provider, key, model): a hash of the key, never the key, inside one {hash tag}. */
 export function quotaKeyPrefix(provider: string, apiKey: string, model: string): string {
-  const keyHash = createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
-  return `ev:{${provider}:${keyHash}:${model}}`;
+  return `ev:{${provider}:${keyHash(apiKey)}:${model}}`;
+}
+
+/** Redis keys for what one (provider, key) shares across its models (concurrency leases). */
+export function leaseKeyPrefix(provider: string, apiKey: string): string {
+  return `ev:{${provider}:${keyHash(apiKey)}}`;
+}
+
+function keyHash(apiKey: string): string {
+  return createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
 }
 
 interface QuotaCommands {

@@ -6,7 +6,8 @@ import type { ProviderId } from '../../../shared/provider';
 import { describeRedis } from '../../redis-url';
 import type { Clock } from '../clock';
 import type { Dimension } from '../limiter/dimension';
-import { quotaKeyPrefix, RedisQuotaStore } from './redis-quota-store';
+import { RedisLeaseStore } from './redis-lease-store';
+import { leaseKeyPrefix, quotaKeyPrefix, RedisQuotaStore } from './redis-quota-store';
 import { WakeBus } from './wake-bus';
 
 /** A command that takes longer than this counts as Redis being out of reach. */
@@ -24,6 +25,8 @@ export interface SharedQuota {
     clock: Clock,
     onTrouble?: (m: string | null) => void,
   ): RedisQuotaStore;
+  /** The concurrency leases of one (provider, key), shared by all its models. */
+  leasesFor(provider: ProviderId, apiKey: string, clock: Clock): RedisLeaseStore;
   close(): Promise<void>;
 }
 
@@ -83,6 +86,7 @@ export async function connectSharedQuota(url: string, instanceId: string = rando
     instanceId,
     storeFor: (provider, apiKey, model, dims, clock, onTrouble) =>
       new RedisQuotaStore({ redis, wakeBus: bus, prefix: quotaKeyPrefix(provider, apiKey, model), dims, clock, instanceId, onTrouble }),
+    leasesFor: (provider, apiKey, clock) => new RedisLeaseStore(redis, bus, leaseKeyPrefix(provider, apiKey), clock),
     async close() {
       redis.disconnect();
       subscriber.disconnect();
