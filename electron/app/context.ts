@@ -90,14 +90,14 @@ export async function openAppContext(opts: AppContextOptions = {}): Promise<AppC
           return key ? sharedQuota.storeFor(p, key, model, dims, clock, (m) => m && console.error(`[${p} ${model}] ${m}`)) : undefined;
         }
       : undefined;
-    const leaseStores = sharedQuota
+    const sharedProviders = sharedQuota
       ? (p: ProviderId) => {
           const key = keys[p];
-          return key ? sharedQuota.leasesFor(p, key, clock) : undefined;
+          return key ? sharedQuota.providerFor(p, key, clock) : undefined;
         }
       : undefined;
     const adapters = buildAdapters(config, keys, simUrl, clock);
-    const engine = new Engine({ config, clock, rng: systemRng, adapters, simulated, quotaStores, leaseStores });
+    const engine = new Engine({ config, clock, rng: systemRng, adapters, simulated, quotaStores, sharedProviders });
     const listeners = new Set<(s: Snapshot) => void>();
     const aggregator = new SnapshotAggregator({
       clock,

@@ -11,7 +11,7 @@ import type { Rng } from './rng';
 import { route, type CallArgs, type RoutedResult } from './router';
 import { staggerDelayMs } from './stagger';
 import type { QuotaStoreFactory } from './limiter/quota-store';
-import type { LeaseStore } from './shared/lease-store';
+import type { SharedProvider } from './shared/shared-provider';
 
 export type { RoutedResult } from './router';
 
@@ -24,8 +24,8 @@ export interface EngineOptions {
   simulated?: boolean;
   /** Shared quota stores (REDIS_URL); unset: every limiter keeps its charges in memory. */
   quotaStores?: QuotaStoreFactory;
-  /** Shared concurrency leases per provider (REDIS_URL); unset: the local guard alone bounds calls in flight. */
-  leaseStores?: (provider: ProviderId) => LeaseStore | undefined;
+  /** Concurrency leases and breaker shared per provider (REDIS_URL); unset: both stay local. */
+  sharedProviders?: (provider: ProviderId) => SharedProvider | undefined;
 }
 
 /** Upper bound on submissions in flight in auto mode (each holds its PDF and photos in memory). */
@@ -53,7 +53,7 @@ export class Engine {
         emit,
         opts.simulated ?? false,
         opts.quotaStores,
-        opts.leaseStores?.(p),
+        opts.sharedProviders?.(p),
       );
       s.setAdapter(opts.adapters[p]);
       return s;

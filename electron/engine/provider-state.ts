@@ -18,7 +18,8 @@ import { foldSnapshot } from './provider-snapshot';
 import { QuotaFeedback } from './quota-feedback';
 import type { Rng } from './rng';
 import { RollingCounter } from './rolling';
-import type { LeaseStore } from './shared/lease-store';
+import { BreakerSync } from './shared/breaker-sync';
+import type { SharedProvider } from './shared/shared-provider';
 import { SlotGate } from './shared/slot-gate';
 
 /** Assumed p90 latency until enough calls were measured (auto concurrency). */
@@ -44,6 +45,8 @@ export class ProviderState {
   readonly parking: ParkingLot;
   /** The fleet's concurrency slots on this key (docs/scale-out.md "Concurrency leases"); null: not shared. */
   readonly slots: SlotGate | null;
+  /** The fleet's breaker on this key, which the local one follows; null: not shared. */
+  readonly breakerSync: BreakerSync | null;
   private currentAdapter: ProviderAdapter | undefined;
   misconfigured: string | null = null;
   /** When traffic last opened the breaker (an outage, not the operator), else null. */
@@ -65,13 +68,14 @@ export class ProviderState {
     private readonly emit: (e: EngineEvent) => void,
     readonly simulated: boolean,
     private readonly quotaStores?: QuotaStoreFactory,
-    leases?: LeaseStore,
+    shared?: SharedProvider,
   ) {
     this.guard = new ConcurrencyGuard(this.concurrencyTarget());
     // The concurrency target is the key's (its quota is), so with shared leases it bounds the whole fleet.
-    this.slots = leases ? new SlotGate({ store: leases, clock, limit: () => this.guard.limit, leaseMs: () => 2 * this.cfg.timeoutMs }) : null;
+    this.slots = shared ? new SlotGate({ store: shared.leases, clock, limit: () => this.guard.limit, leaseMs: () => 2 * this.cfg.timeoutMs }) : null;
     this.parking = new ParkingLot(clock);
     this.breaker = new CircuitBreaker(clock, cfg.breaker, (t) => {
+      this.breakerSync?.onLocal(t);
       this.emit({ type: 'breaker_transition', at: clock.now(), provider: id, ...t });
       if (t.to === 'open') this.drain(`${id} breaker open`);
       if (t.to === 'open' && !t.forced) this.lastOutageAt = clock.now();
@@ -79,6 +83,16 @@ export class ProviderState {
       if (t.to === 'half_open') this.parking.wakeForProbe();
       if (t.to === 'closed') this.parking.wakeAll();
     });
+    this.breakerSync = shared
+      ? new BreakerSync({
+          breaker: this.breaker,
+          store: shared.breaker,
+          clock,
+          instanceId: shared.instanceId,
+          params: () => this.cfg.breaker,
+          probeTtlMs: () => 2 * this.cfg.timeoutMs,
+        })
+      : null;
     this.feedback = new QuotaFeedback(id, clock, QUOTA_MODELS[id], cfg, {
       limiter: (model) => this.limiter(model),
       setRateFactor: (f) => this.applyLimits(f),

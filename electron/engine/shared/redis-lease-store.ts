@@ -69,7 +69,7 @@ export class RedisLeaseStore implements LeaseStore {
   private readonly redis: Redis & LeaseCommands;
   private readonly listeners = new Set<() => void>();
 
-  /** `prefix`: the (provider, key) prefix, one {hash tag} (leaseKeyPrefix). */
+  /** `prefix`: the (provider, key) prefix, one {hash tag} (providerKeyPrefix). */
   constructor(
     redis: Redis,
     bus: WakeBus,

@@ -29,8 +29,8 @@ export function quotaKeyPrefix(provider: string, apiKey: string, model: string):
   return `ev:{${provider}:${keyHash(apiKey)}:${model}}`;
 }
 
-/** Redis keys for what one (provider, key) shares across its models (concurrency leases). */
-export function leaseKeyPrefix(provider: string, apiKey: string): string {
+/** Redis keys for what one (provider, key) shares across its models (concurrency leases, the breaker). */
+export function providerKeyPrefix(provider: string, apiKey: string): string {
   return `ev:{${provider}:${keyHash(apiKey)}}`;
 }
 

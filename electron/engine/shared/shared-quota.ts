@@ -6,8 +6,10 @@ import type { ProviderId } from '../../../shared/provider';
 import { describeRedis } from '../../redis-url';
 import type { Clock } from '../clock';
 import type { Dimension } from '../limiter/dimension';
+import { RedisBreakerStore } from './redis-breaker-store';
 import { RedisLeaseStore } from './redis-lease-store';
-import { leaseKeyPrefix, quotaKeyPrefix, RedisQuotaStore } from './redis-quota-store';
+import type { SharedProvider } from './shared-provider';
+import { providerKeyPrefix, quotaKeyPrefix, RedisQuotaStore } from './redis-quota-store';
 import { WakeBus } from './wake-bus';
 
 /** A command that takes longer than this counts as Redis being out of reach. */
@@ -27,6 +29,8 @@ export interface SharedQuota {
   ): RedisQuotaStore;
   /** The concurrency leases of one (provider, key), shared by all its models. */
   leasesFor(provider: ProviderId, apiKey: string, clock: Clock): RedisLeaseStore;
+  /** Leases and breaker of one (provider, key), for the engine (docs/scale-out.md "Shared breaker"). */
+  providerFor(provider: ProviderId, apiKey: string, clock: Clock): SharedProvider;
   close(): Promise<void>;
 }
 
@@ -86,7 +90,12 @@ export async function connectSharedQuota(url: string, instanceId: string = rando
     instanceId,
     storeFor: (provider, apiKey, model, dims, clock, onTrouble) =>
       new RedisQuotaStore({ redis, wakeBus: bus, prefix: quotaKeyPrefix(provider, apiKey, model), dims, clock, instanceId, onTrouble }),
-    leasesFor: (provider, apiKey, clock) => new RedisLeaseStore(redis, bus, leaseKeyPrefix(provider, apiKey), clock),
+    leasesFor: (provider, apiKey, clock) => new RedisLeaseStore(redis, bus, providerKeyPrefix(provider, apiKey), clock),
+    providerFor: (provider, apiKey, clock) => ({
+      instanceId,
+      leases: new RedisLeaseStore(redis, bus, providerKeyPrefix(provider, apiKey), clock),
+      breaker: new RedisBreakerStore(redis, bus, providerKeyPrefix(provider, apiKey), clock),
+    }),
     async close() {
       redis.disconnect();
       subscriber.disconnect();

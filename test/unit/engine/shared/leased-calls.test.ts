@@ -5,6 +5,7 @@ import { DEFAULT_CONFIG, type EngineConfig } from '../../../../shared/config';
 import { VirtualClock, type Clock } from '../../../../electron/engine/clock';
 import { Engine } from '../../../../electron/engine/engine';
 import { seededRng } from '../../../../electron/engine/rng';
+import { LocalBreakerStore } from '../../../../electron/engine/shared/breaker-store';
 import { LocalLeaseStore, type LeaseStore } from '../../../../electron/engine/shared/lease-store';
 import { request, ScriptedProvider } from '../scripted-provider';
 
@@ -14,7 +15,9 @@ const config: EngineConfig = {
   providers: { ...DEFAULT_CONFIG.providers, gemini: { ...DEFAULT_CONFIG.providers.gemini, maxConcurrent: 2 } },
 };
 
-function instance(clock: VirtualClock, leases: LeaseStore, latencyMs = 5_000) {
+let n = 0;
+
+function instance(clock: VirtualClock, leases: LeaseStore, latencyMs = 5_000, breaker = new LocalBreakerStore(clock)) {
   const gemini = new ScriptedProvider('gemini', clock, latencyMs);
   const groq = new ScriptedProvider('groq', clock);
   const engine = new Engine({
@@ -22,7 +25,7 @@ function instance(clock: VirtualClock, leases: LeaseStore, latencyMs = 5_000) {
     clock,
     rng: seededRng(1),
     adapters: { gemini, groq },
-    leaseStores: (p) => (p === 'gemini' ? leases : undefined),
+    sharedProviders: (p) => (p === 'gemini' ? { instanceId: `i${++n}`, leases, breaker } : undefined),
   });
   const call = (id: string) => engine.call({ submissionId: id, budget: engine.newBudget(id), request: request() });
   return { gemini, engine, call };
