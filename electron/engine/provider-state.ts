@@ -19,6 +19,7 @@ import { QuotaFeedback } from './quota-feedback';
 import type { Rng } from './rng';
 import { RollingCounter } from './rolling';
 import { BreakerSync } from './shared/breaker-sync';
+import { RateSync } from './shared/rate-sync';
 import type { SharedProvider } from './shared/shared-provider';
 import { SlotGate } from './shared/slot-gate';
 
@@ -47,6 +48,8 @@ export class ProviderState {
   readonly slots: SlotGate | null;
   /** The fleet's breaker on this key, which the local one follows; null: not shared. */
   readonly breakerSync: BreakerSync | null;
+  /** The fleet's learned rate on this key, which the local feedback adopts; null: not shared. */
+  readonly rateSync: RateSync | null;
   private currentAdapter: ProviderAdapter | undefined;
   misconfigured: string | null = null;
   /** When traffic last opened the breaker (an outage, not the operator), else null. */
@@ -100,11 +103,25 @@ export class ProviderState {
         if (limit === undefined) delete this.minuteCaps[name];
         else this.minuteCaps[name] = limit;
         this.applyLimits(this.feedback.rateFactor);
+        if (limit === undefined) this.rateSync?.clearCaps();
+        else this.rateSync?.lowerCap(name, limit);
       },
       pause: (until, reason) => this.pause(until, reason),
       exhaust: (until, reason) => this.exhaust(until, reason),
       emit,
+      shareFactor: (f, decrease) => this.rateSync?.shareFactor(f, decrease),
     });
+    this.rateSync = shared
+      ? new RateSync({
+          store: shared.rate,
+          clock,
+          feedback: this.feedback,
+          applyCaps: (caps) => {
+            this.minuteCaps = { ...caps };
+            this.applyLimits(this.feedback.rateFactor);
+          },
+        })
+      : null;
     for (const model of new Set([cfg.textModel, cfg.visionModel])) this.limiter(model);
   }
 
@@ -146,6 +163,7 @@ export class ProviderState {
     const rebuild = cfg.tpd > 0 !== this.cfg.tpd > 0;
     this.cfg = cfg;
     this.feedback.setConfig(cfg);
+    this.rateSync?.clearCaps(); // the operator's limits replace what the server named, fleet-wide
     this.breaker.setParams(cfg.breaker);
     for (const [model, l] of this.limiters) {
       if (rebuild && l.queued === 0) this.limiters.delete(model);

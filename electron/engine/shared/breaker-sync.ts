@@ -5,6 +5,7 @@
 import type { BreakerParams, BreakerTransition, CircuitBreaker } from '../breaker';
 import type { Clock } from '../clock';
 import { CLOSED, type BreakerStore, type FleetBreaker, type FleetChange } from './breaker-store';
+import { watchStore } from './store-watch';
 
 /** The state is read again at least this often (a wake-up can be lost; it also keeps this instance counted live). */
 export const BREAKER_RECHECK_MS = 2_000;
@@ -27,25 +28,15 @@ export class BreakerSync {
   /** Set while the local breaker is being moved to the fleet's state: those transitions are not this instance's. */
   private applying = false;
   private probeHeld = false;
-  private stopped = false;
-  private cancelPoll: () => void = () => undefined;
-  private readonly offChange: () => void;
+  readonly stop: () => void;
 
   constructor(private readonly o: BreakerSyncOptions) {
-    this.offChange = o.store.onChange(() => void this.refresh());
-    this.poll();
-  }
-
-  stop(): void {
-    this.stopped = true;
-    this.cancelPoll();
-    this.offChange();
-  }
-
-  private poll(): void {
-    void this.refresh().finally(() => {
-      if (!this.stopped) this.cancelPoll = this.o.clock.setTimer(BREAKER_RECHECK_MS, () => this.poll(), { background: true });
-    });
+    this.stop = watchStore(
+      o.clock,
+      (l) => o.store.onChange(l),
+      () => this.refresh(),
+      BREAKER_RECHECK_MS,
+    );
   }
 
   /** Read the fleet's state and follow it. */

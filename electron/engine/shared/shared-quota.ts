@@ -8,6 +8,7 @@ import type { Clock } from '../clock';
 import type { Dimension } from '../limiter/dimension';
 import { RedisBreakerStore } from './redis-breaker-store';
 import { RedisLeaseStore } from './redis-lease-store';
+import { RedisRateStore } from './redis-rate-store';
 import type { SharedProvider } from './shared-provider';
 import { providerKeyPrefix, quotaKeyPrefix, RedisQuotaStore } from './redis-quota-store';
 import { WakeBus } from './wake-bus';
@@ -95,6 +96,7 @@ export async function connectSharedQuota(url: string, instanceId: string = rando
       instanceId,
       leases: new RedisLeaseStore(redis, bus, providerKeyPrefix(provider, apiKey), clock),
       breaker: new RedisBreakerStore(redis, bus, providerKeyPrefix(provider, apiKey), clock),
+      rate: new RedisRateStore(redis, bus, providerKeyPrefix(provider, apiKey), clock),
     }),
     async close() {
       redis.disconnect();

@@ -7,6 +7,7 @@ import { Engine } from '../../../../electron/engine/engine';
 import { seededRng } from '../../../../electron/engine/rng';
 import { LocalBreakerStore } from '../../../../electron/engine/shared/breaker-store';
 import { LocalLeaseStore, type LeaseStore } from '../../../../electron/engine/shared/lease-store';
+import { LocalRateStore } from '../../../../electron/engine/shared/rate-store';
 import { request, ScriptedProvider } from '../scripted-provider';
 
 const config: EngineConfig = {
@@ -25,7 +26,7 @@ function instance(clock: VirtualClock, leases: LeaseStore, latencyMs = 5_000, br
     clock,
     rng: seededRng(1),
     adapters: { gemini, groq },
-    sharedProviders: (p) => (p === 'gemini' ? { instanceId: `i${++n}`, leases, breaker } : undefined),
+    sharedProviders: (p) => (p === 'gemini' ? { instanceId: `i${++n}`, leases, breaker, rate: new LocalRateStore(clock) } : undefined),
   });
   const call = (id: string) => engine.call({ submissionId: id, budget: engine.newBudget(id), request: request() });
   return { gemini, engine, call };
