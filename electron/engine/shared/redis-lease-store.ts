@@ -22,7 +22,8 @@ if redis.call('ZCARD', slots) >= limit then
 end
 local id = tostring(redis.call('INCR', KEYS[1] .. ':slotseq'))
 redis.call('ZADD', slots, now + lease, id)
-redis.call('PEXPIRE', slots, lease)
+-- The set outlives its longest lease (only ever extended: a short lease must not expire the others').
+if redis.call('PTTL', slots) < lease then redis.call('PEXPIRE', slots, lease) end
 return { 1, id, tostring(now), tostring(now + lease) }
 `;
 

@@ -66,7 +66,7 @@ describeWithRedis('RedisLeaseStore on a real redis-server', () => {
   it("renewal keeps a running call's slot past its lease; a suspended instance loses it and the other gets it", async () => {
     const apiKey = key();
     const clock = new RealClock();
-    const long = 3 * LEASE; // renewed every third of it: room for a loaded machine
+    const long = 10 * LEASE; // renewed every third of it, with room for a loaded machine
     const running = new SlotGate({ store: (await instance()).leasesFor('gemini', apiKey, clock), clock, limit: () => 2, leaseMs: () => long });
     const kept = await running.acquire();
     // Suspended: its clock's timers never fire (a VirtualClock nobody advances), so it never renews.
