@@ -91,6 +91,12 @@ export async function openAppContext(opts: AppContextOptions = {}): Promise<AppC
           return key ? sharedQuota.storeFor(p, key, model, dims, clock, (m) => m && console.error(`[${p} ${model}] ${m}`)) : undefined;
         }
       : undefined;
+    const sharedProviders = sharedQuota
+      ? (p: ProviderId) => {
+          const key = keys[p];
+          return key ? sharedQuota.providerFor(p, key, clock) : undefined;
+        }
+      : undefined;
     // Restarts remember the quota: each provider's calls and refusals are stored under its current key's hash. Not in
     // demo mode: the in-process simulator starts every process with a fresh quota, so there is nothing to remember.
     const hashes: Partial<Record<ProviderId, string>> = {};
@@ -102,7 +108,7 @@ export async function openAppContext(opts: AppContextOptions = {}): Promise<AppC
     PROVIDER_IDS.forEach(rehash);
     const quotaMemory = store.quotaMemory((p) => hashes[p] ?? null);
     const adapters = buildAdapters(config, keys, simUrl, clock);
-    const engine = new Engine({ config, clock, rng: systemRng, adapters, simulated, quotaStores, quotaMemory });
+    const engine = new Engine({ config, clock, rng: systemRng, adapters, simulated, quotaStores, quotaMemory, sharedProviders });
     const listeners = new Set<(s: Snapshot) => void>();
     const aggregator = new SnapshotAggregator({
       clock,

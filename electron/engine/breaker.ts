@@ -155,6 +155,26 @@ export class CircuitBreaker {
     this.transition({ kind: 'open', since, until: null, forced: true, cancelTimer: () => {} }, 'forced open by operator', 'forced', true);
   }
 
+  /**
+   * Take the fleet's state (docs/scale-out.md "Shared breaker"): open without a cooldown timer of its own (the fleet
+   * decides who probes, and when), half-open for the one instance holding the fleet's probe, or closed. Already in
+   * that state, it only drops its own timer and window, without a second transition.
+   */
+  follow(to: BreakerState, cause: string, tripCause: TripCause | undefined, forced: boolean): void {
+    const next: InnerState =
+      to === 'open'
+        ? { kind: 'open', since: this.clock.now(), until: null, forced, cancelTimer: () => {} }
+        : to === 'half_open'
+          ? { kind: 'half_open', probes: 0 }
+          : { kind: 'closed', forced };
+    if (to !== 'open') this.window.clear();
+    if (this.inner.kind !== to) return this.transition(next, cause, tripCause, forced);
+    if (this.inner.kind === 'open') this.inner.cancelTimer();
+    this.inner = next;
+    this.generation++;
+    if (tripCause) this.lastTripCause = tripCause;
+  }
+
   private open(cause: string, tripCause: TripCause | undefined): void {
     const since = this.clock.now();
     const generation = this.generation + 1;

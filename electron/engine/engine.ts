@@ -12,6 +12,7 @@ import { route, type CallArgs, type RoutedResult, type RouterContext } from './r
 import { staggerDelayMs } from './stagger';
 import type { QuotaStoreFactory } from './limiter/quota-store';
 import type { QuotaMemory } from './quota-memory';
+import type { SharedProvider } from './shared/shared-provider';
 
 export type { RoutedResult } from './router';
 
@@ -26,6 +27,8 @@ export interface EngineOptions {
   quotaStores?: QuotaStoreFactory;
   /** The stored calls and refusals a restart starts from (docs/engine-runtime.md); unset: every start is blind. */
   quotaMemory?: QuotaMemory;
+  /** Concurrency leases and breaker shared per provider (REDIS_URL); unset: both stay local. */
+  sharedProviders?: (provider: ProviderId) => SharedProvider | undefined;
 }
 
 /** Upper bound on submissions in flight in auto mode (each holds its PDF and photos in memory). */
@@ -48,7 +51,17 @@ export class Engine {
     this.memory = opts.quotaMemory;
     const emit = (e: EngineEvent) => this.events.emit(e);
     const make = (p: ProviderId) => {
-      const s = new ProviderState(p, this.cfg.providers[p], this.clock, this.rng, emit, opts.simulated ?? false, opts.quotaStores, this.memory);
+      const s = new ProviderState(
+        p,
+        this.cfg.providers[p],
+        this.clock,
+        this.rng,
+        emit,
+        opts.simulated ?? false,
+        opts.quotaStores,
+        this.memory,
+        opts.sharedProviders?.(p),
+      );
       s.setAdapter(opts.adapters[p]);
       s.restore(); // after the first adapter: a stored refusal of this key stands until the key or the settings change
       return s;

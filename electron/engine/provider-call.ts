@@ -13,6 +13,7 @@ import type { Permit } from './breaker';
 import { LimiterDrainedError, QuotaError, type Admission } from './limiter/limiter';
 import { QUOTA_MODELS } from './limiter/quota-model';
 import { untilText, type ProviderState } from './provider-state';
+import type { Lease } from './shared/slot-gate';
 import { isRetryable, retryDelayMs } from './retry';
 import type { CallArgs, RouterContext } from './router';
 
@@ -56,6 +57,7 @@ export async function attemptOnce(
   let admission: Admission | undefined;
   let permit: Permit | null = null;
   let release: (() => void) | undefined;
+  let lease: Lease | undefined;
   let sent = false;
   try {
     try {
@@ -70,11 +72,14 @@ export async function attemptOnce(
     permit = state.breaker.permit();
     if (!permit) return fallback(`${state.id} breaker open`, state.breaker.recovering);
     release = await state.guard.acquire(signal);
+    lease = await state.slots?.acquire(signal);
     // The provider or model became unusable while this request waited for a slot: it is not sent (docs/providers.md §4).
     const unusable = state.unusableReason(model);
     if (unusable) return fallback(unusable);
     // The breaker opened while this request waited for a slot: don't send it into an open circuit.
     if (state.breaker.state === 'open') return fallback(`${state.id} breaker open`, state.breaker.recovering);
+    // Suspended past its lease, this instance's slot may be another's now: the request goes back through the limiter.
+    if (lease && !(await lease.held())) return { kind: 'retry', afterMs: 0 };
     if (!budget.tryCharge()) {
       ctx.budgetSpent(budget);
       return { kind: 'stop', reason: budgetReason(budget.max) };
@@ -87,6 +92,7 @@ export async function attemptOnce(
     const outcome = await invoke(ctx, state, model, args);
     release();
     release = undefined;
+    lease?.release();
     settle(ctx, state, admission, outcome, kept);
     state.breaker.record(permit, outcome);
     budget.record({
@@ -119,6 +125,7 @@ export async function attemptOnce(
     return afterFailure(ctx, state, outcome, n);
   } finally {
     release?.();
+    lease?.release();
     if (!sent) {
       admission?.refund();
       if (permit) state.breaker.release(permit);

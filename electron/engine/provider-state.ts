@@ -19,6 +19,10 @@ import { foldSnapshot } from './provider-snapshot';
 import { QuotaFeedback } from './quota-feedback';
 import type { Rng } from './rng';
 import { RollingCounter } from './rolling';
+import { BreakerSync } from './shared/breaker-sync';
+import { RateSync } from './shared/rate-sync';
+import type { SharedProvider } from './shared/shared-provider';
+import { SlotGate } from './shared/slot-gate';
 
 /** Assumed p90 latency until enough calls were measured (auto concurrency). */
 const PRIOR_P90_MS = 15_000;
@@ -41,6 +45,12 @@ export class ProviderState {
   readonly breaker: CircuitBreaker;
   readonly feedback: QuotaFeedback;
   readonly parking: ParkingLot;
+  /** The fleet's concurrency slots on this key (docs/scale-out.md "Concurrency leases"); null: not shared. */
+  readonly slots: SlotGate | null;
+  /** The fleet's breaker on this key, which the local one follows; null: not shared. */
+  readonly breakerSync: BreakerSync | null;
+  /** The fleet's learned rate on this key, which the local feedback adopts; null: not shared. */
+  readonly rateSync: RateSync | null;
   private currentAdapter: ProviderAdapter | undefined;
   misconfigured: string | null = null;
   /** When traffic last opened the breaker (an outage, not the operator), else null. */
@@ -63,10 +73,14 @@ export class ProviderState {
     readonly simulated: boolean,
     private readonly quotaStores?: QuotaStoreFactory,
     private readonly memory?: QuotaMemory,
+    shared?: SharedProvider,
   ) {
     this.guard = new ConcurrencyGuard(this.concurrencyTarget());
+    // The concurrency target is the key's (its quota is), so with shared leases it bounds the whole fleet.
+    this.slots = shared ? new SlotGate({ store: shared.leases, clock, limit: () => this.guard.limit, leaseMs: () => 2 * this.cfg.timeoutMs }) : null;
     this.parking = new ParkingLot(clock);
     this.breaker = new CircuitBreaker(clock, cfg.breaker, (t) => {
+      this.breakerSync?.onLocal(t);
       this.emit({ type: 'breaker_transition', at: clock.now(), provider: id, ...t });
       if (t.to === 'open') this.drain(`${id} breaker open`);
       if (t.to === 'open' && !t.forced) this.lastOutageAt = clock.now();
@@ -74,6 +88,16 @@ export class ProviderState {
       if (t.to === 'half_open') this.parking.wakeForProbe();
       if (t.to === 'closed') this.parking.wakeAll();
     });
+    this.breakerSync = shared
+      ? new BreakerSync({
+          breaker: this.breaker,
+          store: shared.breaker,
+          clock,
+          instanceId: shared.instanceId,
+          params: () => this.cfg.breaker,
+          probeTtlMs: () => 2 * this.cfg.timeoutMs,
+        })
+      : null;
     this.feedback = new QuotaFeedback(id, clock, QUOTA_MODELS[id], cfg, {
       limiter: (model) => this.limiter(model),
       setRateFactor: (f) => this.applyLimits(f),
@@ -81,11 +105,25 @@ export class ProviderState {
         if (limit === undefined) delete this.minuteCaps[name];
         else this.minuteCaps[name] = limit;
         this.applyLimits(this.feedback.rateFactor);
+        if (limit === undefined) this.rateSync?.clearCaps();
+        else this.rateSync?.lowerCap(name, limit);
       },
       pause: (until, reason) => this.pause(until, reason),
       exhaust: (until, reason) => this.exhaust(until, reason),
       emit,
+      shareFactor: (f, decrease) => this.rateSync?.shareFactor(f, decrease),
     });
+    this.rateSync = shared
+      ? new RateSync({
+          store: shared.rate,
+          clock,
+          feedback: this.feedback,
+          applyCaps: (caps) => {
+            this.minuteCaps = { ...caps };
+            this.applyLimits(this.feedback.rateFactor);
+          },
+        })
+      : null;
     for (const model of new Set([cfg.textModel, cfg.visionModel])) this.limiter(model);
   }
 
@@ -156,6 +194,7 @@ export class ProviderState {
     const rebuild = cfg.tpd > 0 !== this.cfg.tpd > 0;
     this.cfg = cfg;
     this.feedback.setConfig(cfg);
+    this.rateSync?.clearCaps(); // the operator's limits replace what the server named, fleet-wide
     this.breaker.setParams(cfg.breaker);
     for (const [model, l] of this.limiters) {
       if (rebuild && l.queued === 0) this.limiters.delete(model);

@@ -23,6 +23,8 @@ export interface FeedbackSink {
   pause(until: number, reason: string): void;
   exhaust(until: number, reason: string): void;
   emit(e: EngineEvent): void;
+  /** A factor this instance decided, for the fleet (docs/scale-out.md "Shared rate"); unset: not shared. */
+  shareFactor?(f: number, decrease: boolean): void;
 }
 
 export class QuotaFeedback {
@@ -86,7 +88,7 @@ export class QuotaFeedback {
     const sentAt = now - f.latencyMs;
     if (!explained && sentAt >= this.lastDecreaseAt) {
       this.lastDecreaseAt = now;
-      this.setFactor(Math.max(MIN_FACTOR, this.factor * this.cfg.aimd.decrease), `unexplained 429${f.dimension ? ` on ${f.dimension}` : ''}`);
+      this.setFactor(Math.max(MIN_FACTOR, this.factor * this.cfg.aimd.decrease), `unexplained 429${f.dimension ? ` on ${f.dimension}` : ''}`, true);
     }
   }
 
@@ -121,10 +123,20 @@ export class QuotaFeedback {
     return now + (header ?? f.retryAfterMs ?? DAY);
   }
 
-  private setFactor(f: number, why: string): void {
+  /**
+   * The fleet's factor and the time of its last decrease (docs/scale-out.md "Shared rate"): a 429 for a request sent
+   * before another instance's decrease says nothing new here either.
+   */
+  adopt(f: number, decreasedAt: number): void {
+    this.lastDecreaseAt = Math.max(this.lastDecreaseAt, decreasedAt);
+    this.setFactor(f, 'the fleet', false, false);
+  }
+
+  private setFactor(f: number, why: string, decrease = false, share = true): void {
     if (f === this.factor) return;
     this.factor = f;
     this.sink.setRateFactor(f);
+    if (share) this.sink.shareFactor?.(f, decrease);
     this.sink.emit({
       type: 'quota_learned',
       at: this.clock.now(),

@@ -242,3 +242,36 @@ local margin = math.max(0, serverLimit - d.limit)
 setLevel(d, math.min(level(d), remaining - margin))
 return 1
 `;
+
+/**
+ * replay: ARGV[1] charge count k, then k pairs (tokens, admission time in server ms), then dimension count and dims.
+ * Charges this instance took locally while Redis was out of reach go into the shared count, each on the dimensions
+ * it still counts on: a sliding log while in its window, a bucket by what has not refilled since, a day if it is today's.
+ */
+export const REPLAY = `${COMMON}
+local k = tonumber(ARGV[1])
+local from = 2 + 2 * k
+local ds = dims(from + 1, tonumber(ARGV[from]))
+for j = 0, k - 1 do
+  local tokens = tonumber(ARGV[2 + 2 * j])
+  local at = tonumber(ARGV[3 + 2 * j])
+  for _, d in ipairs(ds) do
+    local c = cost(d, tokens)
+    if d.kind == 's' then
+      if now - at < d.window then
+        local id = 'replay' .. tostring(redis.call('INCR', P .. ':seq'))
+        redis.call('ZADD', logKey(d), at, id)
+        redis.call('HSET', amtKey(d), id, tostring(c))
+        redis.call('INCRBYFLOAT', sumKey(d), c)
+      end
+    elseif d.kind == 'b' then
+      local left = c - math.max(0, now - at) * d.limit / d.window
+      if left > 0 then setLevel(d, level(d) - left) end
+    elseif at >= d.reset - 86400000 then
+      redis.call('INCRBYFLOAT', dayKey(d), c)
+      redis.call('PEXPIREAT', dayKey(d), d.reset + 3600000)
+    end
+  end
+end
+return k
+`;

@@ -12,7 +12,7 @@ import { formatClock } from '../limiter/explain';
 import { LocalQuotaStore, type AcquireResult, type Blocker, type QuotaStore, type Reservation } from '../limiter/quota-store';
 import { SlidingLog } from '../limiter/sliding-log';
 import { keyHash } from '../quota-memory';
-import { ACQUIRE, CLOSE, PAUSE, RESTAMP, SYNC } from './quota-scripts';
+import { ACQUIRE, CLOSE, PAUSE, REPLAY, RESTAMP, SYNC } from './quota-scripts';
 import type { WakeBus } from './wake-bus';
 
 /** A waiter asks the shared store again at least this often (a wake-up can be lost over a reconnect). */
@@ -29,12 +29,18 @@ export function quotaKeyPrefix(provider: string, apiKey: string, model: string):
   return `ev:{${provider}:${keyHash(apiKey)}:${model}}`;
 }
 
+/** Redis keys for what one (provider, key) shares across its models (concurrency leases, the breaker). */
+export function providerKeyPrefix(provider: string, apiKey: string): string {
+  return `ev:{${provider}:${keyHash(apiKey)}}`;
+}
+
 interface QuotaCommands {
   evQuotaAcquire(prefix: string, ...args: (string | number)[]): Promise<(string | number)[]>;
   evQuotaRestamp(prefix: string, ...args: (string | number)[]): Promise<number>;
   evQuotaClose(prefix: string, ...args: (string | number)[]): Promise<number>;
   evQuotaPause(prefix: string, ...args: (string | number)[]): Promise<number>;
   evQuotaSync(prefix: string, ...args: (string | number)[]): Promise<number>;
+  evQuotaReplay(prefix: string, ...args: (string | number)[]): Promise<number>;
 }
 
 /** Registers the scripts on a connection (idempotent); ioredis sends EVALSHA and loads them on NOSCRIPT. */
@@ -46,6 +52,7 @@ export function defineQuotaCommands(redis: Redis): Redis & QuotaCommands {
     redis.defineCommand('evQuotaClose', { numberOfKeys: 1, lua: CLOSE });
     redis.defineCommand('evQuotaPause', { numberOfKeys: 1, lua: PAUSE });
     redis.defineCommand('evQuotaSync', { numberOfKeys: 1, lua: SYNC });
+    redis.defineCommand('evQuotaReplay', { numberOfKeys: 1, lua: REPLAY });
   }
   return redis as Redis & QuotaCommands;
 }
@@ -104,7 +111,18 @@ function localShare(d: SharedDimension, live: number, now: number): Dimension {
 /** A reservation taken locally while Redis was out of reach. */
 interface FallbackReservation {
   fallback: Reservation;
+  charge: LocalCharge;
 }
+
+/** A charge taken locally, to replay into Redis when it answers again; tokens < 0: refunded. */
+interface LocalCharge {
+  tokens: number;
+  /** Local time of the admission. */
+  at: number;
+}
+
+/** Local charges older than this count on no dimension any more (the longest is a day). */
+const REPLAY_HORIZON_MS = 24 * 60 * 60_000;
 
 export interface RedisQuotaStoreOptions {
   /** The command connection (scripts defined on it here); shared by every store of the process. */
@@ -133,6 +151,8 @@ export class RedisQuotaStore implements QuotaStore {
   private down: string | null = null;
   private live = 1;
   private fallback: LocalQuotaStore | null = null;
+  /** This instance's charges since Redis went out of reach (docs/scale-out.md "Redis down"). */
+  private localCharges: LocalCharge[] = [];
   /** Local time until which the store is known to be paused. */
   private pausedSeen = 0;
   private readonly window: number;
@@ -209,7 +229,11 @@ export class RedisQuotaStore implements QuotaStore {
     if (now < hold) return { ok: false, at: Math.min(hold, now + RECHECK_MS), blockers: [{ dimension: 'store', at: hold }] };
     this.fallback ??= new LocalQuotaStore(this.dims.map((d) => localShare(d, this.live, now)));
     const r = this.fallback.acquire(tokens, now, notBefore);
-    return r.ok ? { ok: true, reservation: { fallback: r.reservation } satisfies FallbackReservation, at: r.at } : r;
+    if (!r.ok) return r;
+    const charge: LocalCharge = { tokens, at: now };
+    this.localCharges = this.localCharges.filter((c) => c.tokens >= 0 && c.at > now - REPLAY_HORIZON_MS);
+    this.localCharges.push(charge);
+    return { ok: true, reservation: { fallback: r.reservation, charge } satisfies FallbackReservation, at: r.at };
   }
 
   private wentDown(e: unknown): void {
@@ -221,7 +245,8 @@ export class RedisQuotaStore implements QuotaStore {
   private recovered(): void {
     if (!this.down) return;
     this.down = null;
-    this.fallback = null; // its charges expire with its window; new admissions go through Redis again
+    this.fallback = null; // new admissions go through Redis again, after the replay (same connection, in order)
+    this.replayCharges();
     this.o.onTrouble?.(null);
     this.notify();
   }
@@ -235,6 +260,17 @@ export class RedisQuotaStore implements QuotaStore {
     return `shared quota unreachable (${this.down}): running locally on 1/${this.live} of the quota`;
   }
 
+  /** This instance's local charges into the shared count; kept for the next recovery if Redis fails again meanwhile. */
+  private replayCharges(): void {
+    const charges = this.localCharges.filter((c) => c.tokens >= 0);
+    this.localCharges = [];
+    if (charges.length === 0) return;
+    const flat = charges.flatMap((c) => [c.tokens, Math.round(c.at + this.offset)]);
+    this.redis.evQuotaReplay(this.o.prefix, charges.length, ...flat, ...this.args()).catch(() => {
+      this.localCharges = [...charges, ...this.localCharges];
+    });
+  }
+
   private isFallback(r: Reservation): r is FallbackReservation {
     return typeof r === 'object' && r !== null && 'fallback' in r;
   }
@@ -245,12 +281,18 @@ export class RedisQuotaStore implements QuotaStore {
   }
 
   async settle(reservation: Reservation, tokens: number, now: number): Promise<void> {
-    if (this.isFallback(reservation)) return this.fallback?.settle(reservation.fallback, tokens, now);
+    if (this.isFallback(reservation)) {
+      if (reservation.charge.tokens >= 0) reservation.charge.tokens = tokens;
+      return this.fallback?.settle(reservation.fallback, tokens, now);
+    }
     await this.redis.evQuotaClose(this.o.prefix, String(reservation), Math.max(0, tokens), ...this.args());
   }
 
   async refund(reservation: Reservation, now: number): Promise<void> {
-    if (this.isFallback(reservation)) return this.fallback?.refund(reservation.fallback, now);
+    if (this.isFallback(reservation)) {
+      reservation.charge.tokens = -1;
+      return this.fallback?.refund(reservation.fallback, now);
+    }
     await this.redis.evQuotaClose(this.o.prefix, String(reservation), -1, ...this.args());
   }
 

@@ -6,7 +6,11 @@ import type { ProviderId } from '../../../shared/provider';
 import { describeRedis } from '../../redis-url';
 import type { Clock } from '../clock';
 import type { Dimension } from '../limiter/dimension';
-import { quotaKeyPrefix, RedisQuotaStore } from './redis-quota-store';
+import { RedisBreakerStore } from './redis-breaker-store';
+import { RedisLeaseStore } from './redis-lease-store';
+import { RedisRateStore } from './redis-rate-store';
+import type { SharedProvider } from './shared-provider';
+import { providerKeyPrefix, quotaKeyPrefix, RedisQuotaStore } from './redis-quota-store';
 import { WakeBus } from './wake-bus';
 
 /** A command that takes longer than this counts as Redis being out of reach. */
@@ -24,6 +28,10 @@ export interface SharedQuota {
     clock: Clock,
     onTrouble?: (m: string | null) => void,
   ): RedisQuotaStore;
+  /** The concurrency leases of one (provider, key), shared by all its models. */
+  leasesFor(provider: ProviderId, apiKey: string, clock: Clock): RedisLeaseStore;
+  /** Leases and breaker of one (provider, key), for the engine (docs/scale-out.md "Shared breaker"). */
+  providerFor(provider: ProviderId, apiKey: string, clock: Clock): SharedProvider;
   close(): Promise<void>;
 }
 
@@ -83,6 +91,13 @@ export async function connectSharedQuota(url: string, instanceId: string = rando
     instanceId,
     storeFor: (provider, apiKey, model, dims, clock, onTrouble) =>
       new RedisQuotaStore({ redis, wakeBus: bus, prefix: quotaKeyPrefix(provider, apiKey, model), dims, clock, instanceId, onTrouble }),
+    leasesFor: (provider, apiKey, clock) => new RedisLeaseStore(redis, bus, providerKeyPrefix(provider, apiKey), clock),
+    providerFor: (provider, apiKey, clock) => ({
+      instanceId,
+      leases: new RedisLeaseStore(redis, bus, providerKeyPrefix(provider, apiKey), clock),
+      breaker: new RedisBreakerStore(redis, bus, providerKeyPrefix(provider, apiKey), clock),
+      rate: new RedisRateStore(redis, bus, providerKeyPrefix(provider, apiKey), clock),
+    }),
     async close() {
       redis.disconnect();
       subscriber.disconnect();

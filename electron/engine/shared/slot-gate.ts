@@ -1,0 +1,105 @@
+// Waiting for a shared concurrency slot and holding it (docs/scale-out.md "Concurrency leases"): a refused take sleeps
+// until the first lease runs out or a slot is released, asking again at least every RECHECK_MS (a release's wake-up
+// can be lost); a granted lease is renewed every third of its length while the call runs.
+import type { Clock } from '../clock';
+import type { LeaseStore } from './lease-store';
+
+/** A waiter asks again at least this often (as the shared quota's waiters do). */
+export const LEASE_RECHECK_MS = 2_000;
+
+export interface Lease {
+  /** Whether this instance still holds the slot: false after a lease ran out (suspended past it) or is unknowable. */
+  held(): Promise<boolean>;
+  /** Gives the slot back and stops renewing (idempotent). */
+  release(): void;
+}
+
+export interface SlotGateOptions {
+  store: LeaseStore;
+  clock: Clock;
+  /** Slots for the whole fleet on this (provider, key). */
+  limit: () => number;
+  /** How long a slot is leased without renewal: twice the call timeout. */
+  leaseMs: () => number;
+  /** Where a store failure goes (the gate then lets the local guard alone bound the call). */
+  onError?: (e: unknown) => void;
+}
+
+function abortable(clock: Clock, ms: number, store: LeaseStore, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const done = () => {
+      cancel();
+      off();
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    const onAbort = () => {
+      cancel();
+      off();
+      reject(signal?.reason);
+    };
+    const cancel = clock.setTimer(Math.max(0, ms), done);
+    const off = store.onFree(done);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export class SlotGate {
+  constructor(private readonly o: SlotGateOptions) {}
+
+  /** Resolves with a held lease; rejects only with the signal's reason. */
+  async acquire(signal?: AbortSignal): Promise<Lease> {
+    const { store, clock } = this.o;
+    for (;;) {
+      if (signal?.aborted) throw signal.reason;
+      let r;
+      try {
+        r = await store.take(this.o.limit(), this.o.leaseMs());
+      } catch (e) {
+        this.o.onError?.(e);
+        return { held: async () => true, release: () => undefined }; // the store is out of reach: the local guard bounds the call
+      }
+      if (r.ok) return this.hold(r.id);
+      await abortable(clock, Math.min(r.at, clock.now() + LEASE_RECHECK_MS) - clock.now(), store, signal);
+    }
+  }
+
+  private hold(id: string): Lease {
+    const { store, clock } = this.o;
+    let lost = false;
+    let released = false;
+    let cancel: () => void = () => undefined;
+    const renewIn = () => Math.max(1, Math.floor(this.o.leaseMs() / 3));
+    const renew = () => {
+      Promise.resolve(store.renew(id, this.o.leaseMs())).then(
+        (ok) => {
+          if (!ok) lost = true;
+          else if (!released) cancel = clock.setTimer(renewIn(), renew, { background: true });
+        },
+        (e) => {
+          this.o.onError?.(e);
+          if (!released) cancel = clock.setTimer(renewIn(), renew, { background: true });
+        },
+      );
+    };
+    cancel = clock.setTimer(renewIn(), renew, { background: true });
+    return {
+      held: async () => {
+        if (lost || released) return false;
+        try {
+          return await store.held(id);
+        } catch (e) {
+          this.o.onError?.(e);
+          return false; // unknowable: not sending is the safe side (the call goes back through the limiter)
+        }
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        cancel();
+        Promise.resolve(store.release(id)).catch((e: unknown) => this.o.onError?.(e));
+      },
+    };
+  }
+}

@@ -1,0 +1,48 @@
+// Redis back after an outage (docs/scale-out.md "Redis down"): the charges this instance took locally meanwhile go
+// into the shared count, so the other instances see them; refunded ones do not.
+import { afterEach, expect, it } from 'vitest';
+import { VirtualClock } from '../../../electron/engine/clock';
+import { CalendarDay } from '../../../electron/engine/limiter/calendar-day';
+import { SlidingLog } from '../../../electron/engine/limiter/sliding-log';
+import type { AcquireResult } from '../../../electron/engine/limiter/quota-store';
+import { connectSharedQuota, type SharedQuota } from '../../../electron/engine/shared/shared-quota';
+import { describeWithRedis, startRedisServer, type RedisServer } from '../../helpers/redis-server';
+
+describeWithRedis('replay of local charges on a real redis-server', () => {
+  const open: SharedQuota[] = [];
+  let own: RedisServer | undefined;
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((q) => q.close()));
+    await own?.stop();
+  });
+
+  it("the outage's local charges count against the day for every instance once Redis answers again", async () => {
+    own = await startRedisServer();
+    const clock = new VirtualClock(Date.now());
+    const dims = () => [new SlidingLog('RPM', 100, 100, 60_000), new CalendarDay('RPD', 10, 10, clock.now())];
+    const qa = await connectSharedQuota(own.url);
+    open.push(qa);
+    const a = qa.storeFor('gemini', 'replay-key', 'm', dims(), clock);
+    expect((await a.acquire(1, clock.now())).ok).toBe(true); // one live instance, one request of the day
+    await own.kill();
+    expect((await a.acquire(1, clock.now())).ok).toBe(false);
+    await clock.advance(60_000); // one full window: then this instance's share, locally
+    const local: AcquireResult[] = [];
+    for (let i = 0; i < 7; i++) local.push(await a.acquire(1, clock.now()));
+    expect(local.every((r) => r.ok)).toBe(true);
+    const last = local[6];
+    if (last?.ok) await a.refund(last.reservation, clock.now()); // never sent: not replayed
+    await own.restart(); // empty: no persistence
+    for (let i = 0; i < 100 && a.trouble() !== null; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(a.trouble()).toBeNull();
+    const qb = await connectSharedQuota(own.url);
+    open.push(qb);
+    const b = qb.storeFor('gemini', 'replay-key', 'm', dims(), clock);
+    // The day has 10; the fresh Redis holds the 6 replayed charges (the first one was lost with the killed server).
+    const grants = [];
+    for (let i = 0; i < 6; i++) grants.push((await b.acquire(1, clock.now())).ok);
+    expect(grants.filter(Boolean)).toHaveLength(4);
+    const refused = await b.acquire(1, clock.now());
+    expect(refused.ok || refused.blockers.map((x) => x.dimension)).toEqual(['RPD']);
+  });
+});
