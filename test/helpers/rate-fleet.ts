@@ -11,7 +11,7 @@ export const geminiConfig = DEFAULT_CONFIG.providers.gemini;
 export function rateFleet(n: number, shared: (i: number) => SharedProvider, clock: Clock): ProviderState[] {
   return Array.from(
     { length: n },
-    (_, i) => new ProviderState('gemini', geminiConfig, clock, seededRng(i + 1), () => undefined, false, undefined, shared(i)),
+    (_, i) => new ProviderState('gemini', geminiConfig, clock, seededRng(i + 1), () => undefined, false, undefined, undefined, shared(i)),
   );
 }
 
