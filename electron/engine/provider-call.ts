@@ -75,7 +75,7 @@ export async function attemptOnce(
     if (unusable) return fallback(unusable);
     // The breaker opened while this request waited for a slot: don't send it into an open circuit.
     if (state.breaker.state === 'open') return fallback(`${state.id} breaker open`, state.breaker.recovering);
-    // A fleet worker's submission claim lapsed while this request waited (docs/scale-out.md, "Exactly one call").
+    // A fleet worker's submission claim lapsed while this request waited (docs/scale-out.md "At-least-once delivery, exactly one call").
     if (args.mayCall?.() === false) throw signal?.reason ?? new DOMException('This call may no longer be made.', 'AbortError');
     if (!budget.tryCharge()) {
       ctx.budgetSpent(budget);

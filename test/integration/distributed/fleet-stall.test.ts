@@ -45,7 +45,10 @@ describeWithRedis('a stalled worker: one chunk on two workers at once', () => {
     // A 1 s lock lapses during the stop; a 60 s claim does not.
     const workers: CliRun[] = ['a', 'b'].map((w) => startWorker(env(w), path.join(dir, `${w}.db`), ['--lock-ms', '1000', '--claim-ms', '60000']));
     try {
-      expect(await until(async () => (await registry(redis.url)).filter((x) => x.role === 'worker').length === 2, 60_000)).toBe(true);
+      expect(
+        await until(async () => (await registry(redis.url)).filter((x) => x.role === 'worker').length === 2, 120_000),
+        'workers registered',
+      ).toBe(true);
       const db = path.join(dir, 'fleet.db');
       // One chunk: whoever takes it first is the one to stall.
       const coordinator = startCli(
@@ -58,7 +61,7 @@ describeWithRedis('a stalled worker: one chunk on two workers at once', () => {
           const busy = (await registry(redis.url)).filter((x) => x.role === 'worker' && x.active > 0).map((x) => x.pid);
           holder = workers.find((w) => busy.includes(w.child.pid ?? -1));
           return holder !== undefined && (await sim.log()).some((e) => e.route === 'generateContent' || e.route === 'chat.completions');
-        }, 60_000),
+        }, 180_000),
         'a worker holds the chunk and has called',
       ).toBe(true);
       const a = holder as CliRun;
@@ -84,10 +87,14 @@ describeWithRedis('a stalled worker: one chunk on two workers at once', () => {
       const recorded = query<{ n: number }>(db, 'SELECT count(*) AS n FROM calls')[0]?.n;
       expect(seen.length).toBeGreaterThan(0);
       expect(recorded, 'requests at the simulator vs call records of committed results').toBe(seen.length);
+      // The coordinator's progress counts the workers' calls as their results come in (it makes none itself).
+      const progressCalls = coordinator.lines.flatMap((l) => (l.type === 'progress' ? [(l.batch as { callsUsed: number }).callsUsed] : []));
+      expect(Math.max(0, ...progressCalls)).toBeGreaterThan(0);
+      expect(Math.max(0, ...progressCalls)).toBeLessThanOrEqual(recorded ?? 0);
     } finally {
       for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGTERM');
       await Promise.all(workers.map((w) => w.exited));
       await stalls.close();
     }
-  }, 240_000);
+  }, 480_000);
 });
