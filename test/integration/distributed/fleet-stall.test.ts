@@ -88,7 +88,9 @@ describeWithRedis('a stalled worker: one chunk on two workers at once', () => {
       expect(seen.length).toBeGreaterThan(0);
       expect(recorded, 'requests at the simulator vs call records of committed results').toBe(seen.length);
       // The coordinator's progress counts the workers' calls as their results come in (it makes none itself).
-      const progressCalls = coordinator.lines.flatMap((l) => (l.type === 'progress' ? [(l.batch as { callsUsed: number }).callsUsed] : []));
+      const progressCalls = coordinator.lines.flatMap((l) =>
+        l.type === 'progress' ? [(l.batch as { callsUsed: number } | null)?.callsUsed ?? 0] : [],
+      );
       expect(Math.max(0, ...progressCalls)).toBeGreaterThan(0);
       expect(Math.max(0, ...progressCalls)).toBeLessThanOrEqual(recorded ?? 0);
     } finally {
