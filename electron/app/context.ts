@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { applyConfigPatch, configFromEnv, type EngineConfig } from '../../shared/config';
 import { PROVIDER_IDS, type ProviderId } from '../../shared/provider';
 import type { Snapshot } from '../../shared/telemetry';
-import { RealClock, type Clock } from '../engine/clock';
+import { clockFromEnv, type Clock } from '../engine/clock';
 import { Engine } from '../engine/engine';
 import { systemRng } from '../engine/rng';
 import { keyHash } from '../engine/quota-memory';
@@ -69,7 +69,7 @@ function keysFrom(vault: KeyVault, env: Record<string, string | undefined>): Pro
 export async function openAppContext(opts: AppContextOptions = {}): Promise<AppContext> {
   const env = opts.env ?? process.env;
   const dataDir = opts.dataDir ?? defaultDataDir(env);
-  const clock = opts.clock ?? new RealClock();
+  const clock = opts.clock ?? clockFromEnv(env);
   const vault = opts.vault ?? new FileKeyVault(dataDir);
   const store = openStore(opts.dbFile ?? join(dataDir, 'event-validator.db'));
   let shared: SharedQuota | null = null;

@@ -42,6 +42,11 @@ export class BatchTracker implements BatchProgress {
     this.byStatus[status]--;
   }
 
+  /** Calls another process made (a fleet worker's, reported with its result): this process saw no call event for them. */
+  addCalls(n: number): void {
+    this.callsUsed += n;
+  }
+
   consume(e: EngineEvent): void {
     switch (e.type) {
       case 'call_started':

@@ -36,6 +36,8 @@ export interface EvaluationContext {
   resolver: AttachmentResolver | null;
   barrier: RowBarrier;
   signal: AbortSignal;
+  /** A fleet worker's claim on the submission: checked before each provider call (see CallArgs.mayCall). */
+  mayCall?: () => boolean;
 }
 
 export const NOT_EVALUATED_REOPENED = 'not evaluated: the submission is reopened for missing inputs';
@@ -126,7 +128,7 @@ async function judgeCall(
     if (hit) return { ok: true, json: hit.json, source: 'cache' };
   }
   await firstCall();
-  const routed = await ctx.engine.call({ submissionId: s.id, budget, request, signal: ctx.signal });
+  const routed = await ctx.engine.call({ submissionId: s.id, budget, request, signal: ctx.signal, mayCall: ctx.mayCall });
   if (routed.status !== 'ok') {
     if (!config.heuristicFallback) return { ok: false, reason: routed.reason };
     const evidence = { pdfText: inputs.pdf.ok ? inputs.pdf.facts.text : null, photos: usable(inputs).map((p) => p.facts) };

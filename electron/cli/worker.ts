@@ -1,4 +1,5 @@
-// `event-validator worker [--attachments DIR] [--db FILE] [--concurrency N] [--lock-ms N]`: a headless fleet worker
+// `event-validator worker [--attachments DIR] [--db FILE] [--concurrency N] [--lock-ms N] [--claim-ms N]`: a headless
+// fleet worker
 // (docs/scale-out.md "Distributed runs"). It takes chunks of any coordinator's batch from Redis (REDIS_URL) until
 // SIGINT/SIGTERM; its --db holds only its own response cache and settings, never a run's results.
 import { resolve } from 'node:path';
@@ -9,18 +10,21 @@ import { openRedis } from '../distributed/redis';
 import { describeRedis, redisUrlFrom } from '../redis-url';
 import { simulatedBanner } from './progress';
 
-const USAGE = `usage: event-validator worker [--attachments DIR] [--db FILE] [--concurrency N] [--lock-ms N]
-  needs REDIS_URL; --attachments is the shared attachments folder as mounted here (default: the coordinator's path)`;
+const USAGE = `usage: event-validator worker [--attachments DIR] [--db FILE] [--concurrency N] [--lock-ms N] [--claim-ms N]
+  needs REDIS_URL; --attachments is the shared attachments folder as mounted here (default: the coordinator's path);
+  --claim-ms is the lease of a submission's claim (default twice --lock-ms)`;
 
 interface Args {
   attachments: string | null;
   db: string | null;
   concurrency: number;
   lockMs: number;
+  /** Null: twice the lock. */
+  claimMs: number | null;
 }
 
 export function parseWorkerArgs(argv: string[]): Args | string {
-  const a: Args = { attachments: null, db: null, concurrency: 2, lockMs: 30_000 };
+  const a: Args = { attachments: null, db: null, concurrency: 2, lockMs: 30_000, claimMs: null };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string;
     if (flag === '--help' || flag === '-h') return USAGE;
@@ -42,6 +46,11 @@ export function parseWorkerArgs(argv: string[]): Args | string {
         // Below 1 s a busy event loop could lose the lock of a healthy worker.
         if (!Number.isInteger(n) || n < 1_000) return `worker: --lock-ms must be a whole number ≥ 1000, got "${v}"`;
         a.lockMs = n;
+        break;
+      case '--claim-ms':
+        // Renewed every third of it: below 1 s the same busy event loop would lose it.
+        if (!Number.isInteger(n) || n < 1_000) return `worker: --claim-ms must be a whole number ≥ 1000, got "${v}"`;
+        a.claimMs = n;
         break;
       default:
         return `worker: unknown option "${flag}"\n${USAGE}`;
@@ -77,7 +86,14 @@ export async function main(argv: string[]): Promise<number> {
     return e instanceof ConfigError ? 2 : 1;
   }
   if (ctx.simulated) console.error(simulatedBanner());
-  const worker = await startFleetWorker({ ctx, redisUrl, attachments: args.attachments, concurrency: args.concurrency, lockMs: args.lockMs });
+  const worker = await startFleetWorker({
+    ctx,
+    redisUrl,
+    attachments: args.attachments,
+    concurrency: args.concurrency,
+    lockMs: args.lockMs,
+    claimMs: args.claimMs ?? 2 * args.lockMs,
+  });
   console.error(`worker ${worker.id} taking chunks from Redis at ${describeRedis(redisUrl)}`);
   await new Promise<void>((done) => {
     process.once('SIGINT', done);

@@ -1,6 +1,6 @@
 // The per-submission checkpoint of a distributed run: one Redis hash per run, field = submission id, value =
-// its result. The first finished result wins (HSETNX), so a redelivered chunk or a worker that wakes from a
-// stall cannot replace it, and a worker skips every submission already there: a finished one is never re-called.
+// its result. Results are written by a claim's commit (claim.ts) with HSETNX: the first finished result wins, so a
+// redelivered chunk or a worker that wakes from a stall cannot replace it, and a finished submission is never re-called.
 import type { Redis } from 'ioredis';
 import type { SubmissionResult } from '../../shared/domain';
 import { FLEET_PREFIX } from './protocol';
@@ -9,13 +9,19 @@ import { FLEET_PREFIX } from './protocol';
 const CHECKPOINT_TTL_S = 7 * 24 * 3600;
 
 export class Checkpoint {
-  private readonly key: string;
+  readonly key: string;
+  readonly ttlSeconds = CHECKPOINT_TTL_S;
 
   constructor(
     private readonly redis: Redis,
-    runKey: string,
+    private readonly runKey: string,
   ) {
     this.key = `${FLEET_PREFIX}:checkpoint:{${runKey}}`;
+  }
+
+  /** A key of this run in the checkpoint's hash slot (one `{runKey}` tag), for scripts that touch both. */
+  relatedKey(suffix: string): string {
+    return `${FLEET_PREFIX}:{${this.runKey}}:${suffix}`;
   }
 
   /** Which of these ids already have a result. */
@@ -23,16 +29,6 @@ export class Checkpoint {
     if (ids.length === 0) return new Set();
     const got = await this.redis.hmget(this.key, ...ids);
     return new Set(ids.filter((_, i) => got[i] !== null));
-  }
-
-  /** Record a result unless one is there already; true when this one was stored. */
-  async put(result: SubmissionResult): Promise<boolean> {
-    const [[, set]] = (await this.redis
-      .multi()
-      .hsetnx(this.key, result.submissionId, JSON.stringify(result))
-      .expire(this.key, CHECKPOINT_TTL_S)
-      .exec()) as [[Error | null, number]];
-    return set === 1;
   }
 
   async get(id: string): Promise<SubmissionResult | null> {

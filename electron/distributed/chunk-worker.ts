@@ -10,6 +10,7 @@ import { evaluateSubmission, type EvaluationContext, type EvaluationStore } from
 import { RowBarrier } from '../batch/row-barrier';
 import { WorkerPool } from '../engine/pool';
 import { Checkpoint } from './checkpoint';
+import { SubmissionClaims } from './claim';
 import { startHeartbeat, newInstanceId, providerShares, type Heartbeat } from './instances';
 import { CHUNK_QUEUE, type ChunkData, type ChunkProgress, type ChunkReply } from './protocol';
 import { connectRedis, redisOptions } from './redis';
@@ -23,6 +24,11 @@ export interface FleetWorkerOptions {
   concurrency: number;
   /** BullMQ lock: a killed worker's chunk is redelivered once its lock lapses and a stall check runs. */
   lockMs: number;
+  /**
+   * Lease of a submission's claim, longer than the lock: a worker that stalls past its lock only (its chunk goes to a
+   * second worker) keeps its claims and finishes them; one suspended past a claim makes no further call for it.
+   */
+  claimMs: number;
 }
 
 /** A provider pause longer than this parks the worker (its chunks go to workers that can call). */
@@ -91,11 +97,20 @@ export async function startFleetWorker(opts: FleetWorkerOptions): Promise<FleetW
     ac.signal.addEventListener('abort', () => pool.cancel(ac.signal.reason), { once: true });
     active++;
     try {
+      const claims = new SubmissionClaims(redis, checkpoint, id, ctx.clock, opts.claimMs);
       const outcomes = await pool.run(todo, async (item, signal) => {
-        const result = await evaluateSubmission({ ...base, signal }, item.submission);
-        await checkpoint.put(result);
+        // Another attempt of this chunk (a worker that stalled past its lock) may be evaluating it: one claim, one caller.
+        const claim = await claims.take(item.submission.id, signal);
+        if (!claim) return;
+        try {
+          const held = AbortSignal.any([signal, claim.signal]);
+          const result = await evaluateSubmission({ ...base, signal: held, mayCall: claim.mayCall }, item.submission);
+          await claim.commit(result);
+        } finally {
+          await claim.release();
+        }
         finished++;
-        const progress: ChunkProgress = { runKey: data.runKey, submissionId: result.submissionId };
+        const progress: ChunkProgress = { runKey: data.runKey, submissionId: item.submission.id };
         await job.updateProgress(progress);
       });
       const failed = outcomes.find((o) => o.status !== 'done');

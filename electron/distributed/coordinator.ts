@@ -91,6 +91,7 @@ export async function startDistributedRun(
       failures.push(`${id}: ${(err as Error).message}`);
       return;
     }
+    tracker.addCalls(result.callsUsed); // made on a worker: the progress line counts them with their result
     const cacheHits = new Set(result.rules.filter((r) => r.source === 'cache').map((r) => r.category)).size;
     engine.events.emit({
       type: 'submission_finished',

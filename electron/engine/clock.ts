@@ -1,5 +1,6 @@
 // Time is injected (docs/engine.md §0): engine code waits and measures only through a Clock, so tests and the
 // what-if benchmark can run on virtual time. This file and rng.ts are the only places that touch real time.
+import { ConfigError } from '../../shared/config';
 
 export interface Clock {
   /** Epoch milliseconds. */
@@ -45,6 +46,28 @@ export class RealClock implements Clock {
     if (opts?.background) t.unref();
     return () => clearTimeout(t);
   }
+}
+
+/**
+ * Real time shifted by a fixed offset, as on a machine whose clock is off. For tests of the shared quota only
+ * (env EV_TEST_CLOCK_SKEW_MS): Redis TIME decides admissions, so a skewed instance must admit exactly as the others.
+ */
+export class SkewedClock extends RealClock {
+  constructor(private readonly skewMs: number) {
+    super();
+  }
+  override now(): number {
+    return Date.now() + this.skewMs;
+  }
+}
+
+/** The real clock, or for tests of the shared quota one skewed by EV_TEST_CLOCK_SKEW_MS (docs/scale-out.md "What the proof shows"). */
+export function clockFromEnv(env: Record<string, string | undefined>): Clock {
+  const raw = env.EV_TEST_CLOCK_SKEW_MS;
+  if (raw === undefined || raw === '') return new RealClock();
+  const skew = Number(raw);
+  if (!Number.isInteger(skew)) throw new ConfigError('EV_TEST_CLOCK_SKEW_MS', `must be a whole number of milliseconds, got "${raw}"`);
+  return new SkewedClock(skew);
 }
 
 interface VirtualTimer {

@@ -27,6 +27,11 @@ export interface CallArgs {
   budget: Budget;
   request: LlmRequest;
   signal?: AbortSignal;
+  /**
+   * Asked right before the request goes out; false means this process may no longer call for the submission (a fleet
+   * worker's claim lapsed) and the caller has aborted `signal`. Nothing is sent then.
+   */
+  mayCall?: () => boolean;
 }
 
 function order(ctx: RouterContext): ProviderId[] {

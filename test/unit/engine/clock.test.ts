@@ -1,7 +1,7 @@
 // Virtual time is deterministic, aborts like real time, and reports a lost wake-up instead of hanging.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../../electron/engine/clock';
+import { clockFromEnv, RealClock, SkewedClock, VirtualClock } from '../../../electron/engine/clock';
 import { lognormal, seededRng, uniform } from '../../../electron/engine/rng';
 import { EventBus } from '../../../electron/engine/events';
 
@@ -104,4 +104,17 @@ describe('RealClock background timers', () => {
     expect(await exitedWithin(held, 3_000)).toBe(false);
     held.kill();
   }, 30_000);
+});
+
+describe('clockFromEnv (EV_TEST_CLOCK_SKEW_MS, tests of the shared quota only)', () => {
+  it('is the real clock unless a skew is set; a skewed clock is that far off; a bad value is refused by name', () => {
+    expect(clockFromEnv({})).toBeInstanceOf(RealClock);
+    expect(clockFromEnv({ EV_TEST_CLOCK_SKEW_MS: '' })).not.toBeInstanceOf(SkewedClock);
+    const skewed = clockFromEnv({ EV_TEST_CLOCK_SKEW_MS: '-5000' });
+    expect(skewed).toBeInstanceOf(SkewedClock);
+    const off = skewed.now() - Date.now();
+    expect(off).toBeLessThanOrEqual(-5000);
+    expect(off).toBeGreaterThan(-5000 - 1000); // read one after the other: only the clock's own step between them
+    expect(() => clockFromEnv({ EV_TEST_CLOCK_SKEW_MS: '5s' })).toThrow(/EV_TEST_CLOCK_SKEW_MS.*whole number of milliseconds, got "5s"/);
+  });
 });

@@ -169,6 +169,22 @@ describe('Engine.call', () => {
     expect(engine.providerSnapshots()[0]).toMatchObject({ inFlight: 0, queued: 0 });
   });
 
+  it('sends nothing once mayCall says no (a lapsed fleet claim): the call rejects with its reason, the quota is refunded', async () => {
+    const { clock, gemini, groq, engine } = setup();
+    const ac = new AbortController();
+    let asked = 0;
+    const mayCall = () => {
+      asked++;
+      ac.abort(new Error('claim lapsed'));
+      return false;
+    };
+    const p = engine.call({ submissionId: 's1', budget: engine.newBudget('s1'), request: request('theme'), signal: ac.signal, mayCall });
+    await expect(clock.run(p)).rejects.toThrow('claim lapsed');
+    expect(asked).toBe(1);
+    expect([gemini.log.length, groq.log.length]).toEqual([0, 0]);
+    expect(engine.providerSnapshots()[0]).toMatchObject({ inFlight: 0, queued: 0, rpm: 0 });
+  });
+
   it('applies live config: limits, concurrency and budgets for new submissions; rejects bad values by name', () => {
     const { engine } = setup();
     expect(() => engine.updateConfig({ providers: { gemini: { rpm: -1 } } })).toThrow(ConfigError);
