@@ -14,6 +14,7 @@ import { planRun } from '../planner/planner';
 import { variantFromFile, VariantError } from '../planner/variants';
 import { EXIT } from './validate';
 import { ArgError, list, parseArgs, reportArgs, toggle, usageLine, value, type CommandSpec, type Flag, type Values } from './args';
+import { ATTACHMENTS, batchPositional, DB } from './batch-flags';
 import { simulatedBanner } from './progress';
 
 const MAX_SEEDS = 50;
@@ -22,10 +23,10 @@ export const PLAN = {
   command: 'plan',
   summary: 'Predict a run before spending quota: time, calls and 429s, for the current settings and each --config variant.',
   prefix: '',
-  positional: { placeholder: 'BATCH.csv|xlsx', noun: 'batch file', help: 'the batch export to plan' },
+  positional: batchPositional('plan'),
   flags: {
-    attachments: value('--attachments', 'DIR', "the folder the batch's attachment paths are relative to"),
-    db: value('--db', 'FILE', 'the SQLite database (default: the one in the data folder)'),
+    attachments: ATTACHMENTS,
+    db: DB,
     configs: list('--config', 'FILE', 'a variant (or a bare config patch) to compare after the current settings; repeatable'),
     seeds: value('--seeds', 'N', 'replays per configuration', {
       parse: (v, name) => {

@@ -20,6 +20,7 @@ import { startDistributedRun, type DistributedRun } from '../distributed/coordin
 import { redisUrlFrom } from '../redis-url';
 import { trackRun } from '../planner/track-run';
 import { ArgError, numberIn, optional, parseArgs, reportArgs, toggle, usageLine, value, type CommandSpec, type Flag, type Values } from './args';
+import { ATTACHMENTS, batchPositional, DB } from './batch-flags';
 import { progressLine, simulatedBanner } from './progress';
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2, interrupted: 3 } as const;
@@ -34,11 +35,11 @@ export const VALIDATE = {
   command: 'validate',
   summary: 'Validate a batch headless: a live progress line on a terminal, a plain log otherwise, JSON lines with --json.',
   prefix: '',
-  positional: { placeholder: 'BATCH.csv|xlsx', noun: 'batch file', help: 'the batch export to validate' },
+  positional: batchPositional('validate'),
   flags: {
-    attachments: value('--attachments', 'DIR', "the folder the batch's attachment paths are relative to"),
+    attachments: ATTACHMENTS,
     out: value('--out', 'FILE', 'write the results here at the end (.csv or .xlsx)'),
-    db: value('--db', 'FILE', 'the SQLite database (default: the one in the data folder)'),
+    db: DB,
     threshold: value('--threshold', 'N', 'the acceptance threshold for this run', {
       parse: numberIn((n) => Number.isFinite(n) && n >= 0, 'a number ≥ 0', { got: false }),
     }),
