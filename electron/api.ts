@@ -7,16 +7,17 @@ import { STATUSES, type RuleDefinition, type Status, type SubmissionResult } fro
 import { PROVIDER_IDS, type ProviderId } from '../shared/provider';
 import type { BatchState } from '../shared/telemetry';
 import { AlertTray } from './app/alerts';
+import { auditTrail } from './app/audit-trail';
 import { openAppContext, type AppContext, type AppContextOptions } from './app/context';
 import { runHistoryEntry } from './app/run-history';
+import { createRunEntry } from './app/run-entry';
 import { submissionFromCells } from './app/submission-view';
 import { TelemetryHistoryBuffer } from './app/telemetry-history';
 import { exportRun } from './batch/export/export';
 import { previewBatch } from './batch/ingest/ingest';
-import { startRun, type BatchRun, type StartRunOptions } from './batch/runner';
+import type { BatchRun } from './batch/runner';
 import { openFleetView } from './distributed/fleet-view';
 import { createPlanCommands } from './planner/plan-commands';
-import { trackRun } from './planner/track-run';
 import type { KeyVault } from './store/file-key-vault';
 import type { RunRecord } from './store/runs';
 import { SEPARATOR } from './validation/requirements';
@@ -78,8 +79,7 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
     history.record(event, payload);
     for (const fn of listeners.get(event) ?? []) (fn as (p: EventPayload<E>) => void)(payload);
   };
-  const audit = (action: string, target: string | null, before: unknown, after: unknown, reason?: string, actor = 'operator') =>
-    emit('audit', store.appendAudit({ actor, action, ...(target === null ? {} : { target }), before, after, ...(reason ? { reason } : {}) }));
+  const audit = auditTrail(store, (entry) => emit('audit', entry));
 
   const alerts = new AlertTray(clock, (a) => emit('alert', a));
   const stopSnapshots = ctx.onSnapshot((s) => emit('snapshot', s));
@@ -92,17 +92,9 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
     } else if (e.type === 'http_429') emit('http429', e);
   });
 
-  const runs = new Map<number, BatchRun>();
-  let active: BatchRun | null = null;
   let finishedHere = 0;
   const stopFinished = engine.events.on((e) => {
     if (e.type === 'submission_finished') finishedHere++;
-  });
-  const fleet = openFleetView({
-    env: opts.env ?? process.env,
-    clock,
-    engine,
-    counts: () => ({ active: active && ['running', 'paused', 'cancelling'].includes(active.state) ? 1 : 0, finished: finishedHere }),
   });
   const progress = (run: BatchRun) => emit('progress', run.tracker.snapshot());
 
@@ -112,23 +104,21 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
     if (!titles.has(key)) titles.set(key, submissionFromCells(run.columns, cells, r.row).title);
     return titles.get(key) ?? null;
   };
-
-  async function launch(options: StartRunOptions): Promise<BatchRun> {
-    if (active && (active.state === 'running' || active.state === 'paused' || active.state === 'cancelling')) {
-      throw new Error(`run ${active.runId} is still ${active.state}; pause does not free the engine, cancel it first`);
-    }
-    const run = await startRun({ engine, store, clock, aggregator: ctx.aggregator, simulated: ctx.simulated }, options, (r) => {
+  const runs = createRunEntry({
+    deps: { engine, store, clock, aggregator: ctx.aggregator, simulated: ctx.simulated },
+    audit,
+    onProgress: progress,
+    onResult: (run, r) => {
       const stored = store.result(run.runId, r.submissionId);
       emit('submission', resultRow(run.runId, r, stored ? titleOf(run.run, r, stored.cells) : null, run.run.simulated));
-      progress(run);
-    });
-    runs.set(run.runId, run);
-    trackRun(store, run);
-    active = run;
-    progress(run);
-    void run.done.then(() => progress(run));
-    return run;
-  }
+    },
+  });
+  const fleet = openFleetView({
+    env: opts.env ?? process.env,
+    clock,
+    engine,
+    counts: () => ({ active: runs.active() ? 1 : 0, finished: finishedHere }),
+  });
 
   const runRecord = (runId: string): RunRecord => {
     const run = store.getRun(Number(runId));
@@ -144,7 +134,7 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
     runs.get(run.id)?.state ?? (elsewhere ? 'running' : run.state === 'running' ? 'paused' : run.state);
 
   const summarize = (run: RunRecord, results: readonly SubmissionResult[]): RunSummary => {
-    const owner = runs.has(run.id) ? null : store.runOwner(run.id);
+    const owner = runs.get(run.id) !== undefined ? null : store.runOwner(run.id);
     return {
       runId: String(run.id),
       fileName: run.batchName,
@@ -159,13 +149,7 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
     };
   };
 
-  const control = (runId: string, act: (r: BatchRun) => void) => {
-    const run = runs.get(Number(runId));
-    if (!run) throw new Error(`run ${runId} is not active in this session`);
-    act(run);
-    progress(run);
-    return { runId, state: run.state };
-  };
+  const stateReply = (run: BatchRun) => ({ runId: String(run.runId), state: run.state });
 
   const breakerResult = (p: ProviderId, message: string) => ({
     provider: p,
@@ -182,29 +166,21 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
       });
     },
     async startBatch({ file, attachments }) {
-      const run = await launch({ kind: 'new', file: pathOf(file) as string, attachmentsRoot: pathOf(attachments) });
-      audit('start batch', String(run.runId), null, run.run.batchName);
+      const run = await runs.start({ kind: 'new', file: pathOf(file) as string, attachmentsRoot: pathOf(attachments) });
       return { runId: String(run.runId) };
     },
     async pauseBatch({ runId }) {
-      audit('pause batch', runId, null, null);
-      return control(runId, (r) => r.pause());
+      return stateReply(runs.pause(Number(runId)));
     },
     async resumeBatch({ runId }) {
       const live = runs.get(Number(runId));
-      audit('resume batch', runId, null, null);
-      if (live && live.state === 'paused') return control(runId, (r) => r.resume());
-      const run = await launch({ kind: 'resume', runId: runRecord(runId).id });
-      return { runId, state: run.state };
+      return stateReply(await runs.resume(live ? live.runId : runRecord(runId).id));
     },
     async cancelBatch({ runId }) {
-      audit('cancel batch', runId, null, null);
-      return control(runId, (r) => r.cancel());
+      return stateReply(runs.cancel(Number(runId)));
     },
     async rerunUndetermined({ runId }) {
-      const queued = store.reviewResults(runRecord(runId).id).length;
-      if (queued > 0) await launch({ kind: 'review', runId: Number(runId) });
-      audit('re-run undetermined', runId, null, { queued });
+      const { queued } = await runs.rerunUndetermined(runRecord(runId).id);
       return { runId, queued };
     },
     async listRuns() {
@@ -220,7 +196,7 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
       const page = all.slice(offset, offset + limit).map((run) => {
         const results = store.results(run.id).map((r) => r.result);
         const lastResultAt = results.reduce<number | null>((m, r) => (m === null || r.finishedAt > m ? r.finishedAt : m), null);
-        const facts = { live: runs.has(run.id), calls: store.callCounts(run.id), lastResultAt, now: clock.now() };
+        const facts = { live: runs.get(run.id) !== undefined, calls: store.callCounts(run.id), lastResultAt, now: clock.now() };
         return runHistoryEntry(summarize(run, results), run, facts);
       });
       return { total: all.length, runs: page };
@@ -338,8 +314,7 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
       plans.close();
       stopSnapshots();
       stopEvents();
-      for (const run of runs.values()) run.cancel();
-      await Promise.allSettled([...runs.values()].map((r) => r.done));
+      await runs.close();
       stopFinished();
       await fleet.close();
       await ctx.close();

@@ -1,6 +1,7 @@
-// Prints the README's configuration table from the one config in shared/ (`npx tsx scripts/config-table.ts`).
+// Prints the README's configuration table from the env table (electron/app/config-env.ts) and the defaults in shared/config.ts (`npx tsx scripts/config-table.ts`).
 // A test compares the README with this output, so the documented defaults can't drift from the code.
-import { DEFAULT_CONFIG, ENV_VARS } from '../shared/config';
+import { ENV_VARS } from '../electron/app/config-env';
+import { DEFAULT_CONFIG } from '../shared/config';
 
 function valueAt(path: string): unknown {
   return path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], DEFAULT_CONFIG);

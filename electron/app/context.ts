@@ -2,7 +2,8 @@
 // engine with its adapters, the snapshot aggregator, and — when no API key is set — the in-process
 // provider simulator. One place decides "simulated", so every transport labels results the same way.
 import { join } from 'node:path';
-import { applyConfigPatch, configFromEnv, type EngineConfig } from '../../shared/config';
+import { applyConfigPatch, type EngineConfig } from '../../shared/config';
+import { configFromEnv } from './config-env';
 import { PROVIDER_IDS, type ProviderId } from '../../shared/provider';
 import type { Snapshot } from '../../shared/telemetry';
 import { clockFromEnv, type Clock } from '../engine/clock';

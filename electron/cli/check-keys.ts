@@ -3,25 +3,23 @@
 // Exit 0 when every provider with a key works, 1 when one does not, 2 on bad options.
 import { PROVIDER_IDS } from '../../shared/provider';
 import { openAppContext } from '../app/context';
+import { parseArgs, reportArgs, toggle, value, type CommandSpec, type Flag } from './args';
 
-const USAGE = 'usage: event-validator check-keys [--data-dir DIR] [--json]';
+export const CHECK_KEYS = {
+  command: 'check-keys',
+  summary: 'Test connection from the command line: one cheap real request per provider with the stored or env key.',
+  prefix: 'check-keys: ',
+  flags: {
+    dataDir: value('--data-dir', 'DIR', 'the data folder whose stored keys to check (default: the per-user one)'),
+    json: toggle('--json', 'one JSON object with every report'),
+  },
+  notes: ['', 'exit codes: 0 every provider with a key works, 1 one does not, 2 bad options'],
+} satisfies CommandSpec<Record<string, Flag>>;
 
 export async function main(argv: string[]): Promise<number> {
-  let dataDir: string | undefined;
-  let asJson = false;
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    if (flag === '--help' || flag === '-h') {
-      console.log(USAGE);
-      return 0;
-    }
-    if (flag === '--json') asJson = true;
-    else if (flag === '--data-dir' && argv[i + 1] !== undefined) dataDir = argv[++i];
-    else {
-      console.error(`check-keys: ${flag === '--data-dir' ? '--data-dir needs a value' : `unknown option "${flag}"`}\n${USAGE}`);
-      return 2;
-    }
-  }
+  const parsed = parseArgs(CHECK_KEYS, argv);
+  if (typeof parsed === 'string') return reportArgs(CHECK_KEYS, parsed);
+  const { dataDir, json: asJson } = parsed.values;
   const ctx = await openAppContext(dataDir ? { dataDir } : {});
   try {
     const reports = [];

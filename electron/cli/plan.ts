@@ -13,63 +13,38 @@ import type { PlanAccuracy } from '../store/plans';
 import { planRun } from '../planner/planner';
 import { variantFromFile, VariantError } from '../planner/variants';
 import { EXIT } from './validate';
+import { ArgError, list, parseArgs, reportArgs, toggle, usageLine, value, type CommandSpec, type Flag, type Values } from './args';
+import { ATTACHMENTS, batchPositional, DB } from './batch-flags';
 import { simulatedBanner } from './progress';
 
-const USAGE = 'usage: event-validator plan BATCH.csv|xlsx --attachments DIR [--db FILE] [--config FILE …] [--seeds N] [--json]';
 const MAX_SEEDS = 50;
 
-interface Args {
-  batch: string | null;
-  attachments: string | null;
-  db: string | null;
-  configs: string[];
-  seeds: number | undefined;
-  json: boolean;
-}
+export const PLAN = {
+  command: 'plan',
+  summary: 'Predict a run before spending quota: time, calls and 429s, for the current settings and each --config variant.',
+  prefix: '',
+  positional: batchPositional('plan'),
+  flags: {
+    attachments: ATTACHMENTS,
+    db: DB,
+    configs: list('--config', 'FILE', 'a variant (or a bare config patch) to compare after the current settings; repeatable'),
+    seeds: value('--seeds', 'N', 'replays per configuration', {
+      parse: (v, name) => {
+        if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > MAX_SEEDS)
+          throw new ArgError(`${name} must be a whole number from 1 to ${MAX_SEEDS}, got "${v}"`);
+        return Number(v);
+      },
+    }),
+    json: toggle('--json', 'one JSON line per configuration instead of the table'),
+  },
+  notes: ['', 'exit codes: 0 done, 1 unexpected failure, 2 bad input, 3 interrupted'],
+} satisfies CommandSpec<Record<string, Flag>>;
 
-export function parsePlanArgs(argv: string[]): Args | string {
-  const a: Args = { batch: null, attachments: null, db: null, configs: [], seeds: undefined, json: false };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i] as string;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    try {
-      switch (flag) {
-        case '--attachments':
-          a.attachments = value();
-          break;
-        case '--db':
-          a.db = value();
-          break;
-        case '--config':
-          a.configs.push(value());
-          break;
-        case '--seeds': {
-          const v = value();
-          if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > MAX_SEEDS) return `--seeds must be a whole number from 1 to ${MAX_SEEDS}, got "${v}"`;
-          a.seeds = Number(v);
-          break;
-        }
-        case '--json':
-          a.json = true;
-          break;
-        case '--help':
-        case '-h':
-          return USAGE;
-        default:
-          if (flag.startsWith('-')) return `unknown option "${flag}"\n${USAGE}`;
-          if (a.batch !== null) return `only one batch file, got "${a.batch}" and "${flag}"`;
-          a.batch = flag;
-      }
-    } catch (e) {
-      return `${(e as Error).message}\n${USAGE}`;
-    }
-  }
-  if (a.batch === null) return `a batch file is needed\n${USAGE}`;
-  return a;
+export function parsePlanArgs(argv: string[]): (Values<typeof PLAN.flags> & { batch: string }) | string {
+  const parsed = parseArgs(PLAN, argv);
+  if (typeof parsed === 'string') return parsed;
+  if (parsed.positional === null) return `a batch file is needed\n${usageLine(PLAN)}`;
+  return { ...parsed.values, batch: parsed.positional };
 }
 
 async function readVariants(ctx: AppContext, files: readonly string[]): Promise<PlanVariant[]> {
@@ -151,10 +126,7 @@ export function planTable(r: PlanReport & { accuracy?: PlanAccuracy }): string {
 
 export async function main(argv: string[]): Promise<number> {
   const args = parsePlanArgs(argv);
-  if (typeof args === 'string') {
-    console.error(args);
-    return args === USAGE ? EXIT.ok : EXIT.badInput;
-  }
+  if (typeof args === 'string') return reportArgs(PLAN, args);
   let ctx: AppContext;
   try {
     ctx = await openAppContext(args.db ? { dbFile: resolve(args.db) } : {});
@@ -172,7 +144,7 @@ export async function main(argv: string[]): Promise<number> {
     const report = await planRun(
       { engine: ctx.engine, store: ctx.store, clock: ctx.clock },
       {
-        file: resolve(args.batch as string),
+        file: resolve(args.batch),
         attachmentsRoot: args.attachments ? resolve(args.attachments) : null,
         variants,
         ...(args.seeds === undefined ? {} : { seeds: args.seeds }),

@@ -1,28 +1,30 @@
 // `event-validator serve [--port N]`: the operator console in any browser, on 127.0.0.1 only.
 // The first line of output is the URL with this launch's token; everything else goes to stderr.
-import { parseArgs } from 'node:util';
 import { createApi } from '../api';
 import { createHost } from '../host/host';
 import { ensureRendererBuilt } from '../host/renderer-build';
 import { defaultDataDir } from '../store/data-dir';
 import { FileKeyVault } from '../store/file-key-vault';
+import { numberIn, parseArgs, reportArgs, value, type CommandSpec, type Flag } from './args';
 
-const USAGE = 'usage: event-validator serve [--port N] [--data-dir DIR]';
+export const SERVE = {
+  command: 'serve',
+  summary: 'The operator console on 127.0.0.1: prints the URL with its token first; Ctrl+C stops.',
+  prefix: 'serve: ',
+  flags: {
+    port: value('--port', 'N', 'the loopback port (0: any free one)', {
+      parse: numberIn((n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a whole number from 0 to 65535', { usage: true }),
+      default: 0,
+    }),
+    dataDir: value('--data-dir', 'DIR', 'where the database, exports and key file live (default: the per-user data folder)'),
+  },
+} satisfies CommandSpec<Record<string, Flag>>;
 
 export async function main(argv: string[]): Promise<number> {
-  let values: { port?: string; 'data-dir'?: string };
-  try {
-    ({ values } = parseArgs({ args: argv, options: { port: { type: 'string' }, 'data-dir': { type: 'string' } }, strict: true }));
-  } catch (e) {
-    console.error(`serve: ${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`serve: --port must be a whole number from 0 to 65535, got "${values.port}"\n${USAGE}`);
-    return 2;
-  }
-  const userDataDir = values['data-dir'] ?? defaultDataDir();
+  const parsed = parseArgs(SERVE, argv);
+  if (typeof parsed === 'string') return reportArgs(SERVE, parsed);
+  const { port } = parsed.values;
+  const userDataDir = parsed.values.dataDir ?? defaultDataDir();
 
   const staticDir = await ensureRendererBuilt((line) => console.error(line));
   const api = await createApi({ userDataDir, vault: new FileKeyVault(userDataDir) });

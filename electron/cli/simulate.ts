@@ -2,55 +2,40 @@
 // own. Its first lines give the base URL and the keys it accepts; it runs until SIGINT/SIGTERM.
 import { PRESET_NAMES, type PresetName } from '../providers/simulator/presets';
 import { SIM_KEY_PREFIX, startSimulator } from '../providers/simulator/server';
+import { ArgError, numberIn, parseArgs, reportArgs, value, type CommandSpec, type Flag, type Values } from './args';
 
-const USAGE = 'usage: event-validator simulate [--port N] [--preset free|tier1] [--time-scale K] [--seed S]';
+export const SIMULATE = {
+  command: 'simulate',
+  summary: 'The provider simulator on its own; its first lines give the base URL and the keys it accepts.',
+  prefix: 'simulate: ',
+  flags: {
+    port: value('--port', 'N', 'the loopback port (0: any free one)', {
+      parse: numberIn((n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'an integer 0–65535'),
+      default: 0,
+    }),
+    preset: value('--preset', PRESET_NAMES.join('|'), 'the quota tier it enforces', {
+      parse: (v, name): PresetName => {
+        if (!PRESET_NAMES.includes(v as PresetName)) throw new ArgError(`${name} must be one of ${PRESET_NAMES.join(', ')}, got "${v}"`);
+        return v as PresetName;
+      },
+      default: 'free' as PresetName,
+    }),
+    timeScale: value('--time-scale', 'K', 'latency multiplier (1 = real latencies)', {
+      parse: numberIn((n) => Number.isFinite(n) && n >= 0, 'a number ≥ 0'),
+      default: 1,
+    }),
+    seed: value('--seed', 'S', 'seed of its random latencies and faults', { parse: numberIn(Number.isInteger, 'an integer'), default: 1 }),
+  },
+} satisfies CommandSpec<Record<string, Flag>>;
 
-interface Args {
-  port: number;
-  preset: PresetName;
-  timeScale: number;
-  seed: number;
-}
-
-export function parseSimulateArgs(argv: string[]): Args | string {
-  const args: Args = { port: 0, preset: 'free', timeScale: 1, seed: 1 };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i] as string;
-    const value = argv[i + 1];
-    if (flag === '--help' || flag === '-h') return USAGE;
-    if (value === undefined) return `simulate: ${flag} needs a value\n${USAGE}`;
-    i++;
-    const num = Number(value);
-    switch (flag) {
-      case '--port':
-        if (!Number.isInteger(num) || num < 0 || num > 65535) return `simulate: --port must be an integer 0–65535, got "${value}"`;
-        args.port = num;
-        break;
-      case '--preset':
-        if (!PRESET_NAMES.includes(value as PresetName)) return `simulate: --preset must be one of ${PRESET_NAMES.join(', ')}, got "${value}"`;
-        args.preset = value as PresetName;
-        break;
-      case '--time-scale':
-        if (!Number.isFinite(num) || num < 0) return `simulate: --time-scale must be a number ≥ 0, got "${value}"`;
-        args.timeScale = num;
-        break;
-      case '--seed':
-        if (!Number.isInteger(num)) return `simulate: --seed must be an integer, got "${value}"`;
-        args.seed = num;
-        break;
-      default:
-        return `simulate: unknown option "${flag}"\n${USAGE}`;
-    }
-  }
-  return args;
+export function parseSimulateArgs(argv: string[]): Values<typeof SIMULATE.flags> | string {
+  const parsed = parseArgs(SIMULATE, argv);
+  return typeof parsed === 'string' ? parsed : parsed.values;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const args = parseSimulateArgs(argv);
-  if (typeof args === 'string') {
-    (args === USAGE ? console.log : console.error)(args);
-    return args === USAGE ? 0 : 2;
-  }
+  if (typeof args === 'string') return reportArgs(SIMULATE, args);
   const sim = await startSimulator({ port: args.port, preset: args.preset, timeScale: args.timeScale, seed: args.seed });
   console.log(`simulator listening on ${sim.baseUrl}`);
   console.log(`keys: gemini=${sim.keys.gemini} groq=${sim.keys.groq} (any key that starts with "${SIM_KEY_PREFIX}" is accepted)`);

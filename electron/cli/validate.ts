@@ -7,121 +7,70 @@ import { resolve } from 'node:path';
 import { ConfigError } from '../../shared/config';
 import type { SubmissionResult } from '../../shared/domain';
 import type { Snapshot } from '../../shared/telemetry';
+import { auditTrail } from '../app/audit-trail';
 import { openAppContext, type AppContext } from '../app/context';
+import { createRunEntry, type RunEntry } from '../app/run-entry';
 import { BatchFileError } from '../batch/ingest/batch-file-error';
 import { exportRun } from '../batch/export/export';
 import { checkExportTarget, ExportTargetError, partialSibling, type ExportTarget } from '../batch/export/export-target';
-import { RunError, fileSha256, startRun, type BatchRun, type StartRunOptions } from '../batch/runner';
+import { BatchRun, RunError, fileSha256, type StartRunOptions } from '../batch/runner';
 import { RunLockedError } from '../store/run-lock';
 import { StorageError } from '../store/storage-fault';
 import { startDistributedRun, type DistributedRun } from '../distributed/coordinator';
 import { redisUrlFrom } from '../redis-url';
 import { trackRun } from '../planner/track-run';
+import { ArgError, numberIn, optional, parseArgs, reportArgs, toggle, usageLine, value, type CommandSpec, type Flag, type Values } from './args';
+import { ATTACHMENTS, batchPositional, DB } from './batch-flags';
 import { progressLine, simulatedBanner } from './progress';
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2, interrupted: 3 } as const;
 
-const USAGE = `usage: event-validator validate BATCH.csv|xlsx --attachments DIR [--out results.csv|xlsx] [--db FILE]
-                               [--threshold N] [--resume [RUN]] [--json] [--distributed [--chunk-size N]]
-       event-validator validate --rerun-undetermined RUN [--db FILE] [--out FILE] [--json]`;
+const runNumber = (v: string, name: string) => {
+  if (!/^\d+$/.test(v)) throw new ArgError(`${name} needs a run number, got "${v}"`, true);
+  return Number(v);
+};
 
-interface Args {
-  batch: string | null;
-  attachments: string | null;
-  out: string | null;
-  db: string | null;
-  threshold: number | undefined;
-  /** undefined: a new run; null: the latest unfinished run; a number: that run. */
-  resume: number | null | undefined;
-  /** Re-evaluate only this run's Review rows. */
-  review: number | undefined;
-  json: boolean;
-  /** Coordinate a fleet of workers through Redis (REDIS_URL) instead of evaluating here. */
-  distributed: boolean;
-  chunkSize: number | undefined;
-}
+/** The declaration `--help` and the parser read; another flag is one more line here. */
+export const VALIDATE = {
+  command: 'validate',
+  summary: 'Validate a batch headless: a live progress line on a terminal, a plain log otherwise, JSON lines with --json.',
+  prefix: '',
+  positional: batchPositional('validate'),
+  flags: {
+    attachments: ATTACHMENTS,
+    out: value('--out', 'FILE', 'write the results here at the end (.csv or .xlsx)'),
+    db: DB,
+    threshold: value('--threshold', 'N', 'the acceptance threshold for this run', {
+      parse: numberIn((n) => Number.isFinite(n) && n >= 0, 'a number ≥ 0', { got: false }),
+    }),
+    resume: optional('--resume', 'RUN', 'continue run RUN, or the latest unfinished run (of BATCH if given)', (v) => /^\d+$/.test(v), Number),
+    review: value('--rerun-undetermined', 'RUN', "re-evaluate only that run's Review rows", { parse: runNumber }),
+    json: toggle('--json', 'JSON lines on stdout: progress, submission, breaker, export, done, error'),
+    distributed: toggle('--distributed', 'coordinate a fleet of workers through Redis (REDIS_URL) instead of evaluating here'),
+    chunkSize: value('--chunk-size', 'N', 'submissions per fleet chunk (with --distributed)', {
+      parse: numberIn((n) => Number.isInteger(n) && n >= 1, 'a whole number ≥ 1', { got: false }),
+    }),
+  },
+  notes: [
+    '',
+    'forms: validate BATCH --attachments DIR … | validate --resume [RUN] … | validate --rerun-undetermined RUN [--db FILE] [--out FILE]',
+    'exit codes: 0 done, 1 unexpected failure, 2 bad input, 3 interrupted (resumable)',
+  ],
+} satisfies CommandSpec<Record<string, Flag>>;
+
+type Args = Values<typeof VALIDATE.flags> & { batch: string | null };
 
 export function parseValidateArgs(argv: string[]): Args | string {
-  const a: Args = {
-    batch: null,
-    attachments: null,
-    out: null,
-    db: null,
-    threshold: undefined,
-    resume: undefined,
-    review: undefined,
-    json: false,
-    distributed: false,
-    chunkSize: undefined,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i] as string;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    try {
-      switch (flag) {
-        case '--attachments':
-          a.attachments = value();
-          break;
-        case '--out':
-          a.out = value();
-          break;
-        case '--db':
-          a.db = value();
-          break;
-        case '--threshold': {
-          const n = Number(value());
-          if (!Number.isFinite(n) || n < 0) return `--threshold must be a number ≥ 0`;
-          a.threshold = n;
-          break;
-        }
-        case '--resume': {
-          const next = argv[i + 1];
-          if (next !== undefined && /^\d+$/.test(next)) {
-            a.resume = Number(next);
-            i++;
-          } else a.resume = null;
-          break;
-        }
-        case '--rerun-undetermined': {
-          const v = value();
-          if (!/^\d+$/.test(v)) return `--rerun-undetermined needs a run number, got "${v}"\n${USAGE}`;
-          a.review = Number(v);
-          break;
-        }
-        case '--json':
-          a.json = true;
-          break;
-        case '--distributed':
-          a.distributed = true;
-          break;
-        case '--chunk-size': {
-          const n = Number(value());
-          if (!Number.isInteger(n) || n < 1) return `--chunk-size must be a whole number ≥ 1`;
-          a.chunkSize = n;
-          break;
-        }
-        case '--help':
-        case '-h':
-          return USAGE;
-        default:
-          if (flag.startsWith('-')) return `unknown option "${flag}"\n${USAGE}`;
-          if (a.batch !== null) return `only one batch file, got "${a.batch}" and "${flag}"`;
-          a.batch = flag;
-      }
-    } catch (e) {
-      return `${(e as Error).message}\n${USAGE}`;
-    }
-  }
-  if (a.chunkSize !== undefined && !a.distributed) return `--chunk-size goes with --distributed\n${USAGE}`;
+  const parsed = parseArgs(VALIDATE, argv);
+  if (typeof parsed === 'string') return parsed;
+  const a: Args = { ...parsed.values, batch: parsed.positional };
+  const usage = usageLine(VALIDATE);
+  if (a.chunkSize !== undefined && !a.distributed) return `--chunk-size goes with --distributed\n${usage}`;
   if (a.review !== undefined) {
-    if (a.resume !== undefined || a.batch !== null) return `--rerun-undetermined takes neither a batch file nor --resume\n${USAGE}`;
+    if (a.resume !== undefined || a.batch !== null) return `--rerun-undetermined takes neither a batch file nor --resume\n${usage}`;
     return a;
   }
-  if (a.resume === undefined && a.batch === null) return `a batch file is needed\n${USAGE}`;
+  if (a.resume === undefined && a.batch === null) return `a batch file is needed\n${usage}`;
   return a;
 }
 
@@ -147,6 +96,13 @@ async function outTarget(ctx: AppContext, a: Args, opts: StartRunOptions): Promi
   const batchFile = opts.kind === 'new' ? opts.file : (run?.batchPath ?? null);
   const attachmentsRoot = opts.kind === 'new' ? opts.attachmentsRoot : (run?.attachmentsRoot ?? null);
   return checkExportTarget(a.out, { batchFile, attachmentsRoot });
+}
+
+function launch(runs: RunEntry, opts: StartRunOptions): Promise<BatchRun> {
+  if (opts.kind === 'new') return runs.start(opts);
+  if (opts.kind === 'resume') return runs.resume(opts.runId);
+  // With nothing in Review the run still starts and ends at once, so the CLI reports it like any other.
+  return runs.rerunUndetermined(opts.runId, true).then(({ run }) => run as BatchRun);
 }
 
 interface Written {
@@ -177,10 +133,7 @@ function writtenMessage(w: Written): string {
 
 export async function main(argv: string[]): Promise<number> {
   const args = parseValidateArgs(argv);
-  if (typeof args === 'string') {
-    console.error(args);
-    return args === USAGE ? EXIT.ok : EXIT.badInput;
-  }
+  if (typeof args === 'string') return reportArgs(VALIDATE, args);
   let redisUrl: URL | null = null;
   try {
     redisUrl = args.distributed ? redisUrlFrom(process.env) : null;
@@ -199,11 +152,30 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (ctx.simulated) console.error(simulatedBanner());
 
+  const deps = { engine: ctx.engine, store: ctx.store, clock: ctx.clock, aggregator: ctx.aggregator, simulated: ctx.simulated };
+  const onResult = (r: SubmissionResult) => {
+    if (args.json)
+      emit({
+        type: 'submission',
+        submissionId: r.submissionId,
+        row: r.row,
+        status: r.status,
+        score: r.score,
+        callsUsed: r.callsUsed,
+        provider: r.provider,
+      });
+  };
+  // The console's own run entry: this run is recorded and audited exactly as one started from the console.
+  const runs = createRunEntry({ deps, audit: auditTrail(ctx.store), onResult: (_run, r) => onResult(r) });
   let run: BatchRun | DistributedRun | null = null;
   let interrupted = false;
+  const cancel = () => {
+    if (run instanceof BatchRun) runs.cancel(run.runId);
+    else run?.cancel();
+  };
   const onSignal = () => {
     interrupted = true;
-    run?.cancel();
+    cancel();
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -240,22 +212,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const opts = await runOptions(ctx, args);
     const target = await outTarget(ctx, args, opts);
-    const deps = { engine: ctx.engine, store: ctx.store, clock: ctx.clock, aggregator: ctx.aggregator, simulated: ctx.simulated };
-    const onResult = (r: SubmissionResult) => {
-      if (args.json)
-        emit({
-          type: 'submission',
-          submissionId: r.submissionId,
-          row: r.row,
-          status: r.status,
-          score: r.score,
-          callsUsed: r.callsUsed,
-          provider: r.provider,
-        });
-    };
-    run = redisUrl ? await startDistributedRun(deps, opts, { redisUrl, chunkSize: args.chunkSize }, onResult) : await startRun(deps, opts, onResult);
-    trackRun(ctx.store, run);
-    if (interrupted) run.cancel();
+    if (redisUrl) {
+      // A fleet run has no pause or live state for the entry to control: it keeps its own start (docs/scale-out.md).
+      run = await startDistributedRun(deps, opts, { redisUrl, chunkSize: args.chunkSize }, onResult);
+      trackRun(ctx.store, run);
+    } else run = await launch(runs, opts);
+    if (interrupted) cancel();
     if (!args.json)
       console.error(`run ${run.runId}: ${run.run.batchName}, ${run.tracker.snapshot().total} submissions to evaluate (database ${ctx.store.file})`);
     const outcome = await run.done;
@@ -313,6 +275,7 @@ export async function main(argv: string[]): Promise<number> {
     process.off('SIGTERM', onSignal);
     stopSnapshots();
     stopEvents();
+    await runs.close();
     await ctx.close();
   }
 }

@@ -8,63 +8,43 @@ import { openAppContext } from '../app/context';
 import { startFleetWorker } from '../distributed/chunk-worker';
 import { openRedis } from '../distributed/redis';
 import { describeRedis, redisUrlFrom } from '../redis-url';
+import { numberIn, parseArgs, reportArgs, value, type CommandSpec, type Flag, type Values } from './args';
 import { simulatedBanner } from './progress';
 
-const USAGE = `usage: event-validator worker [--attachments DIR] [--db FILE] [--concurrency N] [--lock-ms N] [--claim-ms N]
-  needs REDIS_URL; --attachments is the shared attachments folder as mounted here (default: the coordinator's path);
-  --claim-ms is the lease of a submission's claim (default twice --lock-ms)`;
+export const WORKER = {
+  command: 'worker',
+  summary: 'A headless fleet worker for validate --distributed: takes chunks from Redis (REDIS_URL) until SIGINT/SIGTERM.',
+  prefix: 'worker: ',
+  flags: {
+    attachments: value('--attachments', 'DIR', "the shared attachments folder as mounted here (default: the coordinator's path)", {
+      parse: (v) => resolve(v),
+    }),
+    db: value('--db', 'FILE', "holds only this worker's response cache and settings", { parse: (v) => resolve(v) }),
+    concurrency: value('--concurrency', 'N', 'submissions evaluated at once', {
+      parse: numberIn((n) => Number.isInteger(n) && n >= 1 && n <= 64, 'a whole number 1–64'),
+      default: 2,
+    }),
+    // Below 1 s a busy event loop could lose the lock of a healthy worker.
+    lockMs: value('--lock-ms', 'N', 'how long a taken chunk stays locked to this worker without a renewal (ms)', {
+      parse: numberIn((n) => Number.isInteger(n) && n >= 1_000, 'a whole number ≥ 1000'),
+      default: 30_000,
+    }),
+    // Renewed every third of it: below 1 s the same busy event loop would lose it.
+    claimMs: value('--claim-ms', 'N', "the lease of a submission's claim (ms; default twice --lock-ms)", {
+      parse: numberIn((n) => Number.isInteger(n) && n >= 1_000, 'a whole number ≥ 1000'),
+    }),
+  },
+  notes: ['', 'needs REDIS_URL'],
+} satisfies CommandSpec<Record<string, Flag>>;
 
-interface Args {
-  attachments: string | null;
-  db: string | null;
-  concurrency: number;
-  lockMs: number;
-  /** Null: twice the lock. */
-  claimMs: number | null;
-}
-
-export function parseWorkerArgs(argv: string[]): Args | string {
-  const a: Args = { attachments: null, db: null, concurrency: 2, lockMs: 30_000, claimMs: null };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i] as string;
-    if (flag === '--help' || flag === '-h') return USAGE;
-    const v = argv[++i];
-    if (v === undefined || v.startsWith('--')) return `worker: ${flag} needs a value\n${USAGE}`;
-    const n = Number(v);
-    switch (flag) {
-      case '--attachments':
-        a.attachments = resolve(v);
-        break;
-      case '--db':
-        a.db = resolve(v);
-        break;
-      case '--concurrency':
-        if (!Number.isInteger(n) || n < 1 || n > 64) return `worker: --concurrency must be a whole number 1–64, got "${v}"`;
-        a.concurrency = n;
-        break;
-      case '--lock-ms':
-        // Below 1 s a busy event loop could lose the lock of a healthy worker.
-        if (!Number.isInteger(n) || n < 1_000) return `worker: --lock-ms must be a whole number ≥ 1000, got "${v}"`;
-        a.lockMs = n;
-        break;
-      case '--claim-ms':
-        // Renewed every third of it: below 1 s the same busy event loop would lose it.
-        if (!Number.isInteger(n) || n < 1_000) return `worker: --claim-ms must be a whole number ≥ 1000, got "${v}"`;
-        a.claimMs = n;
-        break;
-      default:
-        return `worker: unknown option "${flag}"\n${USAGE}`;
-    }
-  }
-  return a;
+export function parseWorkerArgs(argv: string[]): Values<typeof WORKER.flags> | string {
+  const parsed = parseArgs(WORKER, argv);
+  return typeof parsed === 'string' ? parsed : parsed.values;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const args = parseWorkerArgs(argv);
-  if (typeof args === 'string') {
-    (args === USAGE ? console.log : console.error)(args);
-    return args === USAGE ? 0 : 2;
-  }
+  if (typeof args === 'string') return reportArgs(WORKER, args);
   let redisUrl: URL;
   try {
     redisUrl = redisUrlFrom(process.env);
@@ -89,7 +69,7 @@ export async function main(argv: string[]): Promise<number> {
   const worker = await startFleetWorker({
     ctx,
     redisUrl,
-    attachments: args.attachments,
+    attachments: args.attachments ?? null,
     concurrency: args.concurrency,
     lockMs: args.lockMs,
     claimMs: args.claimMs ?? 2 * args.lockMs,

@@ -1,6 +1,7 @@
 // The planner (docs/planner.md): replay a workload under each configuration over several seeds, then report the
 // median makespan with its P10-P90 band and the median seed's calls, fallbacks, 429s and RPM curve.
-import { SEED_PROFILE, type EngineConfig } from '../../shared/config';
+import type { EngineConfig } from '../../shared/config';
+import { SEED_PROFILE } from './seed-profile';
 import type { ConfigPrediction, PlannedSubmission, PlanVariant, ProviderModel } from '../../shared/plan';
 import { PROVIDER_IDS } from '../../shared/provider';
 import { nextMidnight } from '../engine/limiter/calendar-day';

@@ -1,15 +1,8 @@
 // Configuration: every env var parses into its place, and every bad value is a ConfigError naming its variable.
 import { describe, expect, it } from 'vitest';
-import {
-  applyConfigPatch,
-  configFromEnv,
-  ConfigError,
-  DEFAULT_CONFIG,
-  ENV_VARS,
-  engineConfigSchema,
-  SEED_PROFILE,
-  type EngineConfig,
-} from '../../shared/config';
+import { configFromEnv, ENV_VARS } from '../../electron/app/config-env';
+import { SEED_PROFILE } from '../../electron/planner/seed-profile';
+import { applyConfigPatch, ConfigError, DEFAULT_CONFIG, engineConfigSchema, type EngineConfig } from '../../shared/config';
 
 function at(cfg: EngineConfig, path: string): unknown {
   return path.split('.').reduce<unknown>((node, k) => (node as Record<string, unknown>)[k], cfg);
