@@ -196,17 +196,6 @@ describe('the planner worker', () => {
     expect(progress).toEqual([1, 2, 3]);
   }, 60_000);
 
-  it('spread over two threads, predicts exactly what one thread predicts, and marks the same best', async () => {
-    const base = { ...input(), submissions: uniformWorkload(40, TOKENS).submissions, seeds: 2 };
-    const variants: PlanVariant[] = [{ name: 'current' }, { name: 'outage', outage: { provider: 'gemini', atMinute: 0, minutes: 1 } }];
-    const inProcess = await planBatch({ ...base, variants });
-    const progress: number[] = [];
-    const threaded = await runPlanInWorker({ ...base, variants }, { threads: 2, onProgress: (d) => progress.push(d) });
-    expect(threaded).toEqual(inProcess);
-    expect(inProcess.map((p) => p.fallbacks)).not.toEqual([0, 0]); // the outage made a difference to compare
-    expect(progress).toEqual([1, 2, 3, 4]);
-  }, 60_000);
-
   it('is cancelled by an abort: it rejects with PlanCancelled before the plan could finish', async () => {
     const ac = new AbortController();
     const done = runPlanInWorker(input(), { signal: ac.signal, onProgress: () => undefined });
