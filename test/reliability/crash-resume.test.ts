@@ -157,9 +157,12 @@ describe(`crash-resume: ${KILLS} random SIGKILLs, migration and export included 
               ? killOnFile(run, outDir, isExportTemp)
               : () => undefined;
         if (phase === 'run') {
-          const after = 1 + Math.floor(rng.next() * Math.max(1, Math.floor(left / (MID_RUN - kills.run + 1))));
+          // After 0..share stored results, where share spreads what is left over the kills still to come: with many
+          // kills and few rows most land before a segment stores anything (calls in flight, or still starting up).
+          const share = Math.floor(left / (MID_RUN - kills.run + 1));
+          const after = Math.floor(rng.next() * (share + 1));
           const delayMs = Math.floor(rng.next() * 300);
-          if (await run.waitFor('submission', after)) {
+          if (await (after === 0 ? run.waitFor('progress', 1 + Math.floor(rng.next() * 3)) : run.waitFor('submission', after))) {
             await new Promise((r) => setTimeout(r, delayMs));
             run.child.kill('SIGKILL');
           }
