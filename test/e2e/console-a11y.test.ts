@@ -2,7 +2,7 @@
 // violation on the Batches screen with its Plan panel and compare drawer, the run's "predicted X min, took Y min",
 // the submission drawer and the Dashboard. A screenshot of each is kept in test-results/screenshots. Also the
 // charts: the range picker and zoom, a TPM axis scaled to the traffic, no tab stop in a drawing; and the Dashboard's
-// batch progress. Not covered yet: dialogs, the alert tray, Settings, the Audit log and dark mode (docs/console.md §12).
+// batch progress. Not covered yet: dialogs, the alert tray, Settings, the Audit log and dark mode (docs/console.md §14).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
