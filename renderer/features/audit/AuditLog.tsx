@@ -65,7 +65,7 @@ export function AuditLog() {
         <div className="audit-filters">
           <label className="inline-field">
             <span>Kind</span>
-            <select value={kind} onChange={(e) => setKind(e.currentTarget.value as AuditKind | 'all')}>
+            <select aria-label="Kind" value={kind} onChange={(e) => setKind(e.currentTarget.value as AuditKind | 'all')}>
               <option value="all">All kinds</option>
               {AUDIT_KINDS.map((k) => (
                 <option key={k} value={k}>
@@ -76,7 +76,7 @@ export function AuditLog() {
           </label>
           <label className="inline-field">
             <span>Provider</span>
-            <select value={provider} onChange={(e) => setProvider(e.currentTarget.value as ProviderId | 'all')}>
+            <select aria-label="Provider" value={provider} onChange={(e) => setProvider(e.currentTarget.value as ProviderId | 'all')}>
               <option value="all">All providers</option>
               {PROVIDER_IDS.map((p) => (
                 <option key={p} value={p}>
