@@ -138,7 +138,7 @@ suite(chromiumMissing ? `operator console (skipped: ${chromiumMissing})` : 'oper
     expect((await api.getConfig({})).maxWorkers).toBe(8);
     await shot(page, 'console-settings-saved');
     await nav('Audit log');
-    await waitForText(page, 'table.audit', /setting\.changed\s*config\W*\{"maxWorkers":8\}/);
+    await waitForText(page, 'table.audit', /changed settings\s*Limits & settings\s*Workers: default → 8/);
   });
 
   it('forces both breakers open, each after a confirmation, with the result inline', async () => {
@@ -159,9 +159,9 @@ suite(chromiumMissing ? `operator console (skipped: ${chromiumMissing})` : 'oper
     const panel = await waitForText(page, '#alert-panel', /groq breaker opened.*gemini breaker opened/s);
     expect(panel).toMatch(/Breaker open/);
     await shot(page, 'console-alerts');
-    await page.locator('#alert-panel').getByRole('button', { name: 'Acknowledge' }).first().click();
+    await page.locator('#alert-panel').getByRole('button', { name: 'Acknowledge', exact: true }).first().click();
     await waitForText(page, '.alerts-button', /Alerts 1/);
-    await page.locator('#alert-panel').getByRole('button', { name: 'Acknowledge' }).first().click();
+    await page.locator('#alert-panel').getByRole('button', { name: 'Acknowledge', exact: true }).first().click();
     await waitForText(page, '.alerts-button', /Alerts 0/);
     expect((await api.listAlerts({ includeAcknowledged: true })).map((a) => a.acknowledgedAt !== null)).toEqual([true, true]);
     await page.reload(); // acknowledged alerts don't come back
