@@ -2,7 +2,8 @@
 // their own (never a shared or fixed-port one) and skip with a clear message only where the binary is absent.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { describe } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe } from 'vitest';
+import { connectSharedQuota, type SharedQuota } from '../../electron/engine/shared/shared-quota';
 
 const binary = process.env.REDIS_SERVER_BIN ?? 'redis-server';
 
@@ -154,4 +155,37 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     },
   };
   return server;
+}
+
+/**
+ * One redis-server per test file and the shared-quota connections a test opens on it, closed after each test. Call it
+ * at the top of a `describeWithRedis` block; `key()` gives each test a fresh API key, so fresh Redis keys.
+ */
+export function sharedQuotaFixture(keyPrefix: string) {
+  let server: RedisServer | undefined;
+  const open: SharedQuota[] = [];
+  let n = 0;
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((q) => q.close()));
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  const running = (): RedisServer => {
+    if (!server) throw new Error('redis-server has not started');
+    return server;
+  };
+  return {
+    server: running,
+    open,
+    key: () => `${keyPrefix}-${++n}`,
+    async instance(): Promise<SharedQuota> {
+      const q = await connectSharedQuota(running().url);
+      open.push(q);
+      return q;
+    },
+  };
 }

@@ -1,34 +1,14 @@
 // Concurrency leases on a real redis-server: expiry by Redis TIME, a crashed instance's slots, and an instance
 // suspended past its lease (its own timers stopped: its renewals never run).
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { RealClock, VirtualClock } from '../../../electron/engine/clock';
-import { connectSharedQuota, type SharedQuota } from '../../../electron/engine/shared/shared-quota';
 import { SlotGate, type Lease } from '../../../electron/engine/shared/slot-gate';
-import { describeWithRedis, startRedisServer, type RedisServer } from '../../helpers/redis-server';
+import { describeWithRedis, sharedQuotaFixture } from '../../helpers/redis-server';
 
 const LEASE = 400;
 
 describeWithRedis('RedisLeaseStore on a real redis-server', () => {
-  let server: RedisServer;
-  const open: SharedQuota[] = [];
-  let n = 0;
-  const key = () => `lease-key-${++n}`;
-
-  beforeAll(async () => {
-    server = await startRedisServer();
-  });
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((q) => q.close()));
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-
-  async function instance(): Promise<SharedQuota> {
-    const q = await connectSharedQuota(server.url);
-    open.push(q);
-    return q;
-  }
+  const { open, key, instance } = sharedQuotaFixture('lease-key'); // a fresh API key (so fresh Redis keys) per test
 
   it('eight instances racing for three slots: never more than three held, a refusal takes nothing, release frees one', async () => {
     const apiKey = key();

@@ -1,6 +1,6 @@
 // The shared quota on a real redis-server: many instances (each its own connections) on one key. Window checks use
 // the server's admission times (Redis TIME is the only clock for decisions), never the test's wall clock.
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { RealClock, VirtualClock, type Clock } from '../../../electron/engine/clock';
 import { RefillingBucket } from '../../../electron/engine/limiter/bucket';
 import { CalendarDay, nextMidnight } from '../../../electron/engine/limiter/calendar-day';
@@ -12,7 +12,7 @@ import { ProviderState } from '../../../electron/engine/provider-state';
 import { seededRng } from '../../../electron/engine/rng';
 import { DEFAULT_CONFIG } from '../../../shared/config';
 import { connectSharedQuota, type SharedQuota } from '../../../electron/engine/shared/shared-quota';
-import { describeWithRedis, startRedisServer, type RedisServer } from '../../helpers/redis-server';
+import { describeWithRedis, sharedQuotaFixture, startRedisServer } from '../../helpers/redis-server';
 
 const off = { enabled: false, min: 1, max: 1 };
 type Grant = Extract<AcquireResult, { ok: true }>;
@@ -28,26 +28,7 @@ class SkewedClock extends RealClock {
 }
 
 describeWithRedis('RedisQuotaStore on a real redis-server', () => {
-  let server: RedisServer;
-  const open: SharedQuota[] = [];
-  let n = 0;
-  const key = () => `key-${++n}`; // a fresh API key (so fresh Redis keys) per test
-
-  beforeAll(async () => {
-    server = await startRedisServer();
-  });
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((q) => q.close()));
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-
-  async function instance(): Promise<SharedQuota> {
-    const q = await connectSharedQuota(server.url);
-    open.push(q);
-    return q;
-  }
+  const { open, key, instance } = sharedQuotaFixture('key'); // a fresh API key (so fresh Redis keys) per test
 
   /** N instances race `total` acquires each (retrying refusals at their returned time); returns every grant. */
   async function race(stores: ReturnType<SharedQuota['storeFor']>[], perInstance: number, tokens: () => number, clock: Clock) {

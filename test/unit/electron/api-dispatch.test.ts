@@ -5,23 +5,11 @@ import { CommandRefused, createDispatch, forwardEvents } from '../../../electron
 import { refuseUploadRefs } from '../../../electron/main/ipc-guard';
 import { REDACTED } from '../../../electron/redact';
 import type { EventName, ValidatorApi } from '../../../shared/api';
+import { recordingApi } from '../../helpers/recording-api';
 import type { IpcReply } from '../../../shared/api-wire';
 
 const KEY = 'my-stored-provider-key-0001';
 const GEMINI_SHAPED = `AIza${'Sy0123456789abcdefghijklmnopqrstu'}`;
-
-function recordingApi(handlers: Partial<Record<keyof ValidatorApi, (input: unknown) => unknown>>) {
-  const calls: { name: string; input: unknown }[] = [];
-  const api = new Proxy({} as ValidatorApi, {
-    get: (_t, name: string) => async (input: unknown) => {
-      calls.push({ name, input });
-      const h = handlers[name as keyof ValidatorApi];
-      if (!h) throw new Error(`unexpected call ${name}`);
-      return h(input);
-    },
-  });
-  return { api, calls };
-}
 
 const failure = (reply: IpcReply) => (reply.ok ? null : reply.error);
 

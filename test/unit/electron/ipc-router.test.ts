@@ -4,22 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { APP_ORIGIN } from '../../../electron/main/app-origin';
 import type { SenderFacts } from '../../../electron/main/ipc-guard';
 import { createIpcRouter } from '../../../electron/main/ipc-router';
-import type { ValidatorApi } from '../../../shared/api';
+import { recordingApi, type Handlers } from '../../helpers/recording-api';
 
 const KEY = 'gsk_live_0123456789abcdefSECRET';
 const ours: SenderFacts = { webContentsId: 3, frameUrl: 'app://app/index.html', isMainFrame: true };
 
 /** A recording Api: only the commands these tests call; the router must never call any other. */
-function setup(handlers: Partial<Record<keyof ValidatorApi, (input: unknown) => unknown>>) {
-  const calls: { name: string; input: unknown }[] = [];
-  const api = new Proxy({} as ValidatorApi, {
-    get: (_t, name: string) => async (input: unknown) => {
-      calls.push({ name, input });
-      const h = handlers[name as keyof ValidatorApi];
-      if (!h) throw new Error(`unexpected call ${name}`);
-      return h(input);
-    },
-  });
+function setup(handlers: Handlers) {
+  const { api, calls } = recordingApi(handlers);
   const logs: string[] = [];
   const route = createIpcRouter({
     api,

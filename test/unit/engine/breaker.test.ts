@@ -1,27 +1,11 @@
 // The breaker walks every transition with its cause, and half-open lets exactly N probes through.
 import { describe, expect, it } from 'vitest';
-import type { CallOutcome, FailureKind } from '../../../shared/provider';
+import type { CallOutcome } from '../../../shared/provider';
+import { failure, okOutcome } from '../../helpers/breaker-fleet';
 import { VirtualClock } from '../../../electron/engine/clock';
 import { CircuitBreaker, type BreakerTransition } from '../../../electron/engine/breaker';
 
 const params = { threshold: 0.5, windowMs: 120_000, cooldownMs: 60_000, minCalls: 4, halfOpenProbes: 1 };
-const ok: CallOutcome = {
-  ok: true,
-  provider: 'gemini',
-  model: 'm',
-  json: {},
-  usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
-  latencyMs: 1,
-};
-const fail = (kind: FailureKind, status?: number): CallOutcome => ({
-  ok: false,
-  provider: 'gemini',
-  model: 'm',
-  kind,
-  status,
-  message: kind,
-  latencyMs: 1,
-});
 
 function setup(p = params) {
   const clock = new VirtualClock(0);
@@ -38,11 +22,11 @@ function setup(p = params) {
 describe('CircuitBreaker', () => {
   it('CLOSED → OPEN → HALF_OPEN → CLOSED, each transition with its cause', async () => {
     const { clock, b, log, call } = setup();
-    call(fail('server', 500));
-    call(ok);
-    call(ok);
+    call(failure('server', 500));
+    call(okOutcome);
+    call(okOutcome);
     expect(b.state).toBe('closed'); // below minCalls
-    call(fail('overloaded', 503));
+    call(failure('overloaded', 503));
     expect(b.state).toBe('open');
     expect(log[0]).toMatchObject({ from: 'closed', to: 'open', tripCause: '5xx', forced: false });
     expect(log[0]?.cause).toMatch(/error rate 50% over 4 calls/);
@@ -51,17 +35,17 @@ describe('CircuitBreaker', () => {
     await clock.advance(60_000);
     expect(b.state).toBe('half_open'); // published on time, not on the next call
     expect(log[1]).toMatchObject({ from: 'open', to: 'half_open', cause: 'cooldown elapsed' });
-    call(ok);
+    call(okOutcome);
     expect(log[2]).toMatchObject({ from: 'half_open', to: 'closed', cause: 'probe succeeded' });
     expect(b.snapshot().calls).toBe(0);
   });
 
   it('HALF_OPEN → OPEN when the probe fails', async () => {
     const { clock, b, log, call } = setup({ ...params, minCalls: 1, threshold: 0.1 });
-    call(fail('timeout'));
+    call(failure('timeout'));
     expect(log[0]?.tripCause).toBe('timeout');
     await clock.advance(60_000);
-    call(fail('rate_limit', 429));
+    call(failure('rate_limit', 429));
     expect(b.state).toBe('open');
     expect(log.at(-1)).toMatchObject({ from: 'half_open', to: 'open', tripCause: 'probe_failed' });
   });
@@ -69,7 +53,7 @@ describe('CircuitBreaker', () => {
   it('half-open is single-flight under 50 concurrent callers, for N probes', async () => {
     for (const probes of [1, 3]) {
       const { clock, b, call } = setup({ ...params, minCalls: 1, halfOpenProbes: probes });
-      call(fail('network'));
+      call(failure('network'));
       await clock.advance(60_000);
       const permits = Array.from({ length: 50 }, () => b.permit());
       const granted = permits.filter((p) => p !== null);
@@ -83,22 +67,22 @@ describe('CircuitBreaker', () => {
 
   it('other 4xx and our own aborts do not count against health; auth opens with cause auth', () => {
     const { b, log, call } = setup({ ...params, minCalls: 2, threshold: 0.5 });
-    for (let i = 0; i < 10; i++) call(fail('bad_request', 400));
-    call(fail('aborted'));
+    for (let i = 0; i < 10; i++) call(failure('bad_request', 400));
+    call(failure('aborted'));
     expect(b.state).toBe('closed');
     expect(b.snapshot().errorRate).toBe(0);
-    call(fail('auth', 401));
+    call(failure('auth', 401));
     expect(b.state).toBe('open');
     expect(log.at(-1)?.tripCause).toBe('auth');
   });
 
   it('errors age out of the rolling window', async () => {
     const { clock, b, call } = setup({ ...params, minCalls: 3, threshold: 0.5 });
-    call(fail('server'));
-    call(fail('server'));
+    call(failure('server'));
+    call(failure('server'));
     await clock.advance(130_000);
-    call(ok);
-    call(fail('server'));
+    call(okOutcome);
+    call(failure('server'));
     expect(b.snapshot().calls).toBe(2);
     expect(b.state).toBe('closed');
   });
@@ -117,11 +101,11 @@ describe('CircuitBreaker', () => {
 
   it('a stale probe result from before a reset does not move the breaker', async () => {
     const { clock, b, call } = setup({ ...params, minCalls: 1 });
-    call(fail('server'));
+    call(failure('server'));
     await clock.advance(60_000);
     const probe = b.permit();
     b.reset();
-    b.record(probe as NonNullable<typeof probe>, fail('server'));
+    b.record(probe as NonNullable<typeof probe>, failure('server'));
     expect(b.state).toBe('closed');
   });
 });

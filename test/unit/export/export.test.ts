@@ -1,28 +1,18 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exportRun, writeExport } from '../../../electron/batch/export/export';
 import { toCsv } from '../../../electron/batch/export/export-csv';
 import { formatForFile } from '../../../electron/batch/export/export-format';
 import { exportTable, RESULT_COLUMNS } from '../../../electron/batch/export/export-table';
 import { SHEET_NAME } from '../../../electron/batch/export/export-xlsx';
 import { writeFileAtomic } from '../../../electron/batch/write-atomic';
-import { openStore, type Store } from '../../../electron/store/store';
-import { newRun, result, tempDir } from '../store/fixtures';
+import { newRun, result, tempStore } from '../store/fixtures';
 import { loadBatch, readTable } from '../../../electron/batch/ingest/load-batch';
 import { IIC_DIR, SKIP_MESSAGE } from '../validation/real-rows';
 
-let tmp: ReturnType<typeof tempDir>;
-let store: Store;
-beforeEach(() => {
-  tmp = tempDir();
-  store = openStore(path.join(tmp.dir, 'v.db'));
-});
-afterEach(() => {
-  store.close();
-  tmp.cleanup();
-});
+const db = tempStore();
 
 const columns = ['id', 'activity_name', 'remark'];
 
@@ -61,7 +51,7 @@ describe('CSV bytes', () => {
     expect(text.split('\r\n')[0]).toBe(
       '\uFEFFid,activity_name,remark,Overall Score,Status,Requirements Not Met,Theme Score,PDF Score,Image Score,Similarity Score,Provider',
     );
-    const file = path.join(tmp.dir, 'bytes.csv');
+    const file = path.join(db.dir, 'bytes.csv');
     writeFileSync(file, bytes);
     const back = await readTable(file);
     expect(back.columns).toEqual(t.header);
@@ -72,30 +62,30 @@ describe('CSV bytes', () => {
 
 describe('exportRun', () => {
   function seed(): number {
-    const run = store.createRun(newRun({ columns, totalRows: 3 }));
-    store.saveResult(run.id, result('c', 3, 'pass'), ['c', 'Third', 'nan']);
-    store.saveResult(run.id, result('a', 1, 'fail'), ['a', 'First', null]);
+    const run = db.store.createRun(newRun({ columns, totalRows: 3 }));
+    db.store.saveResult(run.id, result('c', 3, 'pass'), ['c', 'Third', 'nan']);
+    db.store.saveResult(run.id, result('a', 1, 'fail'), ['a', 'First', null]);
     return run.id;
   }
 
   it('mid-run: writes the finished rows only, in row order', async () => {
     const runId = seed();
-    const file = path.join(tmp.dir, 'out.csv');
-    expect(await exportRun(store, runId, file)).toEqual({ rows: 2, total: 3 });
+    const file = path.join(db.dir, 'out.csv');
+    expect(await exportRun(db.store, runId, file)).toEqual({ rows: 2, total: 3 });
     const first = await readTable(file);
     expect(first.columns).toEqual([...columns, ...RESULT_COLUMNS]);
     expect(first.rows.map((r) => r[0])).toEqual(['a', 'c']);
     expect(first.rows[1]?.[2]).toBe('');
     // The last row finishes; a second export now holds all three.
-    store.saveResult(runId, result('b', 2, 'pass'), ['b', 'Second', 'ok']);
-    expect(await exportRun(store, runId, file)).toEqual({ rows: 3, total: 3 });
+    db.store.saveResult(runId, result('b', 2, 'pass'), ['b', 'Second', 'ok']);
+    expect(await exportRun(db.store, runId, file)).toEqual({ rows: 3, total: 3 });
     expect((await readTable(file)).rows.map((r) => r[0])).toEqual(['a', 'b', 'c']);
   });
 
   it('XLSX reads back with exceljs: header, row order, numbers as numbers, blanks for nan', async () => {
     const runId = seed();
-    const file = path.join(tmp.dir, 'out.xlsx');
-    await exportRun(store, runId, file);
+    const file = path.join(db.dir, 'out.xlsx');
+    await exportRun(db.store, runId, file);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);
     const ws = wb.getWorksheet(SHEET_NAME);
@@ -108,13 +98,13 @@ describe('exportRun', () => {
   });
 
   it('refuses an unknown run', async () => {
-    await expect(exportRun(store, 9, path.join(tmp.dir, 'x.csv'))).rejects.toThrow('no run 9');
+    await expect(exportRun(db.store, 9, path.join(db.dir, 'x.csv'))).rejects.toThrow('no run 9');
   });
 });
 
 describe('atomic write', () => {
   it('a write that fails after the temp file was written leaves no temp file and no partial target', async () => {
-    const dir = path.join(tmp.dir, 'atomic');
+    const dir = path.join(db.dir, 'atomic');
     mkdirSync(dir);
     writeFileSync(path.join(dir, 'out.csv'), 'old complete content');
     // Renaming over a directory fails: the data was fully written to the temp file by then.
@@ -127,11 +117,11 @@ describe('atomic write', () => {
   });
 
   it('replaces an existing export in one step', async () => {
-    const file = path.join(tmp.dir, 'out.csv');
+    const file = path.join(db.dir, 'out.csv');
     writeFileSync(file, 'old complete content');
     await writeExport(file, exportTable(columns, []));
     expect(readFileSync(file, 'utf8')).toBe(`\uFEFF${[...columns, ...RESULT_COLUMNS].join(',')}\r\n`);
-    expect(readdirSync(tmp.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(db.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
 
@@ -143,7 +133,7 @@ describe('real batch round trip', () => {
     const batch = await loadBatch(src);
     const rows = batch.submissions.map((s, i) => ({ cells: batch.table.rows[i] ?? [], result: result(s.id, s.row, 'pass') }));
     for (const format of ['csv', 'xlsx'] as const) {
-      const out = path.join(tmp.dir, `real.${format}`);
+      const out = path.join(db.dir, `real.${format}`);
       await writeExport(out, exportTable(batch.table.columns, rows));
       const back = await readTable(out);
       expect(back.columns).toEqual([...batch.table.columns, ...RESULT_COLUMNS]);

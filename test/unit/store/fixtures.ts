@@ -8,10 +8,38 @@ import { DEFAULT_RULES } from '../../../shared/rules';
 import { buildResult } from '../../../electron/validation/result';
 import { judge } from '../../../electron/validation/rule-result';
 import type { NewRun } from '../../../electron/store/runs';
+import { openStore, type Store } from '../../../electron/store/store';
+import { afterEach, beforeEach } from 'vitest';
 
 export function tempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'ev-store-'));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A fresh store file in a fresh folder for each test, closed and removed after it. */
+export function tempStore(): { readonly store: Store; readonly dir: string } {
+  let tmp: ReturnType<typeof tempDir> | undefined;
+  let store: Store | undefined;
+  beforeEach(() => {
+    tmp = tempDir();
+    store = openStore(path.join(tmp.dir, 'v.db'));
+  });
+  afterEach(() => {
+    store?.close();
+    tmp?.cleanup();
+  });
+  const made = <T>(v: T | undefined): T => {
+    if (v === undefined) throw new Error('tempStore() is read inside a test, after beforeEach');
+    return v;
+  };
+  return {
+    get store() {
+      return made(store);
+    },
+    get dir() {
+      return made(tmp).dir;
+    },
+  };
 }
 
 export function newRun(over: Partial<NewRun> = {}): NewRun {

@@ -1,19 +1,8 @@
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../../electron/store/store';
+import { describe, expect, it } from 'vitest';
 import type { PhotoHash } from '../../../electron/store/image-index';
-import { newRun, tempDir } from './fixtures';
+import { newRun, tempStore } from './fixtures';
 
-let tmp: ReturnType<typeof tempDir>;
-let store: Store;
-beforeEach(() => {
-  tmp = tempDir();
-  store = openStore(path.join(tmp.dir, 'v.db'));
-});
-afterEach(() => {
-  store.close();
-  tmp.cleanup();
-});
+const db = tempStore();
 
 const T = 8;
 const photo = (n: number, sha: string, phash: string | bigint | null = null): PhotoHash => ({ photo: n, sha256: sha, phash });
@@ -21,8 +10,8 @@ type Row = { submissionId: string; row: number; photos: PhotoHash[] };
 
 /** Register every row (in the given order), then look each one up, as the batch runner does. */
 function runBatch(runId: number, rows: Row[], registerOrder: Row[] = rows) {
-  store.registerImages(runId, registerOrder);
-  return Object.fromEntries(rows.map((r) => [r.submissionId, store.duplicatesOf(runId, r.submissionId, r.photos, T)]));
+  db.store.registerImages(runId, registerOrder);
+  return Object.fromEntries(rows.map((r) => [r.submissionId, db.store.duplicatesOf(runId, r.submissionId, r.photos, T)]));
 }
 
 describe('image index', () => {
@@ -34,7 +23,7 @@ describe('image index', () => {
   ];
 
   it('catches identical and similar photos within a batch, owned by the first row', () => {
-    const run = store.createRun(newRun({ batchName: 'june.csv' }));
+    const run = db.store.createRun(newRun({ batchName: 'june.csv' }));
     const dup = runBatch(run.id, june);
     expect(dup['310279']).toEqual([]);
     expect(dup['310766']).toEqual([]);
@@ -45,14 +34,14 @@ describe('image index', () => {
   });
 
   it('row order owns the photo whatever the registration order (any worker count)', () => {
-    const run = store.createRun(newRun());
+    const run = db.store.createRun(newRun());
     const dup = runBatch(run.id, june, [june[2]!, june[0]!, june[1]!]);
     expect(dup['310279']).toEqual([]);
     expect(dup['314706']?.map((m) => m.submissionId)).toEqual(['310279', '310766']);
   });
 
   it("a submission's own two photos are never each other's duplicate", () => {
-    const run = store.createRun(newRun());
+    const run = db.store.createRun(newRun());
     const dup = runBatch(run.id, [
       { submissionId: 'x', row: 1, photos: [photo(1, 'same', 5n), photo(2, 'same', 5n)] },
       { submissionId: 'y', row: 2, photos: [photo(1, 'other', 0xfffffffffffffff0n), photo(2, 'near', 7n)] },
@@ -62,15 +51,15 @@ describe('image index', () => {
   });
 
   it('catches a photo reused from an earlier batch, and re-running a batch never flags itself', () => {
-    const first = store.createRun(newRun({ batchName: 'june.csv', batchSha256: 'j'.repeat(64) }));
+    const first = db.store.createRun(newRun({ batchName: 'june.csv', batchSha256: 'j'.repeat(64) }));
     runBatch(first.id, june);
-    const july = store.createRun(newRun({ batchName: 'july.csv', batchSha256: 'k'.repeat(64) }));
+    const july = db.store.createRun(newRun({ batchName: 'july.csv', batchSha256: 'k'.repeat(64) }));
     const dupJuly = runBatch(july.id, [{ submissionId: '400001', row: 1, photos: [photo(1, 'p4', 0x0f0f0f0f0f0f0f0fn)] }]);
     expect(dupJuly['400001']).toEqual([
       { photo: 1, kind: 'identical', distance: 0, submissionId: '310766', batchName: 'june.csv', runId: first.id, row: 2 },
     ]);
     // June again, after July: each June row is itself, and July's reuse does not take ownership.
-    const rerun = store.createRun(newRun({ batchName: 'june.csv', batchSha256: 'j'.repeat(64) }));
+    const rerun = db.store.createRun(newRun({ batchName: 'june.csv', batchSha256: 'j'.repeat(64) }));
     const dup = runBatch(rerun.id, june);
     expect(dup['310279']).toEqual([]);
     expect(dup['310766']).toEqual([]);
@@ -78,35 +67,35 @@ describe('image index', () => {
       ['310279', first.id],
       ['310766', first.id],
     ]);
-    expect(store.duplicatesOf(july.id, '400001', [photo(1, 'p4', 0x0f0f0f0f0f0f0f0fn)], T)).toHaveLength(1);
+    expect(db.store.duplicatesOf(july.id, '400001', [photo(1, 'p4', 0x0f0f0f0f0f0f0f0fn)], T)).toHaveLength(1);
   });
 
   it('generated row ids only match themselves within the same batch file', () => {
-    const a = store.createRun(newRun({ batchName: 'a.csv', batchSha256: 'a'.repeat(64) }));
+    const a = db.store.createRun(newRun({ batchName: 'a.csv', batchSha256: 'a'.repeat(64) }));
     runBatch(a.id, [{ submissionId: 'row-1', row: 1, photos: [photo(1, 'z')] }]);
-    const b = store.createRun(newRun({ batchName: 'b.csv', batchSha256: 'b'.repeat(64) }));
+    const b = db.store.createRun(newRun({ batchName: 'b.csv', batchSha256: 'b'.repeat(64) }));
     expect(runBatch(b.id, [{ submissionId: 'row-1', row: 1, photos: [photo(1, 'z')] }])['row-1']).toMatchObject([{ batchName: 'a.csv' }]);
-    const a2 = store.createRun(newRun({ batchName: 'a.csv', batchSha256: 'a'.repeat(64) }));
+    const a2 = db.store.createRun(newRun({ batchName: 'a.csv', batchSha256: 'a'.repeat(64) }));
     expect(runBatch(a2.id, [{ submissionId: 'row-1', row: 1, photos: [photo(1, 'z')] }])['row-1']).toEqual([]);
   });
 
   it('the threshold is inclusive and in bits; undecodable photos still match on bytes', () => {
-    const run = store.createRun(newRun());
-    store.registerImages(run.id, [
+    const run = db.store.createRun(newRun());
+    db.store.registerImages(run.id, [
       { submissionId: 'a', row: 1, photos: [photo(1, 'h1', 0n), photo(2, 'h2', null)] },
       { submissionId: 'b', row: 2, photos: [photo(1, 'h3', 0xffn), photo(2, 'h2', null)] },
     ]);
     const mine = [photo(1, 'h3', 0xffn), photo(2, 'h2', null)];
-    expect(store.duplicatesOf(run.id, 'b', mine, 8).map((m) => [m.photo, m.kind, m.distance])).toEqual([
+    expect(db.store.duplicatesOf(run.id, 'b', mine, 8).map((m) => [m.photo, m.kind, m.distance])).toEqual([
       [1, 'similar', 8],
       [2, 'identical', 0],
     ]);
-    expect(store.duplicatesOf(run.id, 'b', mine, 7).map((m) => m.photo)).toEqual([2]);
+    expect(db.store.duplicatesOf(run.id, 'b', mine, 7).map((m) => m.photo)).toEqual([2]);
   });
 
   it('a lookup before registration is a clear error, not a silent miss', () => {
-    const run = store.createRun(newRun());
-    expect(() => store.duplicatesOf(run.id, 'a', [photo(1, 'nope')], T)).toThrow('photo 1 of submission a is not registered');
-    expect(() => store.registerImages(99, [])).toThrow('no run 99');
+    const run = db.store.createRun(newRun());
+    expect(() => db.store.duplicatesOf(run.id, 'a', [photo(1, 'nope')], T)).toThrow('photo 1 of submission a is not registered');
+    expect(() => db.store.registerImages(99, [])).toThrow('no run 99');
   });
 });
