@@ -14,6 +14,7 @@ import { INPUT_TOKENS, ModelledProvider, type ServerPlan } from '../../electron/
 import { ScaledClock } from '../helpers/scaled-clock';
 import { physicalFloorMs, realizedFloorMs } from './floor';
 import { peerLimiter, type PeerName } from './peers';
+import { plainRequest } from '../helpers/requests';
 
 export const SEED = 2026;
 const MINUTE = 60_000;
@@ -135,10 +136,6 @@ function baseScenarios(): QuotaScenario[] {
   ];
 }
 
-function request(kind: CallKind): LlmRequest {
-  return { kind, system: 'judge', prompt: 'event', schema: { type: 'object' }, maxOutputTokens: 200 };
-}
-
 export interface Tally {
   calls: number;
   ok: number;
@@ -157,7 +154,7 @@ function providers(config: EngineConfig, clock: Clock, s: QuotaScenario) {
 /** Our engine (defaults or the seed profile) against the modelled providers. */
 async function runEngine(s: QuotaScenario, config: EngineConfig, clock: Clock): Promise<{ ms: number; t: Tally }> {
   const engine = new Engine({ config, clock, rng: seededRng(SEED), adapters: providers(config, clock, s), simulated: true });
-  return driveEngine(engine, clock, s.submissions, request);
+  return driveEngine(engine, clock, s.submissions, plainRequest);
 }
 
 /** Submissions of 3 calls each through the engine's worker pool, as the batch runner drives them. */
@@ -223,7 +220,7 @@ async function runPeer(s: QuotaScenario, peer: PeerName, clock: ScaledClock): Pr
         if (budget.used >= config.maxCallsPerSubmission) return false;
         budget.used++;
         t.calls++;
-        const outcome: CallOutcome = await limiters[p].schedule(() => adapters[p].call(request(kind), new AbortController().signal));
+        const outcome: CallOutcome = await limiters[p].schedule(() => adapters[p].call(plainRequest(kind), new AbortController().signal));
         if (outcome.ok) {
           t.ok++;
           return true;

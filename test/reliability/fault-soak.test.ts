@@ -9,20 +9,17 @@ import { Engine } from '../../electron/engine/engine';
 import { WorkerPool } from '../../electron/engine/pool';
 import { seededRng } from '../../electron/engine/rng';
 import { applyConfigPatch, DEFAULT_CONFIG } from '../../shared/config';
-import { CALL_KINDS, type CallKind, type LlmRequest } from '../../shared/provider';
+import { CALL_KINDS } from '../../shared/provider';
 import { ModelledProvider } from '../../electron/planner/modelled-provider';
 import { recordFigures } from './figures';
 import { outcomeFigures, watchInvariants, windowOvershoots } from './invariants';
+import { plainRequest } from '../helpers/requests';
 
 const BIG = process.env.SOAK_SCALE === 'big';
 const SUBMISSIONS = BIG ? 10_000 : 1_000;
 const MIN = 60_000;
 /** After an unannounced cut, the client learns from 429s: give it this long before the window check applies again. */
 const CUT_GRACE = 3 * MIN;
-
-function request(kind: CallKind): LlmRequest {
-  return { kind, system: 'judge', prompt: 'event', schema: { type: 'object' }, maxOutputTokens: 200 };
-}
 
 /** One soak run; the tests below read what it left behind. */
 async function soak() {
@@ -87,7 +84,7 @@ async function soak() {
     pool.run(ids, async (id, signal) => {
       await engine.stagger(signal);
       const budget = engine.newBudget(id);
-      const results = await Promise.all(CALL_KINDS.map((kind) => engine.call({ submissionId: id, budget, request: request(kind), signal })));
+      const results = await Promise.all(CALL_KINDS.map((kind) => engine.call({ submissionId: id, budget, request: plainRequest(kind), signal })));
       for (const r of results) statuses[r.status]++;
       resolved.set(id, (resolved.get(id) ?? 0) + results.length);
       const status = results.every((r) => r.status === 'ok') ? 'Accepted' : 'Review';
