@@ -166,12 +166,16 @@ export async function main(argv: string[]): Promise<number> {
       });
   };
   // The console's own run entry: this run is recorded and audited exactly as one started from the console.
-  const runs = createRunEntry({ deps, audit: auditTrail(ctx.store), onResult: (_run, r) => onResult(r) });
+  const audit = auditTrail(ctx.store);
+  const runs = createRunEntry({ deps, audit, onResult: (_run, r) => onResult(r) });
   let run: BatchRun | DistributedRun | null = null;
   let interrupted = false;
   const cancel = () => {
     if (run instanceof BatchRun) runs.cancel(run.runId);
-    else run?.cancel();
+    else if (run) {
+      audit('cancel batch', String(run.runId), null, null);
+      run.cancel();
+    }
   };
   const onSignal = () => {
     interrupted = true;
@@ -213,9 +217,17 @@ export async function main(argv: string[]): Promise<number> {
     const opts = await runOptions(ctx, args);
     const target = await outTarget(ctx, args, opts);
     if (redisUrl) {
-      // A fleet run has no pause or live state for the entry to control: it keeps its own start (docs/scale-out.md).
-      run = await startDistributedRun(deps, opts, { redisUrl, chunkSize: args.chunkSize }, onResult);
-      trackRun(ctx.store, run);
+      // A fleet run has no pause or live state for the entry to control: it keeps its own start (docs/scale-out.md),
+      // audited with the entry's words so every run reads the same in the log (docs/architecture.md "Runs").
+      const fleet = await startDistributedRun(deps, opts, { redisUrl, chunkSize: args.chunkSize }, onResult);
+      if (opts.kind === 'resume') audit('resume batch', String(fleet.runId), null, null);
+      else audit('start batch', String(fleet.runId), null, fleet.run.batchName);
+      void fleet.done.then(
+        (o) => audit(`batch ${o.state}`, String(o.runId), null, { evaluated: o.evaluated, failures: o.failures.length }, undefined, 'engine'),
+        () => {}, // a failed fleet run is reported below, where it is awaited
+      );
+      trackRun(ctx.store, fleet);
+      run = fleet;
     } else run = await launch(runs, opts);
     if (interrupted) cancel();
     if (!args.json)

@@ -71,7 +71,7 @@ describe('fleet set-up errors', () => {
   it('bad options: the reason, before anything starts', () => {
     expect(parseWorkerArgs(['--lock-ms', '10'])).toMatch(/--lock-ms must be a whole number ≥ 1000/);
     expect(parseWorkerArgs(['--claim-ms', '999'])).toMatch(/--claim-ms must be a whole number ≥ 1000/);
-    expect(parseWorkerArgs(['--lock-ms', '2000'])).toMatchObject({ lockMs: 2000, claimMs: null });
+    expect(parseWorkerArgs(['--lock-ms', '2000'])).toMatchObject({ lockMs: 2000, claimMs: undefined });
     expect(parseWorkerArgs(['--claim-ms', '9000'])).toMatchObject({ claimMs: 9000 });
     expect(parseWorkerArgs(['--concurrency', '0'])).toMatch(/--concurrency must be a whole number 1–64/);
     expect(parseWorkerArgs(['--attachments'])).toMatch(/--attachments needs a value/);

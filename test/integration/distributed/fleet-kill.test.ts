@@ -99,6 +99,12 @@ describeWithRedis('one batch on a BullMQ fleet', () => {
 
         // The verdicts of a single-process run.
         expect(verdicts(db)).toEqual(verdicts(refDb));
+        // The fleet run is audited with the same words as a console or plain CLI run.
+        const audited = query<{ actor: string; action: string }>(db, "SELECT actor, action FROM audit_log WHERE action LIKE '%batch%' ORDER BY id");
+        expect(audited).toEqual([
+          { actor: 'operator', action: 'start batch' },
+          { actor: 'engine', action: 'batch finished' },
+        ]);
 
         // No request is for a submission that had finished by then (in-flight ones of the killed chunk may be called again).
         const finishedAt = new Map(
