@@ -4,6 +4,7 @@
 import type { TripCause } from '../../../shared/telemetry';
 import type { Clock } from '../clock';
 import type { MaybePromise } from '../limiter/quota-store';
+import { EventBus } from '../events';
 
 /** The fleet's breaker as the store has it; times are local. Half-open is "open, cooldown over, a probe claimed". */
 export interface FleetBreaker {
@@ -53,7 +54,7 @@ export class LocalBreakerStore implements BreakerStore {
   private readonly live = new Map<string, number>();
   private readonly votes = new Map<string, number>();
   private probe: { instance: string; until: number } | null = null;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new EventBus<void>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -79,7 +80,7 @@ export class LocalBreakerStore implements BreakerStore {
     this.current = { generation: expected + 1, state, until, forced, cause, tripCause };
     this.votes.clear();
     this.probe = null;
-    for (const l of [...this.listeners]) l();
+    this.listeners.emit();
     return { ok: true, current: this.current };
   }
 
@@ -93,7 +94,6 @@ export class LocalBreakerStore implements BreakerStore {
   }
 
   onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.on(listener);
   }
 }

@@ -3,6 +3,7 @@
 // themselves; a holder renews while its call runs and asks whether it still holds the slot right before sending.
 import type { Clock } from '../clock';
 import type { MaybePromise } from '../limiter/quota-store';
+import { EventBus } from '../events';
 
 /** A slot taken: `id` names it for renew/held/release; `expiresAt` is local time. */
 export interface LeaseGrant {
@@ -33,7 +34,7 @@ export interface LeaseStore {
 /** The leases of one process in memory, on its clock: N gates over one of these behave as N instances. */
 export class LocalLeaseStore implements LeaseStore {
   private readonly leases = new Map<string, number>();
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new EventBus<void>();
   private seq = 0;
 
   constructor(private readonly clock: Clock) {}
@@ -65,11 +66,10 @@ export class LocalLeaseStore implements LeaseStore {
 
   release(id: string): void {
     if (!this.leases.delete(id)) return;
-    for (const l of [...this.listeners]) l();
+    this.listeners.emit();
   }
 
   onFree(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.on(listener);
   }
 }

@@ -3,6 +3,7 @@
 // decrease, and the per-minute limits the server named, which only ever lower until an operator's change clears them.
 import type { Clock } from '../clock';
 import type { MaybePromise } from '../limiter/quota-store';
+import { EventBus } from '../events';
 
 export type MinuteCaps = Partial<Record<'RPM' | 'TPM', number>>;
 
@@ -29,13 +30,13 @@ export const INITIAL_RATE: FleetRate = { generation: 0, factor: 1, decreasedAt: 
 
 export class LocalRateStore implements RateStore {
   private current: FleetRate = INITIAL_RATE;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new EventBus<void>();
 
   constructor(private readonly clock: Clock) {}
 
   private changed(next: FleetRate): FleetRate {
     this.current = next;
-    for (const l of [...this.listeners]) l();
+    this.listeners.emit();
     return next;
   }
 
@@ -60,7 +61,6 @@ export class LocalRateStore implements RateStore {
   }
 
   onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.on(listener);
   }
 }

@@ -6,6 +6,8 @@ import type { TripCause } from '../../../shared/telemetry';
 import type { Clock } from '../clock';
 import { BREAKER_LIVE_MS, type BreakerStore, type FleetBreaker, type FleetChange } from './breaker-store';
 import type { WakeBus } from './wake-bus';
+import { defineScripts } from './define-scripts';
+import { EventBus } from '../events';
 
 const COMMON = `
 local t = redis.call('TIME')
@@ -78,24 +80,13 @@ interface BreakerCommands {
   evBreakerProbe(prefix: string, ...args: (string | number)[]): Promise<number>;
 }
 
-function withBreakerCommands(redis: Redis): Redis & BreakerCommands {
-  const r = redis as Redis & Partial<BreakerCommands>;
-  if (!r.evBreakerRead) {
-    redis.defineCommand('evBreakerRead', { numberOfKeys: 1, lua: READ });
-    redis.defineCommand('evBreakerVote', { numberOfKeys: 1, lua: VOTE });
-    redis.defineCommand('evBreakerSet', { numberOfKeys: 1, lua: SET });
-    redis.defineCommand('evBreakerProbe', { numberOfKeys: 1, lua: PROBE });
-  }
-  return redis as Redis & BreakerCommands;
-}
-
 function changeArgs(c: FleetChange): string[] {
   return [c.state, c.cooldownMs === null ? '' : String(Math.max(0, Math.round(c.cooldownMs))), c.forced ? '1' : '0', c.cause, c.tripCause ?? ''];
 }
 
 export class RedisBreakerStore implements BreakerStore {
   private readonly redis: Redis & BreakerCommands;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new EventBus<void>();
 
   constructor(
     redis: Redis,
@@ -103,10 +94,8 @@ export class RedisBreakerStore implements BreakerStore {
     private readonly prefix: string,
     private readonly clock: Clock,
   ) {
-    this.redis = withBreakerCommands(redis);
-    bus.subscribe(`${prefix}:breaker`, () => {
-      for (const l of [...this.listeners]) l();
-    });
+    this.redis = defineScripts<BreakerCommands>(redis, { evBreakerRead: READ, evBreakerVote: VOTE, evBreakerSet: SET, evBreakerProbe: PROBE });
+    bus.subscribe(`${prefix}:breaker`, () => this.listeners.emit());
   }
 
   /** gen, state, until, forced, cause, trip, server now: into local time. */
@@ -141,7 +130,6 @@ export class RedisBreakerStore implements BreakerStore {
   }
 
   onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.on(listener);
   }
 }

@@ -4,6 +4,8 @@ import type { Redis } from 'ioredis';
 import type { Clock } from '../clock';
 import type { LeaseGrant, LeaseRefusal, LeaseStore } from './lease-store';
 import type { WakeBus } from './wake-bus';
+import { defineScripts } from './define-scripts';
+import { EventBus } from '../events';
 
 const NOW = `
 local t = redis.call('TIME')
@@ -55,20 +57,9 @@ interface LeaseCommands {
   evLeaseRelease(prefix: string, id: string): Promise<number>;
 }
 
-function withLeaseCommands(redis: Redis): Redis & LeaseCommands {
-  const r = redis as Redis & Partial<LeaseCommands>;
-  if (!r.evLeaseTake) {
-    redis.defineCommand('evLeaseTake', { numberOfKeys: 1, lua: TAKE });
-    redis.defineCommand('evLeaseRenew', { numberOfKeys: 1, lua: RENEW });
-    redis.defineCommand('evLeaseHeld', { numberOfKeys: 1, lua: HELD });
-    redis.defineCommand('evLeaseRelease', { numberOfKeys: 1, lua: RELEASE });
-  }
-  return redis as Redis & LeaseCommands;
-}
-
 export class RedisLeaseStore implements LeaseStore {
   private readonly redis: Redis & LeaseCommands;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new EventBus<void>();
 
   /** `prefix`: the (provider, key) prefix, one {hash tag} (providerKeyPrefix). */
   constructor(
@@ -77,10 +68,8 @@ export class RedisLeaseStore implements LeaseStore {
     private readonly prefix: string,
     private readonly clock: Clock,
   ) {
-    this.redis = withLeaseCommands(redis);
-    bus.subscribe(`${prefix}:slotfree`, () => {
-      for (const l of [...this.listeners]) l();
-    });
+    this.redis = defineScripts<LeaseCommands>(redis, { evLeaseTake: TAKE, evLeaseRenew: RENEW, evLeaseHeld: HELD, evLeaseRelease: RELEASE });
+    bus.subscribe(`${prefix}:slotfree`, () => this.listeners.emit());
   }
 
   async take(limit: number, leaseMs: number): Promise<LeaseGrant | LeaseRefusal> {
@@ -103,7 +92,6 @@ export class RedisLeaseStore implements LeaseStore {
   }
 
   onFree(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.on(listener);
   }
 }

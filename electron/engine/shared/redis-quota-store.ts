@@ -14,6 +14,8 @@ import { SlidingLog } from '../limiter/sliding-log';
 import { keyHash } from '../quota-memory';
 import { ACQUIRE, CLOSE, PAUSE, REPLAY, RESTAMP, SYNC } from './quota-scripts';
 import type { WakeBus } from './wake-bus';
+import { defineScripts } from './define-scripts';
+import { EventBus } from '../events';
 
 /** A waiter asks the shared store again at least this often (a wake-up can be lost over a reconnect). */
 export const RECHECK_MS = 2_000;
@@ -41,20 +43,6 @@ interface QuotaCommands {
   evQuotaPause(prefix: string, ...args: (string | number)[]): Promise<number>;
   evQuotaSync(prefix: string, ...args: (string | number)[]): Promise<number>;
   evQuotaReplay(prefix: string, ...args: (string | number)[]): Promise<number>;
-}
-
-/** Registers the scripts on a connection (idempotent); ioredis sends EVALSHA and loads them on NOSCRIPT. */
-export function defineQuotaCommands(redis: Redis): Redis & QuotaCommands {
-  const r = redis as Redis & Partial<QuotaCommands>;
-  if (!r.evQuotaAcquire) {
-    redis.defineCommand('evQuotaAcquire', { numberOfKeys: 1, lua: ACQUIRE });
-    redis.defineCommand('evQuotaRestamp', { numberOfKeys: 1, lua: RESTAMP });
-    redis.defineCommand('evQuotaClose', { numberOfKeys: 1, lua: CLOSE });
-    redis.defineCommand('evQuotaPause', { numberOfKeys: 1, lua: PAUSE });
-    redis.defineCommand('evQuotaSync', { numberOfKeys: 1, lua: SYNC });
-    redis.defineCommand('evQuotaReplay', { numberOfKeys: 1, lua: REPLAY });
-  }
-  return redis as Redis & QuotaCommands;
 }
 
 function num(v: string | number | undefined): number {
@@ -143,7 +131,7 @@ export interface RedisQuotaStoreOptions {
 export class RedisQuotaStore implements QuotaStore {
   readonly dims: SharedDimension[];
   private readonly redis: Redis & QuotaCommands;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new EventBus<void>();
   /** Server time minus local time, from the last reply. */
   private offset = 0;
   /** Local time of the last good reply (null: none yet, so nothing is known about the others' charges). */
@@ -158,7 +146,14 @@ export class RedisQuotaStore implements QuotaStore {
   private readonly window: number;
 
   constructor(private readonly o: RedisQuotaStoreOptions) {
-    this.redis = defineQuotaCommands(o.redis);
+    this.redis = defineScripts<QuotaCommands>(o.redis, {
+      evQuotaAcquire: ACQUIRE,
+      evQuotaRestamp: RESTAMP,
+      evQuotaClose: CLOSE,
+      evQuotaPause: PAUSE,
+      evQuotaSync: SYNC,
+      evQuotaReplay: REPLAY,
+    });
     this.dims = o.dims.map(viewOf);
     for (const d of this.dims) {
       if (d.kind === 'b') d.sync = (_now, remaining, limit) => void this.syncBucket(d, remaining, limit).catch(() => undefined);
@@ -330,11 +325,10 @@ export class RedisQuotaStore implements QuotaStore {
   }
 
   private notify(): void {
-    for (const l of [...this.listeners]) l();
+    this.listeners.emit();
   }
 
   onWake(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.on(listener);
   }
 }

@@ -4,6 +4,8 @@ import type { Redis } from 'ioredis';
 import type { Clock } from '../clock';
 import type { FleetRate, MinuteCaps, RateStore } from './rate-store';
 import type { WakeBus } from './wake-bus';
+import { defineScripts } from './define-scripts';
+import { EventBus } from '../events';
 
 const COMMON = `
 local t = redis.call('TIME')
@@ -54,19 +56,9 @@ interface RateCommands {
   evRateCap(prefix: string, ...args: (string | number)[]): Promise<string[]>;
 }
 
-function withRateCommands(redis: Redis): Redis & RateCommands {
-  const r = redis as Redis & Partial<RateCommands>;
-  if (!r.evRateRead) {
-    redis.defineCommand('evRateRead', { numberOfKeys: 1, lua: READ });
-    redis.defineCommand('evRateSetFactor', { numberOfKeys: 1, lua: SET_FACTOR });
-    redis.defineCommand('evRateCap', { numberOfKeys: 1, lua: CAP });
-  }
-  return redis as Redis & RateCommands;
-}
-
 export class RedisRateStore implements RateStore {
   private readonly redis: Redis & RateCommands;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new EventBus<void>();
 
   constructor(
     redis: Redis,
@@ -74,10 +66,8 @@ export class RedisRateStore implements RateStore {
     private readonly prefix: string,
     private readonly clock: Clock,
   ) {
-    this.redis = withRateCommands(redis);
-    bus.subscribe(`${prefix}:rate`, () => {
-      for (const l of [...this.listeners]) l();
-    });
+    this.redis = defineScripts<RateCommands>(redis, { evRateRead: READ, evRateSetFactor: SET_FACTOR, evRateCap: CAP });
+    bus.subscribe(`${prefix}:rate`, () => this.listeners.emit());
   }
 
   /** gen, factor, decreasedAt, RPM cap, TPM cap, server now. */
@@ -113,7 +103,6 @@ export class RedisRateStore implements RateStore {
   }
 
   onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.on(listener);
   }
 }
