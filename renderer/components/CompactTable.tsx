@@ -1,4 +1,4 @@
-// The one compact table of the console (preview mapping and rows, audit log, instances): a header row of column
+// The one compact table of the console (preview mapping and rows, audit log, instances, run history): a header row of column
 // names and a body of rows, each cell from its column's function, so the screens differ only in their columns.
 import type { ReactNode } from 'react';
 
@@ -9,6 +9,8 @@ export interface Column<T> {
   className?: (row: T) => string | undefined;
   /** Full text shown on hover, for a clipped cell. */
   title?: (row: T) => string | undefined;
+  /** Test id of this column's cells. */
+  testId?: string;
 }
 
 interface Props<T> {
@@ -19,11 +21,15 @@ interface Props<T> {
   className?: string;
   /** Test id of each body row. */
   rowTestId?: string;
+  /** Test id of the table. */
+  testId?: string;
+  /** Extra attributes of a body row (the selected one's aria-current, a data-* key for tests). */
+  rowAttrs?: (row: T) => Record<string, string | undefined>;
 }
 
-export function CompactTable<T>({ columns, rows, rowKey, label, className, rowTestId }: Props<T>) {
+export function CompactTable<T>({ columns, rows, rowKey, label, className, rowTestId, testId, rowAttrs }: Props<T>) {
   return (
-    <table className={className ? `compact ${className}` : 'compact'} aria-label={label}>
+    <table className={className ? `compact ${className}` : 'compact'} aria-label={label} data-testid={testId}>
       <thead>
         <tr>
           {columns.map((c) => (
@@ -35,9 +41,9 @@ export function CompactTable<T>({ columns, rows, rowKey, label, className, rowTe
       </thead>
       <tbody>
         {rows.map((r, i) => (
-          <tr key={rowKey(r, i)} data-testid={rowTestId}>
+          <tr key={rowKey(r, i)} data-testid={rowTestId} {...rowAttrs?.(r)}>
             {columns.map((c) => (
-              <td key={c.header} className={c.className?.(r)} title={c.title?.(r)}>
+              <td key={c.header} className={c.className?.(r)} title={c.title?.(r)} data-testid={c.testId}>
                 {c.cell(r)}
               </td>
             ))}

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { RunHistoryEntry } from '../../../shared/api';
 import { STATUSES } from '../../../shared/domain';
+import { CompactTable, type Column } from '../../components/CompactTable';
 import { fmtDateTime, fmtDuration, fmtInt } from '../../components/format';
 import { useThrottled } from '../../components/useThrottled';
 import { api } from '../../platform';
@@ -53,6 +54,41 @@ export function RunHistory() {
     refresh();
   };
 
+  const columns: Column<RunHistoryEntry>[] = [
+    {
+      header: 'File',
+      cell: (r) => (
+        <>
+          {r.fileName}
+          {r.simulated && <span className="tag">simulated</span>}
+        </>
+      ),
+    },
+    { header: 'Started', cell: (r) => fmtDateTime(r.createdAt) },
+    { header: 'Duration', cell: (r) => (r.durationMs === null ? '—' : fmtDuration(r.durationMs)) },
+    { header: 'Rows', cell: (r) => `${fmtInt(r.done)} / ${fmtInt(r.total)}` },
+    ...STATUSES.map((s): Column<RunHistoryEntry> => ({ header: s, cell: (r) => fmtInt(r.byStatus[s]) })),
+    { header: 'Calls', cell: (r) => fmtInt(r.callsUsed) },
+    { header: 'Fallback calls', cell: (r) => fmtInt(r.fallbackCalls) },
+    { header: 'Outcome', cell: (r) => r.outcome, testId: 'run-outcome' },
+    {
+      header: 'Actions',
+      className: () => 'row-actions',
+      cell: (r) => (
+        <>
+          <button type="button" onClick={() => selectRun(r.runId)} disabled={r.runId === runId} aria-label={`Open run ${r.runId} (${r.fileName})`}>
+            Open
+          </button>
+          {r.resumable && (
+            <button type="button" onClick={() => void resume(r)} aria-label={`Resume run ${r.runId} (${r.fileName})`}>
+              Resume
+            </button>
+          )}
+        </>
+      ),
+    },
+  ];
+
   return (
     <section className="card run-history" aria-labelledby="history-h">
       <header className="card-head">
@@ -64,61 +100,13 @@ export function RunHistory() {
         </p>
       )}
       <div className="table-scroll" tabIndex={0} role="region" aria-label="Run history table (scrolls)">
-        <table className="compact" data-testid="run-history">
-          <thead>
-            <tr>
-              <th scope="col">File</th>
-              <th scope="col">Started</th>
-              <th scope="col">Duration</th>
-              <th scope="col">Rows</th>
-              {STATUSES.map((s) => (
-                <th key={s} scope="col">
-                  {s}
-                </th>
-              ))}
-              <th scope="col">Calls</th>
-              <th scope="col">Fallback calls</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {runs.map((r) => (
-              <tr key={r.runId} aria-current={r.runId === runId ? 'true' : undefined} data-run={r.runId}>
-                <td>
-                  {r.fileName}
-                  {r.simulated && <span className="tag">simulated</span>}
-                </td>
-                <td>{fmtDateTime(r.createdAt)}</td>
-                <td>{r.durationMs === null ? '—' : fmtDuration(r.durationMs)}</td>
-                <td>
-                  {fmtInt(r.done)} / {fmtInt(r.total)}
-                </td>
-                {STATUSES.map((s) => (
-                  <td key={s}>{fmtInt(r.byStatus[s])}</td>
-                ))}
-                <td>{fmtInt(r.callsUsed)}</td>
-                <td>{fmtInt(r.fallbackCalls)}</td>
-                <td data-testid="run-outcome">{r.outcome}</td>
-                <td className="row-actions">
-                  <button
-                    type="button"
-                    onClick={() => selectRun(r.runId)}
-                    disabled={r.runId === runId}
-                    aria-label={`Open run ${r.runId} (${r.fileName})`}
-                  >
-                    Open
-                  </button>
-                  {r.resumable && (
-                    <button type="button" onClick={() => void resume(r)} aria-label={`Resume run ${r.runId} (${r.fileName})`}>
-                      Resume
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <CompactTable
+          columns={columns}
+          rows={runs}
+          rowKey={(r) => r.runId}
+          testId="run-history"
+          rowAttrs={(r) => ({ 'aria-current': r.runId === runId ? 'true' : undefined, 'data-run': r.runId })}
+        />
       </div>
       {runs.length < total && limit < MAX_PAGE && (
         <button type="button" onClick={() => setLimit((n) => Math.min(MAX_PAGE, n + PAGE))}>
