@@ -1,6 +1,6 @@
 // Trust no sender and no payload (docs/security.md). Pure functions, unit-tested without Electron:
 // ipc.ts turns an IpcMainInvokeEvent into SenderFacts and calls these before any command runs.
-import type { ApiErrorBody, CommandName } from '../../shared/api';
+import type { CommandName } from '../../shared/api';
 import { CommandRefused } from '../api-dispatch';
 import { originOf } from './app-origin';
 
@@ -20,31 +20,21 @@ export interface TrustedSender {
   origin: string;
 }
 
-export class IpcRejected extends Error {
-  override name = 'IpcRejected';
-  constructor(
-    readonly code: ApiErrorBody['code'],
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** True when `url` is on exactly `expectedOrigin` (scheme, host and port). */
 export function isTrustedOrigin(url: string | null, expectedOrigin: string): boolean {
   return url !== null && originOf(url) === expectedOrigin;
 }
 
-/** Throws IpcRejected ('forbidden') unless the message comes from the trusted window's main frame on our origin. */
+/** Throws CommandRefused ('forbidden') unless the message comes from the trusted window's main frame on our origin. */
 export function checkSender(sender: SenderFacts, trusted: TrustedSender | null): void {
-  if (!trusted) throw new IpcRejected('forbidden', 'IPC refused: the app window is not open.');
+  if (!trusted) throw new CommandRefused('forbidden', 'IPC refused: the app window is not open.');
   if (sender.webContentsId !== trusted.webContentsId) {
-    throw new IpcRejected('forbidden', `IPC refused: sender ${sender.webContentsId} is not the app window.`);
+    throw new CommandRefused('forbidden', `IPC refused: sender ${sender.webContentsId} is not the app window.`);
   }
-  if (!sender.isMainFrame) throw new IpcRejected('forbidden', 'IPC refused: the sender is a subframe, not the app page.');
-  if (sender.frameUrl === null) throw new IpcRejected('forbidden', 'IPC refused: the sending frame is gone.');
+  if (!sender.isMainFrame) throw new CommandRefused('forbidden', 'IPC refused: the sender is a subframe, not the app page.');
+  if (sender.frameUrl === null) throw new CommandRefused('forbidden', 'IPC refused: the sending frame is gone.');
   if (!isTrustedOrigin(sender.frameUrl, trusted.origin)) {
-    throw new IpcRejected('forbidden', `IPC refused: origin ${originOf(sender.frameUrl) ?? 'unknown'} is not ${trusted.origin}.`);
+    throw new CommandRefused('forbidden', `IPC refused: origin ${originOf(sender.frameUrl) ?? 'unknown'} is not ${trusted.origin}.`);
   }
 }
 

@@ -2,8 +2,8 @@
 // After the sender check everything is the shared dispatch (electron/api-dispatch.ts), as for the web host.
 import type { ValidatorApi } from '../../shared/api';
 import type { IpcReply } from '../../shared/api-wire';
-import { createDispatch } from '../api-dispatch';
-import { checkSender, IpcRejected, refuseUploadRefs, type SenderFacts, type TrustedSender } from './ipc-guard';
+import { CommandRefused, createDispatch } from '../api-dispatch';
+import { checkSender, refuseUploadRefs, type SenderFacts, type TrustedSender } from './ipc-guard';
 
 export interface IpcRouterDeps {
   api: ValidatorApi;
@@ -22,7 +22,7 @@ export function createIpcRouter(deps: IpcRouterDeps): IpcRoute {
     try {
       checkSender(sender, deps.trusted());
     } catch (e) {
-      if (!(e instanceof IpcRejected)) throw e;
+      if (!(e instanceof CommandRefused)) throw e;
       deps.log(`ipc: ${command.slice(0, 100)} rejected (${e.code}): ${e.message}`);
       return { ok: false, error: { code: e.code, error: e.message } };
     }

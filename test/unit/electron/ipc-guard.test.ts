@@ -1,19 +1,20 @@
 // Every IPC message is checked for its sender (our window's main frame on app://); payloads: api-dispatch.test.ts.
 import { describe, expect, it } from 'vitest';
 import { APP_ORIGIN } from '../../../electron/main/app-origin';
-import { checkSender, IpcRejected, isTrustedOrigin, type SenderFacts } from '../../../electron/main/ipc-guard';
+import { CommandRefused } from '../../../electron/api-dispatch';
+import { checkSender, isTrustedOrigin, type SenderFacts } from '../../../electron/main/ipc-guard';
 
 const trusted = { webContentsId: 7, origin: APP_ORIGIN };
 const ours: SenderFacts = { webContentsId: 7, frameUrl: 'app://app/index.html', isMainFrame: true };
 
-function rejection(fn: () => unknown): IpcRejected {
+function rejection(fn: () => unknown): CommandRefused {
   try {
     fn();
   } catch (e) {
-    if (e instanceof IpcRejected) return e;
+    if (e instanceof CommandRefused) return e;
     throw e;
   }
-  throw new Error('expected an IpcRejected');
+  throw new Error('expected an CommandRefused');
 }
 
 describe('checkSender', () => {
