@@ -10,7 +10,7 @@ import { parseVariant, variantFromFile, VariantError } from '../../../electron/p
 import { uniformWorkload } from '../../../electron/planner/workload';
 import type { HistoryCall } from '../../../electron/store/plans';
 import { openStore, type Store } from '../../../electron/store/store';
-import { DEFAULT_CONFIG } from '../../../shared/config';
+import { applyConfigPatch, DEFAULT_CONFIG } from '../../../shared/config';
 import type { ConfigPrediction, PlanVariant } from '../../../shared/plan';
 import type { ProviderId } from '../../../shared/provider';
 import { call, newRun, result, tempDir } from '../store/fixtures';
@@ -112,6 +112,26 @@ describe('what-ifs', () => {
     const [free] = await run(fresh, [{ name: 'free', tier: 'free' }]);
     expect(free?.makespan_s).toBeGreaterThan((current?.makespan_s ?? 0) * 2);
   });
+
+  it('replays the batch end after an outage: what parking left undetermined runs once more when the provider is back', async () => {
+    const fresh = learnProviderModel({ config: DEFAULT_CONFIG, history: [], usedSince: () => 0, now: START, available: BOTH });
+    const outage: PlanVariant = { name: 'outage', outage: { provider: 'gemini', atMinute: 0.2, minutes: 3 } };
+    const run = (parkMaxMinutes: number) =>
+      planBatch({
+        submissions: uniformWorkload(30, TOKENS).submissions,
+        config: applyConfigPatch(DEFAULT_CONFIG, { parkMaxMinutes }),
+        variants: [outage],
+        model: fresh,
+        seeds: 2,
+        startMs: START,
+      });
+    const [atOnce] = await run(0);
+    const [parked] = await run(DEFAULT_CONFIG.parkMaxMinutes);
+    expect(atOnce?.undetermined).toBeGreaterThan(0);
+    // Without the second pass, calls whose budget ran out while the circuit was open stayed undetermined.
+    expect(parked?.undetermined).toBe(0);
+    expect(parked?.calls).toBeGreaterThan(atOnce?.calls ?? 0);
+  });
 });
 
 describe('predictions and actuals in the store', () => {
@@ -194,6 +214,26 @@ describe('the planner worker', () => {
     const out = await runPlanInWorker({ ...input(), submissions: uniformWorkload(20, TOKENS).submissions }, { onProgress: (d) => progress.push(d) });
     expect(out.map((p) => [p.config, p.calls])).toEqual([['current', 60]]);
     expect(progress).toEqual([1, 2, 3]);
+  }, 60_000);
+
+  it('spread over two threads, predicts exactly what one thread predicts, and marks the same best', async () => {
+    const base = { ...input(), submissions: uniformWorkload(40, TOKENS).submissions, seeds: 2 };
+    const variants: PlanVariant[] = [{ name: 'current' }, { name: 'outage', outage: { provider: 'gemini', atMinute: 0, minutes: 1 } }];
+    const inProcess = await planBatch({ ...base, variants });
+    const progress: number[] = [];
+    const threaded = await runPlanInWorker({ ...base, variants }, { threads: 2, onProgress: (d) => progress.push(d) });
+    expect(threaded).toEqual(inProcess);
+    expect(inProcess.map((p) => p.fallbacks)).not.toEqual([0, 0]); // the outage made a difference to compare
+    expect(progress).toEqual([1, 2, 3, 4]);
+  }, 60_000);
+
+  it('answers over two threads without a progress listener (each answer is counted, so the last one settles the plan)', async () => {
+    const variants: PlanVariant[] = [{ name: 'current' }, { name: 'spillover-on', patch: { spillover: true } }];
+    const out = await runPlanInWorker({ ...input(), submissions: uniformWorkload(20, TOKENS).submissions, seeds: 2, variants }, { threads: 2 });
+    expect(out.map((p) => [p.config, p.calls, p.seeds])).toEqual([
+      ['current', 60, 2],
+      ['spillover-on', 60, 2],
+    ]);
   }, 60_000);
 
   it('is cancelled by an abort: it rejects with PlanCancelled before the plan could finish', async () => {
