@@ -72,8 +72,20 @@ export interface ReplayInput {
   signal?: AbortSignal;
 }
 
+/**
+ * The limits in force: where the engine learned lower ones from a server, the live engine already keeps to them and
+ * the server enforces them, so the replay's client and server both use them. A tier what-if sets its own limits.
+ */
+function withLearnedLimits(config: EngineConfig, v: PlanVariant, model: ProviderModel): EngineConfig {
+  if (v.tier) return config;
+  const learned = model.providers.filter((f) => f.limitsSource === 'learned');
+  if (learned.length === 0) return config;
+  return applyConfigPatch(config, { providers: Object.fromEntries(learned.map((f) => [f.provider, { rpm: f.rpm, tpm: f.tpm, rpd: f.rpd }])) });
+}
+
 export async function replay(input: ReplayInput): Promise<ReplayResult> {
-  const { config, variant, model, seed } = input;
+  const { variant, model, seed } = input;
+  const config = withLearnedLimits(input.config, variant, model);
   const clock = new VirtualClock(input.startMs);
   const planned = new Map<LlmRequest, PlannedCall>();
   const adapters: Partial<Record<ProviderId, ProviderAdapter>> = {};
