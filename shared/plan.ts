@@ -45,13 +45,24 @@ export interface LatencyFit {
   source: 'learned' | 'default';
 }
 
+/** Limits a server told the engine (quota feedback, docs/providers.md §4), and how many responses told it. */
+export interface LearnedLimits {
+  rpm?: number;
+  tpm?: number;
+  rpd?: number;
+  calls: number;
+}
+
 export interface ProviderFigures {
   provider: ProviderId;
   /** Limits in force (rpm, tpm, rpd per model, before the safety factor). */
   rpm: number;
   tpm: number;
   rpd: number;
-  limitsSource: 'configured' | 'tier';
+  /** `learned`: a limit below the configured one, as the server named it in a 429 body or reported in its headers. */
+  limitsSource: 'configured' | 'tier' | 'learned';
+  /** Responses that named or reported the learned limits (0 when the limits are the configured ones). */
+  limitsLearnedFromCalls: number;
   /** Requests already sent today (since the provider's last daily reset), from the store. */
   usedToday: number;
   /** Share of calls that failed with a 5xx, timeout, network or malformed reply; and with a 429. */

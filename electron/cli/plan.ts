@@ -97,7 +97,7 @@ export function planTable(r: PlanReport & { accuracy?: PlanAccuracy }): string {
         : `learned for ${learned.map((l) => `${l.provider} ${l.kind} (${l.calls} calls)`).join(', ')}, defaults elsewhere`),
     ...r.model.providers.map(
       (p) =>
-        `  ${p.provider}: ${p.available ? '' : 'unavailable, '}${p.rpm} RPM, ${p.rpd} RPD (${p.limitsSource}), ${p.usedToday} used today, ` +
+        `  ${p.provider}: ${p.available ? '' : 'unavailable, '}${p.rpm} RPM, ${p.tpm} TPM, ${p.rpd} RPD (${p.limitsSource === 'learned' ? `learned from ${p.limitsLearnedFromCalls} responses` : p.limitsSource}), ${p.usedToday} used today, ` +
         `errors ${(p.errorRate * 100).toFixed(1)} %, 429s ${(p.rate429 * 100).toFixed(1)} %${p.calls ? ` (from ${p.calls} calls)` : ' (default)'}`,
     ),
     '',

@@ -1,6 +1,7 @@
 // The engine facade: the one object the batch runner, the Api and the CLI call.
 import { applyConfigPatch, type EngineConfig } from '../../shared/config';
 import { PROVIDER_IDS, type ProviderId } from '../../shared/provider';
+import type { LearnedLimits } from '../../shared/plan';
 import type { EngineEvent, ProviderSnapshot } from '../../shared/telemetry';
 import type { ProviderAdapter } from './adapter';
 import { Budget } from './budget';
@@ -160,6 +161,11 @@ export class Engine {
       });
       signal?.addEventListener('abort', onAbort, { once: true });
     });
+  }
+
+  /** Limits the provider's server named or reported below the configured ones (the planner models them, docs/planner.md). */
+  learnedLimits(p: ProviderId): LearnedLimits {
+    return this.providers[p].feedback.learned();
   }
 
   providerSnapshots(): ProviderSnapshot[] {

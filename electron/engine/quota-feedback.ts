@@ -3,7 +3,8 @@
 // rate on an unexplained 429 (multiplicative decrease) and raises it after a run of clean calls (additive increase),
 // and marks a spent daily quota.
 import type { ProviderConfig } from '../../shared/config';
-import type { CallFailure, ProviderId, QuotaInfo } from '../../shared/provider';
+import type { CallFailure, ProviderId, QuotaDimension, QuotaInfo } from '../../shared/provider';
+import type { LearnedLimits } from '../../shared/plan';
 import type { EngineEvent } from '../../shared/telemetry';
 import type { Clock } from './clock';
 import { nextMidnight } from './limiter/calendar-day';
@@ -34,6 +35,8 @@ export class QuotaFeedback {
   private lastDecreaseAt = Number.NEGATIVE_INFINITY;
   /** Per-minute limits a 429 named (Gemini's QuotaFailure.quotaValue), each capping only its own dimension. */
   private learnedCaps: { RPM?: number; TPM?: number } = {};
+  /** What the server said its limits are, where it differs from the config, and how many responses said so (the planner's input). */
+  private told: { RPM?: number; TPM?: number; RPD?: number; TPD?: number; calls: number } = { calls: 0 };
 
   constructor(
     private readonly provider: ProviderId,
@@ -52,6 +55,24 @@ export class QuotaFeedback {
     // An operator's new limits replace what the server told us.
     for (const name of ['RPM', 'TPM'] as const) if (this.learnedCaps[name] !== undefined) this.sink.capMinute(name, undefined);
     this.learnedCaps = {};
+    this.told = { calls: 0 };
+  }
+
+  /** Limits the server named or reported below the configured ones, and from how many responses (docs/planner.md). */
+  learned(): LearnedLimits {
+    const t = this.told;
+    return {
+      ...(t.RPM !== undefined && { rpm: t.RPM }),
+      ...(t.TPM !== undefined && { tpm: t.TPM }),
+      ...(t.RPD !== undefined && { rpd: t.RPD }),
+      calls: t.calls,
+    };
+  }
+
+  private tell(name: 'RPM' | 'TPM' | 'RPD' | 'TPD', limit: number, configured: number): boolean {
+    if (limit <= 0 || limit >= configured) return false;
+    this.told[name] = limit;
+    return true;
   }
 
   onSuccess(model: string, quota: QuotaInfo | undefined): void {
@@ -100,9 +121,11 @@ export class QuotaFeedback {
       ['TPM', f.quota.limitTokens, this.cfg.tpm],
     ];
     let any = false;
+    let told = false;
     for (const [name, limit, configured] of named) {
       if (limit === undefined || limit <= 0) continue;
       any = true;
+      told = this.tell(name, limit, configured) || told;
       if (limit >= configured || this.learnedCaps[name] === limit) continue;
       this.learnedCaps[name] = limit;
       this.sink.capMinute(name, limit);
@@ -114,6 +137,7 @@ export class QuotaFeedback {
         detail: `server named ${name} limit ${limit} (configured ${configured})`,
       });
     }
+    if (told) this.told.calls++;
     return any;
   }
 
@@ -152,10 +176,12 @@ export class QuotaFeedback {
     if (!q || !map) return;
     const now = this.clock.now();
     const dims = this.sink.limiter(model).dims;
-    const apply = (name: string, remaining: number | undefined, limit: number | undefined, configured: number) => {
+    let told = false;
+    const apply = (name: QuotaDimension, remaining: number | undefined, limit: number | undefined, configured: number) => {
       const dim = dims.find((d) => d.name === name);
       if (!dim?.sync || remaining === undefined) return;
       dim.sync(now, remaining, limit ?? configured);
+      if (limit !== undefined) told = this.tell(name, limit, configured) || told;
       const key = `${model}/${name}`;
       if (limit !== undefined && limit !== configured && this.learnedLimits.get(key) !== limit) {
         this.learnedLimits.set(key, limit);
@@ -171,6 +197,7 @@ export class QuotaFeedback {
     const configured = { RPM: this.cfg.rpm, TPM: this.cfg.tpm, RPD: this.cfg.rpd, TPD: this.cfg.tpd };
     apply(map.requests, q.remainingRequests, q.limitRequests, configured[map.requests]);
     apply(map.tokens, q.remainingTokens, q.limitTokens, configured[map.tokens]);
+    if (told) this.told.calls++;
     this.sink.limiter(model).refresh();
   }
 }

@@ -1,22 +1,27 @@
-// The planner's worker thread: replays the variants off the main thread (Electron main, the web host, the CLI)
-// and reports progress and each configuration's prediction as it is ready. Cancelled by terminating it.
+// A planner worker thread: replays the jobs its parent sends, one at a time, off the main thread (Electron main, the
+// web host, the CLI), and answers each with its result. Replays are independent, so the parent spreads them over
+// several such threads (run-plan.ts) and summarises; a worker is cancelled by terminating it.
 import { parentPort, workerData } from 'node:worker_threads';
-import { planBatch, type PlanInput } from './plan';
+import { replayOf, type PlanInput } from './plan';
+import type { ReplayResult } from './replay';
 
 export type PlanWorkerInput = Omit<PlanInput, 'signal' | 'onProgress'>;
 
-export type PlanWorkerMessage =
-  | { type: 'progress'; done: number; total: number }
-  | { type: 'done'; predictions: Awaited<ReturnType<typeof planBatch>> }
-  | { type: 'error'; message: string };
+/** Parent to worker: replay variant number `variant` under seed number `seed`. */
+export interface PlanJob {
+  variant: number;
+  seed: number;
+}
+
+export type PlanWorkerMessage = ({ type: 'replayed'; result: ReplayResult } & PlanJob) | { type: 'error'; message: string };
 
 const port = parentPort!;
-try {
-  const predictions = await planBatch({
-    ...(workerData as PlanWorkerInput),
-    onProgress: (done, total) => port.postMessage({ type: 'progress', done, total }),
-  });
-  port.postMessage({ type: 'done', predictions } satisfies PlanWorkerMessage);
-} catch (err) {
-  port.postMessage({ type: 'error', message: (err as Error).message } satisfies PlanWorkerMessage);
-}
+const input = workerData as PlanWorkerInput;
+port.on('message', (job: PlanJob) => {
+  const v = input.variants[job.variant];
+  const answer = v ? replayOf(input, v, job.seed) : Promise.reject(new Error(`no variant number ${job.variant}`));
+  answer.then(
+    (result) => port.postMessage({ type: 'replayed', ...job, result } satisfies PlanWorkerMessage),
+    (err: unknown) => port.postMessage({ type: 'error', message: (err as Error).message } satisfies PlanWorkerMessage),
+  );
+});

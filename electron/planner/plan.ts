@@ -46,25 +46,36 @@ export interface PlanInput {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** The replay of variant `v` under seed number `s` (0-based): independent of every other, so any thread may run it. */
+export function replayOf(input: Omit<PlanInput, 'onProgress'>, v: PlanVariant, s: number): Promise<ReplayResult> {
+  return replay({
+    submissions: input.submissions,
+    config: variantConfig(input.config, v),
+    variant: v,
+    model: input.model,
+    seed: BASE_SEED + s,
+    startMs: input.startMs,
+    signal: input.signal,
+  });
+}
+
+export function seedsOf(input: Pick<PlanInput, 'seeds'>): number {
+  return Math.max(1, input.seeds ?? DEFAULT_SEEDS);
+}
+
 export async function predictVariant(input: PlanInput, v: PlanVariant, progress: () => void): Promise<ConfigPrediction> {
-  const config = variantConfig(input.config, v);
-  const seeds = Math.max(1, input.seeds ?? DEFAULT_SEEDS);
   const runs: ReplayResult[] = [];
-  for (let s = 0; s < seeds; s++) {
+  for (let s = 0; s < seedsOf(input); s++) {
     if (input.signal?.aborted) throw new Error('plan cancelled');
-    runs.push(
-      await replay({
-        submissions: input.submissions,
-        config,
-        variant: v,
-        model: input.model,
-        seed: BASE_SEED + s,
-        startMs: input.startMs,
-        signal: input.signal,
-      }),
-    );
+    runs.push(await replayOf(input, v, s));
     progress();
   }
+  return summarize(input, v, runs);
+}
+
+/** One configuration's prediction from its replays, in seed order. */
+export function summarize(input: Pick<PlanInput, 'startMs' | 'model'>, v: PlanVariant, runs: readonly ReplayResult[]): ConfigPrediction {
+  const seeds = runs.length;
   const byMakespan = [...runs].sort((a, b) => a.makespanMs - b.makespanMs);
   const spans = byMakespan.map((r) => r.makespanMs);
   const median = byMakespan[Math.floor((byMakespan.length - 1) / 2)] as ReplayResult;
@@ -93,10 +104,15 @@ export async function predictVariant(input: PlanInput, v: PlanVariant, progress:
 
 /** Every variant, in order; the fastest one whose quota holds and that leaves nothing undetermined is marked best. */
 export async function planBatch(input: PlanInput): Promise<ConfigPrediction[]> {
-  const total = input.variants.length * Math.max(1, input.seeds ?? DEFAULT_SEEDS);
+  const total = input.variants.length * seedsOf(input);
   let done = 0;
   const out: ConfigPrediction[] = [];
   for (const v of input.variants) out.push(await predictVariant(input, v, () => input.onProgress?.(++done, total)));
+  return markBest(out);
+}
+
+/** Marks the fastest prediction whose quota holds and that leaves nothing undetermined (else the fastest) as best. */
+export function markBest(out: ConfigPrediction[]): ConfigPrediction[] {
   const candidates = out.filter((p) => p.quota_ok && p.undetermined === 0);
   const best = (candidates.length > 0 ? candidates : out).reduce<ConfigPrediction | null>(
     (b, p) => (!b || p.makespan_s < b.makespan_s ? p : b),

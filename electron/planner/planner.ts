@@ -58,6 +58,7 @@ export async function planRun(deps: PlannerDeps, req: PlanRequest): Promise<Plan
     rules: store.rules(),
     ...(req.threshold === undefined ? {} : { threshold: req.threshold }),
     cacheGet: (k) => store.cacheGet(k),
+    indexedImages: store.indexedImages(),
     ...(req.signal ? { signal: req.signal } : {}),
   });
   const available = new Set<ProviderId>(
@@ -69,6 +70,7 @@ export async function planRun(deps: PlannerDeps, req: PlanRequest): Promise<Plan
     usedSince: (p, since) => store.plans.requestsSince(p, since),
     now: startedAt,
     available,
+    learned: (p) => engine.learnedLimits(p),
   });
   const predictions = await runPlanInWorker(
     { submissions: workload.submissions, config, variants, model, ...(req.seeds === undefined ? {} : { seeds: req.seeds }), startMs: startedAt },

@@ -1,9 +1,10 @@
 // The provider model the planner replays against (docs/planner.md), learned from the stored call history:
 // a lognormal latency per provider, model and call kind (median = e^mean(ln t), sigma = sd(ln t) over successful
-// calls), the error and 429 rates, and the requests already spent today. With fewer than MIN_CALLS_FOR_FIT calls a
+// calls), the error and 429 rates, the requests already spent today, and the limits in force: the configured ones, or
+// lower ones the engine learned from the servers' headers and 429 bodies. With fewer than MIN_CALLS_FOR_FIT calls a
 // figure falls back to the documented default (the simulator's published latency model) and says so.
 import type { EngineConfig } from '../../shared/config';
-import type { LatencyFit, ProviderFigures, ProviderModel } from '../../shared/plan';
+import type { LatencyFit, LearnedLimits, ProviderFigures, ProviderModel } from '../../shared/plan';
 import { CALL_KINDS, PROVIDER_IDS, type CallKind, type ProviderId } from '../../shared/provider';
 import { nextMidnight } from '../engine/limiter/calendar-day';
 import { latencyModel } from '../providers/simulator/presets';
@@ -25,6 +26,8 @@ export interface ModelInput {
   now: number;
   /** Providers with an adapter (a key, or the simulator). */
   available: ReadonlySet<ProviderId>;
+  /** Limits the live engine learned from headers and 429 bodies (Engine.learnedLimits); unset: none learned. */
+  learned?: (provider: ProviderId) => LearnedLimits;
 }
 
 /** When the provider's daily count started: midnight Pacific for Gemini, a rolling 24 h for Groq. */
@@ -63,12 +66,15 @@ export function learnProviderModel(input: ModelInput): ProviderModel {
     const mine = history.filter((h) => h.provider === provider);
     const enough = mine.length >= MIN_CALLS_FOR_FIT;
     const share = (set: Set<string>) => (enough ? mine.filter((h) => set.has(h.outcome)).length / mine.length : 0);
+    const told = input.learned?.(provider) ?? { calls: 0 };
+    const learned = told.rpm !== undefined || told.tpm !== undefined || told.rpd !== undefined;
     return {
       provider,
-      rpm: c.rpm,
-      tpm: c.tpm,
-      rpd: c.rpd,
-      limitsSource: 'configured',
+      rpm: Math.min(c.rpm, told.rpm ?? c.rpm),
+      tpm: Math.min(c.tpm, told.tpm ?? c.tpm),
+      rpd: Math.min(c.rpd, told.rpd ?? c.rpd),
+      limitsSource: learned ? 'learned' : 'configured',
+      limitsLearnedFromCalls: learned ? told.calls : 0,
       usedToday: input.usedSince(provider, dayStart(provider, input.now)),
       errorRate: share(ERROR_OUTCOMES),
       rate429: share(RATE_OUTCOMES),

@@ -72,8 +72,20 @@ export interface ReplayInput {
   signal?: AbortSignal;
 }
 
+/**
+ * The limits in force: where the engine learned lower ones from a server, the live engine already keeps to them and
+ * the server enforces them, so the replay's client and server both use them. A tier what-if sets its own limits.
+ */
+function withLearnedLimits(config: EngineConfig, v: PlanVariant, model: ProviderModel): EngineConfig {
+  if (v.tier) return config;
+  const learned = model.providers.filter((f) => f.limitsSource === 'learned');
+  if (learned.length === 0) return config;
+  return applyConfigPatch(config, { providers: Object.fromEntries(learned.map((f) => [f.provider, { rpm: f.rpm, tpm: f.tpm, rpd: f.rpd }])) });
+}
+
 export async function replay(input: ReplayInput): Promise<ReplayResult> {
-  const { config, variant, model, seed } = input;
+  const { variant, model, seed } = input;
+  const config = withLearnedLimits(input.config, variant, model);
   const clock = new VirtualClock(input.startMs);
   const planned = new Map<LlmRequest, PlannedCall>();
   const adapters: Partial<Record<ProviderId, ProviderAdapter>> = {};
@@ -126,26 +138,44 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
     planned.set(req, c);
     return req;
   };
-  const work = pool.run(input.submissions, async (s, signal) => {
-    if (s.calls.length === 0) return;
-    await engine.stagger(signal);
-    const budget = engine.newBudget(s.id);
-    const one = async (c: PlannedCall) => {
-      const req = request(c);
-      const routed = await engine.call({ submissionId: s.id, budget, request: req, signal });
-      planned.delete(req);
-      if (routed.status !== 'ok') r.undetermined++;
-    };
-    if (config.evaluationMode === 'full') await Promise.all(s.calls.map(one));
-    else for (const c of s.calls) await one(c);
-    end = Math.max(end, clock.now());
-  });
+  /** Submissions with calls left undetermined, and those calls: what the batch end runs once more. */
+  const open = new Map<PlannedSubmission, PlannedCall[]>();
+  // The pool's per-submission signal is not passed on: a cancelled plan stops starting submissions and its worker is
+  // terminated, so a replayed call never needs aborting, and each signal listener in the engine is per-call cost.
+  const pass = (todo: readonly (readonly [PlannedSubmission, readonly PlannedCall[]])[]) =>
+    pool.run(todo, async ([s, calls]) => {
+      if (calls.length === 0) return;
+      await engine.stagger();
+      const budget = engine.newBudget(s.id);
+      const left: PlannedCall[] = [];
+      const one = async (c: PlannedCall) => {
+        const req = request(c);
+        const routed = await engine.call({ submissionId: s.id, budget, request: req });
+        planned.delete(req);
+        if (routed.status !== 'ok') left.push(c);
+      };
+      if (config.evaluationMode === 'full') await Promise.all(calls.map(one));
+      else for (const c of calls) await one(c);
+      if (left.length > 0) open.set(s, left);
+      else open.delete(s);
+      end = Math.max(end, clock.now());
+    });
+  const work = (async () => {
+    const t = clock.now();
+    await pass(input.submissions.map((s) => [s, s.calls] as const));
+    // The batch end after an outage, as the runner does it (docs/engine-runtime.md, "Parking"): wait for recovery
+    // within the parking horizon, then run what is left undetermined once more.
+    if (config.parkMaxMinutes === 0 || open.size === 0 || !engine.hadOutageSince(t)) return;
+    await engine.whenRecovered(clock.now() + config.parkMaxMinutes * MINUTE);
+    await pass([...open]);
+  })();
   try {
     await clock.run(work);
   } finally {
     off();
     input.signal?.removeEventListener('abort', onAbort);
   }
+  for (const calls of open.values()) r.undetermined += calls.length;
   if (input.signal?.aborted) throw new Error('plan cancelled');
   r.makespanMs = t0 === null ? 0 : end - t0;
   return r;

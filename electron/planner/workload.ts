@@ -1,8 +1,8 @@
 // The planner's input (docs/planner.md): each submission's real calls, found the way the batch runner finds them:
 // ingest, attachment resolution, the PDF and photo readers, the deterministic rules, the first pre-scoring decision
 // and the response cache. Tokens come from each provider adapter's own estimator, so the replayed limiter and
-// server count what the real ones will. Duplicate photos are found within the batch, in row order, with the same
-// matcher the image index uses; matches against earlier batches in the store are not looked up.
+// server count what the real ones will. Duplicate photos are found with the image index's matcher, in (run, row)
+// order, against the photos of earlier batches in the store and the earlier rows of this batch.
 import type { EngineConfig } from '../../shared/config';
 import type { RuleDefinition, Submission } from '../../shared/domain';
 import type { PlannedCall, PlannedSubmission, Workload, WorkloadSummary } from '../../shared/plan';
@@ -12,6 +12,7 @@ import { createAttachmentResolver, type AttachmentResolver } from '../batch/atta
 import { extractPdf, type PdfFacts } from '../batch/extract/extract-pdf';
 import { prepareImage, type ImageFacts } from '../batch/extract/extract-image';
 import { loadBatch } from '../batch/ingest/load-batch';
+import { fileSha256 } from '../batch/runner';
 import { RealClock } from '../engine/clock';
 import { cacheKey } from '../store/cache-key';
 import { ownerKey } from '../store/image-index';
@@ -28,6 +29,8 @@ export interface WorkloadInput {
   rules: readonly RuleDefinition[];
   threshold?: number;
   cacheGet: (key: string) => CachedReply | undefined;
+  /** Photos the store's image index holds from earlier runs: a duplicate of one is found as the run would find it. */
+  indexedImages: readonly IndexedImage[];
   signal?: AbortSignal;
 }
 
@@ -67,15 +70,18 @@ async function readPhotos(r: AttachmentResolver | null, s: Submission): Promise<
   return out;
 }
 
-/** This submission's photos as index entries of one pretend run, so findDuplicates orders them by row. */
-function indexed(s: Submission, photos: { slot: number; facts: ImageFacts }[], batch: string): IndexedImage[] {
+/** The pretend run of the plan comes after every stored run, so stored photos count as earlier, as they will. */
+const PLANNED_RUN = Number.MAX_SAFE_INTEGER;
+
+/** This submission's photos as index entries of one pretend run, so findDuplicates orders them by run and row. */
+function indexed(s: Submission, photos: { slot: number; facts: ImageFacts }[], batch: string, sha256: string): IndexedImage[] {
   return photos.map((p) => ({
-    owner: ownerKey(s.id, batch),
+    owner: ownerKey(s.id, sha256),
     submissionId: s.id,
     sha256: p.facts.sha256.toLowerCase(),
     phash: normalizePhash(p.facts.phash),
     photo: p.slot,
-    runId: 0,
+    runId: PLANNED_RUN,
     row: s.row,
     batchName: batch,
   }));
@@ -90,16 +96,18 @@ export async function buildWorkload(input: WorkloadInput): Promise<Workload> {
   const { config, rules } = input;
   const threshold = input.threshold ?? config.acceptanceThreshold;
   const { submissions } = await loadBatch(input.file);
+  // Generated row ids are keyed by the file's hash in the image index, as a run keys them.
+  const sha256 = await fileSha256(input.file);
   const resolver = input.attachmentsRoot ? await createAttachmentResolver(input.attachmentsRoot, { allowUrlDownloads: false }) : null;
   const estimate = tokenEstimators(config);
   const summary = emptySummary();
   const planned: PlannedSubmission[] = [];
-  const seen: IndexedImage[] = [];
+  const seen: IndexedImage[] = [...input.indexedImages];
   for (const s of [...submissions].sort((a, b) => a.row - b.row)) {
     if (input.signal?.aborted) throw new Error('plan cancelled');
     summary.submissions++;
     const [pdf, slots] = await Promise.all([readPdf(resolver, s), readPhotos(resolver, s)]);
-    const own = indexed(s, slots, input.file);
+    const own = indexed(s, slots, input.file, sha256);
     const duplicates = findDuplicates(own, seen, config.phashThreshold);
     seen.push(...own);
     const photos = slots.map((p) => p.facts);

@@ -110,6 +110,12 @@ export class ImageIndex {
     return findDuplicates(own, this.loaded, threshold);
   }
 
+  /** Every photo in the index, in (run, row) order: what a plan of a new batch checks its photos against. */
+  all(): readonly IndexedImage[] {
+    this.refresh();
+    return this.loaded;
+  }
+
   /** Every index entry of a submission (for inspection and tests). */
   entriesOf(submissionId: string): IndexedImage[] {
     return (this.db.prepare('SELECT * FROM image_index WHERE submission_id = ? ORDER BY id').all(submissionId) as IndexRow[]).map(toImage);

@@ -3,7 +3,7 @@
 import type { CallRecord, RuleDefinition, SubmissionResult } from '../../shared/domain';
 import type { ProviderId } from '../../shared/provider';
 import type { QuotaMemory } from '../engine/quota-memory';
-import type { DuplicateMatch } from '../validation/duplicates';
+import type { DuplicateMatch, IndexedImage } from '../validation/duplicates';
 import { mergeRulesPatch, parseRulesPatch, RULES_SETTING_KEY, rulesTable, type RulesPatch } from '../validation/rules-table';
 import { AuditLog, type AuditEntry, type AuditInput } from './audit';
 import { openDatabase, type Db } from './db';
@@ -48,6 +48,8 @@ export interface Store {
   cachePut(key: string, reply: Omit<CachedReply, 'createdAt'>): void;
   // image index
   registerImages(runId: number, rows: readonly { submissionId: string; row: number; photos: readonly PhotoHash[] }[]): void;
+  /** Every indexed photo of earlier runs, in (run, row) order (the planner's cross-batch duplicates). */
+  indexedImages(): readonly IndexedImage[];
   duplicatesOf(runId: number, submissionId: string, photos: readonly PhotoHash[], threshold: number): DuplicateMatch[];
   // settings, rules, audit
   getSetting(key: string): unknown;
@@ -107,6 +109,7 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
     cachePut: (key, reply) => cache.put(key, reply),
     registerImages: (runId, rows) => images.register(runId, rows),
     duplicatesOf: (runId, id, photos, threshold) => images.duplicatesOf(runId, id, photos, threshold),
+    indexedImages: () => images.all(),
     getSetting: (key) => settings.get(key),
     setSetting: (key, value, by) => settings.set(key, value, by),
     rules: () => rulesTable(rulesEdits()),

@@ -4,34 +4,21 @@
 // start and adapter return → engine.call return in real microseconds.
 import { performance } from 'node:perf_hooks';
 import type { ProviderAdapter } from '../../electron/engine/adapter';
-import { RealClock, type Clock } from '../../electron/engine/clock';
+import { RealClock } from '../../electron/engine/clock';
 import { Engine } from '../../electron/engine/engine';
 import { seededRng } from '../../electron/engine/rng';
-import { createGeminiAdapter } from '../../electron/providers/gemini';
-import { createGroqAdapter } from '../../electron/providers/groq';
-import { startSimulator, type Simulator } from '../../electron/providers/simulator/server';
+import { startSimulator } from '../../electron/providers/simulator/server';
 import { SEED_PROFILE } from '../../electron/planner/seed-profile';
 import { applyConfigPatch, DEFAULT_CONFIG, effective, type EngineConfig } from '../../shared/config';
 import { CALL_KINDS, type CallKind } from '../../shared/provider';
 import { ScaledClock } from '../helpers/scaled-clock';
+import { simulatorAdapters } from '../helpers/simulator-adapters';
 import { driveEngine, round, SEED } from './quota';
 import { plainRequest as request } from '../helpers/requests';
 
 const SUBMISSIONS = 100;
 const SCALE = 20;
 const OVERHEAD_CALLS = 300;
-
-function realAdapters(config: EngineConfig, sim: Simulator, clock: Clock): Record<'gemini' | 'groq', ProviderAdapter> {
-  const common = (p: 'gemini' | 'groq') => ({
-    apiKey: sim.keys[p],
-    baseUrl: sim.baseUrl,
-    textModel: config.providers[p].textModel,
-    visionModel: config.providers[p].visionModel,
-    timeoutMs: config.providers[p].timeoutMs,
-    clock,
-  });
-  return { gemini: createGeminiAdapter(common('gemini')), groq: createGroqAdapter(common('groq')) };
-}
 
 export interface LoopbackResult {
   scenario: 'loopback-300';
@@ -53,7 +40,7 @@ async function quotaBound(config: EngineConfig) {
   const clock = new ScaledClock(SCALE);
   const sim = await startSimulator({ preset: 'tier1', timeScale: 1, clock, seed: SEED });
   try {
-    const engine = new Engine({ config, clock, rng: seededRng(SEED), adapters: realAdapters(config, sim, clock), simulated: true });
+    const engine = new Engine({ config, clock, rng: seededRng(SEED), adapters: simulatorAdapters(config, sim, clock), simulated: true });
     const started = performance.now();
     const r = await driveEngine(engine, clock, SUBMISSIONS, request);
     return { ...r, realMs: performance.now() - started };
@@ -74,7 +61,7 @@ async function overhead(config: EngineConfig): Promise<number[]> {
       }
     }
     const unbound = applyConfigPatch(config, { providers: { gemini: open, groq: { ...open, tpd: 1e12 } } });
-    const base = realAdapters(unbound, sim, clock);
+    const base = simulatorAdapters(unbound, sim, clock);
     let adapterStart = 0;
     let adapterEnd = 0;
     let adapterCalls = 0;

@@ -1,6 +1,7 @@
 // Benchmark part 5, the run planner (docs/planner.md): the time to predict 10,000 submissions × 3 calls under four
 // configurations (current, seed profile, spill-over toggled, a 10-minute Gemini outage), each over the default
-// seeds, in the planner's worker thread as `plan` runs it. Wall seconds and the CPU seconds of the process.
+// seeds, in the planner's worker threads as `plan` runs it. Wall seconds and the CPU seconds of the process (every thread).
+import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { defaultVariants, DEFAULT_SEEDS } from '../../electron/planner/plan';
 import { learnProviderModel } from '../../electron/planner/provider-model';
@@ -23,6 +24,10 @@ export interface PlanBenchResult {
   seeds: number;
   replays: number;
   replayed_calls: number;
+  /** Worker threads the replays were spread over (one per core, at most one per replay). */
+  threads: number;
+  /** The one-minute load average when the plan answered: on a shared box the wall time depends on it. */
+  load_avg: number;
   /** The current settings' predicted makespan, for a sanity check against steady-10000. */
   current_makespan_min: number;
 }
@@ -49,6 +54,8 @@ export async function runPlanBench(): Promise<PlanBenchResult> {
     seeds: DEFAULT_SEEDS,
     replays: variants.length * DEFAULT_SEEDS,
     replayed_calls: out.reduce((n, p) => n + p.calls * p.seeds, 0),
+    threads: Math.min(availableParallelism(), variants.length * DEFAULT_SEEDS),
+    load_avg: round(loadavg()[0] ?? 0, 1),
     current_makespan_min: round((out[0]?.makespan_s ?? 0) / 60, 1),
   };
 }

@@ -37,6 +37,17 @@ const rate429 = (extra: Partial<CallFailure> = {}): CallFailure => ({
 });
 
 describe('QuotaFeedback', () => {
+  it('says which limits the server named below the configured ones, from how many responses; a new config forgets them', () => {
+    const { fb } = feedback();
+    expect(fb.learned()).toEqual({ calls: 0 });
+    fb.onFailure(rate429({ dimension: 'RPM', quota: { limitRequests: 10 } }));
+    fb.onFailure(rate429({ dimension: 'RPM', quota: { limitRequests: 10 } }));
+    fb.onFailure(rate429({ dimension: 'TPM', quota: { limitTokens: cfg.tpm * 2 } })); // above the config: nothing learned
+    expect(fb.learned()).toEqual({ rpm: 10, calls: 2 });
+    fb.setConfig({ ...cfg, rpm: 20 });
+    expect(fb.learned()).toEqual({ calls: 0 });
+  });
+
   it('cuts the rate once per congestion event: a 429 for a request sent before the cut says nothing new', async () => {
     const { clock, log, fb } = feedback();
     fb.onFailure(rate429());
