@@ -2,38 +2,18 @@
 // violation on the Batches screen with its Plan panel and compare drawer, the run's "predicted X min, took Y min",
 // the submission drawer and the Dashboard. A screenshot of each is kept in test-results/screenshots. Also the
 // charts: the range picker and zoom, a TPM axis scaled to the traffic, no tab stop in a drawing; and the Dashboard's
-// batch progress. Not covered yet: dialogs, the alert tray, Settings, the Audit log and dark mode (docs/console.md §14).
-import { readFile } from 'node:fs/promises';
+// batch progress. Dialogs, the alert tray, Settings, the Audit log and dark mode: console-a11y-screens.test.ts.
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright';
 import { repoRoot } from '../../electron/host/renderer-build';
 import { E2E_TEST_TIMEOUT_MS, chromiumMissing } from './support/browser';
+import { axe } from './support/axe';
 import { openConsole, type ConsoleSetup } from './support/console';
-import { chooseBatch, shot, waitForText } from './support/page';
+import { chooseBatch, waitForText } from './support/page';
 
 const sample = path.join(repoRoot, 'test', 'fixtures', 'sample');
 const suite = chromiumMissing ? describe.skip : describe;
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  nodes: { target: string[] }[];
-}
-
-/** axe-core's serious and critical violations on the page as it is now, as "rule: selector" lines; a screenshot too. */
-async function axe(page: Page, name: string, source: string): Promise<string[]> {
-  if (!(await page.evaluate<boolean>('typeof window.axe === "object"'))) await page.evaluate(source); // over the devtools protocol: the page's CSP (rightly) refuses inline scripts
-  await shot(page, `a11y-${name}`);
-  const violations = await page.evaluate<AxeViolation[]>(
-    `window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] } }).then((r) => r.violations)`,
-  );
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((n) => `${name}: ${v.id} at ${n.target.join(' ')}`));
-}
 
 suite(
   chromiumMissing ? `console accessibility (skipped: ${chromiumMissing})` : 'console accessibility, in Chromium',
@@ -41,11 +21,9 @@ suite(
   () => {
     let c: ConsoleSetup;
     let page: Page;
-    let source = '';
     const nav = (name: string) => page.getByRole('button', { name, exact: true }).click();
 
     beforeAll(async () => {
-      source = await readFile(axePath, 'utf8');
       c = await openConsole({ env: { DEFAULT_MAX_WORKERS: '2' }, simulatorTimeScale: 0.05, prefix: 'console-a11y-' });
       page = c.page;
       await waitForText(page, '[data-testid=live-beacon]', /Live/);
@@ -61,7 +39,7 @@ suite(
       const headline = await waitForText(page, '[data-testid=plan-headline]', /^Current settings: about [\d.]+ (min|h)/, 60_000);
       expect(headline).toMatch(/\d+ calls/);
       expect(await page.locator('[data-testid=plan-panel] figure[aria-label="predicted RPM chart"] .recharts-line').count()).toBe(1);
-      expect(await axe(page, 'batches-plan', source)).toEqual([]);
+      expect(await axe(page, 'batches-plan')).toEqual([]);
 
       await page.getByRole('button', { name: 'Compare…' }).click();
       await page.locator('[data-testid=plan-drawer]').waitFor();
@@ -70,7 +48,7 @@ suite(
       await waitForText(page, '.plan-table tbody', /variant 1/, 60_000);
       expect(await page.locator('.plan-table tbody tr').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^variant 1/)]));
       expect(await page.locator('.plan-table tr[data-best]').count()).toBe(1);
-      expect(await axe(page, 'plan-compare', source)).toEqual([]);
+      expect(await axe(page, 'plan-compare')).toEqual([]);
     });
 
     it('after the run, draws the actual curve over the predicted one and says "predicted X min, took Y min"', async () => {
@@ -79,13 +57,13 @@ suite(
       const summary = await waitForText(page, '[data-testid=run-plan]', /^Predicted [\d.]+ (min|h), took [\d.]+ (min|h)\./);
       expect(summary).toMatch(/Predicted/);
       await expect.poll(() => page.locator('[data-testid=run-plan] .recharts-line').count(), { timeout: 30_000 }).toBe(2);
-      expect(await axe(page, 'batches-after-run', source)).toEqual([]);
+      expect(await axe(page, 'batches-after-run')).toEqual([]);
     });
 
     it('has no violation in the submission drawer', async () => {
       await page.locator('[data-testid=results-body] button.link').first().click();
       await page.locator('[data-testid=drawer] table').first().waitFor();
-      expect(await axe(page, 'drawer', source)).toEqual([]);
+      expect(await axe(page, 'drawer')).toEqual([]);
       await page.keyboard.press('Escape');
     });
 
@@ -99,7 +77,7 @@ suite(
       // Traffic of a 30-row run, nowhere near the 1.8M limit: the axis is scaled to the traffic and the caption says so.
       expect(await page.locator('[data-testid=chart-gemini-tpm] figcaption').textContent()).toMatch(/tokens\/min \(above the plot\)/);
       expect(await page.locator('.chart-box [tabindex]:not([tabindex="-1"])').count()).toBe(0); // no tab stop in a drawing
-      expect(await axe(page, 'dashboard', source)).toEqual([]);
+      expect(await axe(page, 'dashboard')).toEqual([]);
     });
   },
 );

@@ -4,6 +4,7 @@ import type { BatchPreview } from '../../../shared/api';
 import type { Submission } from '../../../shared/domain';
 import { CompactTable, type Column } from '../../components/CompactTable';
 import { fmtInt } from '../../components/format';
+import { visibleControls } from '../../components/visible-controls';
 import { api, platform, type PickedFolder } from '../../platform';
 import { useIntake, type Chosen } from '../../stores/intake';
 import { useSession } from '../../stores/session';
@@ -165,9 +166,9 @@ const MAPPING_COLUMNS: Column<BatchPreview['mapping'][number]>[] = [
 const ROW_COLUMNS: Column<Submission>[] = [
   { header: 'Row', cell: (s) => s.row },
   { header: 'Id', cell: (s) => s.id },
-  { header: 'Title', cell: (s) => s.title ?? '—', className: () => 'clip' },
-  { header: 'Theme', cell: (s) => s.theme ?? '—', className: () => 'clip' },
-  { header: 'Type', cell: (s) => s.eventType ?? '—', className: () => 'clip' },
+  { header: 'Title', cell: (s) => (s.title === null ? '—' : visibleControls(s.title)), className: () => 'clip' },
+  { header: 'Theme', cell: (s) => (s.theme === null ? '—' : visibleControls(s.theme)), className: () => 'clip' },
+  { header: 'Type', cell: (s) => (s.eventType === null ? '—' : visibleControls(s.eventType)), className: () => 'clip' },
   { header: 'Hours', cell: (s) => s.durationHours ?? '—' },
   { header: 'Participants', cell: (s) => s.participants },
   { header: 'Mode', cell: (s) => s.mode ?? '—' },

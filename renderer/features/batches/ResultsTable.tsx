@@ -2,6 +2,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useThrottled } from '../../components/useThrottled';
+import { visibleControls } from '../../components/visible-controls';
 import type { ResultRow } from '../../../shared/api';
 import { STATUSES, type Status } from '../../../shared/domain';
 import { PROVIDER_LABEL, fmtInt, fmtNum } from '../../components/format';
@@ -124,8 +125,8 @@ export function ResultsTable({ runId, onOpen }: { runId: string; onOpen(submissi
                           {row.submissionId}
                         </button>
                       </span>
-                      <span role="cell" className="clip" title={row.title ?? ''}>
-                        {row.title ?? '—'}
+                      <span role="cell" className="clip" title={visibleControls(row.title ?? '')}>
+                        {row.title === null ? '—' : visibleControls(row.title)}
                       </span>
                       <span role="cell">{fmtNum(row.score)}</span>
                       <span role="cell">

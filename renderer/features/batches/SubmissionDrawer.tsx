@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { CommandOutput } from '../../../shared/api';
 import { PROVIDER_LABEL, fmtClock, fmtJudgedBy, fmtDuration, fmtInt, fmtNum } from '../../components/format';
 import { useFocusTrap } from '../../components/useFocusTrap';
+import { visibleControls } from '../../components/visible-controls';
 import { api } from '../../platform';
 
 type Detail = CommandOutput<'getSubmission'>;
@@ -38,7 +39,9 @@ export function SubmissionDrawer({ runId, submissionId, onClose }: { runId: stri
         </p>
       )}
       {!detail && !error && <p className="muted">Loading…</p>}
-      {detail?.submission && <p className="muted clip-2">{detail.submission.title ?? 'untitled'}</p>}
+      {detail?.submission && (
+        <p className="muted clip-2">{detail.submission.title === null ? 'untitled' : visibleControls(detail.submission.title)}</p>
+      )}
       {r && (
         <>
           <p>
