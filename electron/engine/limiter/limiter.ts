@@ -240,6 +240,7 @@ export class RateLimiter {
       break;
     }
     this.setWake(wake, now);
+    if (this.queue.length === 0) this.store.leave?.();
   }
 
   /** An asynchronous store answered for `w` (a reply, or the error it failed with). */

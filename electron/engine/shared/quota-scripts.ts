@@ -89,13 +89,35 @@ local function earliest(d, c)
   return d.reset
 end
 
-local function wake() redis.call('PUBLISH', P .. ':wake', string.format('%d', now)) end
+-- The waiter queue (docs/scale-out.md "Waking"): the instances' schedulers refused so far, in a global first-come
+-- order (ZSET waiter id -> server time of its first refusal), and when each entry lapses unless its waiter asks again
+-- (ZSET waiter id -> expiry): a crashed waiter stops asking and leaves the queue by itself.
+local function waitersKey() return P .. ':waiters' end
+local function waitersTtlKey() return P .. ':waiters:ttl' end
+local function pruneWaiters()
+  local dead = redis.call('ZRANGEBYSCORE', waitersTtlKey(), '-inf', now)
+  if #dead == 0 then return end
+  redis.call('ZREM', waitersKey(), unpack(dead))
+  redis.call('ZREM', waitersTtlKey(), unpack(dead))
+end
+local function leaveQueue(waiter)
+  redis.call('ZREM', waitersKey(), waiter)
+  redis.call('ZREM', waitersTtlKey(), waiter)
+end
+-- Capacity freed early wakes the next waiter only, on its own channel; it re-asks, and its admission wakes the next.
+local function wake()
+  pruneWaiters()
+  local head = redis.call('ZRANGE', waitersKey(), 0, 0)[1]
+  if head then redis.call('PUBLISH', P .. ':wake:' .. head, string.format('%d', now)) end
+end
 `;
 
 /**
  * acquire: ARGV[1] tokens, ARGV[2] notBefore (server ms), ARGV[3] reservation ttl ms, ARGV[4] instance id, ARGV[5] how
- * long an instance counts as live after its last call (ms), ARGV[6] dimension count, then dims.
+ * long an instance counts as live after its last call (ms), ARGV[6] dimension count, then dims, then the waiter id and
+ * how long its queue entry lasts without another ask (ms).
  * Returns {1, id, now, live, used...} or {0, at, now, live, used..., blocker name, blocker at, ...}; a refusal charges nothing.
+ * Blocker "queue": capacity is there, but an earlier waiter of another instance comes first (it was just woken).
  */
 export const ACQUIRE = `${COMMON}
 local tokens = tonumber(ARGV[1])
@@ -120,6 +142,23 @@ for _, d in ipairs(ds) do
     blockers[#blockers + 1] = d.name
     blockers[#blockers + 1] = tostring(e)
   end
+end
+local wq = 7 + 6 * tonumber(ARGV[6])
+local waiter, waiterTtl = ARGV[wq], tonumber(ARGV[wq + 1])
+pruneWaiters()
+local ahead = redis.call('ZRANK', waitersKey(), waiter) or redis.call('ZCARD', waitersKey())
+if ahead > 0 and at <= now then
+  at = now + waiterTtl
+  blockers[#blockers + 1] = 'queue'
+  blockers[#blockers + 1] = tostring(at)
+  wake() -- the head may have missed its wake-up (pub/sub drops messages over a reconnect)
+end
+if at > now then
+  redis.call('ZADD', waitersKey(), 'NX', now, waiter)
+  redis.call('ZADD', waitersTtlKey(), now + waiterTtl, waiter)
+else
+  leaveQueue(waiter)
+  wake() -- the next waiter asks now: what is left may fit it
 end
 local usage = {}
 if at > now then
@@ -274,4 +313,18 @@ for j = 0, k - 1 do
   end
 end
 return k
+`;
+
+/** leave: ARGV[1] waiter id. A scheduler with nothing left to ask for gives up its place and wakes the next waiter. */
+export const LEAVE = `${COMMON}
+local head = redis.call('ZRANGE', waitersKey(), 0, 0)[1]
+leaveQueue(ARGV[1])
+if head == ARGV[1] then wake() end
+return 1
+`;
+
+/** wake: no arguments. Limits changed or capacity freed outside a script: the next waiter asks again. */
+export const WAKE = `${COMMON}
+wake()
+return 1
 `;
