@@ -14,7 +14,7 @@ import { formatClock } from '../limiter/explain';
 import { LocalQuotaStore, type AcquireResult, type Blocker, type QuotaStore, type Reservation } from '../limiter/quota-store';
 import { SlidingLog } from '../limiter/sliding-log';
 import { keyHash } from '../quota-memory';
-import { ACQUIRE, CLOSE, LEAVE, PAUSE, REPLAY, RESTAMP, SYNC, WAKE } from './quota-scripts';
+import { ACQUIRE, CLOSE, LEAVE, PAUSE, REPLAY, RESTAMP, SYNC, USAGE, WAKE } from './quota-scripts';
 import type { WakeBus } from './wake-bus';
 import { defineScripts } from './define-scripts';
 import { EventBus } from '../events';
@@ -49,6 +49,14 @@ interface QuotaCommands {
   evQuotaReplay(prefix: string, ...args: (string | number)[]): Promise<number>;
   evQuotaLeave(prefix: string, waiter: string): Promise<number>;
   evQuotaWake(prefix: string): Promise<number>;
+  evQuotaUsage(prefix: string, ...args: (string | number)[]): Promise<(string | number)[]>;
+}
+
+/** The shared quota as Redis holds it now, for the Instances view. */
+export interface SharedUsage {
+  live: number;
+  waiting: number;
+  dims: { name: QuotaDimension; used: number; limit: number }[];
 }
 
 function num(v: string | number | undefined): number {
@@ -167,6 +175,7 @@ export class RedisQuotaStore implements QuotaStore {
       evQuotaReplay: REPLAY,
       evQuotaLeave: LEAVE,
       evQuotaWake: WAKE,
+      evQuotaUsage: USAGE,
     });
     this.dims = o.dims.map(viewOf);
     for (const d of this.dims) {
@@ -347,6 +356,16 @@ export class RedisQuotaStore implements QuotaStore {
   wake(): void {
     this.notify();
     this.redis.evQuotaWake(this.o.prefix).catch(() => undefined);
+  }
+
+  /** Every instance's usage of this quota, the live instances and the waiting schedulers, read from Redis now. */
+  async usage(): Promise<SharedUsage> {
+    const r = await this.redis.evQuotaUsage(this.o.prefix, LIVE_TTL_MS, ...this.args());
+    return {
+      live: num(r[1]),
+      waiting: num(r[2]),
+      dims: this.dims.map((d, i) => ({ name: d.name, used: num(r[3 + i]), limit: d.limit })),
+    };
   }
 
   /** The scheduler has nothing left to ask for: give up the place in the queue at once rather than after its lapse. */

@@ -6,7 +6,15 @@ import type { FleetInstance, FleetSnapshot } from '../../../shared/telemetry';
 import { CompactTable, type Column } from '../../components/CompactTable';
 import { BREAKER_LABEL, PROVIDER_LABEL, fmtInt, fmtPct } from '../../components/format';
 import { api } from '../../platform';
-import { fleetProviders, shareOf, type FleetProviderRow } from './fleet-figures';
+import {
+  fleetProviders,
+  shareOf,
+  sharedProviderRows,
+  sharedQuotaRows,
+  type FleetProviderRow,
+  type SharedProviderRow,
+  type SharedQuotaRow,
+} from './fleet-figures';
 
 const POLL_MS = 2_000;
 
@@ -20,6 +28,19 @@ const PROVIDER_COLUMNS: Column<FleetProviderRow>[] = [
   { header: 'In flight', cell: (p) => fmtInt(p.inFlight) },
   { header: 'Requests/min (fleet)', cell: (p) => `${fmtInt(p.rpm)} / ${fmtInt(p.rpmLimit)}` },
   { header: 'Breakers not closed', cell: (p) => `${p.breakersOpen} of ${p.instances}` },
+];
+
+const SHARED_QUOTA_COLUMNS: Column<SharedQuotaRow>[] = [
+  { header: 'Quota', cell: (q) => q.quota },
+  { header: 'Used by the fleet', cell: (q) => q.used, testId: 'shared-quota-used' },
+  { header: 'Live instances', cell: (q) => fmtInt(q.live) },
+  { header: 'Waiting', cell: (q) => fmtInt(q.waiting) },
+];
+
+const SHARED_PROVIDER_COLUMNS: Column<SharedProviderRow>[] = [
+  { header: 'Key', cell: (p) => p.key },
+  { header: 'Shared breaker', cell: (p) => p.breaker, testId: 'shared-breaker' },
+  { header: 'Calls holding a slot', cell: (p) => fmtInt(p.slotsInUse) },
 ];
 
 const instanceColumns = (fleet: FleetSnapshot): Column<FleetInstance>[] => [
@@ -71,6 +92,24 @@ export function Instances() {
             </p>
           )}
           <CompactTable label="Fleet-wide state per provider" columns={PROVIDER_COLUMNS} rows={fleetProviders(fleet)} rowKey={(p) => p.provider} />
+          {fleet.shared && (
+            <>
+              <CompactTable
+                label="Shared quota in Redis"
+                columns={SHARED_QUOTA_COLUMNS}
+                rows={sharedQuotaRows(fleet)}
+                rowKey={(q) => q.id}
+                rowTestId="shared-quota-row"
+              />
+              <CompactTable
+                label="Shared breakers and slots in Redis"
+                columns={SHARED_PROVIDER_COLUMNS}
+                rows={sharedProviderRows(fleet)}
+                rowKey={(p) => p.id}
+                rowTestId="shared-provider-row"
+              />
+            </>
+          )}
           <CompactTable
             label="Live instances"
             columns={instanceColumns(fleet)}

@@ -54,11 +54,11 @@ describeWithRedis('the shared quota wakes the next waiter only, first come first
     };
   }
 
-  /** One instance's store on `apiKey`'s one-request-a-minute quota (the window outlasts the test: only wake-ups admit). */
-  function instance(apiKey: string, waiterTtlMs?: number) {
+  /** One instance's store on `apiKey`'s `limit`-requests-a-minute quota (the window outlasts the test: only wake-ups admit). */
+  function instance(apiKey: string, waiterTtlMs?: number, limit = 1) {
     const redis = connect();
     const wakeBus = new WakeBus(connect());
-    const dims = [new SlidingLog('RPM', 1, 1, 60_000)];
+    const dims = [new SlidingLog('RPM', limit, limit, 60_000)];
     const store = new RedisQuotaStore({
       redis,
       wakeBus,
@@ -155,5 +155,20 @@ describeWithRedis('the shared quota wakes the next waiter only, first come first
     for (let i = 0; i < 200 && (await redis.zcard(`${prefix}:waiters`)) === 2; i++) await new Promise((r) => setTimeout(r, 10));
     expect(await redis.zrange(`${prefix}:waiters`, 0, -1)).toEqual([behind.store.waiterId]);
     expect(await log.take()).toEqual([behind.store.waiterId]);
+  });
+
+  it('a waiter behind others is admitted at once when what is free covers them and it, and not when it does not', async () => {
+    const apiKey = key();
+    const holder = instance(apiKey, undefined, 2);
+    const [first, second, third] = [instance(apiKey, undefined, 2), instance(apiKey, undefined, 2), instance(apiKey, undefined, 2)];
+    const held = [(await holder.store.acquire(1, clock.now())) as Grant, (await holder.store.acquire(1, clock.now())) as Grant];
+    for (const w of [first, second, third]) expect((await w.store.acquire(1, clock.now())).ok).toBe(false);
+    for (const h of held) await holder.store.refund(h.reservation, clock.now());
+    // Two requests free, one waiter ahead of the second: both fit, so the second need not wait for the first's turn.
+    expect((await second.store.acquire(1, clock.now())).ok).toBe(true);
+    // One free now, and the first still ahead: the third would take the first's request.
+    const r = await third.store.acquire(1, clock.now());
+    expect(r.ok || r.blockers.map((b) => b.dimension)).toEqual(['queue']);
+    expect((await first.store.acquire(1, clock.now())).ok).toBe(true);
   });
 });
