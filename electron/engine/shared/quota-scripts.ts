@@ -90,8 +90,9 @@ local function earliest(d, c)
 end
 
 -- The waiter queue (docs/scale-out.md "Waking"): the instances' schedulers refused so far, in a global first-come
--- order (ZSET waiter id -> server time of its first refusal), the tokens each asked for (hash), and when each entry
--- lapses unless its waiter asks again (ZSET waiter id -> expiry): a crashed waiter stops asking and leaves by itself.
+-- order (ZSET waiter id -> a counter taken at its first refusal: unique, where two refusals can share a millisecond),
+-- the tokens each asked for (hash), and when each entry lapses unless its waiter asks again (ZSET waiter id -> expiry):
+-- a crashed waiter stops asking and leaves by itself.
 local function waitersKey() return P .. ':waiters' end
 local function waitersTtlKey() return P .. ':waiters:ttl' end
 local function waitersTokensKey() return P .. ':waiters:tokens' end
@@ -174,7 +175,9 @@ if rank > 0 and at <= now then
   end
 end
 if at > now then
-  redis.call('ZADD', waitersKey(), 'NX', now, waiter)
+  if redis.call('ZSCORE', waitersKey(), waiter) == false then
+    redis.call('ZADD', waitersKey(), redis.call('INCR', P .. ':waiters:seq'), waiter)
+  end
   redis.call('ZADD', waitersTtlKey(), now + waiterTtl, waiter)
   redis.call('HSET', waitersTokensKey(), waiter, tostring(tokens))
 else
