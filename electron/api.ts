@@ -118,6 +118,7 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
     clock,
     engine,
     counts: () => ({ active: runs.active() ? 1 : 0, finished: finishedHere }),
+    shared: ctx.sharedQuota,
   });
 
   const runRecord = (runId: string): RunRecord => {

@@ -12,6 +12,7 @@ import {
   type FleetInstance,
   type FleetSnapshot,
   type ProviderSnapshot,
+  type SharedStoreState,
   type Snapshot,
   type TripCause,
 } from './telemetry';
@@ -279,17 +280,43 @@ export const FleetInstanceSchema = z.object({
   ),
 });
 
+/** What this instance's shared stores hold in Redis (docs/scale-out.md "Instances"). */
+export const SharedStoreStateSchema = z.object({
+  quotas: z.array(
+    z.object({
+      provider: ProviderIdSchema,
+      keyHash: z.string(),
+      model: z.string(),
+      live: z.number(),
+      waiting: z.number(),
+      dims: z.array(z.object({ name: z.enum(['RPM', 'TPM', 'RPD', 'TPD']), used: z.number(), limit: z.number() })),
+    }),
+  ),
+  providers: z.array(
+    z.object({
+      provider: ProviderIdSchema,
+      keyHash: z.string(),
+      breaker: z.enum(['closed', 'open']),
+      breakerUntil: epochOrNull,
+      forced: z.boolean(),
+      slotsInUse: z.number(),
+    }),
+  ),
+});
+
 export const FleetSnapshotSchema = z.object({
   at: z.number(),
   sharedVia: z.literal('redis').nullable(),
   redis: z.string().nullable(),
   instances: z.array(FleetInstanceSchema),
   error: z.string().nullable(),
+  shared: SharedStoreStateSchema.optional(),
 });
 
 type _FleetSchemaChecks = [
   Expect<Same<z.infer<typeof FleetInstanceSchema>, FleetInstance>>,
   Expect<Same<z.infer<typeof FleetSnapshotSchema>, FleetSnapshot>>,
+  Expect<Same<z.infer<typeof SharedStoreStateSchema>, SharedStoreState>>,
 ];
 
 // --- The run planner (docs/planner.md): an operator's what-if, checked before anything is replayed. The config

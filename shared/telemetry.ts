@@ -163,6 +163,37 @@ export interface FleetInstance {
   }[];
 }
 
+/** One (provider, key hash, model)'s quota as the shared store holds it (docs/scale-out.md "Instances"). */
+export interface SharedQuotaState {
+  provider: ProviderId;
+  /** The key's hash as in the Redis keys, never the key. */
+  keyHash: string;
+  model: string;
+  /** Instances that asked for this quota in the last 2 minutes. */
+  live: number;
+  /** Schedulers of any instance waiting in the shared first-come queue. */
+  waiting: number;
+  dims: { name: QuotaDimension; used: number; limit: number }[];
+}
+
+/** One (provider, key hash)'s shared breaker and concurrency slots. */
+export interface SharedProviderState {
+  provider: ProviderId;
+  keyHash: string;
+  breaker: 'closed' | 'open';
+  /** The open breaker's cooldown end (epoch ms); null: closed, or forced open until reset. */
+  breakerUntil: number | null;
+  forced: boolean;
+  /** Fleet-wide calls holding a concurrency slot. */
+  slotsInUse: number;
+}
+
+/** What this instance's shared stores hold in Redis, read for the Instances view. */
+export interface SharedStoreState {
+  quotas: SharedQuotaState[];
+  providers: SharedProviderState[];
+}
+
 export interface FleetSnapshot {
   at: number;
   /** 'redis' when REDIS_URL is set: the instances share one quota, breakers and work queue through it. */
@@ -173,4 +204,6 @@ export interface FleetSnapshot {
   instances: FleetInstance[];
   /** Why the fleet could not be read (Redis unreachable), else null. */
   error: string | null;
+  /** The shared stores' own state (REDIS_URL set and this instance uses real keys); absent otherwise. */
+  shared?: SharedStoreState;
 }

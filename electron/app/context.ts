@@ -45,6 +45,8 @@ export interface AppContext {
   /** Set when no key is configured: every provider call goes to the in-process simulator. */
   readonly simulator: Simulator | null;
   readonly simulated: boolean;
+  /** The shared stores' connection (REDIS_URL set), for the Instances view; null otherwise. */
+  readonly sharedQuota: SharedQuota | null;
   /** Listeners for the aggregator's ~1 Hz snapshots. */
   onSnapshot(fn: (s: Snapshot) => void): () => void;
   /** Whether a key is configured for the provider (vault or env); never the key itself. */
@@ -126,6 +128,7 @@ export async function openAppContext(opts: AppContextOptions = {}): Promise<AppC
       aggregator,
       simulator,
       simulated,
+      sharedQuota,
       onSnapshot(fn) {
         listeners.add(fn);
         return () => listeners.delete(fn);

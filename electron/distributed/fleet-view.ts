@@ -9,6 +9,7 @@ import type { Engine } from '../engine/engine';
 import { liveInstances, newInstanceId, providerShares, startHeartbeat, type Heartbeat } from './instances';
 import { describeRedis, redisUrlFrom } from '../redis-url';
 import { connectRedis } from './redis';
+import type { SharedQuota } from '../engine/shared/shared-quota';
 
 export interface FleetView {
   snapshot(): Promise<FleetSnapshot>;
@@ -21,6 +22,8 @@ export function openFleetView(opts: {
   engine: Engine;
   /** Batches this instance runs now, and submissions it finished. */
   counts: () => { active: number; finished: number };
+  /** This instance's shared stores (REDIS_URL set), whose state in Redis the view shows. */
+  shared?: Pick<SharedQuota, 'state'> | null;
 }): FleetView {
   const { clock, engine } = opts;
   const id = newInstanceId('app');
@@ -50,7 +53,8 @@ export function openFleetView(opts: {
   return {
     async snapshot() {
       try {
-        return { at: clock.now(), sharedVia: 'redis', redis: where, instances: await liveInstances(redis), error: null };
+        const [instances, shared] = await Promise.all([liveInstances(redis), opts.shared?.state()]);
+        return { at: clock.now(), sharedVia: 'redis', redis: where, instances, error: null, ...(shared ? { shared } : {}) };
       } catch (e) {
         return alone(`cannot read the fleet from Redis at ${where}: ${(e as Error).message}`, where);
       }

@@ -5,12 +5,14 @@
 //   2. loopback-300: the real SDK adapters, engine and HTTP simulator on a scaled real clock, and engine overhead;
 //   3. scheduler-throughput[-binding] (ours, Bottleneck, p-queue) and limiter-throughput: admissions per CPU second;
 //   4. ingest-37000: rows per second and peak RSS of parsing and mapping a 37,000-row CSV;
-//   5. plan-10000x4: the run planner's time to predict 10,000 submissions under 4 configurations (test/bench/plan.ts).
+//   5. plan-10000x4: the run planner's time to predict 10,000 submissions under 4 configurations (test/bench/plan.ts);
+//   6. shared-quota: 4 instances on one key through Redis: ours, Bottleneck's Redis clustering, unshared local limiters.
 // `--json` prints one JSON object per line per (scenario, contender). BENCHMARKS.md holds the latest numbers.
 import { runIngest } from './ingest';
 import { runLoopback } from './loopback';
 import { runPlanBench } from './plan';
 import { quotaScenarios, runQuotaScenario, type QuotaResult } from './quota';
+import { runSharedQuota } from './shared-quota';
 import { limiterThroughput, schedulerThroughput } from './throughput';
 
 const json = process.argv.includes('--json');
@@ -77,4 +79,17 @@ if (wanted('plan-10000x4')) {
     `${r.scenario.padEnd(16)} ${r.contender.padEnd(11)} ${r.seconds} s (${r.cpu_s} CPU s) for ${r.submissions.toLocaleString('en-US')} submissions × ${r.configs} configs × ` +
       `${r.seeds} seeds (${r.replayed_calls.toLocaleString('en-US')} replayed calls); current settings: ${r.current_makespan_min} min`,
   );
+}
+if (wanted('shared-quota')) {
+  const rs = await runSharedQuota();
+  if (typeof rs === 'string') console.warn(rs);
+  else
+    for (const r of rs) {
+      const latency = r.acquire_p50_ms === undefined ? '' : `  acquire p50 ${r.acquire_p50_ms} ms  p99 ${r.acquire_p99_ms} ms`;
+      report(
+        { ...r },
+        `${r.scenario.padEnd(16)} ${r.contender.padEnd(13)} ratio ${r.makespan_ratio.toFixed(3).padStart(7)}  (${r.makespan_s} / ${r.lower_bound_s} s, ` +
+          `${r.instances} instances)  429s ${r.http_429}  overshoot ${r.overshoot}  idle quota ${r.idle_quota}${latency}  [${r.clock}]`,
+      );
+    }
 }

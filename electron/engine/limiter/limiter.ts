@@ -108,6 +108,8 @@ export class RateLimiter {
   private wakeAt: number | null = null;
   /** An asynchronous acquire for the head is out: its reply re-plans; nobody asks twice at once. */
   private asking = false;
+  /** The store woke this scheduler while an acquire was out: its refusal may predate the capacity, so ask again. */
+  private wokenWhileAsking = false;
   /** Admissions of the last minute for the dashboard's RPM/TPM, oldest first from `recentHead`. */
   private recent: Recent[] = [];
   private recentHead = 0;
@@ -134,7 +136,7 @@ export class RateLimiter {
   ) {
     this.store = Array.isArray(dimsOrStore) ? new LocalQuotaStore(dimsOrStore) : dimsOrStore;
     this.syncStore = this.store instanceof LocalQuotaStore;
-    this.store.onWake(() => this.pump());
+    this.store.onWake(() => this.woken());
   }
 
   /** The limits in force (the store's live views). */
@@ -240,11 +242,20 @@ export class RateLimiter {
       break;
     }
     this.setWake(wake, now);
+    if (this.queue.length === 0) this.store.leave?.();
+  }
+
+  private woken(): void {
+    if (this.asking) this.wokenWhileAsking = true;
+    else this.pump();
   }
 
   /** An asynchronous store answered for `w` (a reply, or the error it failed with). */
   private answered(w: Waiter, r: AcquireResult | unknown): void {
     this.asking = false;
+    // A shared store wakes one waiter at a time: a wake-up dropped here would leave the next waiter asleep.
+    const woken = this.wokenWhileAsking;
+    this.wokenWhileAsking = false;
     const now = this.clock.now();
     const reply = r as AcquireResult;
     if (typeof reply !== 'object' || reply === null || typeof reply.ok !== 'boolean') {
@@ -256,7 +267,7 @@ export class RateLimiter {
       if (reply.ok) this.background(this.store.refund(reply.reservation, now));
     } else {
       const next = this.decide(w, reply, now);
-      if (next !== null) {
+      if (next !== null && !woken) {
         this.setWake(next, now);
         return;
       }

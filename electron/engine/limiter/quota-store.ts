@@ -20,9 +20,12 @@ export interface Grant {
   readonly at: number;
 }
 
-/** What holds a request back, in the order of the store's dimensions; pause first when paused; 'store': a shared store is out of reach. */
+/**
+ * What holds a request back, in the order of the store's dimensions; pause first when paused; 'store': a shared store is
+ * out of reach; 'queue': a shared store's earlier waiter (another instance) comes first.
+ */
 export interface Blocker {
-  readonly dimension: QuotaDimension | 'pause' | 'store';
+  readonly dimension: QuotaDimension | 'pause' | 'store' | 'queue';
   readonly at: number;
 }
 
@@ -63,6 +66,8 @@ export interface QuotaStore {
   wake(): void;
   /** Called on every wake-up; returns the unsubscribe. */
   onWake(listener: () => void): () => void;
+  /** The scheduler has nobody left waiting: a shared store gives up its place in the fleet's waiter queue. */
+  leave?(): void;
   /**
    * Count the calls this key made before the process started (docs/engine-runtime.md "Restarts remember the quota").
    * A shared store has none: it already holds every instance's charges, and seeding it would count them twice.

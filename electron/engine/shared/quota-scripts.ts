@@ -89,13 +89,45 @@ local function earliest(d, c)
   return d.reset
 end
 
-local function wake() redis.call('PUBLISH', P .. ':wake', string.format('%d', now)) end
+-- The waiter queue (docs/scale-out.md "Waking"): the instances' schedulers refused so far, in a global first-come
+-- order (ZSET waiter id -> a counter taken at its first refusal: unique, where two refusals can share a millisecond),
+-- the tokens each asked for (hash), and when each entry lapses unless its waiter asks again (ZSET waiter id -> expiry):
+-- a crashed waiter stops asking and leaves by itself.
+local function waitersKey() return P .. ':waiters' end
+local function waitersTtlKey() return P .. ':waiters:ttl' end
+local function waitersTokensKey() return P .. ':waiters:tokens' end
+local function pruneWaiters()
+  local dead = redis.call('ZRANGEBYSCORE', waitersTtlKey(), '-inf', now)
+  if #dead == 0 then return end
+  redis.call('ZREM', waitersKey(), unpack(dead))
+  redis.call('ZREM', waitersTtlKey(), unpack(dead))
+  redis.call('HDEL', waitersTokensKey(), unpack(dead))
+end
+local function leaveQueue(waiter)
+  redis.call('ZREM', waitersKey(), waiter)
+  redis.call('ZREM', waitersTtlKey(), waiter)
+  redis.call('HDEL', waitersTokensKey(), waiter)
+end
+-- Whether c more fits on d now, within its limit (no allowance for one oversized request: c is a queue's sum).
+local function fitsNow(d, c)
+  if d.kind == 'b' then return level(d) >= c - 1e-6 end
+  if d.kind == 'd' and now >= d.reset then return true end
+  return used(d) + c <= d.limit
+end
+-- Capacity freed early wakes the next waiter only, on its own channel; it re-asks, and its admission wakes the next.
+local function wake()
+  pruneWaiters()
+  local head = redis.call('ZRANGE', waitersKey(), 0, 0)[1]
+  if head then redis.call('PUBLISH', P .. ':wake:' .. head, string.format('%d', now)) end
+end
 `;
 
 /**
  * acquire: ARGV[1] tokens, ARGV[2] notBefore (server ms), ARGV[3] reservation ttl ms, ARGV[4] instance id, ARGV[5] how
- * long an instance counts as live after its last call (ms), ARGV[6] dimension count, then dims.
+ * long an instance counts as live after its last call (ms), ARGV[6] dimension count, then dims, then the waiter id and
+ * how long its queue entry lasts without another ask (ms).
  * Returns {1, id, now, live, used...} or {0, at, now, live, used..., blocker name, blocker at, ...}; a refusal charges nothing.
+ * Blocker "queue": capacity is there, but not for this request on top of every earlier waiter's (they come first).
  */
 export const ACQUIRE = `${COMMON}
 local tokens = tonumber(ARGV[1])
@@ -120,6 +152,37 @@ for _, d in ipairs(ds) do
     blockers[#blockers + 1] = d.name
     blockers[#blockers + 1] = tostring(e)
   end
+end
+local wq = 7 + 6 * tonumber(ARGV[6])
+local waiter, waiterTtl = ARGV[wq], tonumber(ARGV[wq + 1])
+pruneWaiters()
+local rank = redis.call('ZRANK', waitersKey(), waiter) or redis.call('ZCARD', waitersKey())
+if rank > 0 and at <= now then
+  -- Admitted only if what is free also covers every earlier waiter: nobody ahead loses its turn, and a burst of freed
+  -- capacity goes to several waiters at once instead of one wake-up after another.
+  local ahead = redis.call('ZRANGE', waitersKey(), 0, rank - 1)
+  local aheadTokens = 0
+  for _, t in ipairs(redis.call('HMGET', waitersTokensKey(), unpack(ahead))) do aheadTokens = aheadTokens + (tonumber(t) or 0) end
+  for _, d in ipairs(ds) do
+    local before = #ahead
+    if tokenDim(d.name) then before = aheadTokens end
+    if at <= now and not fitsNow(d, cost(d, tokens) + before) then
+      at = now + waiterTtl
+      blockers[#blockers + 1] = 'queue'
+      blockers[#blockers + 1] = tostring(at)
+      wake() -- the head may have missed its wake-up (pub/sub drops messages over a reconnect)
+    end
+  end
+end
+if at > now then
+  if redis.call('ZSCORE', waitersKey(), waiter) == false then
+    redis.call('ZADD', waitersKey(), redis.call('INCR', P .. ':waiters:seq'), waiter)
+  end
+  redis.call('ZADD', waitersTtlKey(), now + waiterTtl, waiter)
+  redis.call('HSET', waitersTokensKey(), waiter, tostring(tokens))
+else
+  leaveQueue(waiter)
+  wake() -- the next waiter asks now: what is left may fit it
 end
 local usage = {}
 if at > now then
@@ -274,4 +337,30 @@ for j = 0, k - 1 do
   end
 end
 return k
+`;
+
+/** leave: ARGV[1] waiter id. A scheduler with nothing left to ask for gives up its place and wakes the next waiter. */
+export const LEAVE = `${COMMON}
+local head = redis.call('ZRANGE', waitersKey(), 0, 0)[1]
+leaveQueue(ARGV[1])
+if head == ARGV[1] then wake() end
+return 1
+`;
+
+/** wake: no arguments. Limits changed or capacity freed outside a script: the next waiter asks again. */
+export const WAKE = `${COMMON}
+wake()
+return 1
+`;
+
+/**
+ * usage: ARGV[1] how long an instance counts as live (ms), ARGV[2] dimension count, then dims. Read for the Instances
+ * view: {now, live, waiting, used...}.
+ */
+export const USAGE = `${COMMON}
+redis.call('ZREMRANGEBYSCORE', P .. ':live', '-inf', now - tonumber(ARGV[1]))
+pruneWaiters()
+local out = { tostring(now), redis.call('ZCARD', P .. ':live'), redis.call('ZCARD', waitersKey()) }
+for _, d in ipairs(dims(3, tonumber(ARGV[2]))) do out[#out + 1] = tostring(used(d)) end
+return out
 `;

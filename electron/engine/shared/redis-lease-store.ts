@@ -50,11 +50,17 @@ if redis.call('ZREM', slots, ARGV[1]) == 1 then redis.call('PUBLISH', KEYS[1] ..
 return 1
 `;
 
+/** count: the slots held now (expired leases dropped first). */
+const COUNT = `${NOW}
+return redis.call('ZCARD', slots)
+`;
+
 interface LeaseCommands {
   evLeaseTake(prefix: string, limit: number, leaseMs: number): Promise<(string | number)[]>;
   evLeaseRenew(prefix: string, id: string, leaseMs: number): Promise<number>;
   evLeaseHeld(prefix: string, id: string): Promise<number>;
   evLeaseRelease(prefix: string, id: string): Promise<number>;
+  evLeaseCount(prefix: string): Promise<number>;
 }
 
 export class RedisLeaseStore implements LeaseStore {
@@ -68,7 +74,13 @@ export class RedisLeaseStore implements LeaseStore {
     private readonly prefix: string,
     private readonly clock: Clock,
   ) {
-    this.redis = defineScripts<LeaseCommands>(redis, { evLeaseTake: TAKE, evLeaseRenew: RENEW, evLeaseHeld: HELD, evLeaseRelease: RELEASE });
+    this.redis = defineScripts<LeaseCommands>(redis, {
+      evLeaseTake: TAKE,
+      evLeaseRenew: RENEW,
+      evLeaseHeld: HELD,
+      evLeaseRelease: RELEASE,
+      evLeaseCount: COUNT,
+    });
     bus.subscribe(`${prefix}:slotfree`, () => this.listeners.emit());
   }
 
@@ -89,6 +101,11 @@ export class RedisLeaseStore implements LeaseStore {
 
   async release(id: string): Promise<void> {
     await this.redis.evLeaseRelease(this.prefix, id);
+  }
+
+  /** Fleet-wide calls holding a slot of this (provider, key) now (the Instances view). */
+  async inUse(): Promise<number> {
+    return Number(await this.redis.evLeaseCount(this.prefix));
   }
 
   onFree(listener: () => void): () => void {

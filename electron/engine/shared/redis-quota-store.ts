@@ -1,7 +1,9 @@
 // The quota of one (provider, API key, model) shared by every instance through Redis (docs/scale-out.md "Shared
 // quota", "Redis down"). Each operation is one Lua script (quota-scripts.ts); Redis TIME decides, and every reply
-// carries the server's time so this instance keeps an offset for its one local timer. Capacity freed early is
-// published on a wake channel; a waiter also asks again at least every RECHECK_MS, since pub/sub can drop messages.
+// carries the server's time so this instance keeps an offset for its one local timer. Capacity freed early wakes the
+// next waiter of a global first-come queue on its own channel; a waiter also asks again at least every RECHECK_MS,
+// since pub/sub can drop messages.
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { QuotaDimension } from '../../../shared/provider';
 import type { Clock } from '../clock';
@@ -12,7 +14,7 @@ import { formatClock } from '../limiter/explain';
 import { LocalQuotaStore, type AcquireResult, type Blocker, type QuotaStore, type Reservation } from '../limiter/quota-store';
 import { SlidingLog } from '../limiter/sliding-log';
 import { keyHash } from '../quota-memory';
-import { ACQUIRE, CLOSE, PAUSE, REPLAY, RESTAMP, SYNC } from './quota-scripts';
+import { ACQUIRE, CLOSE, LEAVE, PAUSE, REPLAY, RESTAMP, SYNC, USAGE, WAKE } from './quota-scripts';
 import type { WakeBus } from './wake-bus';
 import { defineScripts } from './define-scripts';
 import { EventBus } from '../events';
@@ -23,6 +25,8 @@ export const RECHECK_MS = 2_000;
 const RESERVATION_TTL_MS = 30 * 60_000;
 /** An instance counts as live this long after its last acquire (for the Redis-down share of the quota). */
 const LIVE_TTL_MS = 2 * 60_000;
+/** A waiter's place in the queue lapses this long after its last ask: it asks every RECHECK_MS while it lives. */
+export const WAITER_TTL_MS = 3 * RECHECK_MS;
 
 type Kind = 's' | 'b' | 'd';
 
@@ -43,6 +47,16 @@ interface QuotaCommands {
   evQuotaPause(prefix: string, ...args: (string | number)[]): Promise<number>;
   evQuotaSync(prefix: string, ...args: (string | number)[]): Promise<number>;
   evQuotaReplay(prefix: string, ...args: (string | number)[]): Promise<number>;
+  evQuotaLeave(prefix: string, waiter: string): Promise<number>;
+  evQuotaWake(prefix: string): Promise<number>;
+  evQuotaUsage(prefix: string, ...args: (string | number)[]): Promise<(string | number)[]>;
+}
+
+/** The shared quota as Redis holds it now, for the Instances view. */
+export interface SharedUsage {
+  live: number;
+  waiting: number;
+  dims: { name: QuotaDimension; used: number; limit: number }[];
 }
 
 function num(v: string | number | undefined): number {
@@ -126,6 +140,8 @@ export interface RedisQuotaStoreOptions {
   instanceId: string;
   /** Told when the store degrades (Redis out of reach) and recovers: the UI and CLI say so loudly. */
   onTrouble?: (message: string | null) => void;
+  /** How long this store's place in the waiter queue outlives its last ask; default WAITER_TTL_MS. */
+  waiterTtlMs?: number;
 }
 
 export class RedisQuotaStore implements QuotaStore {
@@ -144,6 +160,10 @@ export class RedisQuotaStore implements QuotaStore {
   /** Local time until which the store is known to be paused. */
   private pausedSeen = 0;
   private readonly window: number;
+  /** This store's id in the waiter queue (one scheduler asks through one store). */
+  readonly waiterId = randomUUID();
+  /** The last reply put this store in the waiter queue. */
+  private queued = false;
 
   constructor(private readonly o: RedisQuotaStoreOptions) {
     this.redis = defineScripts<QuotaCommands>(o.redis, {
@@ -153,6 +173,9 @@ export class RedisQuotaStore implements QuotaStore {
       evQuotaPause: PAUSE,
       evQuotaSync: SYNC,
       evQuotaReplay: REPLAY,
+      evQuotaLeave: LEAVE,
+      evQuotaWake: WAKE,
+      evQuotaUsage: USAGE,
     });
     this.dims = o.dims.map(viewOf);
     for (const d of this.dims) {
@@ -160,7 +183,7 @@ export class RedisQuotaStore implements QuotaStore {
     }
     // One full window of the per-minute dimensions: what the others may have charged that this instance can't see.
     this.window = Math.max(...this.dims.filter((d) => d.kind !== 'd').map((d) => d.windowMs), 60_000);
-    o.wakeBus.subscribe(`${o.prefix}:wake`, () => this.notify());
+    o.wakeBus.subscribe(`${o.prefix}:wake:${this.waiterId}`, () => this.notify());
     o.redis.on('ready', () => this.recovered());
   }
 
@@ -190,7 +213,17 @@ export class RedisQuotaStore implements QuotaStore {
     let reply: (string | number)[];
     try {
       const nb = notBefore > 0 ? notBefore + this.offset : 0;
-      reply = await this.redis.evQuotaAcquire(this.o.prefix, tokens, nb, RESERVATION_TTL_MS, this.o.instanceId, LIVE_TTL_MS, ...this.args());
+      const waiter = [this.waiterId, this.o.waiterTtlMs ?? WAITER_TTL_MS];
+      reply = await this.redis.evQuotaAcquire(
+        this.o.prefix,
+        tokens,
+        nb,
+        RESERVATION_TTL_MS,
+        this.o.instanceId,
+        LIVE_TTL_MS,
+        ...this.args(),
+        ...waiter,
+      );
     } catch (e) {
       this.wentDown(e);
       return this.degraded(tokens, this.o.clock.now(), notBefore);
@@ -200,6 +233,7 @@ export class RedisQuotaStore implements QuotaStore {
     const n = this.dims.length;
     this.dims.forEach((d, i) => (d.seenUsed = num(reply[4 + i])));
     const local = this.o.clock.now();
+    this.queued = reply[0] !== 1;
     if (reply[0] === 1) {
       for (const d of this.dims) d.blockedUntil = 0;
       return { ok: true, reservation: String(reply[1]), at: num(reply[2]) }; // the server's time of the admission
@@ -318,10 +352,27 @@ export class RedisQuotaStore implements QuotaStore {
     return this.pausedSeen > now ? this.pausedSeen : 0;
   }
 
-  /** Capacity may have freed or limits changed here: this instance's schedulers re-plan, and so do the others. */
+  /** Capacity may have freed or limits changed here: this instance's scheduler re-plans, and the next waiter asks. */
   wake(): void {
     this.notify();
-    this.redis.publish(`${this.o.prefix}:wake`, 'limits').catch(() => undefined);
+    this.redis.evQuotaWake(this.o.prefix).catch(() => undefined);
+  }
+
+  /** Every instance's usage of this quota, the live instances and the waiting schedulers, read from Redis now. */
+  async usage(): Promise<SharedUsage> {
+    const r = await this.redis.evQuotaUsage(this.o.prefix, LIVE_TTL_MS, ...this.args());
+    return {
+      live: num(r[1]),
+      waiting: num(r[2]),
+      dims: this.dims.map((d, i) => ({ name: d.name, used: num(r[3 + i]), limit: d.limit })),
+    };
+  }
+
+  /** The scheduler has nothing left to ask for: give up the place in the queue at once rather than after its lapse. */
+  leave(): void {
+    if (!this.queued) return;
+    this.queued = false;
+    this.redis.evQuotaLeave(this.o.prefix, this.waiterId).catch(() => undefined); // else it lapses by itself
   }
 
   private notify(): void {

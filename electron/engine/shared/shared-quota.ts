@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { ProviderId } from '../../../shared/provider';
+import type { SharedProviderState, SharedQuotaState, SharedStoreState } from '../../../shared/telemetry';
 import { describeRedis } from '../../redis-url';
 import type { Clock } from '../clock';
 import type { Dimension } from '../limiter/dimension';
@@ -12,6 +13,7 @@ import { RedisRateStore } from './redis-rate-store';
 import type { SharedProvider } from './shared-provider';
 import { providerKeyPrefix, quotaKeyPrefix, RedisQuotaStore } from './redis-quota-store';
 import { WakeBus } from './wake-bus';
+import { keyHash } from '../quota-memory';
 
 /** A command that takes longer than this counts as Redis being out of reach. */
 const COMMAND_TIMEOUT_MS = 500;
@@ -32,7 +34,17 @@ export interface SharedQuota {
   leasesFor(provider: ProviderId, apiKey: string, clock: Clock): RedisLeaseStore;
   /** Leases and breaker of one (provider, key), for the engine (docs/scale-out.md "Shared breaker"). */
   providerFor(provider: ProviderId, apiKey: string, clock: Clock): SharedProvider;
+  /** What the stores this process opened hold in Redis now (docs/scale-out.md "Instances"). */
+  state(): Promise<SharedStoreState>;
   close(): Promise<void>;
+}
+
+/** A store this process opened, named as the Instances view shows it (a key's hash, never the key). */
+interface Opened<S> {
+  provider: ProviderId;
+  keyHash: string;
+  model?: string;
+  store: S;
 }
 
 function ready(redis: Redis, url: string): Promise<void> {
@@ -87,17 +99,46 @@ export async function connectSharedQuota(url: string, instanceId: string = rando
     subscriber.disconnect();
     throw e;
   }
+  // By prefix: a store opened again (a rebuilt provider) replaces the one before.
+  const quotas = new Map<string, Opened<RedisQuotaStore>>();
+  const providers = new Map<string, Opened<SharedProvider & { leases: RedisLeaseStore }>>();
   return {
     instanceId,
-    storeFor: (provider, apiKey, model, dims, clock, onTrouble) =>
-      new RedisQuotaStore({ redis, wakeBus: bus, prefix: quotaKeyPrefix(provider, apiKey, model), dims, clock, instanceId, onTrouble }),
+    storeFor: (provider, apiKey, model, dims, clock, onTrouble) => {
+      const prefix = quotaKeyPrefix(provider, apiKey, model);
+      const store = new RedisQuotaStore({ redis, wakeBus: bus, prefix, dims, clock, instanceId, onTrouble });
+      quotas.set(prefix, { provider, keyHash: keyHash(apiKey), model, store });
+      return store;
+    },
     leasesFor: (provider, apiKey, clock) => new RedisLeaseStore(redis, bus, providerKeyPrefix(provider, apiKey), clock),
-    providerFor: (provider, apiKey, clock) => ({
-      instanceId,
-      leases: new RedisLeaseStore(redis, bus, providerKeyPrefix(provider, apiKey), clock),
-      breaker: new RedisBreakerStore(redis, bus, providerKeyPrefix(provider, apiKey), clock),
-      rate: new RedisRateStore(redis, bus, providerKeyPrefix(provider, apiKey), clock),
-    }),
+    providerFor: (provider, apiKey, clock) => {
+      const prefix = providerKeyPrefix(provider, apiKey);
+      const store = {
+        instanceId,
+        leases: new RedisLeaseStore(redis, bus, prefix, clock),
+        breaker: new RedisBreakerStore(redis, bus, prefix, clock),
+        rate: new RedisRateStore(redis, bus, prefix, clock),
+      };
+      providers.set(prefix, { provider, keyHash: keyHash(apiKey), store });
+      return store;
+    },
+    async state() {
+      const q = await Promise.all(
+        [...quotas.values()].map(async (o): Promise<SharedQuotaState> => ({
+          provider: o.provider,
+          keyHash: o.keyHash,
+          model: o.model ?? '',
+          ...(await o.store.usage()),
+        })),
+      );
+      const p = await Promise.all(
+        [...providers.values()].map(async (o): Promise<SharedProviderState> => {
+          const [b, slotsInUse] = await Promise.all([o.store.breaker.read(instanceId), o.store.leases.inUse()]);
+          return { provider: o.provider, keyHash: o.keyHash, breaker: b.state, breakerUntil: b.until, forced: b.forced, slotsInUse };
+        }),
+      );
+      return { quotas: q, providers: p };
+    },
     async close() {
       redis.disconnect();
       subscriber.disconnect();

@@ -2,35 +2,11 @@
 // workers, apps), its in-flight calls and its share of the fleet's requests, and the fleet-wide provider state.
 // Polled from getFleet every 2 s: the registry changes at heartbeat pace, so a pushed stream would add nothing.
 import { useEffect, useState } from 'react';
-import type { FleetInstance, FleetSnapshot } from '../../../shared/telemetry';
-import { CompactTable, type Column } from '../../components/CompactTable';
-import { BREAKER_LABEL, PROVIDER_LABEL, fmtInt, fmtPct } from '../../components/format';
+import type { FleetSnapshot } from '../../../shared/telemetry';
 import { api } from '../../platform';
-import { fleetProviders, shareOf, type FleetProviderRow } from './fleet-figures';
+import { FleetTables } from './FleetTables';
 
 const POLL_MS = 2_000;
-
-const shareText = (s: FleetSnapshot, id: string) => {
-  const share = shareOf(s, id);
-  return share === null ? '—' : fmtPct(share);
-};
-
-const PROVIDER_COLUMNS: Column<FleetProviderRow>[] = [
-  { header: 'Provider', cell: (p) => PROVIDER_LABEL[p.provider] ?? p.provider },
-  { header: 'In flight', cell: (p) => fmtInt(p.inFlight) },
-  { header: 'Requests/min (fleet)', cell: (p) => `${fmtInt(p.rpm)} / ${fmtInt(p.rpmLimit)}` },
-  { header: 'Breakers not closed', cell: (p) => `${p.breakersOpen} of ${p.instances}` },
-];
-
-const instanceColumns = (fleet: FleetSnapshot): Column<FleetInstance>[] => [
-  { header: 'Instance', cell: (i) => `${i.host} · pid ${i.pid}`, title: (i) => i.id },
-  { header: 'Role', cell: (i) => i.role },
-  { header: 'Running', cell: (i) => fmtInt(i.active) },
-  { header: 'Finished', cell: (i) => fmtInt(i.finished) },
-  { header: 'In flight', cell: (i) => fmtInt(i.providers.reduce((n, p) => n + p.inFlight, 0)) },
-  { header: 'Share of quota', cell: (i) => shareText(fleet, i.id) },
-  { header: 'Breakers', cell: (i) => i.providers.map((p) => `${PROVIDER_LABEL[p.provider] ?? p.provider} ${BREAKER_LABEL[p.breaker]}`).join(', ') },
-];
 
 export function Instances() {
   const [fleet, setFleet] = useState<FleetSnapshot | null>(null);
@@ -58,28 +34,7 @@ export function Instances() {
           {error}
         </p>
       )}
-      {fleet && (
-        <>
-          <p className="muted" data-testid="fleet-sharing">
-            {fleet.sharedVia
-              ? `Quota, breakers and work shared via Redis (${fleet.redis}) · ${fleet.instances.length} live instance${fleet.instances.length === 1 ? '' : 's'}`
-              : 'Not shared: this instance alone owns its quota (set REDIS_URL to share it with other instances)'}
-          </p>
-          {fleet.error && (
-            <p role="alert" className="error-text">
-              {fleet.error}
-            </p>
-          )}
-          <CompactTable label="Fleet-wide state per provider" columns={PROVIDER_COLUMNS} rows={fleetProviders(fleet)} rowKey={(p) => p.provider} />
-          <CompactTable
-            label="Live instances"
-            columns={instanceColumns(fleet)}
-            rows={fleet.instances}
-            rowKey={(i) => i.id}
-            rowTestId="instance-row"
-          />
-        </>
-      )}
+      {fleet && <FleetTables fleet={fleet} />}
     </section>
   );
 }

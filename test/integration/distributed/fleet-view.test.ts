@@ -6,6 +6,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApi, type ApiService } from '../../../electron/api';
 import { FileKeyVault } from '../../../electron/store/file-key-vault';
+import { RealClock } from '../../../electron/engine/clock';
+import { SlidingLog } from '../../../electron/engine/limiter/sliding-log';
+import { keyHash } from '../../../electron/engine/quota-memory';
+import { connectSharedQuota } from '../../../electron/engine/shared/shared-quota';
 import { describeWithRedis, startRedisServer, type RedisServer } from '../../helpers/redis-server';
 
 let dir: string;
@@ -55,6 +59,38 @@ describeWithRedis('the Instances view (getFleet)', () => {
     await b.close();
     open.splice(open.indexOf(b), 1);
     expect((await a.getFleet({})).instances).toHaveLength(1);
+  });
+
+  it("reads the shared store: another instance's charges on the same key, the shared breaker and slots, by key hash", async () => {
+    const env = { REDIS_URL: redis.url, GEMINI_API_KEY: 'fleet-view-gemini-key', GROQ_API_KEY: 'fleet-view-groq-key' };
+    const a = await app('shared', env);
+    const before = await a.getFleet({});
+    const quota = before.shared?.quotas.find((q) => q.provider === 'gemini');
+    expect(quota).toBeDefined();
+    if (!quota) return;
+    expect(quota.keyHash).toBe(keyHash(env.GEMINI_API_KEY));
+    expect(JSON.stringify(before)).not.toContain(env.GEMINI_API_KEY); // a hash, never the key
+    const rpm = quota.dims.find((d) => d.name === 'RPM');
+    expect(rpm?.used).toBe(0);
+    // Another instance (its own connections) charges the same key and model twice.
+    const other = await connectSharedQuota(redis.url);
+    try {
+      const clock = new RealClock();
+      const dims = [new SlidingLog('RPM', rpm?.limit ?? 1, rpm?.limit ?? 1, 60_000)];
+      const store = other.storeFor('gemini', env.GEMINI_API_KEY, quota.model, dims, clock);
+      for (let i = 0; i < 2; i++) expect((await store.acquire(1, clock.now())).ok).toBe(true);
+      const after = await a.getFleet({});
+      const seen = after.shared?.quotas.find((q) => q.provider === 'gemini' && q.model === quota.model);
+      expect(seen?.dims.find((d) => d.name === 'RPM')?.used).toBe(2);
+      expect(seen?.live).toBe(1); // the instances that asked for this quota: the other one (the app only read it)
+      expect(after.shared?.providers.find((p) => p.provider === 'gemini')).toMatchObject({
+        keyHash: keyHash(env.GEMINI_API_KEY),
+        breaker: 'closed',
+        slotsInUse: 0,
+      });
+    } finally {
+      await other.close();
+    }
   });
 
   it('without REDIS_URL: this instance alone, not shared; a bad REDIS_URL stops start-up with a message naming it', async () => {

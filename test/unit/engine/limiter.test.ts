@@ -9,6 +9,7 @@ import { CalendarDay, nextMidnight } from '../../../electron/engine/limiter/cale
 import { SlidingLog } from '../../../electron/engine/limiter/sliding-log';
 import { buildDimensions } from '../../../electron/engine/limiter/quota-model';
 import { QuotaError, RateLimiter, type Admission } from '../../../electron/engine/limiter/limiter';
+import { LocalQuotaStore, type QuotaStore } from '../../../electron/engine/limiter/quota-store';
 
 const MIN = 60_000;
 const off = { enabled: false, min: 1, max: 1 };
@@ -265,5 +266,47 @@ describe('calendar day (Gemini RPD)', () => {
     expect(c.status === 'rejected' && c.reason).toBeInstanceOf(QuotaError);
     expect(c.status === 'rejected' && (c.reason as Error).message).toMatch(/^RPD quota spent until/);
     expect(clock.now()).toBeLessThan(Date.UTC(2026, 0, 5, 17, 5)); // it never waited for midnight
+  });
+});
+
+describe('an asynchronous store (shared quota)', () => {
+  it('a wake-up that arrives while an acquire is out is not lost: the refusal it may predate is asked again at once', async () => {
+    const clock = new VirtualClock(Date.UTC(2026, 0, 5, 17, 0));
+    const local = new LocalQuotaStore([new SlidingLog('RPM', 1, 1, MIN)]);
+    let answer: (() => void) | null = null;
+    // The local store's arithmetic, answered only when the test says: a shared store's reply in flight.
+    const store: QuotaStore = {
+      dims: local.dims,
+      acquire: (tokens, now, notBefore) => {
+        const r = local.acquire(tokens, now, notBefore);
+        return new Promise((resolve) => (answer = () => resolve(r)));
+      },
+      restamp: (r, at) => local.restamp(r, at),
+      settle: (r, t, now) => local.settle(r, t, now),
+      refund: (r, now) => local.refund(r, now),
+      earliest: (t, now) => local.earliest(t, now),
+      pause: (u) => local.pause(u),
+      unpause: () => local.unpause(),
+      pausedUntil: (now) => local.pausedUntil(now),
+      wake: () => local.wake(),
+      onWake: (l) => local.onWake(l),
+    };
+    const held = local.acquire(1, clock.now());
+    const limiter = new RateLimiter(clock, seededRng(1), store, off);
+    let admitted = false;
+    void limiter.acquire(1).then(() => (admitted = true));
+    await clock.advance(0);
+    // The store refused (the minute is full) but has not answered yet; the capacity comes back meanwhile.
+    if (held.ok) local.refund(held.reservation, clock.now());
+    const first = answer as (() => void) | null;
+    answer = null;
+    first?.();
+    await clock.advance(0);
+    // Asked again at once, not at the refusal's time a minute on.
+    expect(answer).not.toBeNull();
+    (answer as (() => void) | null)?.();
+    await clock.advance(0);
+    expect(admitted).toBe(true);
+    expect(clock.now()).toBe(Date.UTC(2026, 0, 5, 17, 0));
   });
 });
