@@ -33,7 +33,7 @@ function cutNote(p: ProviderSnapshot): string {
   const pace = p.rpm > 0 ? `, about +${fmtInt(Math.max(1, perMinute))} RPM a minute at the current traffic` : ', once calls succeed again';
   return (
     `Rate cut to ${pct(r.factor)} of the configured limit (RPM ${fmtInt(rpm)} of ${fmtInt(r.configuredRpm)} per model)${cause}; ` +
-    `recovering +${pct(r.increaseStep)} per ${r.cleanCallsToIncrease} clean calls (${r.cleanCalls} so far${pace})`
+    `recovering +${pct(r.increaseStep)} per ${fmtInt(r.cleanCallsToIncrease)} clean calls (${fmtInt(r.cleanCalls)} so far${pace})`
   );
 }
 
