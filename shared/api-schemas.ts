@@ -65,15 +65,20 @@ export const BreakerSnapshotSchema = z.object({
   lastTransitionAt: epochOrNull,
 });
 
-export const ProviderSnapshotSchema = z.object({
-  provider: ProviderIdSchema,
-  breaker: BreakerSnapshotSchema,
+/** Rates against limits: a provider's sums and each model's own (docs/console.md §15). */
+const rateFigures = {
   rpm: z.number(),
   rpmLimit: z.number(),
   tpm: z.number(),
   tpmLimit: z.number(),
   rpdUsed: z.number(),
   rpdLimit: z.number(),
+};
+
+export const ProviderSnapshotSchema = z.object({
+  provider: ProviderIdSchema,
+  breaker: BreakerSnapshotSchema,
+  ...rateFigures,
   inFlight: z.number(),
   concurrencyLimit: z.number(),
   queued: z.number(),
@@ -92,18 +97,7 @@ export const ProviderSnapshotSchema = z.object({
   parked: z.number().int().nonnegative(),
   parkedReason: z.string().nullable(),
   unavailableModels: z.array(z.object({ model: z.string(), reason: z.string() })),
-  models: z.array(
-    z.object({
-      model: z.string(),
-      roles: z.array(z.enum(['text', 'vision'])),
-      rpm: z.number(),
-      rpmLimit: z.number(),
-      tpm: z.number(),
-      tpmLimit: z.number(),
-      rpdUsed: z.number(),
-      rpdLimit: z.number(),
-    }),
-  ),
+  models: z.array(z.object({ model: z.string(), roles: z.array(z.enum(['text', 'vision'])), ...rateFigures })),
   rate: z.object({
     factor: z.number(),
     cutAt: epochOrNull,

@@ -36,7 +36,7 @@ suite(chromiumMissing ? `console limits (skipped: ${chromiumMissing})` : 'consol
     c = await openConsole({ env: { ...simulatorEnv(sim), STAGGER_ENABLED: 'false' }, simulatorTimeScale: 1, prefix: 'console-limits-' });
     page = c.page;
     await waitForText(page, '[data-testid=live-beacon]', /Live/);
-  });
+  }, AXE_TEST_MS); // the renderer build, when stale, happens here
 
   afterAll(async () => {
     await c?.close();

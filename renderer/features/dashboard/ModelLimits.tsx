@@ -2,33 +2,33 @@
 // rows' sums, so a provider with a text and a vision model shows both instead of a bare total.
 import type { ProviderId } from '../../../shared/provider';
 import type { ModelLimits as Limits } from '../../../shared/telemetry';
+import { CompactTable, type Column } from '../../components/CompactTable';
 import { fmtInt } from '../../components/format';
+
+const used = (n: number, limit: number) => `${fmtInt(n)} / ${fmtInt(limit)}`;
+
+const COLUMNS: Column<Limits>[] = [
+  { header: 'Model', cell: (m) => m.model },
+  { header: 'Serves', cell: (m) => (m.roles.length ? m.roles.join(', ') : 'earlier settings') },
+  { header: 'RPM', cell: (m) => used(m.rpm, m.rpmLimit) },
+  { header: 'TPM', cell: (m) => used(m.tpm, m.tpmLimit) },
+  { header: 'Daily requests', cell: (m) => used(m.rpdUsed, m.rpdLimit) },
+];
 
 export function ModelLimits({ id, models }: { id: ProviderId; models: readonly Limits[] }) {
   if (models.length === 0) return null;
+  const label = models.length > 1 ? 'Limits per model (the figures above are their sum)' : 'Limits of its one model';
   return (
-    <table className="compact model-limits" data-testid={`model-limits-${id}`}>
-      <caption>{models.length > 1 ? 'Limits per model (the figures above are their sum)' : 'Limits of its one model'}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Model</th>
-          <th scope="col">Serves</th>
-          <th scope="col">RPM</th>
-          <th scope="col">TPM</th>
-          <th scope="col">Daily requests</th>
-        </tr>
-      </thead>
-      <tbody>
-        {models.map((m) => (
-          <tr key={m.model} data-model={m.model}>
-            <th scope="row">{m.model}</th>
-            <td>{m.roles.length ? m.roles.join(', ') : 'earlier settings'}</td>
-            <td>{`${fmtInt(m.rpm)} / ${fmtInt(m.rpmLimit)}`}</td>
-            <td>{`${fmtInt(m.tpm)} / ${fmtInt(m.tpmLimit)}`}</td>
-            <td>{`${fmtInt(m.rpdUsed)} / ${fmtInt(m.rpdLimit)}`}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <div className="model-limits">
+      <p className="model-limits-label">{label}</p>
+      <CompactTable
+        label={label}
+        columns={COLUMNS}
+        rows={models}
+        rowKey={(m) => m.model}
+        testId={`model-limits-${id}`}
+        rowAttrs={(m) => ({ 'data-model': m.model })}
+      />
+    </div>
   );
 }
