@@ -26,6 +26,8 @@ suite(chromiumMissing ? `console limits (skipped: ${chromiumMissing})` : 'consol
   let page: Page;
   let source = '';
   const card = (p: ProviderId) => page.locator(`[data-provider=${p}]`);
+  /** The card's own button (first in the DOM), not the open dialog's confirm button of the same name. */
+  const action = (p: ProviderId, name: string) => card(p).getByRole('button', { name }).first();
   const dialogOf = (p: ProviderId) => card(p).locator('dialog[open]');
   const geminiRate = async () => (await c.api.getSnapshot({})).providers.find((p) => p.provider === 'gemini')!.rate;
   const cutPct = async () => Math.round((await geminiRate()).factor * 100);
@@ -87,7 +89,7 @@ suite(chromiumMissing ? `console limits (skipped: ${chromiumMissing})` : 'consol
       await c.api.forceOpenBreaker({ provider: 'gemini' });
       await waitForText(page, '[data-testid=breaker-state-gemini]', /^OPEN · forced$/);
       const pct = await cutPct();
-      await card('gemini').getByRole('button', { name: 'Reset breaker' }).click();
+      await action('gemini', 'Reset breaker').click();
       const dialog = dialogOf('gemini');
       await dialog.getByRole('heading', { name: 'Reset the Gemini breaker?' }).waitFor();
       expect(await dialog.locator('.dialog-body').textContent()).toMatch(
@@ -105,7 +107,7 @@ suite(chromiumMissing ? `console limits (skipped: ${chromiumMissing})` : 'consol
   );
 
   it('the Restore dialog is bound to the state it opened for: a change under it closes it and nothing is done', async () => {
-    await card('gemini').getByRole('button', { name: 'Restore configured rate' }).click();
+    await action('gemini', 'Restore configured rate').click();
     const dialog = dialogOf('gemini');
     await dialog.getByRole('heading', { name: "Restore Gemini's configured rate?" }).waitFor();
     expect(await dialog.locator('.dialog-body').textContent()).toMatch(/the TPM limit 125,000 a 429 named/);
@@ -123,7 +125,7 @@ suite(chromiumMissing ? `console limits (skipped: ${chromiumMissing})` : 'consol
     async () => {
       const pct = await cutPct();
       const limit = Math.round(135 * (pct / 100));
-      await card('gemini').getByRole('button', { name: 'Restore configured rate' }).click();
+      await action('gemini', 'Restore configured rate').click();
       const dialog = dialogOf('gemini');
       await dialog.getByRole('heading', { name: "Restore Gemini's configured rate?" }).waitFor();
       const body = (await dialog.locator('.dialog-body').textContent()) ?? '';
@@ -137,7 +139,7 @@ suite(chromiumMissing ? `console limits (skipped: ${chromiumMissing})` : 'consol
       await waitForText(page, '[data-provider=gemini] .action-result', /gemini rate restored: RPM \d+ → 135 per model/);
       await waitForText(page, '[data-provider=gemini] .facts', /Per-minute rateconfigured/);
       expect(await page.locator('[data-testid=rate-notes-gemini] p').count()).toBe(0);
-      expect(await card('gemini').getByRole('button', { name: 'Restore configured rate' }).isDisabled()).toBe(true);
+      expect(await action('gemini', 'Restore configured rate').isDisabled()).toBe(true);
       expect(await geminiRate()).toMatchObject({ factor: 1, rpmCap: null, tpmCap: null });
 
       await page.getByRole('button', { name: 'Audit log', exact: true }).click();
