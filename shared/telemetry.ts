@@ -69,9 +69,8 @@ export interface BreakerSnapshot {
   lastTransitionAt: number | null;
 }
 
-export interface ProviderSnapshot {
-  provider: ProviderId;
-  breaker: BreakerSnapshot;
+/** Rates against effective limits: a provider's sums and each model's own (docs/console.md §15). */
+export interface RateFigures {
   /** Starts in the last 60 s, against the effective (safety-adjusted, AIMD-adjusted) limit. */
   rpm: number;
   rpmLimit: number;
@@ -79,6 +78,11 @@ export interface ProviderSnapshot {
   tpmLimit: number;
   rpdUsed: number;
   rpdLimit: number;
+}
+
+export interface ProviderSnapshot extends RateFigures {
+  provider: ProviderId;
+  breaker: BreakerSnapshot;
   inFlight: number;
   concurrencyLimit: number;
   queued: number;
@@ -111,16 +115,10 @@ export interface ProviderSnapshot {
 }
 
 /** One model's limiter: its own rates against its own effective limits. */
-export interface ModelLimits {
+export interface ModelLimits extends RateFigures {
   model: string;
   /** What the model serves in the current settings (none: a model of earlier settings, still draining). */
   roles: ('text' | 'vision')[];
-  rpm: number;
-  rpmLimit: number;
-  tpm: number;
-  tpmLimit: number;
-  rpdUsed: number;
-  rpdLimit: number;
 }
 
 /** The learned part of a provider's per-minute limits: the AIMD cut and the limits the server named (docs/engine.md §2). */
