@@ -368,7 +368,7 @@ export class ProviderState {
         .filter(([, u]) => u.until === null || u.until > now)
         .map(([model, u]) => ({ model, reason: u.reason })),
       rate: {
-        ...this.feedback.learned(),
+        ...this.feedback.rateState(),
         rpmCap: this.minuteCaps.RPM ?? null,
         tpmCap: this.minuteCaps.TPM ?? null,
         capsAt: this.capsAt,

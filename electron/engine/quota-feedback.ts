@@ -50,7 +50,7 @@ export class QuotaFeedback {
   }
 
   /** The learned state the snapshot shows, less what the provider state knows better (the fleet's caps, the configured rate). */
-  learned(): Pick<LearnedRate, 'factor' | 'cutAt' | 'cutCause' | 'increaseStep' | 'cleanCallsToIncrease' | 'cleanCalls' | 'reported'> {
+  rateState(): Pick<LearnedRate, 'factor' | 'cutAt' | 'cutCause' | 'increaseStep' | 'cleanCallsToIncrease' | 'cleanCalls' | 'reported'> {
     const { increaseStep, cleanCallsToIncrease } = this.cfg.aimd;
     return {
       factor: this.factor,

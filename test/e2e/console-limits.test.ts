@@ -9,7 +9,7 @@ import { DEFAULT_CONFIG } from '../../shared/config';
 import type { ProviderId } from '../../shared/provider';
 import { startSimulator, type Simulator } from '../../electron/providers/simulator/server';
 import { simulatorEnv, stormGemini } from '../helpers/rate-storm';
-import { axe, axeSource } from './support/axe';
+import { axe } from './support/axe';
 import { E2E_TEST_TIMEOUT_MS, chromiumMissing } from './support/browser';
 import { openConsole, type ConsoleSetup } from './support/console';
 import { shot, waitForText } from './support/page';
@@ -24,7 +24,6 @@ suite(chromiumMissing ? `console limits (skipped: ${chromiumMissing})` : 'consol
   let sim: Simulator;
   let c: ConsoleSetup;
   let page: Page;
-  let source = '';
   const card = (p: ProviderId) => page.locator(`[data-provider=${p}]`);
   /** The card's own button (first in the DOM), not the open dialog's confirm button of the same name. */
   const action = (p: ProviderId, name: string) => card(p).getByRole('button', { name }).first();
@@ -33,7 +32,6 @@ suite(chromiumMissing ? `console limits (skipped: ${chromiumMissing})` : 'consol
   const cutPct = async () => Math.round((await geminiRate()).factor * 100);
 
   beforeAll(async () => {
-    source = await axeSource();
     sim = await startSimulator({ preset: 'tier1', timeScale: 0.02, seed: 7 });
     c = await openConsole({ env: { ...simulatorEnv(sim), STAGGER_ENABLED: 'false' }, simulatorTimeScale: 1, prefix: 'console-limits-' });
     page = c.page;
@@ -58,7 +56,7 @@ suite(chromiumMissing ? `console limits (skipped: ${chromiumMissing})` : 'consol
       expect(await geminiModels.count()).toBe(1);
       expect(await geminiModels.first().textContent()).toMatch(/^gemini-2\.5-protext, vision0 \/ 135/);
       expect(await page.textContent('[data-provider=gemini] .facts')).toMatch(/RPM0 \/ 135.*Per-minute rateconfigured/s);
-      expect(await axe(page, 'limits-cards', source, '.cards')).toEqual([]);
+      expect(await axe(page, 'limits-cards', '.cards')).toEqual([]);
     },
     AXE_TEST_MS,
   );
@@ -98,7 +96,7 @@ suite(chromiumMissing ? `console limits (skipped: ${chromiumMissing})` : 'consol
             `It does not change the limits: the rate stays cut to ${pct} % \\(RPM [\\d,]+ of 135 per model\\); Restore configured rate does that\\.`,
         ),
       );
-      expect(await axe(page, 'limits-reset-dialog', source, '[data-provider=gemini] dialog[open]')).toEqual([]);
+      expect(await axe(page, 'limits-reset-dialog', '[data-provider=gemini] dialog[open]')).toEqual([]);
       await dialog.getByRole('button', { name: 'Reset breaker' }).click();
       await waitForText(page, '[data-testid=breaker-state-gemini]', /^CLOSED$/);
       expect(await cutPct()).toBe(pct); // the dialog kept its word: the limits are untouched
@@ -133,7 +131,7 @@ suite(chromiumMissing ? `console limits (skipped: ${chromiumMissing})` : 'consol
       expect(Math.abs(Number(/^RPM ([\d,]+)/.exec(body)?.[1]) - limit)).toBeLessThanOrEqual(1);
       expect(body).toMatch(new RegExp(`Dropped: the cut to ${pct} % after unexplained 429s at \\d\\d:\\d\\d:\\d\\d\\.`));
       expect(body).toMatch(/Unchanged: the breaker, any pause, and the quota already used this minute and today\./);
-      expect(await axe(page, 'limits-restore-dialog', source, '[data-provider=gemini] dialog[open]')).toEqual([]);
+      expect(await axe(page, 'limits-restore-dialog', '[data-provider=gemini] dialog[open]')).toEqual([]);
       await dialog.getByLabel(/Reason/).fill('storm over');
       await dialog.getByRole('button', { name: 'Restore configured rate' }).click();
       await waitForText(page, '[data-provider=gemini] .action-result', /gemini rate restored: RPM \d+ → 135 per model/);
