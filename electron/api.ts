@@ -9,6 +9,7 @@ import type { BatchState } from '../shared/telemetry';
 import { AlertTray } from './app/alerts';
 import { auditTrail } from './app/audit-trail';
 import { openAppContext, type AppContext, type AppContextOptions } from './app/context';
+import { modelRate, modelRateWords } from './app/model-rate';
 import { runHistoryEntry } from './app/run-history';
 import { createRunEntry } from './app/run-entry';
 import { submissionFromCells } from './app/submission-view';
@@ -238,6 +239,26 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
       engine.forceOpen(provider);
       audit('force open breaker', provider, before, 'open', reason);
       return breakerResult(provider, `${provider} breaker forced OPEN: no traffic until reset`);
+    },
+    async restoreRate({ provider, reason }) {
+      const rateOf = () => modelRate(engine.providerSnapshots().find((s) => s.provider === provider)!);
+      const before = rateOf();
+      try {
+        await engine.restoreRate(provider);
+      } catch (e) {
+        // Restored here already; only the fleet's shared rate is behind, and the operator must know it.
+        const after = rateOf();
+        audit('restore configured rate', provider, modelRateWords(before), `${modelRateWords(after)}, on this instance only`, reason);
+        throw new Error(`Restored on this instance, but not for the fleet: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      const after = rateOf();
+      audit('restore configured rate', provider, modelRateWords(before), modelRateWords(after), reason);
+      return {
+        provider,
+        before,
+        after,
+        message: `${provider} rate restored: RPM ${Math.round(before.rpmLimit)} → ${Math.round(after.rpmLimit)} per model`,
+      };
     },
     async pauseProvider({ provider, until, reason }) {
       engine.pauseProvider(provider, until);

@@ -48,6 +48,7 @@ const FailureKindSchema = z.enum(FAILURE_KINDS);
 const OutcomeSchema = z.union([z.literal('ok'), FailureKindSchema]);
 const VerdictSourceSchema = z.enum([...PROVIDER_IDS, 'heuristic', 'cache']);
 const epochOrNull = z.number().nullable();
+const QuotaDimensionSchema = z.enum(['RPM', 'TPM', 'RPD', 'TPD']);
 
 export const BreakerStateSchema = z.enum(['closed', 'open', 'half_open']);
 const TripCauseSchema = z.enum(TRIP_CAUSES);
@@ -65,15 +66,20 @@ export const BreakerSnapshotSchema = z.object({
   lastTransitionAt: epochOrNull,
 });
 
-export const ProviderSnapshotSchema = z.object({
-  provider: ProviderIdSchema,
-  breaker: BreakerSnapshotSchema,
+/** Rates against limits: a provider's sums and each model's own (docs/console.md §15). */
+const rateFigures = {
   rpm: z.number(),
   rpmLimit: z.number(),
   tpm: z.number(),
   tpmLimit: z.number(),
   rpdUsed: z.number(),
   rpdLimit: z.number(),
+};
+
+export const ProviderSnapshotSchema = z.object({
+  provider: ProviderIdSchema,
+  breaker: BreakerSnapshotSchema,
+  ...rateFigures,
   inFlight: z.number(),
   concurrencyLimit: z.number(),
   queued: z.number(),
@@ -92,6 +98,21 @@ export const ProviderSnapshotSchema = z.object({
   parked: z.number().int().nonnegative(),
   parkedReason: z.string().nullable(),
   unavailableModels: z.array(z.object({ model: z.string(), reason: z.string() })),
+  models: z.array(z.object({ model: z.string(), roles: z.array(z.enum(['text', 'vision'])), ...rateFigures })),
+  rate: z.object({
+    factor: z.number(),
+    cutAt: epochOrNull,
+    cutCause: z.string().nullable(),
+    increaseStep: z.number(),
+    cleanCallsToIncrease: z.number(),
+    cleanCalls: z.number(),
+    rpmCap: z.number().nullable(),
+    tpmCap: z.number().nullable(),
+    capsAt: epochOrNull,
+    reported: z.array(z.object({ model: z.string(), dimension: QuotaDimensionSchema, limit: z.number(), configured: z.number() })),
+    configuredRpm: z.number(),
+    configuredTpm: z.number(),
+  }),
 });
 
 export const BatchStateSchema = z.enum(['idle', 'running', 'paused', 'cancelling', 'cancelled', 'finished']);
@@ -139,7 +160,7 @@ export const Http429Schema = z.object({
   at: z.number(),
   provider: ProviderIdSchema,
   model: z.string(),
-  dimension: z.enum(['RPM', 'TPM', 'RPD', 'TPD']).optional(),
+  dimension: QuotaDimensionSchema.optional(),
   daily: z.boolean(),
 });
 

@@ -154,6 +154,18 @@ export const RunHistoryEntrySchema = RunSummarySchema.extend({
 export type RunHistoryEntry = z.infer<typeof RunHistoryEntrySchema>;
 
 const configDiff = z.object({ before: engineConfigSchema, after: engineConfigSchema });
+
+/** A provider's per-minute rate as one of its model limiters applies it (every model of a provider has the same). */
+export const ModelRateSchema = z.object({
+  /** The AIMD factor, 1 = the configured rate. */
+  factor: z.number(),
+  rpmLimit: z.number(),
+  tpmLimit: z.number(),
+  /** Limits a 429 named (before the safety factor), else null. */
+  rpmCap: z.number().nullable(),
+  tpmCap: z.number().nullable(),
+});
+export type ModelRate = z.infer<typeof ModelRateSchema>;
 const isPlainObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export const COMMANDS = {
@@ -261,6 +273,14 @@ export const COMMANDS = {
   getRunHistory: {
     input: z.object({ offset: z.number().int().nonnegative(), limit: z.number().int().positive().max(200) }).strict(),
     output: z.object({ total: z.number(), runs: z.array(RunHistoryEntrySchema) }),
+  },
+  /**
+   * Back to the configured per-minute rate for one provider (docs/console.md §15): the AIMD cut and the limits a 429
+   * named are dropped, fleet-wide with REDIS_URL. The breaker, pauses and the quota already used are untouched.
+   */
+  restoreRate: {
+    input: z.object({ provider: ProviderIdSchema, reason }).strict(),
+    output: z.object({ provider: ProviderIdSchema, before: ModelRateSchema, after: ModelRateSchema, message: z.string() }),
   },
 } as const;
 

@@ -69,9 +69,8 @@ export interface BreakerSnapshot {
   lastTransitionAt: number | null;
 }
 
-export interface ProviderSnapshot {
-  provider: ProviderId;
-  breaker: BreakerSnapshot;
+/** Rates against effective limits: a provider's sums and each model's own (docs/console.md §15). */
+export interface RateFigures {
   /** Starts in the last 60 s, against the effective (safety-adjusted, AIMD-adjusted) limit. */
   rpm: number;
   rpmLimit: number;
@@ -79,6 +78,11 @@ export interface ProviderSnapshot {
   tpmLimit: number;
   rpdUsed: number;
   rpdLimit: number;
+}
+
+export interface ProviderSnapshot extends RateFigures {
+  provider: ProviderId;
+  breaker: BreakerSnapshot;
   inFlight: number;
   concurrencyLimit: number;
   queued: number;
@@ -104,6 +108,39 @@ export interface ProviderSnapshot {
   parkedReason: string | null;
   /** Models this key cannot use today (a 429 with limit 0, an unknown model), with the provider's sentence. */
   unavailableModels: { model: string; reason: string }[];
+  /** Each model's own limiter (text model, vision model): the figures above are their sums (docs/console.md §15). */
+  models: ModelLimits[];
+  /** Why the per-minute limits are below the configured ones, if they are (docs/console.md §15). */
+  rate: LearnedRate;
+}
+
+/** One model's limiter: its own rates against its own effective limits. */
+export interface ModelLimits extends RateFigures {
+  model: string;
+  /** What the model serves in the current settings (none: a model of earlier settings, still draining). */
+  roles: ('text' | 'vision')[];
+}
+
+/** The learned part of a provider's per-minute limits: the AIMD cut and the limits the server named (docs/engine.md §2). */
+export interface LearnedRate {
+  /** The rate factor on RPM and TPM: 1 is the configured rate, 0.1 the floor. */
+  factor: number;
+  /** When the rate was last cut and why ("unexplained 429 on RPM"); null once it is back at the configured rate. */
+  cutAt: number | null;
+  cutCause: string | null;
+  /** Additive increase: +increaseStep of the configured rate per cleanCallsToIncrease clean calls; cleanCalls so far. */
+  increaseStep: number;
+  cleanCallsToIncrease: number;
+  cleanCalls: number;
+  /** Per-minute limits a 429's body named (Gemini's quotaValue), before the safety factor, else null. */
+  rpmCap: number | null;
+  tpmCap: number | null;
+  capsAt: number | null;
+  /** Limits the provider's headers report that differ from the configured ones (Groq): they bound what is left. */
+  reported: { model: string; dimension: QuotaDimension; limit: number; configured: number }[];
+  /** Per model: configured × safety factor, what "Restore configured rate" returns RPM and TPM to. */
+  configuredRpm: number;
+  configuredTpm: number;
 }
 
 export type BatchState = 'idle' | 'running' | 'paused' | 'cancelling' | 'cancelled' | 'finished';

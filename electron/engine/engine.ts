@@ -116,6 +116,10 @@ export class Engine {
   forceOpen(p: ProviderId): void {
     this.providers[p].breaker.forceOpen();
   }
+  /** Back to the configured per-minute rate: the AIMD cut and the limits a 429 named are dropped (docs/console.md §15). */
+  restoreRate(p: ProviderId): Promise<void> {
+    return this.providers[p].restoreConfiguredRate();
+  }
   /** Operator pause until `untilMs`, or lift it with null. */
   pauseProvider(p: ProviderId, untilMs: number | null): void {
     if (untilMs === null) this.providers[p].unpause();

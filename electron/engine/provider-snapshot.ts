@@ -1,7 +1,7 @@
 // The ProviderSnapshot as a pure fold over one provider's parts: limiter stats summed over its models, the breaker,
 // the concurrency guard and the provider-wide flags. No clock, no state: the same parts give the same snapshot.
 import type { ProviderId } from '../../shared/provider';
-import type { BreakerSnapshot, ProviderSnapshot } from '../../shared/telemetry';
+import type { BreakerSnapshot, ModelLimits, ProviderSnapshot } from '../../shared/telemetry';
 import type { RateLimiter } from './limiter/limiter';
 
 /** The snapshot's own fields it passes through as they are, plus what the fold sums or derives. */
@@ -17,11 +17,13 @@ type PassedThrough =
   | 'simulated'
   | 'p90LatencyMs'
   | 'parked'
-  | 'unavailableModels';
+  | 'unavailableModels'
+  | 'rate';
 
 export interface SnapshotParts extends Pick<ProviderSnapshot, PassedThrough> {
   now: number;
-  limiters: readonly RateLimiter[];
+  /** One limiter per model, with what the model serves now. */
+  models: readonly { model: string; roles: ModelLimits['roles']; limiter: RateLimiter }[];
   guard: { inFlight: number; limit: number; queued: number };
 }
 
@@ -50,16 +52,27 @@ export function foldSnapshot(p: SnapshotParts): ProviderSnapshot {
     jitterWeight = 0;
   let nextAdmissionAt: number | null = null;
   const waitReasons: string[] = [];
-  for (const l of p.limiters) {
+  const models: ModelLimits[] = [];
+  for (const { model, roles, limiter: l } of p.models) {
     const s = l.stats();
-    rpm += s.rpm;
-    tpm += s.tpm;
-    for (const d of l.dims) {
-      if (d.name === 'RPM') rpmLimit += d.limit;
-      if (d.name === 'TPM') tpmLimit += d.limit;
-      if (d.name === 'RPD') rpdLimit += d.limit;
-    }
-    rpdUsed += s.used.RPD ?? 0;
+    const limit = (name: string) => l.dims.find((d) => d.name === name)?.limit ?? 0;
+    const m = {
+      model,
+      roles,
+      rpm: s.rpm,
+      rpmLimit: limit('RPM'),
+      tpm: s.tpm,
+      tpmLimit: limit('TPM'),
+      rpdUsed: s.used.RPD ?? 0,
+      rpdLimit: limit('RPD'),
+    };
+    models.push(m);
+    rpm += m.rpm;
+    tpm += m.tpm;
+    rpmLimit += m.rpmLimit;
+    tpmLimit += m.tpmLimit;
+    rpdLimit += m.rpdLimit;
+    rpdUsed += m.rpdUsed;
     queued += s.queued;
     admissions += s.admissions;
     waitSum += s.meanWaitMs * s.admissions;
@@ -95,5 +108,7 @@ export function foldSnapshot(p: SnapshotParts): ProviderSnapshot {
     parked: p.parked,
     parkedReason: p.parked > 0 ? parkedReason(p.provider, p.breaker, p.now) : null,
     unavailableModels: p.unavailableModels,
+    models,
+    rate: p.rate,
   };
 }

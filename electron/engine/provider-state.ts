@@ -2,7 +2,7 @@
 // parked calls, pause / exhaustion / misconfiguration and latency samples. The snapshot fold is provider-snapshot.ts.
 import { modelFor, type ProviderConfig } from '../../shared/config';
 import type { CallFailure, CallKind, CallOutcome, LlmRequest, ProviderId } from '../../shared/provider';
-import type { EngineEvent, ProviderSnapshot } from '../../shared/telemetry';
+import type { EngineEvent, ModelLimits, ProviderSnapshot } from '../../shared/telemetry';
 import type { ProviderAdapter } from './adapter';
 import { CircuitBreaker } from './breaker';
 import type { Clock } from './clock';
@@ -60,6 +60,8 @@ export class ProviderState {
   readonly unavailable = new Map<string, { reason: string; until: number | null }>();
   /** Per-minute limits the server named (quota feedback): each dimension's limit is at most its cap. */
   private minuteCaps: { RPM?: number; TPM?: number } = {};
+  /** When the caps last changed while any is held (the console's "learned at"), else null. */
+  private capsAt: number | null = null;
   private latencies = new LatencyWindow(LATENCY_SAMPLES);
   private recent429 = new RollingCounter(FIVE_MIN);
   private recentErrors = new RollingCounter(FIVE_MIN);
@@ -104,6 +106,7 @@ export class ProviderState {
       capMinute: (name, limit) => {
         if (limit === undefined) delete this.minuteCaps[name];
         else this.minuteCaps[name] = limit;
+        this.capsChanged();
         this.applyLimits(this.feedback.rateFactor);
         if (limit === undefined) this.rateSync?.clearCaps();
         else this.rateSync?.lowerCap(name, limit);
@@ -120,6 +123,7 @@ export class ProviderState {
           feedback: this.feedback,
           applyCaps: (caps) => {
             this.minuteCaps = { ...caps };
+            this.capsChanged();
             this.applyLimits(this.feedback.rateFactor);
           },
         })
@@ -203,6 +207,23 @@ export class ProviderState {
     for (const model of new Set([cfg.textModel, cfg.visionModel])) this.limiter(model);
     this.applyLimits(this.feedback.rateFactor);
     this.guard.resize(this.concurrencyTarget());
+  }
+
+  private capsChanged(): void {
+    this.capsAt = this.minuteCaps.RPM === undefined && this.minuteCaps.TPM === undefined ? null : this.clock.now();
+  }
+
+  /**
+   * The operator's "restore configured rate" (docs/console.md §15): the AIMD factor back to 1 and the limits a 429
+   * named dropped, here and, with a shared rate store, for the whole fleet (rejects when that store is out of reach).
+   * The breaker, pauses and the quota already used are untouched.
+   */
+  async restoreConfiguredRate(): Promise<void> {
+    this.feedback.restore();
+    this.minuteCaps = {};
+    this.capsChanged();
+    this.applyLimits(1);
+    await this.rateSync?.restore();
   }
 
   private applyLimits(rateFactor: number): void {
@@ -331,7 +352,7 @@ export class ProviderState {
     return foldSnapshot({
       provider: this.id,
       now,
-      limiters: [...this.limiters.values()],
+      models: [...this.limiters].map(([model, limiter]) => ({ model, roles: this.rolesOf(model), limiter })),
       breaker: this.breaker.snapshot(),
       guard: { inFlight: this.guard.inFlight, limit: this.guard.limit, queued: this.guard.queued },
       http429Last5m: this.recent429.totals(now).calls,
@@ -346,6 +367,21 @@ export class ProviderState {
       unavailableModels: [...this.unavailable]
         .filter(([, u]) => u.until === null || u.until > now)
         .map(([model, u]) => ({ model, reason: u.reason })),
+      rate: {
+        ...this.feedback.rateState(),
+        rpmCap: this.minuteCaps.RPM ?? null,
+        tpmCap: this.minuteCaps.TPM ?? null,
+        capsAt: this.capsAt,
+        configuredRpm: this.cfg.rpm * this.cfg.safetyFactor,
+        configuredTpm: this.cfg.tpm * this.cfg.safetyFactor,
+      },
     });
+  }
+
+  private rolesOf(model: string): ModelLimits['roles'] {
+    const roles: ModelLimits['roles'] = [];
+    if (model === this.modelFor('theme')) roles.push('text');
+    if (model === this.modelFor('image')) roles.push('vision');
+    return roles;
   }
 }

@@ -5,7 +5,7 @@
 import type { ProviderConfig } from '../../shared/config';
 import type { CallFailure, ProviderId, QuotaDimension, QuotaInfo } from '../../shared/provider';
 import type { LearnedLimits } from '../../shared/plan';
-import type { EngineEvent } from '../../shared/telemetry';
+import type { EngineEvent, LearnedRate } from '../../shared/telemetry';
 import type { Clock } from './clock';
 import { nextMidnight } from './limiter/calendar-day';
 import type { QuotaModel } from './limiter/quota-model';
@@ -31,7 +31,9 @@ export interface FeedbackSink {
 export class QuotaFeedback {
   private factor = 1;
   private clean = 0;
-  private learnedLimits = new Map<string, number>();
+  private learnedLimits = new Map<string, { model: string; dimension: QuotaDimension; limit: number; configured: number }>();
+  /** The last cut while the rate is below the configured one, for the console (docs/console.md §15). */
+  private lastCut: { at: number; cause: string } | null = null;
   private lastDecreaseAt = Number.NEGATIVE_INFINITY;
   /** Per-minute limits a 429 named (Gemini's QuotaFailure.quotaValue), each capping only its own dimension. */
   private learnedCaps: { RPM?: number; TPM?: number } = {};
@@ -50,8 +52,46 @@ export class QuotaFeedback {
     return this.factor;
   }
 
+  /** The learned state the snapshot shows, less what the provider state knows better (the fleet's caps, the configured rate). */
+  rateState(): Pick<LearnedRate, 'factor' | 'cutAt' | 'cutCause' | 'increaseStep' | 'cleanCallsToIncrease' | 'cleanCalls' | 'reported'> {
+    const { increaseStep, cleanCallsToIncrease } = this.cfg.aimd;
+    return {
+      factor: this.factor,
+      cutAt: this.lastCut?.at ?? null,
+      cutCause: this.lastCut?.cause ?? null,
+      increaseStep,
+      cleanCallsToIncrease,
+      cleanCalls: this.factor < 1 ? this.clean : 0,
+      reported: [...this.learnedLimits.values()],
+    };
+  }
+
+  /**
+   * The operator's "restore configured rate" (docs/console.md §15): the factor back to 1 and the limits a 429 named
+   * forgotten here (the provider state lifts the caps it applied). 429s for requests sent before now were sent at the
+   * old rate, so they cut nothing.
+   */
+  restore(): void {
+    const was = this.factor;
+    this.learnedCaps = {};
+    this.told = { calls: 0 }; // the planner plans with the configured limits again, like the limiter
+    this.clean = 0;
+    this.lastCut = null;
+    this.lastDecreaseAt = this.clock.now();
+    this.factor = 1;
+    this.sink.setRateFactor(1);
+    this.sink.emit({
+      type: 'quota_learned',
+      at: this.clock.now(),
+      provider: this.provider,
+      model: '*',
+      detail: `operator restored the configured rate (was ${Math.round(was * 100)}%)`,
+    });
+  }
+
   setConfig(cfg: ProviderConfig): void {
     this.cfg = cfg;
+    this.learnedLimits.clear(); // against new configured limits, the next headers say again what differs
     // An operator's new limits replace what the server told us.
     for (const name of ['RPM', 'TPM'] as const) if (this.learnedCaps[name] !== undefined) this.sink.capMinute(name, undefined);
     this.learnedCaps = {};
@@ -109,7 +149,9 @@ export class QuotaFeedback {
     const sentAt = now - f.latencyMs;
     if (!explained && sentAt >= this.lastDecreaseAt) {
       this.lastDecreaseAt = now;
-      this.setFactor(Math.max(MIN_FACTOR, this.factor * this.cfg.aimd.decrease), `unexplained 429${f.dimension ? ` on ${f.dimension}` : ''}`, true);
+      const cause = `unexplained 429${f.dimension ? ` on ${f.dimension}` : ''}`;
+      this.setFactor(Math.max(MIN_FACTOR, this.factor * this.cfg.aimd.decrease), cause, true);
+      this.lastCut = { at: now, cause: `${cause}s` };
     }
   }
 
@@ -153,12 +195,15 @@ export class QuotaFeedback {
    */
   adopt(f: number, decreasedAt: number): void {
     this.lastDecreaseAt = Math.max(this.lastDecreaseAt, decreasedAt);
+    if (f < this.factor)
+      this.lastCut = { at: Number.isFinite(decreasedAt) ? decreasedAt : this.clock.now(), cause: '429s seen by another instance of the fleet' };
     this.setFactor(f, 'the fleet', false, false);
   }
 
   private setFactor(f: number, why: string, decrease = false, share = true): void {
     if (f === this.factor) return;
     this.factor = f;
+    if (f >= 1) this.lastCut = null;
     this.sink.setRateFactor(f);
     if (share) this.sink.shareFactor?.(f, decrease);
     this.sink.emit({
@@ -183,8 +228,9 @@ export class QuotaFeedback {
       dim.sync(now, remaining, limit ?? configured);
       if (limit !== undefined) told = this.tell(name, limit, configured) || told;
       const key = `${model}/${name}`;
-      if (limit !== undefined && limit !== configured && this.learnedLimits.get(key) !== limit) {
-        this.learnedLimits.set(key, limit);
+      if (limit === configured) this.learnedLimits.delete(key); // the server agrees with the settings again
+      if (limit !== undefined && limit !== configured && this.learnedLimits.get(key)?.limit !== limit) {
+        this.learnedLimits.set(key, { model, dimension: name, limit, configured });
         this.sink.emit({
           type: 'quota_learned',
           at: now,

@@ -45,6 +45,23 @@ export function providerSnapshot(
     parked: 0,
     parkedReason: null,
     unavailableModels: [],
+    models: [
+      { model: 'gemini-2.5-pro', roles: ['text', 'vision'], rpm: 0, rpmLimit: 135, tpm: 0, tpmLimit: 1_800_000, rpdUsed: 0, rpdLimit: 10_000 },
+    ],
+    rate: {
+      factor: 1,
+      cutAt: null,
+      cutCause: null,
+      increaseStep: 0.05,
+      cleanCallsToIncrease: 20,
+      cleanCalls: 0,
+      rpmCap: null,
+      tpmCap: null,
+      capsAt: null,
+      reported: [],
+      configuredRpm: 135,
+      configuredTpm: 1_800_000,
+    },
     ...over,
   };
 }

@@ -8,6 +8,8 @@ import { watchStore } from './store-watch';
 
 /** The rate is read again at least this often. */
 export const RATE_RECHECK_MS = 2_000;
+/** Compare-and-set rounds an operator's restore tries before it gives up on a factor other instances keep moving. */
+const RESTORE_TRIES = 5;
 
 export interface RateSyncOptions {
   store: RateStore;
@@ -69,6 +71,18 @@ export class RateSync {
   /** The operator changed the limits here: forgotten fleet-wide. */
   clearCaps(): void {
     void this.guard(async () => this.reapply(await this.o.store.clearCaps()));
+  }
+
+  /**
+   * The operator restored the configured rate here (docs/console.md §15): the fleet's caps cleared and its factor set
+   * back to 1 by compare-and-set, again from the winner's generation if another instance changed it meanwhile.
+   * Rejects when the store is out of reach or the factor keeps moving.
+   */
+  async restore(): Promise<void> {
+    let fr = await this.o.store.clearCaps();
+    for (let i = 0; i < RESTORE_TRIES && fr.factor !== 1; i++) fr = (await this.o.store.setFactor(fr.generation, 1, false)).current;
+    this.reapply(fr);
+    if (fr.factor !== 1) throw new Error(`the fleet's rate kept changing: it is at ${Math.round(fr.factor * 100)}% of the configured limit`);
   }
 
   private reapply(fr: FleetRate): void {

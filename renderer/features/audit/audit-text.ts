@@ -12,7 +12,7 @@ export type AuditKind = (typeof AUDIT_KINDS)[number];
 export const AUDIT_KIND_LABEL: Record<AuditKind, string> = {
   batch: 'Batches',
   breaker: 'Breakers',
-  provider: 'Provider pauses',
+  provider: 'Provider pauses and rates',
   settings: 'Settings and rules',
   keys: 'API keys',
   export: 'Exports',
@@ -23,7 +23,7 @@ export function auditKind(e: AuditEntry): AuditKind {
   if (e.action.includes('breaker')) return 'breaker';
   if (e.action.includes('API key')) return 'keys';
   if (e.action.startsWith('export')) return 'export';
-  if (e.action.endsWith('provider')) return 'provider';
+  if (e.action.endsWith('provider') || e.action === 'restore configured rate') return 'provider';
   return 'batch';
 }
 

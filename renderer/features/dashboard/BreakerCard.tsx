@@ -8,7 +8,9 @@ import { useEngineNow } from '../../components/useEngineNow';
 import { api } from '../../platform';
 import { useLive } from '../../stores';
 import { selectProvider } from '../../stores/selectors';
+import { ModelLimits } from './ModelLimits';
 import { providerNotes, providerStatus } from './provider-status';
+import { rateIsLearned, rateKey, rateNotes, rateSummary, resetSays, restoreSays } from './rate-status';
 
 /** Every cause has words: a new TripCause fails the typecheck here until it gets them. */
 const TRIP_CAUSE: Record<TripCause, string> = {
@@ -38,6 +40,8 @@ function Fact({ label, value, warn }: { label: string; value: string; warn?: boo
 
 function Facts({ p, engineNow }: { p: ProviderSnapshot; engineNow: number | null }) {
   const b = p.breaker;
+  // Several models: the figures are their sum, and say so (the table below has each one's).
+  const sum = p.models.length > 1 ? ` (sum of ${p.models.length} models)` : '';
   const until = (t: number | null) => (t !== null && engineNow !== null && t > engineNow ? `${fmtClock(t)} (in ${fmtDuration(t - engineNow)})` : '—');
   return (
     <dl className="facts">
@@ -48,12 +52,13 @@ function Facts({ p, engineNow }: { p: ProviderSnapshot; engineNow: number | null
       />
       <Fact label="Volume" value={`${fmtInt(b.calls)} / ${fmtInt(b.minCalls)} min calls`} />
       <Fact label="Last trip" value={b.lastTripCause ? TRIP_CAUSE[b.lastTripCause] : 'none'} />
-      <Fact label="RPM" value={`${fmtInt(p.rpm)} / ${fmtInt(p.rpmLimit)}`} warn={p.rpm >= p.rpmLimit} />
-      <Fact label="TPM" value={`${fmtInt(p.tpm)} / ${fmtInt(p.tpmLimit)}`} warn={p.tpm >= p.tpmLimit} />
+      <Fact label={`RPM${sum}`} value={`${fmtInt(p.rpm)} / ${fmtInt(p.rpmLimit)}`} warn={p.rpm >= p.rpmLimit} />
+      <Fact label={`TPM${sum}`} value={`${fmtInt(p.tpm)} / ${fmtInt(p.tpmLimit)}`} warn={p.tpm >= p.tpmLimit} />
+      <Fact label="Per-minute rate" value={rateSummary(p)} warn={rateIsLearned(p)} />
       <Fact label="In flight" value={`${fmtInt(p.inFlight)} / ${fmtInt(p.concurrencyLimit)}`} />
       <Fact label="Queue" value={fmtInt(p.queued)} />
       <Fact label="429s (5 min)" value={fmtInt(p.http429Last5m)} warn={p.http429Last5m > 0} />
-      <Fact label="Daily requests" value={`${fmtInt(p.rpdUsed)} / ${fmtInt(p.rpdLimit)}`} />
+      <Fact label={`Daily requests${sum}`} value={`${fmtInt(p.rpdUsed)} / ${fmtInt(p.rpdLimit)}`} />
       <Fact label="Exhausted until" value={until(p.exhaustedUntil)} warn={p.exhaustedUntil !== null} />
       <Fact label="Paused until" value={until(p.pausedUntil)} warn={p.pausedUntil !== null} />
       <Fact label="p90 latency" value={p.p90LatencyMs > 0 ? fmtDuration(p.p90LatencyMs) : '—'} />
@@ -101,13 +106,23 @@ export function BreakerCard({ id }: { id: ProviderId }) {
         </p>
       ))}
       <Facts p={p} engineNow={engineNow} />
+      <div className="rate-notes" data-testid={`rate-notes-${id}`}>
+        {rateNotes(p).map((note) => (
+          <p key={note} className="card-note warn-text">
+            {note}
+          </p>
+        ))}
+      </div>
+      <ModelLimits id={id} models={p.models} />
       {p.waitReasons[0] && <p className="wait-reason">Waiting: {p.waitReasons[0]}</p>}
       <div className="card-actions">
         <ConfirmAction
           label="Reset breaker"
           title={`Reset the ${name} breaker?`}
           disabled={b.state === 'closed'}
-          description={<p>The breaker closes and its error window is cleared, so calls go to {name} again.</p>}
+          description={resetSays(p).map((line) => (
+            <p key={line}>{line}</p>
+          ))}
           onResult={show}
           run={async (form) => {
             const r = await api.resetBreaker({ provider: id, reason: reasonOf(form) });
@@ -125,6 +140,21 @@ export function BreakerCard({ id }: { id: ProviderId }) {
           run={async (form) => {
             const r = await api.forceOpenBreaker({ provider: id, reason: reasonOf(form) });
             breakerKey(r);
+            return r.message;
+          }}
+        />
+        <ConfirmAction
+          label="Restore configured rate"
+          title={`Restore ${name}'s configured rate?`}
+          disabled={!rateIsLearned(p)}
+          description={restoreSays(p).map((line) => (
+            <p key={line}>{line}</p>
+          ))}
+          bound={rateKey(p)}
+          staleMessage={`${name}'s rate changed while the dialog was open: nothing was done. Check the figures and try again.`}
+          onResult={show}
+          run={async (form) => {
+            const r = await api.restoreRate({ provider: id, reason: reasonOf(form) });
             return r.message;
           }}
         />

@@ -64,4 +64,21 @@ describeWithRedis('RedisRateStore on a real redis-server', () => {
     await until(() => rpmLimits(fleet).every((l) => l === full));
     expect(rpmLimits(fleet)).toEqual(fleet.map(() => full));
   });
+
+  it("an operator's restore on one instance brings every instance back to the configured rate, caps lifted", async () => {
+    const rate = await setup(3);
+    const [a, b, c] = fleet as [ProviderState, ProviderState, ProviderState];
+    await new Promise((r) => setTimeout(r, 50));
+    a.feedback.onFailure(unexplained429(2_000));
+    b.feedback.onFailure(unexplained429(1, 8));
+    const { decrease } = geminiConfig.aimd;
+    await until(() => fleet.every((s) => s.feedback.rateFactor === decrease && s.snapshot().rate.rpmCap === 8));
+    expect(fleet.map((s) => s.snapshot().rate.rpmCap)).toEqual([8, 8, 8]);
+    await c.restoreConfiguredRate();
+    const full = geminiConfig.rpm * geminiConfig.safetyFactor;
+    await until(() => rpmLimits(fleet).every((l) => l === full));
+    expect(fleet.map((s) => s.feedback.rateFactor)).toEqual([1, 1, 1]);
+    expect(rpmLimits(fleet)).toEqual([full, full, full]);
+    expect(await rate?.read()).toMatchObject({ factor: 1, caps: {} });
+  });
 });
