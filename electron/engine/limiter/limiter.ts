@@ -154,13 +154,8 @@ export class RateLimiter {
     }
     const signal = opts?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    // Nobody waits and the store answers at once: admit without a waiter, a listener or a promise executor (the
-    // same admission pump() would make, minus the allocations; a refusal takes the queue as before).
-    if (this.syncStore && this.queue.length === 0 && !this.asking) {
-      const now = this.clock.now();
-      const r = this.store.acquire(tokens, now, 0) as AcquireResult;
-      if (r.ok) return Promise.resolve(this.admit(r.reservation, now, now, tokens));
-    }
+    const admitted = this.tryAcquire(tokens);
+    if (admitted) return Promise.resolve(admitted);
     return new Promise<Admission>((resolve, reject) => {
       const w: Waiter = { seq: this.seq++, priority: opts?.priority ?? 0, tokens, enqueuedAt: this.clock.now(), resolve, reject };
       if (signal) {
@@ -174,8 +169,21 @@ export class RateLimiter {
         w.detach = () => signal.removeEventListener('abort', onAbort);
       }
       this.queue.insert(w);
-      this.pump();
+      // Behind another waiter nothing changed for the head, which already has its timer or its store's answer coming.
+      if (this.queue.first() === w) this.pump();
     });
+  }
+
+  /**
+   * The admission of `tokens` now, without waiting, or null. Only when nobody is queued (FIFO: never ahead of a waiter)
+   * and the store answers synchronously; a request that can never fit is acquire()'s to reject. The caller skips the
+   * await (docs/engine-runtime.md "One attempt"): the same admission pump() would make, minus the allocations.
+   */
+  tryAcquire(tokens: number): Admission | null {
+    if (!this.syncStore || this.queue.length > 0 || this.asking) return null;
+    const now = this.clock.now();
+    const r = this.store.acquire(tokens, now, 0) as AcquireResult;
+    return r.ok ? this.admit(r.reservation, now, now, tokens) : null;
   }
 
   /** Provider-wide pause (server's suggested retry time, or an operator). Only ever extends. */
