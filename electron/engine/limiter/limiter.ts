@@ -108,6 +108,9 @@ export class RateLimiter {
   private wakeAt: number | null = null;
   /** An asynchronous acquire for the head is out: its reply re-plans; nobody asks twice at once. */
   private asking = false;
+  /** The head the timer was set for, and the store's earliest time for it then (see pump). */
+  private plannedFor: Waiter | null = null;
+  private plannedAt = 0;
   /** Admissions of the last minute for the dashboard's RPM/TPM, oldest first from `recentHead`. */
   private recent: Recent[] = [];
   private recentHead = 0;
@@ -154,8 +157,9 @@ export class RateLimiter {
     }
     const signal = opts?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const admitted = this.tryAcquire(tokens);
-    if (admitted) return Promise.resolve(admitted);
+    const now = this.clock.now();
+    const asked = this.askNow(tokens, now);
+    if (asked?.ok) return Promise.resolve(this.admit(asked.reservation, now, now, tokens));
     return new Promise<Admission>((resolve, reject) => {
       const w: Waiter = { seq: this.seq++, priority: opts?.priority ?? 0, tokens, enqueuedAt: this.clock.now(), resolve, reject };
       if (signal) {
@@ -170,7 +174,12 @@ export class RateLimiter {
       }
       this.queue.insert(w);
       // Behind another waiter nothing changed for the head, which already has its timer or its store's answer coming.
-      if (this.queue.first() === w) this.pump();
+      if (this.queue.first() !== w) return;
+      if (!asked) return this.pump();
+      // Alone in the queue: the store's refusal just now is its answer (not asked twice).
+      const next = this.decide(w, asked, now);
+      if (next === null) this.pump();
+      else this.setWake(next, now);
     });
   }
 
@@ -180,10 +189,15 @@ export class RateLimiter {
    * await (docs/engine-runtime.md "One attempt"): the same admission pump() would make, minus the allocations.
    */
   tryAcquire(tokens: number): Admission | null {
-    if (!this.syncStore || this.queue.length > 0 || this.asking) return null;
     const now = this.clock.now();
-    const r = this.store.acquire(tokens, now, 0) as AcquireResult;
-    return r.ok ? this.admit(r.reservation, now, now, tokens) : null;
+    const r = this.askNow(tokens, now);
+    return r?.ok ? this.admit(r.reservation, now, now, tokens) : null;
+  }
+
+  /** The synchronous store's answer for `tokens` now while nobody waits (its grant is charged), or null: not asked. */
+  private askNow(tokens: number, now: number): AcquireResult | null {
+    if (!this.syncStore || this.queue.length > 0 || this.asking) return null;
+    return this.store.acquire(tokens, now, 0) as AcquireResult;
   }
 
   /** Provider-wide pause (server's suggested retry time, or an operator). Only ever extends. */
@@ -232,6 +246,11 @@ export class RateLimiter {
     const now = this.clock.now();
     let wake: number | null = null;
     for (let w = this.queue.first(); w; w = this.queue.first()) {
+      // Woken (a settlement, a release) while the head's timer stands and its earliest time has not moved: the store
+      // would refuse it with the same time. Asked without allocating a refusal, as this runs after every call.
+      if (w === this.plannedFor && this.wakeAt !== null && this.syncStore && now < this.plannedAt) {
+        if (Math.max(this.store.earliest(w.tokens, now), w.jitterUntil ?? 0) === this.plannedAt) return;
+      }
       const result = this.store.acquire(w.tokens, now, w.jitterUntil ?? 0);
       if (isPromise(result)) {
         this.asking = true;
@@ -300,6 +319,8 @@ export class RateLimiter {
       this.jitterCount++;
     }
     const target = Math.max(r.at, w.jitterUntil ?? 0);
+    this.plannedFor = w;
+    this.plannedAt = target;
     return Math.ceil(target <= now + EPSILON ? now : target);
   }
 
