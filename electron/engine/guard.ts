@@ -44,10 +44,16 @@ export class ConcurrencyGuard {
     return this.waiting;
   }
 
+  /** A slot now, without waiting (its idempotent release), or null: none is free or someone waits (FIFO). */
+  tryAcquire(): (() => void) | null {
+    return this.active < this.max && this.waiting === 0 ? this.take() : null;
+  }
+
   /** Resolves with an idempotent release function once a slot is free. */
   acquire(signal?: AbortSignal): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.active < this.max && this.waiting === 0) return Promise.resolve(this.take());
+    const now = this.tryAcquire();
+    if (now) return Promise.resolve(now);
     return new Promise((resolve, reject) => {
       this.waiters.push(new Waiter(this, resolve, reject, signal));
       this.waiting++;

@@ -60,9 +60,12 @@ export async function attemptOnce(
   let lease: Lease | undefined;
   let sent = false;
   try {
+    // Quota and a slot free and nobody queued ahead: admitted and started without an await (no hop for other work to
+    // run in); otherwise the queues, in FIFO order. An aborted signal takes the waiting path, which rejects.
+    const limiter = state.limiter(model);
+    const mayAdmitNow = !signal?.aborted && !recovered?.aborted;
     try {
-      const waitSignal = recovered ? (signal ? AbortSignal.any([signal, recovered]) : recovered) : signal;
-      admission = await state.limiter(model).acquire(tokens, { signal: waitSignal });
+      admission = (mayAdmitNow ? limiter.tryAcquire(tokens) : null) ?? (await limiter.acquire(tokens, { signal: anyOf(signal, recovered) }));
     } catch (e) {
       if (recovered?.aborted && !signal?.aborted) return { kind: 'reroute' };
       if (e instanceof LimiterDrainedError) return fallback(`${state.id}: ${e.message}`, state.breaker.recovering && !state.unusableReason(model));
@@ -71,8 +74,8 @@ export async function attemptOnce(
     }
     permit = state.breaker.permit();
     if (!permit) return fallback(`${state.id} breaker open`, state.breaker.recovering);
-    release = await state.guard.acquire(signal);
-    lease = await state.slots?.acquire(signal);
+    release = (signal?.aborted ? null : state.guard.tryAcquire()) ?? (await state.guard.acquire(signal));
+    if (state.slots) lease = await state.slots.acquire(signal);
     // The provider or model became unusable while this request waited for a slot: it is not sent (docs/providers.md §4).
     const unusable = state.unusableReason(model);
     if (unusable) return fallback(unusable);
@@ -133,6 +136,12 @@ export async function attemptOnce(
       if (permit) state.breaker.release(permit);
     }
   }
+}
+
+/** The caller's signal, the recovery signal, or either. */
+function anyOf(signal: AbortSignal | undefined, recovered: AbortSignal | undefined): AbortSignal | undefined {
+  if (!recovered) return signal;
+  return signal ? AbortSignal.any([signal, recovered]) : recovered;
 }
 
 /** Retry, or the reason to move on. A provider whose errors count against its health is "unavailable". */

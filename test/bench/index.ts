@@ -45,7 +45,8 @@ if (wanted('loopback-300')) {
     report(
       { ...r },
       `${r.scenario.padEnd(16)} ${r.contender.padEnd(11)} ratio ${r.makespan_ratio.toFixed(3).padStart(7)}  (${r.makespan_min} / ${r.lower_bound_min} min, ` +
-        `${r.real_s} s real)  429s ${r.http_429}  calls ${r.calls}  fallbacks ${r.fallbacks}  overhead p50 ${r.overhead_p50_us} µs  p99 ${r.overhead_p99_us} µs  [${r.clock}]`,
+        `${r.real_s} s real)  429s ${r.http_429}  calls ${r.calls}  fallbacks ${r.fallbacks}  overhead p50 ${r.overhead_p50_us} µs  p99 ${r.overhead_p99_us} µs ` +
+        `(cold p50 ${r.overhead_cold_p50_us} µs  p99 ${r.overhead_cold_p99_us} µs)  [${r.clock}]`,
     );
   }
 }

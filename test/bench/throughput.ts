@@ -71,9 +71,10 @@ export async function schedulerThroughput(binding: boolean): Promise<ThroughputR
         const cfg = { ...DEFAULT_CONFIG.providers.gemini, rpm, tpm: UNBOUND, rpd: UNBOUND };
         const limiter = new RateLimiter(clock, seededRng(SEED), buildDimensions('gemini', cfg, clock.now()), cfg.jitter);
         const guard = new ConcurrencyGuard(IN_FLIGHT);
+        // Chained as attemptOnce does: the synchronous admit when nobody waits, else the queue.
         const one = async () => {
-          const admission = await limiter.acquire(1_000);
-          const release = await guard.acquire();
+          const admission = limiter.tryAcquire(1_000) ?? (await limiter.acquire(1_000));
+          const release = guard.tryAcquire() ?? (await guard.acquire());
           admission.started(clock.now());
           await task();
           release();

@@ -110,6 +110,9 @@ export class RateLimiter {
   private asking = false;
   /** The store woke this scheduler while an acquire was out: its refusal may predate the capacity, so ask again. */
   private wokenWhileAsking = false;
+  /** The head the timer was set for, and the store's earliest time for it then (see pump). */
+  private plannedFor: Waiter | null = null;
+  private plannedAt = 0;
   /** Admissions of the last minute for the dashboard's RPM/TPM, oldest first from `recentHead`. */
   private recent: Recent[] = [];
   private recentHead = 0;
@@ -156,13 +159,9 @@ export class RateLimiter {
     }
     const signal = opts?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    // Nobody waits and the store answers at once: admit without a waiter, a listener or a promise executor (the
-    // same admission pump() would make, minus the allocations; a refusal takes the queue as before).
-    if (this.syncStore && this.queue.length === 0 && !this.asking) {
-      const now = this.clock.now();
-      const r = this.store.acquire(tokens, now, 0) as AcquireResult;
-      if (r.ok) return Promise.resolve(this.admit(r.reservation, now, now, tokens));
-    }
+    const now = this.clock.now();
+    const asked = this.askNow(tokens, now);
+    if (asked?.ok) return Promise.resolve(this.admit(asked.reservation, now, now, tokens));
     return new Promise<Admission>((resolve, reject) => {
       const w: Waiter = { seq: this.seq++, priority: opts?.priority ?? 0, tokens, enqueuedAt: this.clock.now(), resolve, reject };
       if (signal) {
@@ -176,8 +175,31 @@ export class RateLimiter {
         w.detach = () => signal.removeEventListener('abort', onAbort);
       }
       this.queue.insert(w);
-      this.pump();
+      // Behind another waiter nothing changed for the head, which already has its timer or its store's answer coming.
+      if (this.queue.first() !== w) return;
+      if (!asked) return this.pump();
+      // Alone in the queue: the store's refusal just now is its answer (not asked twice).
+      const next = this.decide(w, asked, now);
+      if (next === null) this.pump();
+      else this.setWake(next, now);
     });
+  }
+
+  /**
+   * The admission of `tokens` now, without waiting, or null. Only when nobody is queued (FIFO: never ahead of a waiter)
+   * and the store answers synchronously; a request that can never fit is acquire()'s to reject. The caller skips the
+   * await (docs/engine-runtime.md "One attempt"): the same admission pump() would make, minus the allocations.
+   */
+  tryAcquire(tokens: number): Admission | null {
+    const now = this.clock.now();
+    const r = this.askNow(tokens, now);
+    return r?.ok ? this.admit(r.reservation, now, now, tokens) : null;
+  }
+
+  /** The synchronous store's answer for `tokens` now while nobody waits (its grant is charged), or null: not asked. */
+  private askNow(tokens: number, now: number): AcquireResult | null {
+    if (!this.syncStore || this.queue.length > 0 || this.asking) return null;
+    return this.store.acquire(tokens, now, 0) as AcquireResult;
   }
 
   /** Provider-wide pause (server's suggested retry time, or an operator). Only ever extends. */
@@ -226,6 +248,11 @@ export class RateLimiter {
     const now = this.clock.now();
     let wake: number | null = null;
     for (let w = this.queue.first(); w; w = this.queue.first()) {
+      // Woken (a settlement, a release) while the head's timer stands and its earliest time has not moved: the store
+      // would refuse it with the same time. Asked without allocating a refusal, as this runs after every call.
+      if (w === this.plannedFor && this.wakeAt !== null && this.syncStore && now < this.plannedAt) {
+        if (Math.max(this.store.earliest(w.tokens, now), w.jitterUntil ?? 0) === this.plannedAt) return;
+      }
       const result = this.store.acquire(w.tokens, now, w.jitterUntil ?? 0);
       if (isPromise(result)) {
         this.asking = true;
@@ -303,6 +330,8 @@ export class RateLimiter {
       this.jitterCount++;
     }
     const target = Math.max(r.at, w.jitterUntil ?? 0);
+    this.plannedFor = w;
+    this.plannedAt = target;
     return Math.ceil(target <= now + EPSILON ? now : target);
   }
 

@@ -245,4 +245,20 @@ describe('Engine.call', () => {
     await off.clock.run(off.engine.stagger());
     expect(off.clock.now()).toBe(t1);
   });
+
+  it('with quota and a slot free, a call reaches the adapter in the turn it entered the engine; queued ones keep FIFO', async () => {
+    const { clock, engine, gemini, call } = setup({
+      ...quiet,
+      providers: { ...quiet.providers, gemini: { ...quiet.providers.gemini, maxConcurrent: 1 } },
+    });
+    const first = call('s1');
+    expect(gemini.log).toHaveLength(1); // no await between engine.call and the adapter
+    const second = call('s2');
+    const third = call('s3');
+    expect(gemini.log).toHaveLength(1); // the one slot is taken: these wait for it, in order
+    const t0 = clock.now();
+    await clock.run(Promise.all([first, second, third]));
+    expect(gemini.log.map((l) => l.at - t0)).toEqual([0, 1_000, 2_000]);
+    expect(engine.providerSnapshots().find((p) => p.provider === 'gemini')?.inFlight).toBe(0);
+  });
 });

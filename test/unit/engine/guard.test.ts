@@ -21,6 +21,20 @@ describe('ConcurrencyGuard', () => {
     void p4;
   });
 
+  it('hands a slot out synchronously only while one is free and nobody waits', async () => {
+    const g = new ConcurrencyGuard(1);
+    const release = g.tryAcquire();
+    expect(release).not.toBeNull();
+    expect(g.tryAcquire()).toBeNull();
+    const waiting = g.acquire();
+    release?.();
+    expect(g.tryAcquire()).toBeNull(); // the freed slot is the waiter's
+    const next = await waiting;
+    expect(g.inFlight).toBe(1);
+    next();
+    expect(g.tryAcquire()).not.toBeNull();
+  });
+
   it('an aborted waiter leaves the queue and takes no slot', async () => {
     const g = new ConcurrencyGuard(1);
     const release = await g.acquire();

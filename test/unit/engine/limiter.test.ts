@@ -9,7 +9,7 @@ import { CalendarDay, nextMidnight } from '../../../electron/engine/limiter/cale
 import { SlidingLog } from '../../../electron/engine/limiter/sliding-log';
 import { buildDimensions } from '../../../electron/engine/limiter/quota-model';
 import { QuotaError, RateLimiter, type Admission } from '../../../electron/engine/limiter/limiter';
-import { LocalQuotaStore, type QuotaStore } from '../../../electron/engine/limiter/quota-store';
+import { LocalQuotaStore, type AcquireResult, type QuotaStore } from '../../../electron/engine/limiter/quota-store';
 
 const MIN = 60_000;
 const off = { enabled: false, min: 1, max: 1 };
@@ -28,7 +28,8 @@ async function drive(clock: VirtualClock, limiter: RateLimiter, arrivals: Arriva
     Promise.all(
       arrivals.map(async (r, i) => {
         await clock.sleep(t0 + r.at - clock.now());
-        const a = await limiter.acquire(r.tokens);
+        // As attemptOnce chains them: the synchronous admit when nobody waits, else the queue.
+        const a = limiter.tryAcquire(r.tokens) ?? (await limiter.acquire(r.tokens));
         resolutions[i] = (resolutions[i] ?? 0) + 1;
         admittedAt[i] = a.admittedAt;
         await hold?.(a, i);
@@ -183,6 +184,46 @@ describe('limiter behaviour', () => {
     expect(limiter.queued).toBe(1);
     const t0 = clock.now();
     expect((await clock.run(later)).admittedAt - t0).toBe(MIN);
+  });
+
+  it('admits synchronously only while nobody waits: a queued request is never overtaken', async () => {
+    const clock = new VirtualClock();
+    const limiter = new RateLimiter(clock, seededRng(1), [new SlidingLog('RPM', 2, 2), new SlidingLog('TPM', 1000, 1000)], off);
+    const first = limiter.tryAcquire(100);
+    expect(first?.admittedAt).toBe(clock.now());
+    const blocked = limiter.acquire(950); // TPM: 100 + 950 > 1000, so it queues
+    expect(limiter.queued).toBe(1);
+    // Room for 10 tokens and one request, but the queued request came first.
+    expect(limiter.tryAcquire(10)).toBeNull();
+    first?.settle(40);
+    const a = await clock.run(blocked);
+    expect(a.waitedMs).toBe(0); // admitted on the settlement, at the same instant
+    expect(limiter.queued).toBe(0);
+    expect(limiter.tryAcquire(10)).toBeNull(); // RPM: two in the window
+    expect(limiter.tryAcquire(20_000)).toBeNull(); // never fits: acquire() is the one to reject it
+    expect(limiter.stats().admissions).toBe(2);
+  });
+
+  it('a request queued behind the head, or a settlement that frees nothing it needs, does not ask the store again', async () => {
+    const clock = new VirtualClock();
+    const asked: number[] = [];
+    const store = new (class extends LocalQuotaStore {
+      override acquire(tokens: number, now: number, notBefore?: number): AcquireResult {
+        asked.push(tokens);
+        return super.acquire(tokens, now, notBefore);
+      }
+    })([new SlidingLog('RPM', 1, 1), new SlidingLog('TPM', 1000, 1000)]);
+    const limiter = new RateLimiter(clock, seededRng(1), store, off);
+    const first = await limiter.acquire(100);
+    const head = limiter.acquire(200);
+    const behind = limiter.acquire(300);
+    expect(asked).toEqual([100, 200]); // the head was asked once; the one behind it waits its turn
+    first.settle(50); // frees tokens, but the head waits for RPM
+    expect(asked).toEqual([100, 200]);
+    const t0 = clock.now();
+    const [h, b] = await clock.run(Promise.all([head, behind]));
+    expect([h.admittedAt - t0, b.admittedAt - t0]).toEqual([MIN, 2 * MIN]);
+    expect(asked).toEqual([100, 200, 200, 300, 300]); // each again at its time, then the next head at once
   });
 
   it('a higher priority request overtakes the queue, FIFO otherwise', async () => {
