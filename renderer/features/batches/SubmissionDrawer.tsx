@@ -4,6 +4,7 @@ import type { CommandOutput } from '../../../shared/api';
 import { PROVIDER_LABEL, fmtClock, fmtJudgedBy, fmtDuration, fmtInt, fmtNum } from '../../components/format';
 import { useFocusTrap } from '../../components/useFocusTrap';
 import { api } from '../../platform';
+import { SubmissionTimeline } from './SubmissionTimeline';
 
 type Detail = CommandOutput<'getSubmission'>;
 
@@ -78,6 +79,7 @@ export function SubmissionDrawer({ runId, submissionId, onClose }: { runId: stri
               ))}
             </tbody>
           </table>
+          {r.timeline && <SubmissionTimeline steps={r.timeline} />}
           <h3>Calls ({r.calls.length})</h3>
           {r.calls.length === 0 ? (
             <p className="muted">No provider calls (deterministic rules or cache).</p>
