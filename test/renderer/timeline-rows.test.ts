@@ -73,6 +73,11 @@ describe('timelineRows', () => {
     expect(theme[10]).toMatchObject({ detail: 'budget exhausted (5 calls)', failed: true });
   });
 
+  it('an admission without a cause draws no limiter wait, even when the clock ticked in between', () => {
+    const t = timelineRows([at('attempt', 'image', 0, 1_001, { admittedAt: 1, sentAt: 1, outcome: 'ok', next: 'ok' })]);
+    expect(t.rows[0]?.spans.map((s) => [s.phase, s.from, s.to])).toEqual([['call', 1, 1_001]]);
+  });
+
   it('no steps, no rows; a single instant still has an axis', () => {
     expect(timelineRows([]).rows).toEqual([]);
     const one = timelineRows([at('skip', 'image', 50, 50, { next: 'fallback' })]);

@@ -56,8 +56,9 @@ const KIND_ORDER: readonly CallKind[] = ['theme', 'pdf', 'image'];
 /** The phases of one attempt: the wait for admission, the slot, the request, the backoff or the move on. */
 function attemptSpans(s: TimelineStep, out: PhaseSpan[]): void {
   const admitted = s.admittedAt ?? s.to; // never admitted: the whole step was the wait
-  if (admitted > s.from || s.admittedAt === null) {
-    const why = s.waitedOn ? WAIT_LABEL[s.waitedOn] : s.admittedAt === null ? 'not admitted' : '';
+  // Admitted without a cause is admitted at once (a wall clock may tick between entering and admission): no wait drawn.
+  if (s.waitedOn !== null || s.admittedAt === null) {
+    const why = s.waitedOn ? WAIT_LABEL[s.waitedOn] : 'not admitted';
     out.push({ phase: 'limiter', from: s.from, to: admitted, provider: s.provider, detail: why, failed: s.admittedAt === null });
   }
   const sent = s.sentAt ?? s.to;
