@@ -3,8 +3,25 @@
 // behind its summary is the keyboard's and the screen reader's way in.
 import { useState } from 'react';
 import type { TimelineStep } from '../../../shared/domain';
+import { CompactTable, type Column } from '../../components/CompactTable';
 import { PROVIDER_LABEL, fmtDuration } from '../../components/format';
 import { PHASE_LABEL, timelineRows, type Phase, type PhaseSpan, type TimelineRow } from './timeline-rows';
+
+interface TableRow {
+  kind: TimelineRow['kind'];
+  p: PhaseSpan;
+  /** Since the submission's first step. */
+  at: number;
+}
+
+const COLUMNS: readonly Column<TableRow>[] = [
+  { header: 'Call', cell: (r) => r.kind },
+  { header: 'Phase', cell: (r) => PHASE_LABEL[r.p.phase] },
+  { header: 'Provider', cell: (r) => (r.p.provider ? (PROVIDER_LABEL[r.p.provider] ?? r.p.provider) : '–') },
+  { header: 'At', cell: (r) => `+${fmtDuration(r.at)}` },
+  { header: 'Took', cell: (r) => (r.p.from === r.p.to ? '–' : fmtDuration(r.p.to - r.p.from)) },
+  { header: 'Detail', cell: (r) => r.p.detail, className: (r) => (r.p.failed ? 'error-text' : undefined) },
+];
 
 const LEGEND: readonly Phase[] = ['stagger', 'limiter', 'slot', 'call', 'backoff', 'park', 'fallback'];
 
@@ -62,33 +79,13 @@ export function SubmissionTimeline({ steps }: { steps: readonly TimelineStep[] }
       <details className="chart-table" onToggle={(e) => setOpen(e.currentTarget.open)}>
         <summary data-testid="timeline-table-summary">Timeline as a table: {rows.reduce((n, r) => n + r.spans.length, 0)} phases</summary>
         {open && (
-          <table className="compact" data-testid="timeline-table">
-            <caption>Phases of each call, from the submission&apos;s first step</caption>
-            <thead>
-              <tr>
-                <th scope="col">Call</th>
-                <th scope="col">Phase</th>
-                <th scope="col">Provider</th>
-                <th scope="col">At</th>
-                <th scope="col">Took</th>
-                <th scope="col">Detail</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.flatMap((r) =>
-                r.spans.map((p, i) => (
-                  <tr key={`${r.kind}-${i}`} data-kind={r.kind} data-phase={p.phase}>
-                    <td>{r.kind}</td>
-                    <td>{PHASE_LABEL[p.phase]}</td>
-                    <td>{p.provider ? (PROVIDER_LABEL[p.provider] ?? p.provider) : '–'}</td>
-                    <td>+{fmtDuration(p.from - start)}</td>
-                    <td>{p.from === p.to ? '–' : fmtDuration(p.to - p.from)}</td>
-                    <td className={p.failed ? 'error-text' : undefined}>{p.detail}</td>
-                  </tr>
-                )),
-              )}
-            </tbody>
-          </table>
+          <CompactTable
+            columns={COLUMNS}
+            rows={rows.flatMap((r) => r.spans.map((p) => ({ kind: r.kind, p, at: p.from - start })))}
+            rowKey={(_, i) => i}
+            label="Phases of each call, from the submission's first step"
+            testId="timeline-table"
+          />
         )}
       </details>
     </section>
