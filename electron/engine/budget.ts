@@ -36,22 +36,27 @@ export class Budget {
 
   /** A new step from `at`; the caller fills in its phases and its end. */
   step(step: TimelineStep['step'], kind: CallKind | null, provider: ProviderId | null, attempt: number, at: number): TimelineStep {
-    const s: TimelineStep = {
-      step,
-      kind,
-      provider,
-      attempt,
-      from: at,
-      admittedAt: null,
-      waitedOn: null,
-      sentAt: null,
-      to: at,
-      outcome: null,
-      next: null,
-      backoffMs: 0,
-      note: null,
-    };
+    const s = blankStep(step, kind, provider, attempt, at);
     this.timeline.push(s);
     return s;
   }
+}
+
+/** A step that began at `at` and has no phase yet: it ends where it began. */
+export function blankStep(step: TimelineStep['step'], kind: CallKind | null, provider: ProviderId | null, attempt: number, at: number): TimelineStep {
+  return {
+    step,
+    kind,
+    provider,
+    attempt,
+    from: at,
+    admittedAt: null,
+    waitedOn: null,
+    sentAt: null,
+    to: at,
+    outcome: null,
+    next: null,
+    backoffMs: 0,
+    note: null,
+  };
 }

@@ -3,23 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineStep } from '../../shared/domain';
 import { timelineRows } from '../../renderer/features/batches/timeline-rows';
+import { blankStep } from '../../electron/engine/budget';
 
-const blank: Omit<TimelineStep, 'step' | 'kind' | 'provider' | 'from' | 'to'> = {
-  attempt: 1,
-  admittedAt: null,
-  waitedOn: null,
-  sentAt: null,
-  outcome: null,
-  next: null,
-  backoffMs: 0,
-  note: null,
-};
 const at = (step: TimelineStep['step'], kind: TimelineStep['kind'], from: number, to: number, over: Partial<TimelineStep> = {}): TimelineStep => ({
-  ...blank,
-  step,
-  kind,
-  provider: kind ? 'gemini' : null,
-  from,
+  ...blankStep(step, kind, kind ? 'gemini' : null, 1, from),
   to,
   ...over,
 });

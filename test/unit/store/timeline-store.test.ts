@@ -6,20 +6,10 @@ import { describe, expect, it } from 'vitest';
 import type { TimelineStep } from '../../../shared/domain';
 import { openStore } from '../../../electron/store/store';
 import { openDatabase } from '../../../electron/store/db';
+import { blankStep } from '../../../electron/engine/budget';
 import { call, newRun, result, tempDir } from './fixtures';
 
-const base: Omit<TimelineStep, 'step' | 'from' | 'to'> = {
-  kind: 'theme',
-  provider: 'gemini',
-  attempt: 1,
-  admittedAt: null,
-  waitedOn: null,
-  sentAt: null,
-  outcome: null,
-  next: null,
-  backoffMs: 0,
-  note: null,
-};
+const base = blankStep('attempt', 'theme', 'gemini', 1, 0);
 
 const steps: TimelineStep[] = [
   { ...base, step: 'stagger', kind: null, provider: null, attempt: 0, from: 1_000, to: 1_240 },
