@@ -216,7 +216,7 @@ export async function createApi(opts: ApiOptions): Promise<ApiService> {
       const run = runRecord(runId);
       const stored = store.result(run.id, submissionId);
       if (!stored) return { submission: null, result: null, simulated: run.simulated };
-      const result = { ...stored.result, calls: store.callsFor(run.id, submissionId) };
+      const result = { ...stored.result, calls: store.callsFor(run.id, submissionId), timeline: store.timelineFor(run.id, submissionId) };
       return { submission: submissionFromCells(run.columns, stored.cells, stored.result.row), result, simulated: run.simulated };
     },
     async exportResults({ runId, format }) {

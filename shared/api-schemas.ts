@@ -2,7 +2,18 @@
 // Each schema is checked against its hand-written TS type at compile time (both directions), so the two can't drift.
 import { z } from 'zod';
 import { CALL_KINDS, PROVIDER_IDS, type FailureKind } from './provider';
-import { RULE_IDS, STATUSES, type CallRecord, type RuleDefinition, type RuleResult, type Submission, type SubmissionResult } from './domain';
+import {
+  RULE_IDS,
+  STATUSES,
+  STEP_NEXTS,
+  TIMELINE_STEPS,
+  type CallRecord,
+  type TimelineStep,
+  type RuleDefinition,
+  type RuleResult,
+  type Submission,
+  type SubmissionResult,
+} from './domain';
 import { BATCH_PROBLEM_KINDS, MAPPED_FIELDS, type BatchPreview } from './batch';
 import {
   TRIP_CAUSES,
@@ -204,6 +215,23 @@ export const CallRecordSchema = z.object({
   message: z.string().optional(),
 });
 
+/** docs/console.md §16: one step of a submission's calls. */
+export const TimelineStepSchema = z.object({
+  step: z.enum(TIMELINE_STEPS),
+  kind: CallKindSchema.nullable(),
+  provider: ProviderIdSchema.nullable(),
+  attempt: z.number().int().nonnegative(),
+  from: z.number(),
+  admittedAt: z.number().nullable(),
+  waitedOn: z.enum(['RPM', 'TPM', 'RPD', 'TPD', 'pause', 'store', 'queue', 'jitter']).nullable(),
+  sentAt: z.number().nullable(),
+  to: z.number(),
+  outcome: OutcomeSchema.nullable(),
+  next: z.enum(STEP_NEXTS).nullable(),
+  backoffMs: z.number().nonnegative(),
+  note: z.string().max(2000).nullable(),
+});
+
 export const SubmissionResultSchema = z.object({
   submissionId: z.string(),
   row: z.number(),
@@ -218,6 +246,7 @@ export const SubmissionResultSchema = z.object({
   calls: z.array(CallRecordSchema),
   error: z.string().optional(),
   finishedAt: z.number(),
+  timeline: z.array(TimelineStepSchema).optional(),
 });
 
 export const SubmissionSchema = z.object({
@@ -271,6 +300,7 @@ type _SchemaChecks = [
   Expect<Same<z.infer<typeof RuleDefinitionSchema>, RuleDefinition>>,
   Expect<Same<z.infer<typeof RuleResultSchema>, RuleResult>>,
   Expect<Same<z.infer<typeof CallRecordSchema>, CallRecord>>,
+  Expect<Same<z.infer<typeof TimelineStepSchema>, TimelineStep>>,
   Expect<Same<z.infer<typeof SubmissionResultSchema>, SubmissionResult>>,
   Expect<Same<z.infer<typeof SubmissionSchema>, Submission>>,
   Expect<Same<z.infer<typeof FailureKindSchema>, FailureKind>>,

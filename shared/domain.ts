@@ -1,5 +1,5 @@
 // Domain types: a submission as mapped from a batch row, rule verdicts, and the scored result (docs/domain.md).
-import type { CallKind, FailureKind, ProviderId, VerdictSource } from './provider';
+import type { CallKind, FailureKind, ProviderId, QuotaDimension, VerdictSource } from './provider';
 
 export const STATUSES = ['Accepted', 'Rejected', 'Reopen', 'Review', 'Error'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -110,4 +110,46 @@ export interface SubmissionResult {
   calls: CallRecord[];
   error?: string;
   finishedAt: number;
+  /** The steps of its calls on the engine clock (docs/console.md §16); stored beside the calls, not in the result's JSON. */
+  timeline?: TimelineStep[];
+}
+
+/**
+ * Why a call waited for its limiter's admission: a quota dimension, a provider pause, a shared quota store out of reach,
+ * its turn behind earlier calls, or its jitter (docs/console.md §16).
+ */
+export type AdmissionWait = QuotaDimension | 'pause' | 'store' | 'queue' | 'jitter';
+
+export const TIMELINE_STEPS = ['stagger', 'attempt', 'skip', 'park'] as const;
+/** What came of an attempt or a skip: an answer, a retry after a backoff, the next provider, or the end of the call. */
+export const STEP_NEXTS = ['ok', 'retry', 'fallback', 'stop', 'reroute'] as const;
+
+/**
+ * One step of a submission's calls, times in engine-clock ms (docs/console.md §16). `stagger`: the pause before its
+ * first call. `attempt`: one attempt on one provider, from entering the limiter (`from`) through its admission,
+ * the slot wait and the request (`sentAt`) to its answer or refusal (`to`). `skip`: a provider passed over without
+ * an attempt. `park`: the wait for a provider that was down. Plain numbers: one small record per step.
+ */
+export interface TimelineStep {
+  step: (typeof TIMELINE_STEPS)[number];
+  /** Null for the stagger, which comes before every call of the submission. */
+  kind: CallKind | null;
+  provider: ProviderId | null;
+  /** 1-based attempt on this provider; 0 for the other steps. */
+  attempt: number;
+  from: number;
+  /** When the limiter admitted it; null when it was turned away or never queued. */
+  admittedAt: number | null;
+  /** What held its admission back; null when it was admitted at once. */
+  waitedOn: AdmissionWait | null;
+  /** When the request went out (a slot held, the budget charged); null when it was not sent. */
+  sentAt: number | null;
+  to: number;
+  /** The provider's answer, classified; null when nothing was sent. */
+  outcome: 'ok' | FailureKind | null;
+  next: (typeof STEP_NEXTS)[number] | null;
+  /** The wait before the next attempt when `next` is retry. */
+  backoffMs: number;
+  /** Why it fell back or stopped (the router's reason); null otherwise. */
+  note: string | null;
 }

@@ -5,6 +5,7 @@
 import { modelFor } from '../../shared/config';
 import type { CallRecord, RuleDefinition, RuleResult, Submission, SubmissionResult } from '../../shared/domain';
 import type { CallKind, LlmRequest, ProviderId } from '../../shared/provider';
+import type { Budget } from '../engine/budget';
 import type { Engine } from '../engine/engine';
 import type { Clock } from '../engine/clock';
 import { heuristicReply } from '../providers/heuristic';
@@ -174,7 +175,7 @@ export async function evaluateSubmission(ctx: EvaluationContext, s: Submission):
     }
 
     let staggered: Promise<void> | null = null;
-    const firstCall = () => (staggered ??= ctx.engine.stagger(ctx.signal));
+    const firstCall = () => (staggered ??= ctx.engine.stagger(ctx.signal, budget));
     const pdfText = inputs.pdf.ok ? inputs.pdf.facts.text : null;
     while (pending.length > 0) {
       const decision = prescore({ rules: ctx.rules, known, pending, threshold: ctx.threshold, mode: ctx.engine.config.evaluationMode, reopen });
@@ -190,7 +191,7 @@ export async function evaluateSubmission(ctx: EvaluationContext, s: Submission):
       pending.push(...rest);
     }
 
-    return buildResult({
+    const result = buildResult({
       submission: s,
       rules: inTableOrder(ctx.rules, known),
       threshold: ctx.threshold,
@@ -199,12 +200,19 @@ export async function evaluateSubmission(ctx: EvaluationContext, s: Submission):
       calls: calls(),
       finishedAt: ctx.clock.now(),
     });
+    return withTimeline(result, budget);
   } catch (err) {
     if (ctx.signal.aborted) throw err; // cancelled: the row stays unfinished and a resume redoes it
-    return errorResult(s, err, calls(), ctx.clock.now());
+    return withTimeline(errorResult(s, err, calls(), ctx.clock.now()), budget);
   } finally {
     if (!released) ctx.barrier.release(s.row);
   }
+}
+
+/** The steps of the submission's calls go with its result, for the drawer's timeline (docs/console.md §16). */
+function withTimeline(result: SubmissionResult, budget: Budget): SubmissionResult {
+  if (budget.timeline.length > 0) result.timeline = budget.timeline;
+  return result;
 }
 
 function photoReason(inputs: Inputs): string {

@@ -100,9 +100,12 @@ export class Engine {
     return new Budget(submissionId, this.cfg.maxCallsPerSubmission);
   }
 
-  /** The random pause before a submission's first call (off when stagger is disabled). */
-  stagger(signal?: AbortSignal): Promise<void> {
-    return this.clock.sleep(staggerDelayMs(this.cfg.stagger, this.rng), signal);
+  /** The random pause before a submission's first call (off when stagger is disabled), on `budget`'s timeline. */
+  async stagger(signal?: AbortSignal, budget?: Budget): Promise<void> {
+    const ms = staggerDelayMs(this.cfg.stagger, this.rng);
+    const step = ms > 0 ? budget?.step('stagger', null, null, 0, this.clock.now()) : undefined;
+    await this.clock.sleep(ms, signal);
+    if (step) step.to = this.clock.now();
   }
 
   /** One logical LLM request, routed with fallback; rejects only when `signal` aborts. */

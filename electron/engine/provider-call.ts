@@ -9,6 +9,7 @@ import {
   type CallOutcome,
   type FailureKind,
 } from '../../shared/provider';
+import type { TimelineStep } from '../../shared/domain';
 import type { Permit } from './breaker';
 import { LimiterDrainedError, QuotaError, type Admission } from './limiter/limiter';
 import { QUOTA_MODELS } from './limiter/quota-model';
@@ -40,7 +41,8 @@ const fallback = (reason: string, unavailable = false): AttemptResult => ({ kind
 
 /**
  * Attempt number `n` (0-based) of `args` on `state`. Rejects only when `args.signal` aborts. `recovered` aborts the
- * wait for quota when the provider this call fell back from is healthy again.
+ * wait for quota when the provider this call fell back from is healthy again. `step` gets the attempt's phase times
+ * (docs/console.md §16); the caller records what came of it.
  */
 export async function attemptOnce(
   ctx: RouterContext,
@@ -48,6 +50,7 @@ export async function attemptOnce(
   tokens: number,
   args: CallArgs,
   n: number,
+  step: TimelineStep,
   recovered?: AbortSignal,
 ): Promise<AttemptResult> {
   const { budget, request, signal, submissionId } = args;
@@ -66,6 +69,8 @@ export async function attemptOnce(
     const mayAdmitNow = !signal?.aborted && !recovered?.aborted;
     try {
       admission = (mayAdmitNow ? limiter.tryAcquire(tokens) : null) ?? (await limiter.acquire(tokens, { signal: anyOf(signal, recovered) }));
+      step.admittedAt = admission.admittedAt;
+      step.waitedOn = admission.waitedOn;
     } catch (e) {
       if (recovered?.aborted && !signal?.aborted) return { kind: 'reroute' };
       if (e instanceof LimiterDrainedError) return fallback(`${state.id}: ${e.message}`, state.breaker.recovering && !state.unusableReason(model));
@@ -91,10 +96,12 @@ export async function attemptOnce(
     }
     sent = true;
     const startedAt = ctx.clock.now();
+    step.sentAt = startedAt;
     admission.started(startedAt);
     const kept = state.callStarted(model, startedAt, tokens);
     ctx.emit({ type: 'call_started', at: startedAt, submissionId, kind: request.kind, provider: state.id, model, attempt: n + 1 });
     const outcome = await invoke(ctx, state, model, args);
+    step.outcome = outcome.ok ? 'ok' : outcome.kind;
     release();
     release = undefined;
     lease?.release();
@@ -129,6 +136,7 @@ export async function attemptOnce(
     if (signal?.aborted) throw signal.reason;
     return afterFailure(ctx, state, outcome, n);
   } finally {
+    step.to = ctx.clock.now();
     release?.();
     lease?.release();
     if (!sent) {

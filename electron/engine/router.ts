@@ -2,6 +2,7 @@
 // and the retry wait; each attempt itself is provider-call.ts. When every provider fails and one was merely down,
 // the call parks until it recovers (docs/engine-runtime.md).
 import type { EngineConfig } from '../../shared/config';
+import type { TimelineStep } from '../../shared/domain';
 import type { LlmRequest, ProviderId } from '../../shared/provider';
 import type { BreakerState, EngineEvent } from '../../shared/telemetry';
 import type { Budget } from './budget';
@@ -79,7 +80,10 @@ export async function route(ctx: RouterContext, args: CallArgs): Promise<RoutedR
     ticket ??= down.parking.ticket();
     // A breaker that never opened sends no wake-up: look again after one cooldown.
     const recheckAt = closed ? now + down.config.breaker.cooldownMs : giveUpAt;
+    const parked = args.budget.step('park', args.request.kind, down.id, 0, now);
+    parked.note = pass.reason;
     await down.parking.park(ticket, Math.min(recheckAt, giveUpAt), args.signal);
+    parked.to = ctx.clock.now();
   }
 }
 
@@ -93,13 +97,17 @@ async function routeOnce(ctx: RouterContext, args: CallArgs): Promise<Pass> {
     const p = providers[i] as ProviderId;
     if (args.budget.exhausted) {
       ctx.budgetSpent(args.budget);
-      return { done: { status: 'undetermined', reason: budgetReason(args.budget.max) } };
+      const reason = budgetReason(args.budget.max);
+      passedOver(ctx, args, p, { kind: 'stop', reason });
+      return { done: { status: 'undetermined', reason } };
     }
     const state = ctx.provider(p);
     const tokens = state.adapter?.estimateTokens(args.request) ?? 0;
     const skip = state.skipReason(args.request, tokens) ?? (downOn ? tooBusyToHelp(state) : null);
     const recovered = downOn?.parking.recovered();
-    const attempt: ProviderResult = skip ? { kind: 'fallback', ...skip } : await attemptWithRetries(ctx, state, tokens, args, recovered);
+    const attempt: ProviderResult = skip
+      ? passedOver(ctx, args, p, { kind: 'fallback', ...skip })
+      : await attemptWithRetries(ctx, state, tokens, args, recovered);
     if (attempt.kind === 'ok') return { done: { status: 'ok', json: attempt.json, provider: state.id, model: attempt.model } };
     if (attempt.kind === 'stop') return { done: { status: 'undetermined', reason: attempt.reason } };
     if (attempt.kind === 'reroute') return { reroute: true };
@@ -138,15 +146,30 @@ async function attemptWithRetries(
   for (let n = 0; ; n++) {
     if (args.budget.exhausted) {
       ctx.budgetSpent(args.budget);
-      return { kind: 'stop', reason: budgetReason(args.budget.max) };
+      return passedOver(ctx, args, state.id, { kind: 'stop', reason: budgetReason(args.budget.max) });
     }
     if (n > 0) {
       const skip = state.skipReason(args.request, tokens);
-      if (skip) return { kind: 'fallback', ...skip };
+      if (skip) return passedOver(ctx, args, state.id, { kind: 'fallback', ...skip });
     }
-    const attempt = await attemptOnce(ctx, state, tokens, args, n, recovered);
+    const step = args.budget.step('attempt', args.request.kind, state.id, n + 1, ctx.clock.now());
+    const attempt = await attemptOnce(ctx, state, tokens, args, n, step, recovered);
+    cameTo(step, attempt);
     if (attempt.kind !== 'retry') return attempt;
     // The wait holds no concurrency slot and no quota; the retry goes back through the limiter.
     await ctx.clock.sleep(attempt.afterMs, args.signal);
   }
+}
+
+/** What came of a step, on its timeline record: the next move, the backoff before a retry, the reason to move on. */
+function cameTo(step: TimelineStep, r: AttemptResult): void {
+  step.next = r.kind;
+  if (r.kind === 'retry') step.backoffMs = r.afterMs;
+  else if (r.kind === 'fallback' || r.kind === 'stop') step.note = r.reason;
+}
+
+/** A provider passed over without an attempt (a skip reason, or the budget spent): one zero-length step says so. */
+function passedOver<R extends Extract<AttemptResult, { kind: 'fallback' | 'stop' }>>(ctx: RouterContext, args: CallArgs, p: ProviderId, r: R): R {
+  cameTo(args.budget.step('skip', args.request.kind, p, 0, ctx.clock.now()), r);
+  return r;
 }

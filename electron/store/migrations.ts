@@ -203,6 +203,32 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    name: 'call timeline: the steps of each submission calls, with their phase times on the engine clock (docs/console.md §16)',
+    sql: `
+      CREATE TABLE call_steps (
+        run_id INTEGER NOT NULL,
+        submission_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        step TEXT NOT NULL CHECK (step IN ('stagger', 'attempt', 'skip', 'park')),
+        kind TEXT CHECK (kind IS NULL OR kind IN ('theme', 'pdf', 'image')),
+        provider TEXT,
+        attempt INTEGER NOT NULL,
+        from_ms REAL NOT NULL,
+        admitted_ms REAL,
+        waited_on TEXT,
+        sent_ms REAL,
+        to_ms REAL NOT NULL,
+        outcome TEXT,
+        next TEXT,
+        backoff_ms REAL NOT NULL,
+        note TEXT,
+        PRIMARY KEY (run_id, submission_id, seq),
+        FOREIGN KEY (run_id, submission_id) REFERENCES submissions (run_id, submission_id) ON DELETE CASCADE
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

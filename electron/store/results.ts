@@ -1,7 +1,7 @@
 // Finished submissions. Each is committed in its own transaction (result row + rule verdicts + calls),
 // so a crash loses nothing that finished and never leaves half a result. Saving a submission again
-// (re-running undetermined rows) replaces its result, verdicts and call records in place.
-import type { CallRecord, SubmissionResult } from '../../shared/domain';
+// (re-running undetermined rows) replaces its result, verdicts and call records in place, its timeline too.
+import type { CallRecord, SubmissionResult, TimelineStep } from '../../shared/domain';
 import { redactDeep } from '../redact';
 import type { Db } from './db';
 
@@ -32,6 +32,40 @@ interface CallRow {
   message: string | null;
 }
 
+interface StepRow {
+  step: TimelineStep['step'];
+  kind: TimelineStep['kind'];
+  provider: TimelineStep['provider'];
+  attempt: number;
+  from_ms: number;
+  admitted_ms: number | null;
+  waited_on: TimelineStep['waitedOn'];
+  sent_ms: number | null;
+  to_ms: number;
+  outcome: TimelineStep['outcome'];
+  next: TimelineStep['next'];
+  backoff_ms: number;
+  note: string | null;
+}
+
+function toStep(r: StepRow): TimelineStep {
+  return {
+    step: r.step,
+    kind: r.kind,
+    provider: r.provider,
+    attempt: r.attempt,
+    from: r.from_ms,
+    admittedAt: r.admitted_ms,
+    waitedOn: r.waited_on,
+    sentAt: r.sent_ms,
+    to: r.to_ms,
+    outcome: r.outcome,
+    next: r.next,
+    backoffMs: r.backoff_ms,
+    note: r.note,
+  };
+}
+
 function toStored(r: SubmissionRow): StoredResult {
   return { runId: r.run_id, cells: JSON.parse(r.cells_json) as (string | null)[], result: JSON.parse(r.result_json) as SubmissionResult };
 }
@@ -42,6 +76,8 @@ export class Results {
   private readonly insertRule;
   private readonly insertCall;
   private readonly clearCalls;
+  private readonly clearSteps;
+  private readonly insertStep;
   private readonly saveTx;
 
   constructor(private readonly db: Db) {
@@ -66,7 +102,15 @@ export class Results {
       `INSERT INTO calls (run_id, submission_id, kind, provider, model, attempt, outcome, input_tokens, output_tokens, latency_ms, started_at, message)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.saveTx = db.transaction((runId: number, r: SubmissionResult, cells: readonly (string | null)[]) => {
+    this.clearSteps = db.prepare('DELETE FROM call_steps WHERE run_id = ? AND submission_id = ?');
+    this.insertStep = db.prepare(
+      `INSERT INTO call_steps (run_id, submission_id, seq, step, kind, provider, attempt, from_ms, admitted_ms, waited_on, sent_ms, to_ms,
+         outcome, next, backoff_ms, note)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.saveTx = db.transaction((runId: number, full: SubmissionResult, cells: readonly (string | null)[]) => {
+      // The timeline lives in its own table, not in the result's JSON (which the exports and the table read).
+      const { timeline, ...r } = full;
       this.upsert.run({
         runId,
         submissionId: r.submissionId,
@@ -104,6 +148,28 @@ export class Results {
           c.message ?? null,
         );
       }
+      this.clearSteps.run(runId, r.submissionId);
+      (timeline ?? []).forEach((t, seq) => {
+        const { kind, provider, attempt, from, admittedAt, waitedOn, sentAt, to, outcome, next, backoffMs, note } = t;
+        this.insertStep.run(
+          runId,
+          r.submissionId,
+          seq,
+          t.step,
+          kind,
+          provider,
+          attempt,
+          from,
+          admittedAt,
+          waitedOn,
+          sentAt,
+          to,
+          outcome,
+          next,
+          backoffMs,
+          note,
+        );
+      });
     });
   }
 
@@ -167,5 +233,13 @@ export class Results {
       startedAt: c.started_at,
       ...(c.message === null ? {} : { message: c.message }),
     }));
+  }
+
+  /** The steps of a submission's calls as stored with its result, in the order they began. */
+  timeline(runId: number, submissionId: string): TimelineStep[] {
+    const rows = this.db
+      .prepare('SELECT * FROM call_steps WHERE run_id = ? AND submission_id = ? ORDER BY seq')
+      .all(runId, submissionId) as StepRow[];
+    return rows.map(toStep);
   }
 }

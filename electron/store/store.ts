@@ -1,6 +1,6 @@
 // The store: one SQLite file behind everything that must survive a crash or a restart: runs, results,
 // calls, the response cache, the image index, settings and the audit log. Opening it migrates the schema.
-import type { CallRecord, RuleDefinition, SubmissionResult } from '../../shared/domain';
+import type { CallRecord, RuleDefinition, SubmissionResult, TimelineStep } from '../../shared/domain';
 import type { ProviderId } from '../../shared/provider';
 import type { QuotaMemory } from '../engine/quota-memory';
 import type { DuplicateMatch, IndexedImage } from '../validation/duplicates';
@@ -42,6 +42,8 @@ export interface Store {
   result(runId: number, submissionId: string): StoredResult | undefined;
   reviewResults(runId: number): StoredResult[];
   callsFor(runId: number, submissionId: string): CallRecord[];
+  /** The steps of a submission's calls (docs/console.md §16). */
+  timelineFor(runId: number, submissionId: string): TimelineStep[];
   callCounts(runId: number): Map<string, number>;
   // response cache
   cacheGet(key: string): CachedReply | undefined;
@@ -104,6 +106,7 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
     result: (runId, id) => results.get(runId, id),
     reviewResults: (runId) => results.review(runId),
     callsFor: (runId, id) => results.calls(runId, id),
+    timelineFor: (runId, id) => results.timeline(runId, id),
     callCounts: (runId) => results.callCounts(runId),
     cacheGet: (key) => cache.get(key),
     cachePut: (key, reply) => cache.put(key, reply),

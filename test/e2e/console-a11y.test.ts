@@ -11,6 +11,7 @@ import { E2E_TEST_TIMEOUT_MS, chromiumMissing } from './support/browser';
 import { axe } from './support/axe';
 import { openConsole, type ConsoleSetup } from './support/console';
 import { chooseBatch, waitForText } from './support/page';
+import { timelineRows } from '../../renderer/features/batches/timeline-rows';
 
 const sample = path.join(repoRoot, 'test', 'fixtures', 'sample');
 const suite = chromiumMissing ? describe.skip : describe;
@@ -60,10 +61,39 @@ suite(
       expect(await axe(page, 'batches-after-run')).toEqual([]);
     });
 
-    it('has no violation in the submission drawer', async () => {
-      await page.locator('[data-testid=results-body] button.link').first().click();
-      await page.locator('[data-testid=drawer] table').first().waitFor();
+    it('has no violation in the submission drawer, its timeline drawn: one row per call, the phases the store holds', async () => {
+      // A row that made calls, so the drawer has a timeline (docs/console.md §16).
+      const [run] = await c.api.listRuns({});
+      const { rows } = await c.api.getResults({ runId: run?.runId ?? '', offset: 0, limit: 100 });
+      const called = rows.find((r) => r.callsUsed > 0);
+      expect(called).toBeDefined();
+      const id = called?.submissionId ?? '';
+      const stored = await c.api.getSubmission({ runId: run?.runId ?? '', submissionId: id });
+      const expected = timelineRows(stored.result?.timeline ?? []).rows.map((r) => ({ kind: r.kind, phases: String(r.spans.length) }));
+      expect(expected.length).toBeGreaterThan(0);
+
+      await page.locator('[data-testid=results-body] button.link', { hasText: new RegExp(`^${id}$`) }).click();
+      await page.locator('[data-testid=timeline-row]').first().waitFor();
+      const rowEls = await page.locator('[data-testid=timeline-row]').all();
+      const drawn = await Promise.all(
+        rowEls.map(async (e) => ({ kind: await e.getAttribute('data-kind'), phases: await e.getAttribute('data-phases') })),
+      );
+      expect(drawn).toEqual(expected);
+      // Every physical call of the drawer's Calls table is one request phase on the Gantt.
+      expect(await page.locator('[data-testid=timeline-gantt] [data-phase=call]').count()).toBe(stored.result?.calls.length);
+      expect(await page.locator('[data-testid=timeline-gantt]').getAttribute('aria-label')).toMatch(/^Timeline over .+\. theme: /);
+      expect(await page.locator('[data-testid=timeline] [tabindex]:not([tabindex="-1"])').count()).toBe(0); // no tab stop in a drawing
+
+      // The table alternative, by keyboard: its summary is a tab stop inside the drawer's focus trap.
+      const summary = page.locator('[data-testid=timeline-table-summary]');
+      await summary.focus();
+      await page.keyboard.press('Enter');
+      const phases = expected.reduce((n, r) => n + Number(r.phases), 0);
+      await expect.poll(() => page.locator('[data-testid=timeline-table] tbody tr').count()).toBe(phases);
       expect(await axe(page, 'drawer')).toEqual([]);
+      await page.emulateMedia({ colorScheme: 'dark' });
+      expect(await axe(page, 'drawer-dark')).toEqual([]);
+      await page.emulateMedia({ colorScheme: 'light' });
       await page.keyboard.press('Escape');
     });
 

@@ -1,7 +1,11 @@
 // One admission as the caller holds it: the reservation in the quota store, settled or refunded exactly once.
+import type { AdmissionWait } from '../../../shared/domain';
+
 export interface Admission {
   readonly admittedAt: number;
   readonly waitedMs: number;
+  /** What held it back last while it waited (docs/console.md §16); null when admitted at once. */
+  readonly waitedOn: AdmissionWait | null;
   /** The call really started now (after waiting for a concurrency slot). */
   started(at: number): void;
   /** Replace the token estimate with the provider's reported usage. */

@@ -1,12 +1,22 @@
 // The rate limiter of one provider model: the scheduler over a QuotaStore (docs/scale-out.md "Shared quota").
 // Exact earliest-start scheduling over all quota dimensions at once; no poll loop: one timer, set for the head of the
 // queue's earliest admissible time as the store returned it, re-planned on every change.
+import type { AdmissionWait } from '../../../shared/domain';
 import type { Clock } from '../clock';
 import { uniform, type Rng } from '../rng';
 import type { Admission } from './admission';
 import type { Dimension, DimensionView } from './dimension';
 import { explainWaiters, formatClock, formatCount } from './explain';
-import { costOn, isTokenDimension, LocalQuotaStore, type AcquireResult, type MaybePromise, type QuotaStore, type Reservation } from './quota-store';
+import {
+  costOn,
+  isTokenDimension,
+  LocalQuotaStore,
+  type AcquireResult,
+  type Blocker,
+  type MaybePromise,
+  type QuotaStore,
+  type Reservation,
+} from './quota-store';
 import { WaitQueue, type Waiter } from './wait-queue';
 
 export type { Admission } from './admission';
@@ -50,6 +60,7 @@ class Ticket implements Admission {
     readonly admittedAt: number,
     readonly waitedMs: number,
     public tokens: number,
+    readonly waitedOn: AdmissionWait | null,
   ) {
     this.at = admittedAt;
   }
@@ -99,6 +110,13 @@ const EPSILON = 1e-9;
 
 function isPromise<T>(v: MaybePromise<T>): v is Promise<T> {
   return typeof (v as Promise<T> | undefined)?.then === 'function';
+}
+
+/** The blocker that frees last is why a request waits; none left means only its jitter holds it. */
+function bindingWait(blockers: readonly Blocker[]): AdmissionWait {
+  let last: Blocker | undefined;
+  for (const b of blockers) if (!last || b.at > last.at) last = b;
+  return last?.dimension ?? 'jitter';
 }
 
 export class RateLimiter {
@@ -161,7 +179,7 @@ export class RateLimiter {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const now = this.clock.now();
     const asked = this.askNow(tokens, now);
-    if (asked?.ok) return Promise.resolve(this.admit(asked.reservation, now, now, tokens));
+    if (asked?.ok) return Promise.resolve(this.admit(asked.reservation, now, now, tokens, null));
     return new Promise<Admission>((resolve, reject) => {
       const w: Waiter = { seq: this.seq++, priority: opts?.priority ?? 0, tokens, enqueuedAt: this.clock.now(), resolve, reject };
       if (signal) {
@@ -193,7 +211,7 @@ export class RateLimiter {
   tryAcquire(tokens: number): Admission | null {
     const now = this.clock.now();
     const r = this.askNow(tokens, now);
-    return r?.ok ? this.admit(r.reservation, now, now, tokens) : null;
+    return r?.ok ? this.admit(r.reservation, now, now, tokens, null) : null;
   }
 
   /** The synchronous store's answer for `tokens` now while nobody waits (its grant is charged), or null: not asked. */
@@ -309,7 +327,7 @@ export class RateLimiter {
       else this.queue.remove(w);
       w.gone = true;
       w.detach?.();
-      w.resolve(this.admit(r.reservation, now, w.enqueuedAt, w.tokens));
+      w.resolve(this.admit(r.reservation, now, w.enqueuedAt, w.tokens, w.waitedOn ?? (now > w.enqueuedAt ? 'queue' : null)));
       return null;
     }
     if (r.at === Number.POSITIVE_INFINITY) {
@@ -332,6 +350,7 @@ export class RateLimiter {
     const target = Math.max(r.at, w.jitterUntil ?? 0);
     this.plannedFor = w;
     this.plannedAt = target;
+    w.waitedOn = bindingWait(r.blockers);
     return Math.ceil(target <= now + EPSILON ? now : target);
   }
 
@@ -357,8 +376,8 @@ export class RateLimiter {
     });
   }
 
-  private admit(reservation: Reservation, now: number, enqueuedAt: number, tokens: number): Ticket {
-    const ticket = new Ticket(this.returns, reservation, now, now - enqueuedAt, tokens);
+  private admit(reservation: Reservation, now: number, enqueuedAt: number, tokens: number, waitedOn: AdmissionWait | null): Ticket {
+    const ticket = new Ticket(this.returns, reservation, now, now - enqueuedAt, tokens, waitedOn);
     this.pruneRecent(now);
     this.recent.push(ticket);
     this.admissions++;

@@ -1,4 +1,5 @@
 // The scheduler's wait queue: FIFO within a priority, higher priority first, read from a moving head.
+import type { AdmissionWait } from '../../../shared/domain';
 import type { Admission } from './admission';
 
 export interface Waiter {
@@ -8,6 +9,8 @@ export interface Waiter {
   enqueuedAt: number;
   /** Jitter drawn for this request's first wait: it is not admitted before this time. */
   jitterUntil?: number;
+  /** What held it back when it was last the head of the queue (the store's first blocker, or its jitter). */
+  waitedOn?: AdmissionWait;
   /** Admitted, turned away, aborted or drained: an answer that arrives for it now is given back. */
   gone?: boolean;
   resolve(a: Admission): void;

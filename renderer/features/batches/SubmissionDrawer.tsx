@@ -5,6 +5,7 @@ import { PROVIDER_LABEL, fmtClock, fmtJudgedBy, fmtDuration, fmtInt, fmtNum } fr
 import { useFocusTrap } from '../../components/useFocusTrap';
 import { visibleControls } from '../../components/visible-controls';
 import { api } from '../../platform';
+import { SubmissionTimeline } from './SubmissionTimeline';
 
 type Detail = CommandOutput<'getSubmission'>;
 
@@ -81,6 +82,7 @@ export function SubmissionDrawer({ runId, submissionId, onClose }: { runId: stri
               ))}
             </tbody>
           </table>
+          {r.timeline && <SubmissionTimeline steps={r.timeline} />}
           <h3>Calls ({r.calls.length})</h3>
           {r.calls.length === 0 ? (
             <p className="muted">No provider calls (deterministic rules or cache).</p>

@@ -61,6 +61,12 @@ describe('createApi', () => {
     expect(detail.submission?.id).toBe(called.submissionId);
     expect(detail.result?.rules.length).toBe(15);
     expect(detail.result?.calls.length).toBe(called.callsUsed);
+    // Its timeline (docs/console.md §16): one attempt step per physical call, each sent one with its answer (calls are
+    // stored in the order they answered, steps in the order they began: compare them as sets).
+    const attempts = (detail.result?.timeline ?? []).filter((s) => s.step === 'attempt' && s.sentAt !== null);
+    const key = (x: { kind: string | null; provider: string | null; outcome: string | null }) => `${x.kind} ${x.provider} ${x.outcome}`;
+    expect(attempts.map(key).sort()).toEqual((detail.result?.calls ?? []).map(key).sort());
+    for (const s of attempts) expect(s.to).toBeGreaterThanOrEqual(s.sentAt ?? Infinity);
 
     const exported = await api.exportResults({ runId, format: 'csv' });
     expect(exported.rows).toBe(30);
