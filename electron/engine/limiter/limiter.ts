@@ -2,6 +2,7 @@
 // Exact earliest-start scheduling over all quota dimensions at once; no poll loop: one timer, set for the head of the
 // queue's earliest admissible time as the store returned it, re-planned on every change.
 import type { Clock } from '../clock';
+import { LatencyWindow } from '../latency-window';
 import { uniform, type Rng } from '../rng';
 import type { Admission } from './admission';
 import type { Dimension, DimensionView } from './dimension';
@@ -17,6 +18,8 @@ const DAILY_DIMS: ReadonlySet<string> = new Set(['RPD', 'TPD']);
 export const WAIT_HORIZON_MS = 2 * 60_000;
 /** A store that failed to answer is asked again after this long (a shared store answers refusals itself). */
 const STORE_RETRY_MS = 1_000;
+/** The arrival guard is the longest of this many recent arrival bounds (docs/engine.md §1, "Arrival"). */
+const ARRIVAL_SAMPLES = 64;
 
 export interface Jitter {
   enabled: boolean;
@@ -58,6 +61,18 @@ class Ticket implements Admission {
     if (!this.open) return;
     this.owner.restamp(this.reservation, at);
     this.at = Math.max(this.at, at);
+    // Until its answer says better, the request may reach the server as late as the recent ones did.
+    this.owner.arrive(this.reservation, this.owner.arrivalGuard());
+  }
+  answered(arrivalWithinMs: number | undefined): void {
+    if (!this.open) return;
+    if (arrivalWithinMs !== undefined) {
+      this.owner.arrivalSeen(arrivalWithinMs);
+      this.owner.arrive(this.reservation, arrivalWithinMs);
+    } else {
+      // No bound from the server: it got the request by its answer at the latest, or (likely) within the guard.
+      this.owner.arrive(this.reservation, Math.min(this.owner.now() - this.at, this.owner.arrivalGuard()));
+    }
   }
   settle(tokens: number): void {
     if (!this.open) return;
@@ -78,6 +93,12 @@ type Recent = Ticket;
 /** How a ticket reports back to its scheduler's store. */
 interface TicketReturns {
   restamp(reservation: Reservation, at: number): void;
+  /** The store's arrive, when it has one and `withinMs` > 0. */
+  arrive(reservation: Reservation, withinMs: number): void;
+  /** The longest recent arrival bound (0 before any: the virtual clock's modelled providers give none). */
+  arrivalGuard(): number;
+  arrivalSeen(withinMs: number): void;
+  now(): number;
   settle(reservation: Reservation, tokens: number): void;
   refund(reservation: Reservation): void;
 }
@@ -118,8 +139,16 @@ export class RateLimiter {
   readonly store: QuotaStore;
   /** The store answers synchronously (in memory): acquire may admit without queueing. */
   private readonly syncStore: boolean;
+  /** Recent arrival bounds of this model's calls (docs/engine.md §1, "Arrival"). */
+  private readonly arrivals = new LatencyWindow(ARRIVAL_SAMPLES);
   private readonly returns: TicketReturns = {
     restamp: (r, at) => this.background(this.store.restamp(r, at)),
+    arrive: (r, withinMs) => {
+      if (withinMs > 0 && this.store.arrive) this.background(this.store.arrive(r, withinMs));
+    },
+    arrivalGuard: () => (this.arrivals.size ? this.arrivals.quantile(1) : 0),
+    arrivalSeen: (withinMs) => this.arrivals.add(withinMs),
+    now: () => this.clock.now(),
     settle: (r, tokens) => this.background(this.store.settle(r, tokens, this.clock.now())),
     refund: (r) => this.background(this.store.refund(r, this.clock.now())),
   };

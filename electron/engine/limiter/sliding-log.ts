@@ -147,11 +147,14 @@ export class SlidingLog implements Dimension {
       this.log.push(entry);
       return entry;
     }
-    // Out of time order (a clock that stepped back, or older charges restored): renumber and restart the cursor.
+    // Out of time order (an arrival restamp, a clock that stepped back, older charges restored): renumber what follows;
+    // an entry put before the cursor moves it one on and counts in front of it.
     this.log.splice(i, 0, entry);
     for (let j = i + 1; j < this.log.length; j++) (this.log[j] as Entry).idx = this.base + j;
-    this.cursor = this.base + this.head;
-    this.beforeCursor = 0;
+    if (entry.idx < this.cursor) {
+      this.cursor++;
+      this.beforeCursor += entry.amount;
+    }
     return entry;
   }
 }

@@ -275,3 +275,38 @@ for j = 0, k - 1 do
 end
 return k
 `;
+
+/**
+ * arrive: ARGV[1] id, ARGV[2] ms after its start by which the server had the request, ARGV[3] dimension count, then
+ * dims (docs/engine.md §1, "Arrival"). On every sliding log the charge counts from start + that bound, never earlier; the
+ * start is its restamp's score, kept on the reservation at the first arrive. Pruned already (a start more than a
+ * window ago), it counts again from the latest the request can have arrived.
+ */
+export const ARRIVE = `${COMMON}
+local id = ARGV[1]
+local within = tonumber(ARGV[2])
+local res = P .. ':res:' .. id
+if redis.call('EXISTS', res) == 0 then return 0 end
+local tokens = tonumber(redis.call('HGET', res, 'tokens'))
+local started = tonumber(redis.call('HGET', res, 'started'))
+for _, d in ipairs(dims(4, tonumber(ARGV[3]))) do
+  if d.kind == 's' then
+    prune(d)
+    local score = redis.call('ZSCORE', logKey(d), id)
+    if started == nil and score then
+      started = tonumber(score)
+      redis.call('HSET', res, 'started', tostring(started))
+    end
+    local at = (started or (now - d.window)) + within
+    if score then
+      redis.call('ZADD', logKey(d), 'XX', 'GT', at, id)
+    elseif now - at < d.window then
+      local c = cost(d, tokens)
+      redis.call('ZADD', logKey(d), at, id)
+      redis.call('HSET', amtKey(d), id, tostring(c))
+      redis.call('INCRBYFLOAT', sumKey(d), c)
+    end
+  end
+end
+return 1
+`;

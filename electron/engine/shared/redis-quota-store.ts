@@ -12,7 +12,7 @@ import { formatClock } from '../limiter/explain';
 import { LocalQuotaStore, type AcquireResult, type Blocker, type QuotaStore, type Reservation } from '../limiter/quota-store';
 import { SlidingLog } from '../limiter/sliding-log';
 import { keyHash } from '../quota-memory';
-import { ACQUIRE, CLOSE, PAUSE, REPLAY, RESTAMP, SYNC } from './quota-scripts';
+import { ACQUIRE, ARRIVE, CLOSE, PAUSE, REPLAY, RESTAMP, SYNC } from './quota-scripts';
 import type { WakeBus } from './wake-bus';
 import { defineScripts } from './define-scripts';
 import { EventBus } from '../events';
@@ -43,6 +43,7 @@ interface QuotaCommands {
   evQuotaPause(prefix: string, ...args: (string | number)[]): Promise<number>;
   evQuotaSync(prefix: string, ...args: (string | number)[]): Promise<number>;
   evQuotaReplay(prefix: string, ...args: (string | number)[]): Promise<number>;
+  evQuotaArrive(prefix: string, ...args: (string | number)[]): Promise<number>;
 }
 
 function num(v: string | number | undefined): number {
@@ -153,6 +154,7 @@ export class RedisQuotaStore implements QuotaStore {
       evQuotaPause: PAUSE,
       evQuotaSync: SYNC,
       evQuotaReplay: REPLAY,
+      evQuotaArrive: ARRIVE,
     });
     this.dims = o.dims.map(viewOf);
     for (const d of this.dims) {
@@ -273,6 +275,12 @@ export class RedisQuotaStore implements QuotaStore {
   async restamp(reservation: Reservation, at: number): Promise<void> {
     if (this.isFallback(reservation)) return this.fallback?.restamp(reservation.fallback, at);
     await this.redis.evQuotaRestamp(this.o.prefix, String(reservation), ...this.args());
+  }
+
+  /** The bound is a duration on this instance's clock; the script adds it to the start in Redis time. */
+  async arrive(reservation: Reservation, withinMs: number): Promise<void> {
+    if (this.isFallback(reservation)) return this.fallback?.arrive(reservation.fallback, withinMs);
+    await this.redis.evQuotaArrive(this.o.prefix, String(reservation), Math.ceil(withinMs), ...this.args());
   }
 
   async settle(reservation: Reservation, tokens: number, now: number): Promise<void> {
