@@ -45,6 +45,8 @@ class Ticket implements Admission {
   private open = true;
   /** Refunded: the call never happened (kept in the list, so a refund costs O(1)). */
   void = false;
+  /** The arrival guard moved the charge at the start: the answer's bound must replace it, even a bound of 0. */
+  private shifted = false;
   at: number;
 
   constructor(
@@ -62,17 +64,18 @@ class Ticket implements Admission {
     this.owner.restamp(this.reservation, at);
     this.at = Math.max(this.at, at);
     // Until its answer says better, the request may reach the server as late as the recent ones did.
-    this.owner.arrive(this.reservation, this.owner.arrivalGuard());
+    const guard = this.owner.arrivalGuard();
+    if (guard > 0) {
+      this.owner.arrive(this.reservation, guard);
+      this.shifted = true;
+    }
   }
   answered(arrivalWithinMs: number | undefined): void {
     if (!this.open) return;
-    if (arrivalWithinMs !== undefined) {
-      this.owner.arrivalSeen(arrivalWithinMs);
-      this.owner.arrive(this.reservation, arrivalWithinMs);
-    } else {
-      // No bound from the server: it got the request by its answer at the latest, or (likely) within the guard.
-      this.owner.arrive(this.reservation, Math.min(this.owner.now() - this.at, this.owner.arrivalGuard()));
-    }
+    if (arrivalWithinMs !== undefined) this.owner.arrivalSeen(arrivalWithinMs);
+    // This call's own bound replaces the guard; without one, the server had it by its answer or (likely) the guard.
+    const within = arrivalWithinMs ?? Math.min(this.owner.now() - this.at, this.owner.arrivalGuard());
+    if (within > 0 || this.shifted) this.owner.arrive(this.reservation, within);
   }
   settle(tokens: number): void {
     if (!this.open) return;
@@ -93,7 +96,7 @@ type Recent = Ticket;
 /** How a ticket reports back to its scheduler's store. */
 interface TicketReturns {
   restamp(reservation: Reservation, at: number): void;
-  /** The store's arrive, when it has one and `withinMs` > 0. */
+  /** The store's arrive, when it has one. */
   arrive(reservation: Reservation, withinMs: number): void;
   /** The longest recent arrival bound (0 before any: the virtual clock's modelled providers give none). */
   arrivalGuard(): number;
@@ -144,7 +147,7 @@ export class RateLimiter {
   private readonly returns: TicketReturns = {
     restamp: (r, at) => this.background(this.store.restamp(r, at)),
     arrive: (r, withinMs) => {
-      if (withinMs > 0 && this.store.arrive) this.background(this.store.arrive(r, withinMs));
+      if (this.store.arrive) this.background(this.store.arrive(r, withinMs));
     },
     arrivalGuard: () => (this.arrivals.size ? this.arrivals.quantile(1) : 0),
     arrivalSeen: (withinMs) => this.arrivals.add(withinMs),

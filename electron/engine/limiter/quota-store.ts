@@ -49,8 +49,9 @@ export interface QuotaStore {
   /** The call really started at `at` (after waiting for a concurrency slot). */
   restamp(reservation: Reservation, at: number): MaybePromise<void>;
   /**
-   * The server received the request no later than `withinMs` after its start (the last restamp): no window lets the
-   * charge go before start + withinMs + window (docs/engine.md §1, "Arrival"). Only ever later; before settle.
+   * The server received the request no later than `withinMs` after its start (the last restamp): on a sliding window
+   * the charge counts from start + withinMs, replacing an earlier bound (a call's own bound replaces the guard it
+   * started with; docs/engine.md §1, "Arrival"). Never before its start; call before settle.
    */
   arrive?(reservation: Reservation, withinMs: number): MaybePromise<void>;
   /** Replace the token estimate with the provider's reported usage; the reservation is closed. */
@@ -145,9 +146,12 @@ export class LocalQuotaStore implements QuotaStore {
 
   arrive(reservation: Reservation, withinMs: number): void {
     const r = reservation as LocalReservation;
-    if (!r.open || !(withinMs > 0)) return;
-    const at = r.startedAt + withinMs;
-    for (let i = 0; i < this.dims.length; i++) (this.dims[i] as Dimension).restamp(r.charges[i] as Charge, at);
+    if (!r.open || !(withinMs >= 0)) return;
+    let sooner = false;
+    for (let i = 0; i < this.dims.length; i++) {
+      if ((this.dims[i] as Dimension).arrive?.(r.charges[i] as Charge, r.startedAt + withinMs)) sooner = true;
+    }
+    if (sooner) this.wake(); // a charge leaves earlier than planned: waiting schedulers re-plan
   }
 
   settle(reservation: Reservation, tokens: number, now: number): void {

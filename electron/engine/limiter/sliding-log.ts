@@ -109,6 +109,16 @@ export class SlidingLog implements Dimension {
     c.entry = this.insert({ at, amount: c.entry.amount, dead: false, idx: 0 });
   }
 
+  /** The server counts the call from `at` (docs/engine.md §1, "Arrival"): its entry moves there, even back out of the log. */
+  arrive(charge: Charge, at: number): boolean {
+    const c = charge as LogCharge;
+    if (at === c.entry.at || c.refunded) return false;
+    const sooner = at < c.entry.at;
+    this.kill(c.entry);
+    c.entry = this.insert({ at, amount: c.entry.amount, dead: false, idx: 0 });
+    return sooner;
+  }
+
   settle(charge: Charge, amount: number): void {
     const c = charge as LogCharge;
     const e = c.entry;

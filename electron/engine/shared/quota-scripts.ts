@@ -278,9 +278,10 @@ return k
 
 /**
  * arrive: ARGV[1] id, ARGV[2] ms after its start by which the server had the request, ARGV[3] dimension count, then
- * dims (docs/engine.md §1, "Arrival"). On every sliding log the charge counts from start + that bound, never earlier; the
- * start is its restamp's score, kept on the reservation at the first arrive. Pruned already (a start more than a
- * window ago), it counts again from the latest the request can have arrived.
+ * dims (docs/engine.md §1, "Arrival"). On every sliding log the charge counts from start + that bound, replacing an
+ * earlier bound (a call's own bound replaces the guard it started with); the start is its restamp's score, kept on
+ * the reservation at the first arrive. Pruned already (a start more than a window ago), it counts again from the latest
+ * the request can have arrived. A charge that now leaves sooner wakes the waiting instances.
  */
 export const ARRIVE = `${COMMON}
 local id = ARGV[1]
@@ -289,17 +290,19 @@ local res = P .. ':res:' .. id
 if redis.call('EXISTS', res) == 0 then return 0 end
 local tokens = tonumber(redis.call('HGET', res, 'tokens'))
 local started = tonumber(redis.call('HGET', res, 'started'))
+local sooner = false
 for _, d in ipairs(dims(4, tonumber(ARGV[3]))) do
   if d.kind == 's' then
     prune(d)
-    local score = redis.call('ZSCORE', logKey(d), id)
+    local score = tonumber(redis.call('ZSCORE', logKey(d), id))
     if started == nil and score then
-      started = tonumber(score)
+      started = score
       redis.call('HSET', res, 'started', tostring(started))
     end
     local at = (started or (now - d.window)) + within
     if score then
-      redis.call('ZADD', logKey(d), 'XX', 'GT', at, id)
+      if at < score then sooner = true end
+      redis.call('ZADD', logKey(d), 'XX', at, id)
     elseif now - at < d.window then
       local c = cost(d, tokens)
       redis.call('ZADD', logKey(d), at, id)
@@ -308,5 +311,6 @@ for _, d in ipairs(dims(4, tonumber(ARGV[3]))) do
     end
   end
 end
+if sooner then wake() end
 return 1
 `;

@@ -20,7 +20,7 @@ describeWithRedis('the arrival bound on a real redis-server', () => {
     return Number(await raw.zscore(`${quotaKeyPrefix('gemini', apiKey, 'm')}:log:RPM`, id));
   };
 
-  it('a charge counts from its restamp plus the bound, never earlier, and a smaller bound changes nothing', async () => {
+  it("a charge counts from its restamp plus the bound, and a call's own bound replaces the guard it started with", async () => {
     const apiKey = key();
     const clock = new VirtualClock(Date.now());
     const store = (await instance()).storeFor('gemini', apiKey, 'm', [new SlidingLog('RPM', 5, 5, 60_000)], clock);
@@ -29,10 +29,12 @@ describeWithRedis('the arrival bound on a real redis-server', () => {
     const started = await score(apiKey, String(g.reservation));
     await store.arrive?.(g.reservation, 300);
     expect(await score(apiKey, String(g.reservation))).toBe(started + 300);
-    await store.arrive?.(g.reservation, 120); // the guard was larger than this call's own bound: it stays
-    expect(await score(apiKey, String(g.reservation))).toBe(started + 300);
     await store.arrive?.(g.reservation, 450); // from the start, not from the moved score
     expect(await score(apiKey, String(g.reservation))).toBe(started + 450);
+    await store.arrive?.(g.reservation, 120); // the guard was larger than this call's own bound: it leaves sooner
+    expect(await score(apiKey, String(g.reservation))).toBe(started + 120);
+    await store.arrive?.(g.reservation, 0);
+    expect(await score(apiKey, String(g.reservation))).toBe(started);
   });
 
   it('a charge whose start left the window counts again while its arrival may be in it; a closed one stays put', async () => {
