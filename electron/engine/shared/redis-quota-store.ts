@@ -144,6 +144,8 @@ export class RedisQuotaStore implements QuotaStore {
   private localCharges: LocalCharge[] = [];
   /** Local time until which the store is known to be paused. */
   private pausedSeen = 0;
+  /** After an outage, nothing until one window past the moment it was noticed, even once Redis is back (see holding). */
+  private holdUntil = 0;
   private readonly window: number;
 
   constructor(private readonly o: RedisQuotaStoreOptions) {
@@ -189,6 +191,7 @@ export class RedisQuotaStore implements QuotaStore {
   async acquire(tokens: number, now: number, notBefore = 0): Promise<AcquireResult> {
     if (this.down && this.o.redis.status === 'ready') this.recovered(); // a timeout without a disconnect: try again
     if (this.down) return this.degraded(tokens, now, notBefore);
+    if (now < this.holdUntil) return this.holding(now);
     let reply: (string | number)[];
     try {
       const nb = notBefore > 0 ? notBefore + this.offset : 0;
@@ -233,8 +236,19 @@ export class RedisQuotaStore implements QuotaStore {
     return { ok: true, reservation: { fallback: r.reservation, charge } satisfies FallbackReservation, at: r.at };
   }
 
+  /**
+   * Redis answers again, but a restarted Redis (no persistence) has forgotten the fleet's charges of the last window,
+   * and the simulator or Gemini still counts them: admitting at once would overshoot. Every charge it held was made
+   * before this instance noticed the outage, so nothing is admitted until one window after that, whether Redis came
+   * back or not (docs/scale-out.md "Redis down").
+   */
+  private holding(now: number): AcquireResult {
+    return { ok: false, at: Math.min(this.holdUntil, now + RECHECK_MS), blockers: [{ dimension: 'store', at: this.holdUntil }] };
+  }
+
   private wentDown(e: unknown): void {
     if (this.down) return;
+    this.holdUntil = Math.max(this.holdUntil, this.o.clock.now() + this.window);
     this.down = e instanceof Error ? e.message : String(e);
     this.o.onTrouble?.(this.trouble());
   }

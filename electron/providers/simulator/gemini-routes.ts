@@ -91,6 +91,7 @@ export async function handleGemini(state: SimState, waits: Waits, req: IncomingM
   if (!admission.ok) return send('rate_limited', json(429, geminiQuotaBody(model, admission)), admission.dimension);
   quota.charge(now, judged.inputTokens);
   countedAt = now;
+  entry.charged = { at: now, tokens: judged.inputTokens };
 
   const latency = state.latencyMs('gemini', model, judged.hasAttachment);
   const written = thinkThenWrite(model, request.generationConfig, judged.reply);
