@@ -72,7 +72,9 @@ describeWithRedis('N instances on one key through Redis: no overshoot', () => {
         // asks its questions at once; a shard's first submissions start together).
         expect(await until(async () => modelCalls(await sim.log()).length >= 5, 180_000), 'the fleet is calling').toBe(true);
         victim.child.kill('SIGKILL');
-        // Then Redis dies and comes back empty on the same port while the others still have calls to make.
+        // Then, once the first window is full, Redis dies and comes back empty on the same port while the others still
+        // have calls to make.
+        expect(await until(async () => modelCalls(await sim.log()).length > rpm + 2, 240_000), 'a second window began').toBe(true);
         redisDownAt = Date.now();
         await redis.kill();
         await redis.restart();

@@ -146,6 +146,10 @@ export class RedisQuotaStore implements QuotaStore {
   private pausedSeen = 0;
   /** After an outage, nothing until one window past the moment it was noticed, even once Redis is back (see holding). */
   private holdUntil = 0;
+  /** The connection came back after a disconnect (a restarted Redis may be empty), not just a command timing out. */
+  private reconnected = false;
+  /** Local time of the first failure since the last good reply: when this instance noticed the outage. */
+  private failedSince: number | null = null;
   private readonly window: number;
 
   constructor(private readonly o: RedisQuotaStoreOptions) {
@@ -166,6 +170,7 @@ export class RedisQuotaStore implements QuotaStore {
     this.window = Math.max(...this.dims.filter((d) => d.kind !== 'd').map((d) => d.windowMs), 60_000);
     o.wakeBus.subscribe(`${o.prefix}:wake`, () => this.notify());
     o.redis.on('ready', () => this.recovered());
+    o.redis.on('ready', () => (this.reconnected = true));
   }
 
   private args(): (string | number)[] {
@@ -182,6 +187,7 @@ export class RedisQuotaStore implements QuotaStore {
     const local = this.o.clock.now();
     this.offset = serverNow - local;
     this.lastGood = local;
+    this.failedSince = null;
   }
 
   private toLocal(serverMs: number): number {
@@ -191,7 +197,7 @@ export class RedisQuotaStore implements QuotaStore {
   async acquire(tokens: number, now: number, notBefore = 0): Promise<AcquireResult> {
     if (this.down && this.o.redis.status === 'ready') this.recovered(); // a timeout without a disconnect: try again
     if (this.down) return this.degraded(tokens, now, notBefore);
-    if (now < this.holdUntil) return this.holding(now);
+    if (this.reconnected && now < this.holdUntil) return this.holding(now);
     let reply: (string | number)[];
     try {
       const nb = notBefore > 0 ? notBefore + this.offset : 0;
@@ -248,7 +254,9 @@ export class RedisQuotaStore implements QuotaStore {
 
   private wentDown(e: unknown): void {
     if (this.down) return;
-    this.holdUntil = Math.max(this.holdUntil, this.o.clock.now() + this.window);
+    this.failedSince ??= this.o.clock.now();
+    this.holdUntil = this.failedSince + this.window;
+    this.reconnected = false;
     this.down = e instanceof Error ? e.message : String(e);
     this.o.onTrouble?.(this.trouble());
   }
