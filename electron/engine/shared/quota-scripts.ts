@@ -44,6 +44,13 @@ local function prune(d)
   redis.call('INCRBYFLOAT', sumKey(d), -total)
 end
 
+-- Sliding log: count a charge of c from time at.
+local function addCharge(d, id, at, c)
+  redis.call('ZADD', logKey(d), at, id)
+  redis.call('HSET', amtKey(d), id, tostring(c))
+  redis.call('INCRBYFLOAT', sumKey(d), c)
+end
+
 -- Bucket: the level refilled to now (a missing bucket is full).
 local function level(d)
   local h = redis.call('HMGET', bucketKey(d), 'level', 'at')
@@ -164,10 +171,7 @@ for _, d in ipairs(dims(3, tonumber(ARGV[2]))) do
     prune(d)
     if redis.call('ZADD', logKey(d), 'XX', 'CH', 'GT', now, id) == 0 and redis.call('ZSCORE', logKey(d), id) == false then
       -- Its admission already left the window: the server counts the call from its real start.
-      local c = cost(d, tokens)
-      redis.call('ZADD', logKey(d), now, id)
-      redis.call('HSET', amtKey(d), id, tostring(c))
-      redis.call('INCRBYFLOAT', sumKey(d), c)
+      addCharge(d, id, now, cost(d, tokens))
     end
   end
 end
@@ -304,10 +308,7 @@ for _, d in ipairs(dims(4, tonumber(ARGV[3]))) do
       if at < score then sooner = true end
       redis.call('ZADD', logKey(d), 'XX', at, id)
     elseif now - at < d.window then
-      local c = cost(d, tokens)
-      redis.call('ZADD', logKey(d), at, id)
-      redis.call('HSET', amtKey(d), id, tostring(c))
-      redis.call('INCRBYFLOAT', sumKey(d), c)
+      addCharge(d, id, at, cost(d, tokens))
     end
   end
 end
