@@ -171,6 +171,8 @@ export class RedisQuotaStore implements QuotaStore {
     o.wakeBus.subscribe(`${o.prefix}:wake`, () => this.notify());
     o.redis.on('ready', () => this.recovered());
     o.redis.on('ready', () => (this.reconnected = true));
+    // A dropped connection is an outage even if no acquire failed meanwhile (a Redis restarted within a second).
+    o.redis.on('reconnecting', () => this.wentDown(new Error('connection to Redis lost')));
   }
 
   private args(): (string | number)[] {
