@@ -84,6 +84,12 @@ export interface CallSuccess {
   usage: Usage;
   quota?: QuotaInfo;
   latencyMs: number;
+  /**
+   * An upper bound, measured by the client, of how long after the call's start the server received the request: the
+   * time to the response headers minus the server's own time (Gemini's `Server-Timing: gfet4t7; dur=…`). Absent when
+   * the server did not say (docs/engine.md §1, "Arrival").
+   */
+  arrivalWithinMs?: number;
 }
 
 export interface CallFailure {
@@ -103,6 +109,8 @@ export interface CallFailure {
   latencyMs: number;
   /** The adapter already spent this failure's one changed retry (a second truncation): resending cannot help. */
   final?: boolean;
+  /** As on CallSuccess. */
+  arrivalWithinMs?: number;
 }
 
 export type CallOutcome = CallSuccess | CallFailure;

@@ -7,7 +7,7 @@ import { RealClock, type Clock } from '../engine/clock';
 import type { ProviderAdapter } from '../engine/adapter';
 import { startDeadline } from './deadline';
 import { classifyGemini } from './gemini-errors';
-import { openTap } from './gemini-fetch';
+import { openTap, type FetchTap } from './gemini-fetch';
 import { readGeminiResponse } from './gemini-reply';
 import { thinkingPlan } from './gemini-thinking';
 import { failure, fromReplyText, type CallContext } from './outcome';
@@ -51,6 +51,18 @@ function base64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
+type Tap = ReturnType<typeof openTap>;
+
+/**
+ * The request reached the server no later than its response headers came back, less the time the server says it spent
+ * (Server-Timing): that bound goes on the outcome, for the limiter to keep the charge in its window until the server's
+ * has surely let it go (docs/engine.md §1, "Arrival"). Without the server's time nothing is claimed.
+ */
+function withArrival(outcome: CallOutcome, ctx: CallContext, tap: FetchTap): CallOutcome {
+  if (tap.headersAt === undefined || tap.serverMs === undefined) return outcome;
+  return { ...outcome, arrivalWithinMs: Math.max(0, tap.headersAt - ctx.startedAt - tap.serverMs) };
+}
+
 export function createGeminiAdapter(opts: GeminiAdapterOptions): ProviderAdapter {
   const clock = opts.clock ?? new RealClock();
   const client = new GoogleGenerativeAI(opts.apiKey);
@@ -65,6 +77,15 @@ export function createGeminiAdapter(opts: GeminiAdapterOptions): ProviderAdapter
 
   async function call(req: LlmRequest, signal: AbortSignal): Promise<CallOutcome> {
     const ctx: CallContext = { provider: 'gemini', model: modelFor(req.kind), startedAt: clock.now(), now: () => clock.now() };
+    const tap = openTap(ctx.now);
+    try {
+      return withArrival(await send(ctx, req, signal, tap), ctx, tap.tap);
+    } finally {
+      tap.close();
+    }
+  }
+
+  async function send(ctx: CallContext, req: LlmRequest, signal: AbortSignal, tap: Tap): Promise<CallOutcome> {
     const boosted = truncatedOnce.has(req);
     const plan = thinkingPlan(ctx.model, budget, req.maxOutputTokens, boosted);
     const generationConfig: GenerationConfig & ThinkingConfig = {
@@ -75,7 +96,6 @@ export function createGeminiAdapter(opts: GeminiAdapterOptions): ProviderAdapter
       ...(plan.thinkingBudget !== undefined && { thinkingConfig: { thinkingBudget: plan.thinkingBudget } }),
     };
     const deadline = startDeadline(clock, opts.timeoutMs, signal);
-    const tap = openTap();
     try {
       const model = client.getGenerativeModel(
         { model: ctx.model, systemInstruction: req.system, safetySettings: [], generationConfig },
@@ -99,7 +119,6 @@ export function createGeminiAdapter(opts: GeminiAdapterOptions): ProviderAdapter
     } catch (err) {
       return classifyGemini(ctx, err, deadline, tap.tap);
     } finally {
-      tap.close();
       deadline.dispose();
     }
   }

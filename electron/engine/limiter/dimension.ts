@@ -27,6 +27,11 @@ export interface Dimension extends DimensionView {
   take(now: number, cost: number): Charge;
   /** The request really started later than admitted (it waited for a concurrency slot). */
   restamp(charge: Charge, at: number): void;
+  /**
+   * Sliding windows only: the charge counts from `at` (its start plus an arrival bound, docs/engine.md §1,
+   * "Arrival"), earlier or later than before. True when it now leaves sooner.
+   */
+  arrive?(charge: Charge, at: number): boolean;
   /** Replace the estimate with the actual amount. */
   settle(charge: Charge, amount: number, now: number): void;
   refund(charge: Charge, now: number): void;

@@ -3,6 +3,7 @@
 // queue's earliest admissible time as the store returned it, re-planned on every change.
 import type { AdmissionWait } from '../../../shared/domain';
 import type { Clock } from '../clock';
+import { LatencyWindow } from '../latency-window';
 import { uniform, type Rng } from '../rng';
 import type { Admission } from './admission';
 import type { Dimension, DimensionView } from './dimension';
@@ -27,6 +28,8 @@ const DAILY_DIMS: ReadonlySet<string> = new Set(['RPD', 'TPD']);
 export const WAIT_HORIZON_MS = 2 * 60_000;
 /** A store that failed to answer is asked again after this long (a shared store answers refusals itself). */
 const STORE_RETRY_MS = 1_000;
+/** The arrival guard is the longest of this many recent arrival bounds (docs/engine.md §1, "Arrival"). */
+const ARRIVAL_SAMPLES = 64;
 
 export interface Jitter {
   enabled: boolean;
@@ -52,6 +55,8 @@ class Ticket implements Admission {
   private open = true;
   /** Refunded: the call never happened (kept in the list, so a refund costs O(1)). */
   void = false;
+  /** The arrival guard moved the charge at the start: the answer's bound must replace it, even a bound of 0. */
+  private shifted = false;
   at: number;
 
   constructor(
@@ -69,6 +74,19 @@ class Ticket implements Admission {
     if (!this.open) return;
     this.owner.restamp(this.reservation, at);
     this.at = Math.max(this.at, at);
+    // Until its answer says better, the request may reach the server as late as the recent ones did.
+    const guard = this.owner.arrivalGuard();
+    if (guard > 0) {
+      this.owner.arrive(this.reservation, guard);
+      this.shifted = true;
+    }
+  }
+  answered(arrivalWithinMs: number | undefined): void {
+    if (!this.open) return;
+    if (arrivalWithinMs !== undefined) this.owner.arrivalSeen(arrivalWithinMs);
+    // This call's own bound replaces the guard; without one, the server had it by its answer or (likely) the guard.
+    const within = arrivalWithinMs ?? Math.min(this.owner.now() - this.at, this.owner.arrivalGuard());
+    if (within > 0 || this.shifted) this.owner.arrive(this.reservation, within);
   }
   settle(tokens: number): void {
     if (!this.open) return;
@@ -89,6 +107,12 @@ type Recent = Ticket;
 /** How a ticket reports back to its scheduler's store. */
 interface TicketReturns {
   restamp(reservation: Reservation, at: number): void;
+  /** The store's arrive, when it has one. */
+  arrive(reservation: Reservation, withinMs: number): void;
+  /** The longest recent arrival bound (0 before any: the virtual clock's modelled providers give none). */
+  arrivalGuard(): number;
+  arrivalSeen(withinMs: number): void;
+  now(): number;
   settle(reservation: Reservation, tokens: number): void;
   refund(reservation: Reservation): void;
 }
@@ -141,8 +165,16 @@ export class RateLimiter {
   readonly store: QuotaStore;
   /** The store answers synchronously (in memory): acquire may admit without queueing. */
   private readonly syncStore: boolean;
+  /** Recent arrival bounds of this model's calls (docs/engine.md §1, "Arrival"). */
+  private readonly arrivals = new LatencyWindow(ARRIVAL_SAMPLES);
   private readonly returns: TicketReturns = {
     restamp: (r, at) => this.background(this.store.restamp(r, at)),
+    arrive: (r, withinMs) => {
+      if (this.store.arrive) this.background(this.store.arrive(r, withinMs));
+    },
+    arrivalGuard: () => (this.arrivals.size ? this.arrivals.quantile(1) : 0),
+    arrivalSeen: (withinMs) => this.arrivals.add(withinMs),
+    now: () => this.clock.now(),
     settle: (r, tokens) => this.background(this.store.settle(r, tokens, this.clock.now())),
     refund: (r) => this.background(this.store.refund(r, this.clock.now())),
   };

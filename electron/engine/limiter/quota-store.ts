@@ -51,6 +51,12 @@ export interface QuotaStore {
   acquire(tokens: number, now: number, notBefore?: number): MaybePromise<AcquireResult>;
   /** The call really started at `at` (after waiting for a concurrency slot). */
   restamp(reservation: Reservation, at: number): MaybePromise<void>;
+  /**
+   * The server received the request no later than `withinMs` after its start (the last restamp): on a sliding window
+   * the charge counts from start + withinMs, replacing an earlier bound (a call's own bound replaces the guard it
+   * started with; docs/engine.md §1, "Arrival"). Never before its start; call before settle.
+   */
+  arrive?(reservation: Reservation, withinMs: number): MaybePromise<void>;
   /** Replace the token estimate with the provider's reported usage; the reservation is closed. */
   settle(reservation: Reservation, tokens: number, now: number): MaybePromise<void>;
   /** The call never happened: give every charge back; the reservation is closed. */
@@ -95,10 +101,14 @@ export function isTokenDimension(name: QuotaDimension): boolean {
 class LocalReservation implements Grant {
   readonly ok = true;
   open = true;
+  /** When the call really started (its last restamp). */
+  startedAt: number;
   constructor(
     readonly charges: Charge[],
     readonly at: number,
-  ) {}
+  ) {
+    this.startedAt = at;
+  }
   get reservation(): Reservation {
     return this;
   }
@@ -135,7 +145,18 @@ export class LocalQuotaStore implements QuotaStore {
   restamp(reservation: Reservation, at: number): void {
     const r = reservation as LocalReservation;
     if (!r.open) return;
+    r.startedAt = Math.max(r.startedAt, at);
     for (let i = 0; i < this.dims.length; i++) (this.dims[i] as Dimension).restamp(r.charges[i] as Charge, at);
+  }
+
+  arrive(reservation: Reservation, withinMs: number): void {
+    const r = reservation as LocalReservation;
+    if (!r.open || !(withinMs >= 0)) return;
+    let sooner = false;
+    for (let i = 0; i < this.dims.length; i++) {
+      if ((this.dims[i] as Dimension).arrive?.(r.charges[i] as Charge, r.startedAt + withinMs)) sooner = true;
+    }
+    if (sooner) this.wake(); // a charge leaves earlier than planned: waiting schedulers re-plan
   }
 
   settle(reservation: Reservation, tokens: number, now: number): void {

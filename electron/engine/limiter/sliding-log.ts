@@ -109,6 +109,16 @@ export class SlidingLog implements Dimension {
     c.entry = this.insert({ at, amount: c.entry.amount, dead: false, idx: 0 });
   }
 
+  /** The server counts the call from `at` (docs/engine.md §1, "Arrival"): its entry moves there, even back out of the log. */
+  arrive(charge: Charge, at: number): boolean {
+    const c = charge as LogCharge;
+    if (at === c.entry.at || c.refunded) return false;
+    const sooner = at < c.entry.at;
+    this.kill(c.entry);
+    c.entry = this.insert({ at, amount: c.entry.amount, dead: false, idx: 0 });
+    return sooner;
+  }
+
   settle(charge: Charge, amount: number): void {
     const c = charge as LogCharge;
     const e = c.entry;
@@ -147,11 +157,14 @@ export class SlidingLog implements Dimension {
       this.log.push(entry);
       return entry;
     }
-    // Out of time order (a clock that stepped back, or older charges restored): renumber and restart the cursor.
+    // Out of time order (an arrival restamp, a clock that stepped back, older charges restored): renumber what follows;
+    // an entry put before the cursor moves it one on and counts in front of it.
     this.log.splice(i, 0, entry);
     for (let j = i + 1; j < this.log.length; j++) (this.log[j] as Entry).idx = this.base + j;
-    this.cursor = this.base + this.head;
-    this.beforeCursor = 0;
+    if (entry.idx < this.cursor) {
+      this.cursor++;
+      this.beforeCursor += entry.amount;
+    }
     return entry;
   }
 }

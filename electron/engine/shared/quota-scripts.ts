@@ -44,6 +44,13 @@ local function prune(d)
   redis.call('INCRBYFLOAT', sumKey(d), -total)
 end
 
+-- Sliding log: count a charge of c from time at.
+local function addCharge(d, id, at, c)
+  redis.call('ZADD', logKey(d), at, id)
+  redis.call('HSET', amtKey(d), id, tostring(c))
+  redis.call('INCRBYFLOAT', sumKey(d), c)
+end
+
 -- Bucket: the level refilled to now (a missing bucket is full).
 local function level(d)
   local h = redis.call('HMGET', bucketKey(d), 'level', 'at')
@@ -227,10 +234,7 @@ for _, d in ipairs(dims(3, tonumber(ARGV[2]))) do
     prune(d)
     if redis.call('ZADD', logKey(d), 'XX', 'CH', 'GT', now, id) == 0 and redis.call('ZSCORE', logKey(d), id) == false then
       -- Its admission already left the window: the server counts the call from its real start.
-      local c = cost(d, tokens)
-      redis.call('ZADD', logKey(d), now, id)
-      redis.call('HSET', amtKey(d), id, tostring(c))
-      redis.call('INCRBYFLOAT', sumKey(d), c)
+      addCharge(d, id, now, cost(d, tokens))
     end
   end
 end
@@ -363,4 +367,40 @@ pruneWaiters()
 local out = { tostring(now), redis.call('ZCARD', P .. ':live'), redis.call('ZCARD', waitersKey()) }
 for _, d in ipairs(dims(3, tonumber(ARGV[2]))) do out[#out + 1] = tostring(used(d)) end
 return out
+`;
+
+/**
+ * arrive: ARGV[1] id, ARGV[2] ms after its start by which the server had the request, ARGV[3] dimension count, then
+ * dims (docs/engine.md §1, "Arrival"). On every sliding log the charge counts from start + that bound, replacing an
+ * earlier bound (a call's own bound replaces the guard it started with); the start is its restamp's score, kept on
+ * the reservation at the first arrive. Pruned already (a start more than a window ago), it counts again from the latest
+ * the request can have arrived. A charge that now leaves sooner wakes the waiting instances.
+ */
+export const ARRIVE = `${COMMON}
+local id = ARGV[1]
+local within = tonumber(ARGV[2])
+local res = P .. ':res:' .. id
+if redis.call('EXISTS', res) == 0 then return 0 end
+local tokens = tonumber(redis.call('HGET', res, 'tokens'))
+local started = tonumber(redis.call('HGET', res, 'started'))
+local sooner = false
+for _, d in ipairs(dims(4, tonumber(ARGV[3]))) do
+  if d.kind == 's' then
+    prune(d)
+    local score = tonumber(redis.call('ZSCORE', logKey(d), id))
+    if started == nil and score then
+      started = score
+      redis.call('HSET', res, 'started', tostring(started))
+    end
+    local at = (started or (now - d.window)) + within
+    if score then
+      if at < score then sooner = true end
+      redis.call('ZADD', logKey(d), 'XX', at, id)
+    elseif now - at < d.window then
+      addCharge(d, id, at, cost(d, tokens))
+    end
+  end
+end
+if sooner then wake() end
+return 1
 `;

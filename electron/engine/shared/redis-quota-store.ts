@@ -14,7 +14,7 @@ import { formatClock } from '../limiter/explain';
 import { LocalQuotaStore, type AcquireResult, type Blocker, type QuotaStore, type Reservation } from '../limiter/quota-store';
 import { SlidingLog } from '../limiter/sliding-log';
 import { keyHash } from '../quota-memory';
-import { ACQUIRE, CLOSE, LEAVE, PAUSE, REPLAY, RESTAMP, SYNC, USAGE, WAKE } from './quota-scripts';
+import { ACQUIRE, ARRIVE, CLOSE, LEAVE, PAUSE, REPLAY, RESTAMP, SYNC, USAGE, WAKE } from './quota-scripts';
 import type { WakeBus } from './wake-bus';
 import { defineScripts } from './define-scripts';
 import { EventBus } from '../events';
@@ -50,6 +50,7 @@ interface QuotaCommands {
   evQuotaLeave(prefix: string, waiter: string): Promise<number>;
   evQuotaWake(prefix: string): Promise<number>;
   evQuotaUsage(prefix: string, ...args: (string | number)[]): Promise<(string | number)[]>;
+  evQuotaArrive(prefix: string, ...args: (string | number)[]): Promise<number>;
 }
 
 /** The shared quota as Redis holds it now, for the Instances view. */
@@ -159,6 +160,12 @@ export class RedisQuotaStore implements QuotaStore {
   private localCharges: LocalCharge[] = [];
   /** Local time until which the store is known to be paused. */
   private pausedSeen = 0;
+  /** After an outage, nothing until one window past the moment it was noticed, even once Redis is back (see holding). */
+  private holdUntil = 0;
+  /** The connection came back after a disconnect (a restarted Redis may be empty), not just a command timing out. */
+  private reconnected = false;
+  /** Local time of the first failure since the last good reply: when this instance noticed the outage. */
+  private failedSince: number | null = null;
   private readonly window: number;
   /** This store's id in the waiter queue (one scheduler asks through one store). */
   readonly waiterId = randomUUID();
@@ -176,6 +183,7 @@ export class RedisQuotaStore implements QuotaStore {
       evQuotaLeave: LEAVE,
       evQuotaWake: WAKE,
       evQuotaUsage: USAGE,
+      evQuotaArrive: ARRIVE,
     });
     this.dims = o.dims.map(viewOf);
     for (const d of this.dims) {
@@ -185,6 +193,9 @@ export class RedisQuotaStore implements QuotaStore {
     this.window = Math.max(...this.dims.filter((d) => d.kind !== 'd').map((d) => d.windowMs), 60_000);
     o.wakeBus.subscribe(`${o.prefix}:wake:${this.waiterId}`, () => this.notify());
     o.redis.on('ready', () => this.recovered());
+    o.redis.on('ready', () => (this.reconnected = true));
+    // A dropped connection is an outage even if no acquire failed meanwhile (a Redis restarted within a second).
+    o.redis.on('reconnecting', () => this.wentDown(new Error('connection to Redis lost')));
   }
 
   private args(): (string | number)[] {
@@ -201,6 +212,7 @@ export class RedisQuotaStore implements QuotaStore {
     const local = this.o.clock.now();
     this.offset = serverNow - local;
     this.lastGood = local;
+    this.failedSince = null;
   }
 
   private toLocal(serverMs: number): number {
@@ -210,6 +222,7 @@ export class RedisQuotaStore implements QuotaStore {
   async acquire(tokens: number, now: number, notBefore = 0): Promise<AcquireResult> {
     if (this.down && this.o.redis.status === 'ready') this.recovered(); // a timeout without a disconnect: try again
     if (this.down) return this.degraded(tokens, now, notBefore);
+    if (this.reconnected && now < this.holdUntil) return this.holding(now);
     let reply: (string | number)[];
     try {
       const nb = notBefore > 0 ? notBefore + this.offset : 0;
@@ -265,8 +278,21 @@ export class RedisQuotaStore implements QuotaStore {
     return { ok: true, reservation: { fallback: r.reservation, charge } satisfies FallbackReservation, at: r.at };
   }
 
+  /**
+   * Redis answers again, but a restarted Redis (no persistence) has forgotten the fleet's charges of the last window,
+   * and the simulator or Gemini still counts them: admitting at once would overshoot. Every charge it held was made
+   * before this instance noticed the outage, so nothing is admitted until one window after that, whether Redis came
+   * back or not (docs/scale-out.md "Redis down").
+   */
+  private holding(now: number): AcquireResult {
+    return { ok: false, at: Math.min(this.holdUntil, now + RECHECK_MS), blockers: [{ dimension: 'store', at: this.holdUntil }] };
+  }
+
   private wentDown(e: unknown): void {
     if (this.down) return;
+    this.failedSince ??= this.o.clock.now();
+    this.holdUntil = this.failedSince + this.window;
+    this.reconnected = false;
     this.down = e instanceof Error ? e.message : String(e);
     this.o.onTrouble?.(this.trouble());
   }
@@ -307,6 +333,12 @@ export class RedisQuotaStore implements QuotaStore {
   async restamp(reservation: Reservation, at: number): Promise<void> {
     if (this.isFallback(reservation)) return this.fallback?.restamp(reservation.fallback, at);
     await this.redis.evQuotaRestamp(this.o.prefix, String(reservation), ...this.args());
+  }
+
+  /** The bound is a duration on this instance's clock; the script adds it to the start in Redis time. */
+  async arrive(reservation: Reservation, withinMs: number): Promise<void> {
+    if (this.isFallback(reservation)) return this.fallback?.arrive(reservation.fallback, withinMs);
+    await this.redis.evQuotaArrive(this.o.prefix, String(reservation), Math.ceil(withinMs), ...this.args());
   }
 
   async settle(reservation: Reservation, tokens: number, now: number): Promise<void> {

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { textTokens } from '../token-estimate';
 import { GEMINI_BODIES, geminiError, geminiPromptBlocked, geminiReply } from './bodies';
 import { faultDelivery } from './faults';
-import { deliver, deliverSse, json, type Delivery, type Waits } from './http';
+import { deliver, deliverSse, json, serverTiming, type Delivery, type Waits } from './http';
 import { geminiQuotaBody } from './quota-gemini';
 import { replyText, scriptedDelivery } from './scripted';
 import { maskKey, type SimState } from './state';
@@ -19,6 +19,9 @@ export async function handleGemini(state: SimState, waits: Waits, req: IncomingM
   const [, version = 'v1beta', model = '', task = 'generateContent'] = m ?? [];
   const route = (m ? task : 'unknown') as LogEntry['route'];
   const key = (req.headers['x-goog-api-key'] as string | undefined) ?? url.searchParams.get('key');
+  // When the request counted (its quota charge, else its receipt): Server-Timing measures from here.
+  let countedAt = state.clock.now();
+  const held = () => serverTiming(state.clock.now() - countedAt);
   let body: GeminiRequestBody | null = null;
   let parseError = '';
   try {
@@ -41,7 +44,7 @@ export async function handleGemini(state: SimState, waits: Waits, req: IncomingM
     entry.status = d.status;
     entry.outcome = outcome;
     if (dimension) entry.dimension = dimension;
-    await deliver(res, waits, d);
+    await deliver(res, waits, { ...d, lateHeaders: held });
   };
 
   if (!m || req.method !== 'POST') return send('not_found', json(404, geminiError(404, `Path ${url.pathname} is not a Gemini API method.`)));
@@ -87,6 +90,8 @@ export async function handleGemini(state: SimState, waits: Waits, req: IncomingM
   const admission = quota.admit(now, judged.inputTokens);
   if (!admission.ok) return send('rate_limited', json(429, geminiQuotaBody(model, admission)), admission.dimension);
   quota.charge(now, judged.inputTokens);
+  countedAt = now;
+  entry.charged = { at: now, tokens: judged.inputTokens };
 
   const latency = state.latencyMs('gemini', model, judged.hasAttachment);
   const written = thinkThenWrite(model, request.generationConfig, judged.reply);
@@ -105,7 +110,7 @@ export async function handleGemini(state: SimState, waits: Waits, req: IncomingM
     const chunk = { candidates: [{ content: { role: 'model', parts: [{ text: piece }] }, index: 0, ...finish }], modelVersion: model };
     return JSON.stringify(last ? { ...chunk, usageMetadata: geminiReply(model, written.text, usage).usageMetadata } : chunk);
   });
-  await deliverSse(res, waits, {}, events, latency / 2 / Math.max(1, pieces.length - 1));
+  await deliverSse(res, waits, held(), events, latency / 2 / Math.max(1, pieces.length - 1));
 }
 
 export function splitText(text: string, n: number): string[] {

@@ -117,6 +117,7 @@ export async function handleGroq(state: SimState, waits: Waits, req: IncomingMes
   }
   // Groq checks the reservation but charges what was used.
   quota.charge(now, judged.inputTokens + judged.outputTokens);
+  entry.charged = { at: now, tokens: judged.inputTokens + judged.outputTokens };
 
   const latency = state.latencyMs('groq', name, judged.hasAttachment);
   const usage = { inputTokens: judged.inputTokens, outputTokens: judged.outputTokens };

@@ -52,6 +52,8 @@ export interface Delivery {
   headers: Record<string, string>;
   body: string;
   delayMs?: number;
+  /** Headers known only when they are written (after the delay): the server's own time, Server-Timing. */
+  lateHeaders?: () => Record<string, string>;
   stallMs?: number;
   drop?: 'before-headers' | 'mid-body';
 }
@@ -63,7 +65,7 @@ export async function deliver(res: ServerResponse, waits: Waits, d: Delivery): P
     return;
   }
   const bytes = Buffer.from(d.body, 'utf8');
-  res.writeHead(d.status, { 'content-length': String(bytes.length), ...d.headers });
+  res.writeHead(d.status, { 'content-length': String(bytes.length), ...d.headers, ...d.lateHeaders?.() });
   if (!d.stallMs && d.drop !== 'mid-body') {
     res.end(bytes);
     return;
@@ -77,6 +79,14 @@ export async function deliver(res: ServerResponse, waits: Waits, d: Delivery): P
   res.write(bytes.subarray(0, half));
   if (!(await waits.wait(d.stallMs ?? 0, res))) return;
   res.end(bytes.subarray(half));
+}
+
+/**
+ * Gemini's front end says how long it held the request (`Server-Timing: gfet4t7; dur=…`, whole ms); the simulator
+ * counts from when it charged the quota, rounded down, so the client's bound on the arrival holds (docs/engine.md §1).
+ */
+export function serverTiming(ms: number): Record<string, string> {
+  return { 'server-timing': `gfet4t7; dur=${Math.max(0, Math.floor(ms))}` };
 }
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Delivery {

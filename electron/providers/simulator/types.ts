@@ -72,6 +72,8 @@ export interface LogEntry {
   outcome: LogOutcome;
   /** Which quota dimension rejected it, when one did. */
   dimension?: string;
+  /** When it counted on the quota and the tokens it counted (Gemini input, Groq total): accepted requests only. */
+  charged?: { at: number; tokens: number };
   /** The parsed JSON request body (images and PDFs included as sent). */
   request: unknown;
 }
