@@ -1,39 +1,57 @@
-// Crash-resume at scale: SIGKILL the headless run at random points (CI: 4 kills; SOAK_SCALE=big: 20) across one run,
-// resuming each time: the first kill lands in the first-start migration of an empty --db, the last in the export,
-// the rest mid-run. After every kill `PRAGMA integrity_check` is ok, no stored result or call record changes later,
+// Crash-resume at scale: SIGKILL the headless run at random points across one run (CI: 4 kills on the 30-row sample;
+// SOAK_SCALE=big: 20 on the sample twice over), resuming each time: the first kill lands in the first-start migration
+// of an empty --db, the last in the export, the rest mid-run. After every kill `PRAGMA integrity_check` is ok, no stored result or call record changes later,
 // and the file at --out is absent or whole. At the end: no lost result, no duplicate, the same verdicts as an
 // uninterrupted run, and no provider call repeated for a submission already stored when the process died (only those
 // in flight are redone). The kill points come from a seed printed in the test name (CRASH_SEED reproduces them).
 import { existsSync, mkdirSync, readdirSync, readFileSync, watch } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBatch } from '../../electron/batch/ingest/ingest';
+import { readCsv } from '../../electron/batch/ingest/ingest-csv';
 import { seededRng } from '../../electron/engine/rng';
 import { startSimulator, type Simulator } from '../../electron/providers/simulator/server';
 import { SCHEMA_VERSION } from '../../electron/store/migrations';
+import { csvText } from '../fixtures/generate-batch';
 import { cliEnv, repoRoot, startCli, type CliRun } from '../helpers/cli';
 import { requestMatcher } from '../helpers/request-matcher';
 import { modelCalls } from '../integration/pipeline/support';
 import { recordFigures } from './figures';
+import { BIG, soakTimeout } from './soak-scale';
 
-const BIG = process.env.SOAK_SCALE === 'big';
 const KILLS = BIG ? 20 : 4;
 /** Kills between the migration's and the export's. */
 const MID_RUN = KILLS - 2;
 const SEED = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 1e6));
-const BATCH = path.join(repoRoot, 'test/fixtures/sample/batch.csv');
+const SAMPLE = path.join(repoRoot, 'test/fixtures/sample/batch.csv');
+/**
+ * The sample twice over in the soak (60 rows): 18 mid-run kills each find rows left to store even where a loaded
+ * machine lets several finish between the trigger and the kill (30 rows once fitted only 6 of them).
+ */
+const COPIES = BIG ? 2 : 1;
 const ATTACHMENTS = path.join(repoRoot, 'test/fixtures/sample/attachments');
 
 let sim: Simulator;
 let dir: string;
+let BATCH = SAMPLE;
+
+/** The sample `copies` times over, each copy's ids and titles its own (every request still names one row). */
+async function sampleCopies(file: string, copies: number): Promise<string> {
+  const t = await readCsv(SAMPLE);
+  const own = new Set([t.columns.indexOf('id'), t.columns.indexOf('activity_name')]);
+  const rows = Array.from({ length: copies }, (_, c) => t.rows.map((r) => r.map((v, i) => (c > 0 && own.has(i) ? `${v}${c + 1}` : v))));
+  await writeFile(file, csvText(t.columns, rows.flat()));
+  return file;
+}
 
 beforeAll(async () => {
   // Tier-1 quotas (the CLI's defaults fit them) and latencies sped up 50×, so a run takes seconds.
   sim = await startSimulator({ preset: 'tier1', timeScale: 0.02, seed: SEED, logLimit: 100_000 });
   dir = await mkdtemp(path.join(os.tmpdir(), 'ev-crash-'));
+  if (COPIES > 1) BATCH = await sampleCopies(path.join(dir, 'batch.csv'), COPIES);
 });
 afterAll(async () => {
   await sim?.close();
@@ -256,6 +274,6 @@ describe(`crash-resume: ${KILLS} random SIGKILLs, migration and export included 
       expect(checked).toBeGreaterThan(0);
       expect(snapshots.some((s) => s.results.size > 0)).toBe(true);
     },
-    BIG ? 900_000 : 180_000,
+    soakTimeout(180_000, (KILLS / 4) * COPIES),
   );
 });

@@ -12,10 +12,10 @@ import { applyConfigPatch, DEFAULT_CONFIG } from '../../shared/config';
 import { CALL_KINDS } from '../../shared/provider';
 import { ModelledProvider } from '../../electron/planner/modelled-provider';
 import { recordFigures } from './figures';
+import { BIG, soakTimeout } from './soak-scale';
 import { outcomeFigures, watchInvariants, windowOvershoots } from './invariants';
 import { plainRequest } from '../helpers/requests';
 
-const BIG = process.env.SOAK_SCALE === 'big';
 const SUBMISSIONS = BIG ? 10_000 : 1_000;
 const MIN = 60_000;
 /** After an unannounced cut, the client learns from 429s: give it this long before the window check applies again. */
@@ -117,7 +117,7 @@ describe(`fault soak on virtual time (${SUBMISSIONS} submissions × 3 calls)`, (
       const start = r.gemini.log[0]!.at;
       cutSpan = { from: start + r.cutAt, to: start + r.cutAt + CUT_GRACE };
     },
-    BIG ? 600_000 : 120_000,
+    soakTimeout(120_000, 10_000 / 1_000),
   );
 
   it('the scripted trouble really happened (else the invariants prove nothing)', () => {

@@ -21,7 +21,14 @@ export const FAULT_KINDS = [
   'disk full',
   'Redis down',
 ] as const;
-export const OUTCOME_KINDS = ['lost', 'duplicated', 'budget overruns', 'calls into an OPEN breaker beyond probes', 'retried daily 429s'] as const;
+export const OUTCOME_KINDS = [
+  'lost',
+  'duplicated',
+  'budget overruns',
+  'calls into an OPEN breaker beyond probes',
+  'retried daily 429s',
+  'requests over a server quota',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
 

@@ -19,13 +19,18 @@ import { previewBatch, readBatch } from '../../electron/batch/ingest/ingest';
 import { loadBatch } from '../../electron/batch/ingest/load-batch';
 import { csvText, EXPORT_COLUMNS, generateBatchCsv } from '../fixtures/generate-batch';
 import { recordFigures } from './figures';
+import { BIG, soakTimeout } from './soak-scale';
 
-const BIG = process.env.SOAK_SCALE === 'big';
 /** Each ingest call starts a worker thread: keep CI runs modest. */
 const FILE_RUNS = BIG ? 100 : 5;
 /** The same parse and mapping in this thread (what the worker runs), for many more cases per second. */
 const CORE_RUNS = BIG ? 2_000 : 150;
 const BYTE_RUNS = BIG ? 300 : 40;
+/** Guards against a hang: the CI timeout times the soak's extra work (worker-thread file runs dominate), and the load. */
+const FILE_TIMEOUT = soakTimeout(300_000, 100 / 5);
+const BYTE_TIMEOUT = soakTimeout(300_000, 300 / 40);
+const PATH_TIMEOUT = soakTimeout(300_000, 3_000 / 500);
+const SHORT_TIMEOUT = soakTimeout(60_000);
 
 let dir: string;
 let seq = 0;
@@ -114,73 +119,85 @@ const table = header.chain((cols) =>
 );
 
 describe('hostile batch files', () => {
-  it('arbitrary CSV structure and cells: a preview or a clear refusal, never a crash', async () => {
-    await fc.assert(
-      fc.asyncProperty(table, async ({ cols, rows, bom, eol }) => {
-        await coreBehaves(await tmpFile('.csv', csvText(cols, rows, { bom, eol })));
-      }),
-      { numRuns: CORE_RUNS },
-    );
-    await fc.assert(
-      fc.asyncProperty(table, async ({ cols, rows, bom, eol }) => {
-        await ingestBehaves(await tmpFile('.csv', csvText(cols, rows, { bom, eol })));
-      }),
-      { numRuns: FILE_RUNS },
-    );
-  }, 300_000);
+  it(
+    'arbitrary CSV structure and cells: a preview or a clear refusal, never a crash',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(table, async ({ cols, rows, bom, eol }) => {
+          await coreBehaves(await tmpFile('.csv', csvText(cols, rows, { bom, eol })));
+        }),
+        { numRuns: CORE_RUNS },
+      );
+      await fc.assert(
+        fc.asyncProperty(table, async ({ cols, rows, bom, eol }) => {
+          await ingestBehaves(await tmpFile('.csv', csvText(cols, rows, { bom, eol })));
+        }),
+        { numRuns: FILE_RUNS },
+      );
+    },
+    FILE_TIMEOUT,
+  );
 
-  it('real rows with random bytes flipped, cut or inserted, and pure random bytes', async () => {
-    const good = Buffer.from(generateBatchCsv(5, 3), 'utf8');
-    const mutated = fc.oneof(
-      fc.uint8Array({ maxLength: 2_000 }),
-      fc
-        .record({ at: fc.nat(good.length - 1), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }), cut: fc.boolean() })
-        .map(({ at, bytes, cut }) =>
-          cut ? Buffer.concat([good.subarray(0, at), bytes]) : Buffer.concat([good.subarray(0, at), bytes, good.subarray(at + bytes.length)]),
-        ),
-    );
-    await fc.assert(
-      fc.asyncProperty(mutated, async (bytes) => {
-        await coreBehaves(await tmpFile('.csv', bytes));
-      }),
-      { numRuns: CORE_RUNS },
-    );
-    await fc.assert(
-      fc.asyncProperty(mutated, async (bytes) => {
-        await ingestBehaves(await tmpFile('.csv', bytes));
-      }),
-      { numRuns: FILE_RUNS },
-    );
-  }, 300_000);
+  it(
+    'real rows with random bytes flipped, cut or inserted, and pure random bytes',
+    async () => {
+      const good = Buffer.from(generateBatchCsv(5, 3), 'utf8');
+      const mutated = fc.oneof(
+        fc.uint8Array({ maxLength: 2_000 }),
+        fc
+          .record({ at: fc.nat(good.length - 1), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }), cut: fc.boolean() })
+          .map(({ at, bytes, cut }) =>
+            cut ? Buffer.concat([good.subarray(0, at), bytes]) : Buffer.concat([good.subarray(0, at), bytes, good.subarray(at + bytes.length)]),
+          ),
+      );
+      await fc.assert(
+        fc.asyncProperty(mutated, async (bytes) => {
+          await coreBehaves(await tmpFile('.csv', bytes));
+        }),
+        { numRuns: CORE_RUNS },
+      );
+      await fc.assert(
+        fc.asyncProperty(mutated, async (bytes) => {
+          await ingestBehaves(await tmpFile('.csv', bytes));
+        }),
+        { numRuns: FILE_RUNS },
+      );
+    },
+    FILE_TIMEOUT,
+  );
 
-  it('arbitrary workbook contents (strings, numbers, dates, booleans, empty cells)', async () => {
-    const cell = fc.oneof(
-      nastyCell.map((c) => c.replaceAll('\u0000', '')),
-      fc.double(),
-      fc.date({ noInvalidDate: true }),
-      fc.boolean(),
-      fc.constant(null),
-    );
-    const workbook = fc.record({
-      cols: header.map((h) => h.map((c) => c.replaceAll('\u0000', ''))),
-      rows: fc.array(fc.array(cell, { maxLength: 60 }), { maxLength: 6 }),
-    });
-    const write = async ({ cols, rows }: { cols: string[]; rows: unknown[][] }) => {
-      const wb = new ExcelJS.Workbook();
-      const ws = wb.addWorksheet('Sheet1');
-      ws.addRow(cols);
-      for (const r of rows) ws.addRow(r as ExcelJS.CellValue[]);
-      return tmpFile('.xlsx', Buffer.from(await wb.xlsx.writeBuffer()));
-    };
-    await fc.assert(
-      fc.asyncProperty(workbook, async (w) => coreBehaves(await write(w))),
-      { numRuns: BIG ? 300 : 30 },
-    );
-    await fc.assert(
-      fc.asyncProperty(workbook, async (w) => ingestBehaves(await write(w))),
-      { numRuns: FILE_RUNS },
-    );
-  }, 300_000);
+  it(
+    'arbitrary workbook contents (strings, numbers, dates, booleans, empty cells)',
+    async () => {
+      const cell = fc.oneof(
+        nastyCell.map((c) => c.replaceAll('\u0000', '')),
+        fc.double(),
+        fc.date({ noInvalidDate: true }),
+        fc.boolean(),
+        fc.constant(null),
+      );
+      const workbook = fc.record({
+        cols: header.map((h) => h.map((c) => c.replaceAll('\u0000', ''))),
+        rows: fc.array(fc.array(cell, { maxLength: 60 }), { maxLength: 6 }),
+      });
+      const write = async ({ cols, rows }: { cols: string[]; rows: unknown[][] }) => {
+        const wb = new ExcelJS.Workbook();
+        const ws = wb.addWorksheet('Sheet1');
+        ws.addRow(cols);
+        for (const r of rows) ws.addRow(r as ExcelJS.CellValue[]);
+        return tmpFile('.xlsx', Buffer.from(await wb.xlsx.writeBuffer()));
+      };
+      await fc.assert(
+        fc.asyncProperty(workbook, async (w) => coreBehaves(await write(w))),
+        { numRuns: BIG ? 300 : 30 },
+      );
+      await fc.assert(
+        fc.asyncProperty(workbook, async (w) => ingestBehaves(await write(w))),
+        { numRuns: FILE_RUNS },
+      );
+    },
+    FILE_TIMEOUT,
+  );
 
   // exceljs's stream reader hands a formula whose cached result is an error over without any result.
   it('a formula cell with an error result reads as an empty cell, not "[object Object]"', async () => {
@@ -195,14 +212,18 @@ describe('hostile batch files', () => {
 
   // Six bytes overwritten at the start of xl/styles.xml's compressed data leave exceljs's stream reader pending
   // forever; the worker exits unanswered, which must still end in a refusal, not a bare error.
-  it('a workbook whose styles part is corrupt is refused with a clear message', async () => {
-    const wb = new ExcelJS.Workbook();
-    wb.addWorksheet('Sheet1').addRow(['id', 'activity_name', 'event_theme']);
-    const b = Buffer.from(await wb.xlsx.writeBuffer());
-    const name = b.indexOf('xl/styles.xml');
-    Buffer.from([0x94, 0x12, 0xf4, 0x40, 0x83, 0x39]).copy(b, name + 'xl/styles.xml'.length + b.readUInt16LE(name - 2) + 1);
-    await ingestBehaves(await tmpFile('.xlsx', b));
-  }, 60_000);
+  it(
+    'a workbook whose styles part is corrupt is refused with a clear message',
+    async () => {
+      const wb = new ExcelJS.Workbook();
+      wb.addWorksheet('Sheet1').addRow(['id', 'activity_name', 'event_theme']);
+      const b = Buffer.from(await wb.xlsx.writeBuffer());
+      const name = b.indexOf('xl/styles.xml');
+      Buffer.from([0x94, 0x12, 0xf4, 0x40, 0x83, 0x39]).copy(b, name + 'xl/styles.xml'.length + b.readUInt16LE(name - 2) + 1);
+      await ingestBehaves(await tmpFile('.xlsx', b));
+    },
+    SHORT_TIMEOUT,
+  );
 });
 
 /** Flip, cut or splice bytes of a valid file. */
@@ -222,96 +243,108 @@ function mutate(good: Uint8Array) {
 }
 
 describe('hostile attachments', () => {
-  it('mutated PDFs: facts or a clear failure, never a throw', async () => {
-    const doc = await PDFDocument.create();
-    const font = await doc.embedFont(StandardFonts.Helvetica);
-    doc.addPage([300, 300]).drawText('Expert talk on design thinking, 40 participants', { x: 20, y: 200, size: 10, font });
-    const good = await doc.save({ useObjectStreams: false });
-    await fc.assert(
-      fc.asyncProperty(mutate(good), async (bytes) => {
-        const r = await extractPdf(await tmpFile('.pdf', bytes));
-        if (!r.ok) clearMessage(r.reason);
-        else expect(r.pages).toBeGreaterThanOrEqual(0);
-      }),
-      { numRuns: BYTE_RUNS },
-    );
-  }, 300_000);
-
-  it('mutated JPEGs and PNGs, and PNGs whose header declares huge dimensions: facts or a clear failure', async () => {
-    const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3a6' } })
-      .jpeg()
-      .toBuffer();
-    const png = await sharp({ create: { width: 64, height: 48, channels: 4, background: '#a36' } })
-      .png()
-      .toBuffer();
-    // Overwrite the IHDR width/height (bytes 16..23) with up to 2^31-1 each: a decompression bomb's declaration.
-    const bomb = fc.record({ w: fc.integer({ min: 1, max: 0x7fffffff }), h: fc.integer({ min: 1, max: 0x7fffffff }) }).map(({ w, h }) => {
-      const b = Buffer.from(png);
-      b.writeUInt32BE(w, 16);
-      b.writeUInt32BE(h, 20);
-      return b;
-    });
-    await fc.assert(
-      fc.asyncProperty(
-        fc.oneof(
-          mutate(jpeg).map((b) => ['.jpg', b] as const),
-          mutate(png).map((b) => ['.png', b] as const),
-          bomb.map((b) => ['.png', b] as const),
-        ),
-        async ([ext, bytes]) => {
-          const r = await prepareImage(await tmpFile(ext, bytes));
+  it(
+    'mutated PDFs: facts or a clear failure, never a throw',
+    async () => {
+      const doc = await PDFDocument.create();
+      const font = await doc.embedFont(StandardFonts.Helvetica);
+      doc.addPage([300, 300]).drawText('Expert talk on design thinking, 40 participants', { x: 20, y: 200, size: 10, font });
+      const good = await doc.save({ useObjectStreams: false });
+      await fc.assert(
+        fc.asyncProperty(mutate(good), async (bytes) => {
+          const r = await extractPdf(await tmpFile('.pdf', bytes));
           if (!r.ok) clearMessage(r.reason);
-          else expect(r.jpeg.length).toBeGreaterThan(0);
-        },
-      ),
-      { numRuns: BYTE_RUNS },
-    );
-  }, 300_000);
+          else expect(r.pages).toBeGreaterThanOrEqual(0);
+        }),
+        { numRuns: BYTE_RUNS },
+      );
+    },
+    BYTE_TIMEOUT,
+  );
 
-  it('arbitrary attachment paths never resolve outside the root, even with links that lead out', async () => {
-    const root = path.join(dir, 'root');
-    const outside = path.join(dir, 'outside');
-    await mkdir(path.join(root, 'uploads/institutes/r'), { recursive: true });
-    await mkdir(outside, { recursive: true });
-    await writeFile(path.join(outside, 'secret.pdf'), 'secret');
-    await writeFile(path.join(root, 'uploads/institutes/r/report.pdf'), 'inside');
-    await symlink(path.join(outside, 'secret.pdf'), path.join(root, 'link.pdf'));
-    await symlink(outside, path.join(root, 'dir-link'));
-    const resolver = await createAttachmentResolver(root);
-    const segment = fc.oneof(
-      fc.constantFrom(
-        '..',
-        '.',
-        '',
-        'link.pdf',
-        'dir-link',
-        'secret.pdf',
-        'report.pdf',
-        'uploads',
-        'institutes',
-        'r',
-        '%2e%2e',
-        '..\\..',
-        'C:',
-        '~',
-        outside,
-        root,
-      ),
-      fc.string({ unit: 'binary', maxLength: 12 }),
-    );
-    const raw = fc
-      .tuple(fc.constantFrom('', '/', '\\', '//', 'file://', 'C:\\'), fc.array(segment, { maxLength: 6 }), fc.constantFrom('/', '\\'))
-      .map(([lead, segs, sep]) => lead + segs.join(sep));
-    await fc.assert(
-      fc.asyncProperty(raw, fc.constantFrom(null, 1, 3, 4), async (p, eventDriven) => {
-        count('attachment paths');
-        const r = await resolver.resolve(p, eventDriven);
-        if (r.ok) {
-          expect(r.path === resolver.root || r.path.startsWith(resolver.root + path.sep)).toBe(true);
-          expect(r.path.startsWith(outside)).toBe(false);
-        } else clearMessage(r.reason);
-      }),
-      { numRuns: BIG ? 3_000 : 500 },
-    );
-  }, 300_000);
+  it(
+    'mutated JPEGs and PNGs, and PNGs whose header declares huge dimensions: facts or a clear failure',
+    async () => {
+      const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3a6' } })
+        .jpeg()
+        .toBuffer();
+      const png = await sharp({ create: { width: 64, height: 48, channels: 4, background: '#a36' } })
+        .png()
+        .toBuffer();
+      // Overwrite the IHDR width/height (bytes 16..23) with up to 2^31-1 each: a decompression bomb's declaration.
+      const bomb = fc.record({ w: fc.integer({ min: 1, max: 0x7fffffff }), h: fc.integer({ min: 1, max: 0x7fffffff }) }).map(({ w, h }) => {
+        const b = Buffer.from(png);
+        b.writeUInt32BE(w, 16);
+        b.writeUInt32BE(h, 20);
+        return b;
+      });
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            mutate(jpeg).map((b) => ['.jpg', b] as const),
+            mutate(png).map((b) => ['.png', b] as const),
+            bomb.map((b) => ['.png', b] as const),
+          ),
+          async ([ext, bytes]) => {
+            const r = await prepareImage(await tmpFile(ext, bytes));
+            if (!r.ok) clearMessage(r.reason);
+            else expect(r.jpeg.length).toBeGreaterThan(0);
+          },
+        ),
+        { numRuns: BYTE_RUNS },
+      );
+    },
+    BYTE_TIMEOUT,
+  );
+
+  it(
+    'arbitrary attachment paths never resolve outside the root, even with links that lead out',
+    async () => {
+      const root = path.join(dir, 'root');
+      const outside = path.join(dir, 'outside');
+      await mkdir(path.join(root, 'uploads/institutes/r'), { recursive: true });
+      await mkdir(outside, { recursive: true });
+      await writeFile(path.join(outside, 'secret.pdf'), 'secret');
+      await writeFile(path.join(root, 'uploads/institutes/r/report.pdf'), 'inside');
+      await symlink(path.join(outside, 'secret.pdf'), path.join(root, 'link.pdf'));
+      await symlink(outside, path.join(root, 'dir-link'));
+      const resolver = await createAttachmentResolver(root);
+      const segment = fc.oneof(
+        fc.constantFrom(
+          '..',
+          '.',
+          '',
+          'link.pdf',
+          'dir-link',
+          'secret.pdf',
+          'report.pdf',
+          'uploads',
+          'institutes',
+          'r',
+          '%2e%2e',
+          '..\\..',
+          'C:',
+          '~',
+          outside,
+          root,
+        ),
+        fc.string({ unit: 'binary', maxLength: 12 }),
+      );
+      const raw = fc
+        .tuple(fc.constantFrom('', '/', '\\', '//', 'file://', 'C:\\'), fc.array(segment, { maxLength: 6 }), fc.constantFrom('/', '\\'))
+        .map(([lead, segs, sep]) => lead + segs.join(sep));
+      await fc.assert(
+        fc.asyncProperty(raw, fc.constantFrom(null, 1, 3, 4), async (p, eventDriven) => {
+          count('attachment paths');
+          const r = await resolver.resolve(p, eventDriven);
+          if (r.ok) {
+            expect(r.path === resolver.root || r.path.startsWith(resolver.root + path.sep)).toBe(true);
+            expect(r.path.startsWith(outside)).toBe(false);
+          } else clearMessage(r.reason);
+        }),
+        { numRuns: BIG ? 3_000 : 500 },
+      );
+    },
+    PATH_TIMEOUT,
+  );
 });

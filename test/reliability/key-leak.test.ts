@@ -13,10 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../electron/providers/simulator/server';
 import { FileKeyVault } from '../../electron/store/file-key-vault';
 import { cliEnv, repoRoot, startCli } from '../helpers/cli';
+import { soakTimeout } from './soak-scale';
 
 const BATCH = path.join(repoRoot, 'test/fixtures/sample/batch.csv');
 const ATTACHMENTS = path.join(repoRoot, 'test/fixtures/sample/attachments');
 const SEALED = new Set(['keys.json', 'master.key']);
+/** A guard against a hang, scaled in the soak by the load (test/reliability/soak-scale.ts). */
+const TEST_TIMEOUT = soakTimeout(180_000);
 
 let sim: Simulator;
 let dir: string;
@@ -37,72 +40,76 @@ async function files(root: string): Promise<string[]> {
 }
 
 describe('API keys never leak', () => {
-  it('not in output, database, export, data folder or renderer build after a run with failures', async () => {
-    // Simulator keys start with "sim-"; the rest is unique to this run, so any hit is a leak.
-    const geminiKey = `sim-gemini-canary-${randomBytes(12).toString('hex')}`;
-    const groqKey = `sim-groq-canary-${randomBytes(12).toString('hex')}`;
-    const home = path.join(dir, 'home');
-    new FileKeyVault(home).set('gemini', geminiKey);
-    const env: NodeJS.ProcessEnv = { ...cliEnv(sim.baseUrl, home), GROQ_API_KEY: groqKey };
-    delete env.GEMINI_API_KEY;
-    sim.control.script({
-      provider: 'gemini',
-      responses: [
-        { status: 429, times: 2 },
-        { status: 500, times: 2 },
-      ],
-    });
-    sim.control.script({ provider: 'groq', responses: [{ status: 401 }] });
+  it(
+    'not in output, database, export, data folder or renderer build after a run with failures',
+    async () => {
+      // Simulator keys start with "sim-"; the rest is unique to this run, so any hit is a leak.
+      const geminiKey = `sim-gemini-canary-${randomBytes(12).toString('hex')}`;
+      const groqKey = `sim-groq-canary-${randomBytes(12).toString('hex')}`;
+      const home = path.join(dir, 'home');
+      new FileKeyVault(home).set('gemini', geminiKey);
+      const env: NodeJS.ProcessEnv = { ...cliEnv(sim.baseUrl, home), GROQ_API_KEY: groqKey };
+      delete env.GEMINI_API_KEY;
+      sim.control.script({
+        provider: 'gemini',
+        responses: [
+          { status: 429, times: 2 },
+          { status: 500, times: 2 },
+        ],
+      });
+      sim.control.script({ provider: 'groq', responses: [{ status: 401 }] });
 
-    const db = path.join(dir, 'run.db');
-    const out = path.join(dir, 'results.csv');
-    const plain = startCli(['validate', BATCH, '--attachments', ATTACHMENTS, '--db', db, '--out', out], env);
-    const plainExit = await plain.exited;
-    expect(plainExit.code, plainExit.stderr).toBe(0);
-    // Second run, in its own database (no cache hits): Groq first (at its tier-1 limits), so its key goes out and meets
-    // the 401. A short breaker cooldown: the open breaker's cooldown timer keeps the CLI alive after "done" (reported).
-    const db2 = path.join(dir, 'run2.db');
-    const out2 = path.join(dir, 'results2.csv');
-    const json = startCli(['validate', BATCH, '--attachments', ATTACHMENTS, '--db', db2, '--out', out2, '--json'], {
-      ...env,
-      PROVIDER_ORDER: 'groq,gemini',
-      GROQ_RPM_LIMIT: '1000',
-      GROQ_TPM_LIMIT: '300000',
-      GROQ_RPD_LIMIT: '500000',
-      GROQ_TPD_LIMIT: '1000000000',
-      GROQ_CIRCUIT_BREAKER_COOLDOWN: '1',
-    });
-    const jsonExit = await json.exited;
-    expect(jsonExit.code, jsonExit.stderr).toBe(0);
+      const db = path.join(dir, 'run.db');
+      const out = path.join(dir, 'results.csv');
+      const plain = startCli(['validate', BATCH, '--attachments', ATTACHMENTS, '--db', db, '--out', out], env);
+      const plainExit = await plain.exited;
+      expect(plainExit.code, plainExit.stderr).toBe(0);
+      // Second run, in its own database (no cache hits): Groq first (at its tier-1 limits), so its key goes out and meets
+      // the 401. A short breaker cooldown: the open breaker's cooldown timer keeps the CLI alive after "done" (reported).
+      const db2 = path.join(dir, 'run2.db');
+      const out2 = path.join(dir, 'results2.csv');
+      const json = startCli(['validate', BATCH, '--attachments', ATTACHMENTS, '--db', db2, '--out', out2, '--json'], {
+        ...env,
+        PROVIDER_ORDER: 'groq,gemini',
+        GROQ_RPM_LIMIT: '1000',
+        GROQ_TPM_LIMIT: '300000',
+        GROQ_RPD_LIMIT: '500000',
+        GROQ_TPD_LIMIT: '1000000000',
+        GROQ_CIRCUIT_BREAKER_COOLDOWN: '1',
+      });
+      const jsonExit = await json.exited;
+      expect(jsonExit.code, jsonExit.stderr).toBe(0);
 
-    // The keys really were used: the simulator saw both (it logs them masked).
-    const seen = new Set(sim.control.log().map((e) => e.key));
-    expect([...seen].some((k) => k?.startsWith(geminiKey.slice(0, 8)))).toBe(true);
-    expect([...seen].some((k) => k?.startsWith(groqKey.slice(0, 8)))).toBe(true);
-    expect(sim.control.log().some((e) => e.provider === 'groq' && e.status === 401)).toBe(true);
+      // The keys really were used: the simulator saw both (it logs them masked).
+      const seen = new Set(sim.control.log().map((e) => e.key));
+      expect([...seen].some((k) => k?.startsWith(geminiKey.slice(0, 8)))).toBe(true);
+      expect([...seen].some((k) => k?.startsWith(groqKey.slice(0, 8)))).toBe(true);
+      expect(sim.control.log().some((e) => e.provider === 'groq' && e.status === 401)).toBe(true);
 
-    const leaks: string[] = [];
-    const check = (where: string, bytes: Buffer | string) => {
-      for (const key of [geminiKey, groqKey]) {
-        const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes);
-        // Plain UTF-8, and UTF-16LE in case something wrote wide strings.
-        if (b.includes(key) || b.includes(Buffer.from(key, 'utf16le')))
-          leaks.push(`${where} holds the ${key.startsWith('sim-gemini') ? 'Gemini' : 'Groq'} key`);
-      }
-    };
-    check('stdout (plain)', plainExit.stdout);
-    check('stderr (plain)', plainExit.stderr);
-    check('stdout (--json)', jsonExit.stdout);
-    check('stderr (--json)', jsonExit.stderr);
-    const dbFiles = (await readdir(dir)).filter((f) => /^run2?\.db/.test(f));
-    expect(dbFiles).toEqual(expect.arrayContaining(['run.db', 'run2.db']));
-    for (const f of dbFiles) check(f, await readFile(path.join(dir, f)));
-    check('export', await readFile(out));
-    check('export (2)', await readFile(out2));
-    for (const f of await files(home)) if (!SEALED.has(path.basename(f))) check(path.relative(dir, f), await readFile(f));
-    for (const f of await files(path.join(repoRoot, 'out/renderer'))) check(path.relative(repoRoot, f), await readFile(f));
-    expect(leaks).toEqual([]);
-    // And the vault itself holds it sealed, not in plain text.
-    for (const f of SEALED) if (existsSync(path.join(home, f))) expect((await readFile(path.join(home, f))).includes(geminiKey)).toBe(false);
-  }, 180_000);
+      const leaks: string[] = [];
+      const check = (where: string, bytes: Buffer | string) => {
+        for (const key of [geminiKey, groqKey]) {
+          const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes);
+          // Plain UTF-8, and UTF-16LE in case something wrote wide strings.
+          if (b.includes(key) || b.includes(Buffer.from(key, 'utf16le')))
+            leaks.push(`${where} holds the ${key.startsWith('sim-gemini') ? 'Gemini' : 'Groq'} key`);
+        }
+      };
+      check('stdout (plain)', plainExit.stdout);
+      check('stderr (plain)', plainExit.stderr);
+      check('stdout (--json)', jsonExit.stdout);
+      check('stderr (--json)', jsonExit.stderr);
+      const dbFiles = (await readdir(dir)).filter((f) => /^run2?\.db/.test(f));
+      expect(dbFiles).toEqual(expect.arrayContaining(['run.db', 'run2.db']));
+      for (const f of dbFiles) check(f, await readFile(path.join(dir, f)));
+      check('export', await readFile(out));
+      check('export (2)', await readFile(out2));
+      for (const f of await files(home)) if (!SEALED.has(path.basename(f))) check(path.relative(dir, f), await readFile(f));
+      for (const f of await files(path.join(repoRoot, 'out/renderer'))) check(path.relative(repoRoot, f), await readFile(f));
+      expect(leaks).toEqual([]);
+      // And the vault itself holds it sealed, not in plain text.
+      for (const f of SEALED) if (existsSync(path.join(home, f))) expect((await readFile(path.join(home, f))).includes(geminiKey)).toBe(false);
+    },
+    TEST_TIMEOUT,
+  );
 });

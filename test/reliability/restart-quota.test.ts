@@ -11,6 +11,7 @@ import { startSimulator, type Simulator } from '../../electron/providers/simulat
 import { openStore } from '../../electron/store/store';
 import { DEFAULT_CONFIG } from '../../shared/config';
 import { cliEnv, repoRoot, startCli } from '../helpers/cli';
+import { soakTimeout } from './soak-scale';
 
 const SAMPLE = path.join(repoRoot, 'test/fixtures/sample/batch.csv');
 /** The sample's first rows: enough calls to fill the server's minute past what a blind restart could send, no more. */
@@ -19,6 +20,8 @@ const ATTACHMENTS = path.join(repoRoot, 'test/fixtures/sample/attachments');
 const GEMINI_MODELS = [...new Set([DEFAULT_CONFIG.providers.gemini.textModel, DEFAULT_CONFIG.providers.gemini.visionModel])];
 /** The server's per-minute limit in (b), and ours: 18 a sliding minute after the 0.9 safety factor. */
 const SERVER_RPM = 20;
+/** A guard against a hang, scaled in the soak by the load (test/reliability/soak-scale.ts). */
+const TEST_TIMEOUT = soakTimeout(300_000);
 
 let sim: Simulator;
 let dir: string;
@@ -55,75 +58,87 @@ function results(db: string) {
 }
 
 describe('restarts remember the quota', () => {
-  it('a run killed mid-minute and resumed draws 0 429s: the resumed limiter counts the calls still in the server window', async () => {
-    for (const model of GEMINI_MODELS) sim.control.setQuota({ provider: 'gemini', model, key: 'sim-killed', limits: { rpm: SERVER_RPM } });
-    const db = path.join(dir, 'killed.db');
-    const e = env('killed', { GEMINI_RPM_LIMIT: String(SERVER_RPM) });
-    const from = sim.control.log().length;
-    const first = startCli(['validate', BATCH, '--attachments', ATTACHMENTS, '--db', db, '--json'], e);
-    // Kill once the server has counted 12 of its 20: a blind restart would send 18 at once into that minute.
-    const deadline = Date.now() + 60_000;
-    while (sim.control.log().slice(from).filter(isCall).length < 12 && Date.now() < deadline && first.child.exitCode === null) await sleep(10);
-    first.child.kill('SIGKILL');
-    const killed = await first.exited;
-    expect(killed.signal, killed.stderr).toBe('SIGKILL');
-    const restartAt = Date.now();
-    const before = sim.control.log().slice(from).filter(isCall);
-    const inServerMinute = before.filter((l) => l.at > restartAt - 60_000).length;
-    expect(inServerMinute).toBeGreaterThanOrEqual(12);
-    expect(before.filter((l) => l.status === 429)).toEqual([]);
+  it(
+    'a run killed mid-minute and resumed draws 0 429s: the resumed limiter counts the calls still in the server window',
+    async () => {
+      for (const model of GEMINI_MODELS) sim.control.setQuota({ provider: 'gemini', model, key: 'sim-killed', limits: { rpm: SERVER_RPM } });
+      const db = path.join(dir, 'killed.db');
+      const e = env('killed', { GEMINI_RPM_LIMIT: String(SERVER_RPM) });
+      const from = sim.control.log().length;
+      const first = startCli(['validate', BATCH, '--attachments', ATTACHMENTS, '--db', db, '--json'], e);
+      // Kill once the server has counted 12 of its 20: a blind restart would send 18 at once into that minute.
+      const deadline = Date.now() + soakTimeout(60_000);
+      while (sim.control.log().slice(from).filter(isCall).length < 12 && Date.now() < deadline && first.child.exitCode === null) await sleep(10);
+      first.child.kill('SIGKILL');
+      const killed = await first.exited;
+      expect(killed.signal, killed.stderr).toBe('SIGKILL');
+      const restartAt = Date.now();
+      const before = sim.control.log().slice(from).filter(isCall);
+      const inServerMinute = before.filter((l) => l.at > restartAt - 60_000).length;
+      expect(inServerMinute).toBeGreaterThanOrEqual(12);
+      expect(before.filter((l) => l.status === 429)).toEqual([]);
 
-    const mark = sim.control.log().length;
-    const resumed = startCli(['validate', '--resume', '--db', db, '--json'], e);
-    const done = await resumed.exited;
-    expect(done.code, done.stderr).toBe(0);
-    const after = sim.control.log().slice(mark).filter(isCall);
-    // Not vacuous: the resumed run sent more than a blind limiter could have without the server refusing.
-    expect(inServerMinute + Math.min(after.length, 18)).toBeGreaterThan(SERVER_RPM);
-    expect(after.filter((l) => l.status === 429).map((l) => `${l.seq} ${l.dimension}`)).toEqual([]);
-    const rows = results(db);
-    expect(rows).toHaveLength(ROWS);
-    expect(rows.every((r) => r.rules.every((x) => x.verdict !== 'undetermined' || !/429|quota/i.test(x.reason)))).toBe(true);
-  }, 300_000);
+      const mark = sim.control.log().length;
+      const resumed = startCli(['validate', '--resume', '--db', db, '--json'], e);
+      const done = await resumed.exited;
+      expect(done.code, done.stderr).toBe(0);
+      const after = sim.control.log().slice(mark).filter(isCall);
+      // Not vacuous: the resumed run sent more than a blind limiter could have without the server refusing.
+      expect(inServerMinute + Math.min(after.length, 18)).toBeGreaterThan(SERVER_RPM);
+      expect(after.filter((l) => l.status === 429).map((l) => `${l.seq} ${l.dimension}`)).toEqual([]);
+      const rows = results(db);
+      expect(rows).toHaveLength(ROWS);
+      expect(rows.every((r) => r.rules.every((x) => x.verdict !== 'undetermined' || !/429|quota/i.test(x.reason)))).toBe(true);
+    },
+    TEST_TIMEOUT,
+  );
 
-  it('a restarted process does not spend past a daily quota an earlier one used up by our own count', async () => {
-    // The server would allow more; our configured day (10 × 0.9 = 9 requests) is what binds.
-    const db = path.join(dir, 'own-day.db');
-    const e = env('own-day', { GEMINI_RPD_LIMIT: '10' });
-    const first = await startCli(['validate', BATCH, '--attachments', ATTACHMENTS, '--db', db, '--json'], e).exited;
-    expect(first.code, first.stderr).toBe(0);
-    const spent = sim.control.log().filter((l) => isCall(l) && l.key?.startsWith('sim-own-'));
-    expect(spent).toHaveLength(9);
+  it(
+    'a restarted process does not spend past a daily quota an earlier one used up by our own count',
+    async () => {
+      // The server would allow more; our configured day (10 × 0.9 = 9 requests) is what binds.
+      const db = path.join(dir, 'own-day.db');
+      const e = env('own-day', { GEMINI_RPD_LIMIT: '10' });
+      const first = await startCli(['validate', BATCH, '--attachments', ATTACHMENTS, '--db', db, '--json'], e).exited;
+      expect(first.code, first.stderr).toBe(0);
+      const spent = sim.control.log().filter((l) => isCall(l) && l.key?.startsWith('sim-own-'));
+      expect(spent).toHaveLength(9);
 
-    const mark = sim.control.log().length;
-    const second = await startCli(['validate', BATCH, '--attachments', ATTACHMENTS, '--db', db, '--json'], e).exited;
-    expect(second.code, second.stderr).toBe(0);
-    expect(sim.control.log().slice(mark).filter(isCall)).toEqual([]);
-    const rows = results(db).filter((r) => r.run === 2);
-    expect(rows).toHaveLength(ROWS);
-    const llm = rows.flatMap((r) => r.rules).filter((x) => x.verdict === 'undetermined');
-    expect(llm.length).toBeGreaterThan(0);
-    expect(llm.every((x) => x.reason.includes('gemini quota spent until 00:00 PT'))).toBe(true);
-  }, 300_000);
+      const mark = sim.control.log().length;
+      const second = await startCli(['validate', BATCH, '--attachments', ATTACHMENTS, '--db', db, '--json'], e).exited;
+      expect(second.code, second.stderr).toBe(0);
+      expect(sim.control.log().slice(mark).filter(isCall)).toEqual([]);
+      const rows = results(db).filter((r) => r.run === 2);
+      expect(rows).toHaveLength(ROWS);
+      const llm = rows.flatMap((r) => r.rules).filter((x) => x.verdict === 'undetermined');
+      expect(llm.length).toBeGreaterThan(0);
+      expect(llm.every((x) => x.reason.includes('gemini quota spent until 00:00 PT'))).toBe(true);
+    },
+    TEST_TIMEOUT,
+  );
 
-  it('a restarted process keeps the daily exhaustion the provider reported, until its reset', async () => {
-    for (const model of GEMINI_MODELS) sim.control.setQuota({ provider: 'gemini', model, key: 'sim-server-day', limits: { rpd: 4 } });
-    const db = path.join(dir, 'server-day.db');
-    const e = env('server-day');
-    const first = await startCli(['validate', BATCH, '--attachments', ATTACHMENTS, '--db', db, '--json'], e).exited;
-    expect(first.code, first.stderr).toBe(0);
-    const mine = (l: { key: string | null }) => l.key?.startsWith('sim-serv') === true;
-    expect(sim.control.log().filter((l) => isCall(l) && mine(l) && l.dimension === 'RPD').length).toBeGreaterThan(0);
+  it(
+    'a restarted process keeps the daily exhaustion the provider reported, until its reset',
+    async () => {
+      for (const model of GEMINI_MODELS) sim.control.setQuota({ provider: 'gemini', model, key: 'sim-server-day', limits: { rpd: 4 } });
+      const db = path.join(dir, 'server-day.db');
+      const e = env('server-day');
+      const first = await startCli(['validate', BATCH, '--attachments', ATTACHMENTS, '--db', db, '--json'], e).exited;
+      expect(first.code, first.stderr).toBe(0);
+      const mine = (l: { key: string | null }) => l.key?.startsWith('sim-serv') === true;
+      expect(sim.control.log().filter((l) => isCall(l) && mine(l) && l.dimension === 'RPD').length).toBeGreaterThan(0);
 
-    const mark = sim.control.log().length;
-    const second = await startCli(['validate', BATCH, '--attachments', ATTACHMENTS, '--db', db, '--json'], e).exited;
-    expect(second.code, second.stderr).toBe(0);
-    expect(sim.control.log().slice(mark).filter(isCall)).toEqual([]);
-    const undetermined = results(db)
-      .filter((r) => r.run === 2)
-      .flatMap((r) => r.rules)
-      .filter((x) => x.verdict === 'undetermined');
-    expect(undetermined.length).toBeGreaterThan(0);
-    expect(undetermined.every((x) => x.reason.includes('gemini exhausted until 00:00 PT'))).toBe(true);
-  }, 300_000);
+      const mark = sim.control.log().length;
+      const second = await startCli(['validate', BATCH, '--attachments', ATTACHMENTS, '--db', db, '--json'], e).exited;
+      expect(second.code, second.stderr).toBe(0);
+      expect(sim.control.log().slice(mark).filter(isCall)).toEqual([]);
+      const undetermined = results(db)
+        .filter((r) => r.run === 2)
+        .flatMap((r) => r.rules)
+        .filter((x) => x.verdict === 'undetermined');
+      expect(undetermined.length).toBeGreaterThan(0);
+      expect(undetermined.every((x) => x.reason.includes('gemini exhausted until 00:00 PT'))).toBe(true);
+    },
+    TEST_TIMEOUT,
+  );
 });

@@ -153,19 +153,21 @@ export class RedisQuotaStore implements QuotaStore {
   private offset = 0;
   /** Local time of the last good reply (null: none yet, so nothing is known about the others' charges). */
   private lastGood: number | null = null;
+  /** Local time this instance found Redis out of reach: the others may have been admitted until then. */
+  private downSince = 0;
   private down: string | null = null;
   private live = 1;
+  /** This instance's share, while Redis is out of reach and for one window after it answers again (shareUntil). */
   private fallback: LocalQuotaStore | null = null;
+  private shareUntil = Number.POSITIVE_INFINITY;
+  /** Admitting on the share in this outage (said once). */
+  private sharing = false;
   /** This instance's charges since Redis went out of reach (docs/scale-out.md "Redis down"). */
   private localCharges: LocalCharge[] = [];
   /** Local time until which the store is known to be paused. */
   private pausedSeen = 0;
-  /** After an outage, nothing until one window past the moment it was noticed, even once Redis is back (see holding). */
-  private holdUntil = 0;
-  /** The connection came back after a disconnect (a restarted Redis may be empty), not just a command timing out. */
+  /** The connection came back after a disconnect (a restarted Redis may be empty), not just a command timing out: see holding. */
   private reconnected = false;
-  /** Local time of the first failure since the last good reply: when this instance noticed the outage. */
-  private failedSince: number | null = null;
   private readonly window: number;
   /** This store's id in the waiter queue (one scheduler asks through one store). */
   readonly waiterId = randomUUID();
@@ -192,8 +194,10 @@ export class RedisQuotaStore implements QuotaStore {
     // One full window of the per-minute dimensions: what the others may have charged that this instance can't see.
     this.window = Math.max(...this.dims.filter((d) => d.kind !== 'd').map((d) => d.windowMs), 60_000);
     o.wakeBus.subscribe(`${o.prefix}:wake:${this.waiterId}`, () => this.notify());
-    o.redis.on('ready', () => this.recovered());
-    o.redis.on('ready', () => (this.reconnected = true));
+    o.redis.on('ready', () => {
+      if (this.down) this.reconnected = true; // a reconnect after a drop: the Redis it reached may be a restarted, empty one
+      this.recovered();
+    });
     // A dropped connection is an outage even if no acquire failed meanwhile (a Redis restarted within a second).
     o.redis.on('reconnecting', () => this.wentDown(new Error('connection to Redis lost')));
   }
@@ -212,7 +216,6 @@ export class RedisQuotaStore implements QuotaStore {
     const local = this.o.clock.now();
     this.offset = serverNow - local;
     this.lastGood = local;
-    this.failedSince = null;
   }
 
   private toLocal(serverMs: number): number {
@@ -222,7 +225,12 @@ export class RedisQuotaStore implements QuotaStore {
   async acquire(tokens: number, now: number, notBefore = 0): Promise<AcquireResult> {
     if (this.down && this.o.redis.status === 'ready') this.recovered(); // a timeout without a disconnect: try again
     if (this.down) return this.degraded(tokens, now, notBefore);
-    if (this.reconnected && now < this.holdUntil) return this.holding(now);
+    if (this.reconnected && now < this.downSince + this.window) return this.holding(now);
+    const share = this.heldShare(tokens, now, notBefore);
+    if (share && !share.ok) return share;
+    // The share's charge stays as taken (never settled): for its one window it may only over-count this instance.
+    const held = share?.ok ? share : null;
+    const unshare = () => held && this.fallback?.refund(held.reservation, this.o.clock.now());
     let reply: (string | number)[];
     try {
       const nb = notBefore > 0 ? notBefore + this.offset : 0;
@@ -238,9 +246,11 @@ export class RedisQuotaStore implements QuotaStore {
         ...waiter,
       );
     } catch (e) {
+      unshare();
       this.wentDown(e);
       return this.degraded(tokens, this.o.clock.now(), notBefore);
     }
+    if (reply[0] !== 1) unshare();
     this.heard(num(reply[2]));
     this.live = Math.max(1, num(reply[3]));
     const n = this.dims.length;
@@ -267,9 +277,13 @@ export class RedisQuotaStore implements QuotaStore {
 
   /** Redis is out of reach: nothing for one full window after the last good reply, then this instance's share, locally. */
   private degraded(tokens: number, now: number, notBefore: number): AcquireResult {
-    const hold = (this.lastGood ?? now) + this.window;
+    const hold = this.holdUntil(now);
     if (now < hold) return { ok: false, at: Math.min(hold, now + RECHECK_MS), blockers: [{ dimension: 'store', at: hold }] };
     this.fallback ??= new LocalQuotaStore(this.dims.map((d) => localShare(d, this.live, now)));
+    if (!this.sharing) {
+      this.sharing = true;
+      this.o.onTrouble?.(this.trouble()); // the move to the local share is said as loudly as the outage was
+    }
     const r = this.fallback.acquire(tokens, now, notBefore);
     if (!r.ok) return r;
     const charge: LocalCharge = { tokens, at: now };
@@ -279,19 +293,41 @@ export class RedisQuotaStore implements QuotaStore {
   }
 
   /**
-   * Redis answers again, but a restarted Redis (no persistence) has forgotten the fleet's charges of the last window,
-   * and the simulator or Gemini still counts them: admitting at once would overshoot. Every charge it held was made
-   * before this instance noticed the outage, so nothing is admitted until one window after that, whether Redis came
-   * back or not (docs/scale-out.md "Redis down").
+   * Redis answers again after a dropped connection, but a restarted Redis (no persistence) has forgotten the fleet's
+   * charges of the last window, and the simulator or Gemini still counts them: admitting at once would overshoot. Every
+   * charge it held was made before this instance found the outage, so nothing is admitted until one window after that,
+   * whether Redis came back or not (docs/scale-out.md "Redis down").
    */
   private holding(now: number): AcquireResult {
-    return { ok: false, at: Math.min(this.holdUntil, now + RECHECK_MS), blockers: [{ dimension: 'store', at: this.holdUntil }] };
+    const hold = this.downSince + this.window;
+    return { ok: false, at: Math.min(hold, now + RECHECK_MS), blockers: [{ dimension: 'store', at: hold }] };
+  }
+
+  /**
+   * For one window after Redis answers again an admission needs this instance's share too: the others' local charges
+   * reach Redis only as each of them reconnects and replays, so Redis alone would admit the whole limit over them.
+   */
+  private heldShare(tokens: number, now: number, notBefore: number): AcquireResult | null {
+    if (!this.fallback) return null;
+    if (now < this.shareUntil) return this.fallback.acquire(tokens, now, notBefore);
+    this.fallback = null;
+    return null;
+  }
+
+  /**
+   * Nothing for one full window from the moment the outage was found (with no good reply ever, nothing at all): this
+   * instance's last good reply may be long before it, and the others may have been admitted until Redis stopped.
+   */
+  private holdUntil(now: number): number {
+    return (this.lastGood === null ? now : this.downSince) + this.window;
   }
 
   private wentDown(e: unknown): void {
     if (this.down) return;
-    this.failedSince ??= this.o.clock.now();
-    this.holdUntil = this.failedSince + this.window;
+    // A reconnect that failed again before any good reply (a flap) is the same outage, found at the same time.
+    if ((this.lastGood ?? 0) > this.downSince) this.downSince = this.o.clock.now();
+    this.shareUntil = Number.POSITIVE_INFINITY;
+    this.sharing = false;
     this.reconnected = false;
     this.down = e instanceof Error ? e.message : String(e);
     this.o.onTrouble?.(this.trouble());
@@ -300,7 +336,10 @@ export class RedisQuotaStore implements QuotaStore {
   private recovered(): void {
     if (!this.down) return;
     this.down = null;
-    this.fallback = null; // new admissions go through Redis again, after the replay (same connection, in order)
+    // New admissions go through Redis again, after the replay (same connection, in order), and through the share.
+    const now = this.o.clock.now();
+    this.fallback ??= new LocalQuotaStore(this.dims.map((d) => localShare(d, this.live, now)));
+    this.shareUntil = now + this.window;
     this.replayCharges();
     this.o.onTrouble?.(null);
     this.notify();
@@ -309,7 +348,7 @@ export class RedisQuotaStore implements QuotaStore {
   trouble(): string | null {
     if (!this.down) return null;
     const now = this.o.clock.now();
-    const hold = (this.lastGood ?? now) + this.window;
+    const hold = this.holdUntil(now);
     if (now < hold)
       return `shared quota unreachable (${this.down}): admitting nothing until ${formatClock(hold)}, the other instances' charges are unknown`;
     return `shared quota unreachable (${this.down}): running locally on 1/${this.live} of the quota`;

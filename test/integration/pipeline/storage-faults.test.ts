@@ -10,7 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../../electron/providers/simulator/server';
 import { cliEnv, startCli } from '../../helpers/cli';
 import { recordFigures } from '../../reliability/figures';
+import { soakTimeout } from '../../reliability/soak-scale';
 import { SAMPLE_ATTACHMENTS, SAMPLE_BATCH, modelCalls, query, requestMatcher } from './support';
+
+/** Guards against a hang, scaled in the soak by the load (test/reliability/soak-scale.ts). */
+const DISK_TIMEOUT = soakTimeout(150_000);
+const SHORT_TIMEOUT = soakTimeout(60_000);
+const CANCEL_TIMEOUT = soakTimeout(120_000);
 
 let fast: Simulator;
 let slow: Simulator;
@@ -96,68 +102,82 @@ const integrity = (db: string) => {
 };
 
 describe('storage faults', () => {
-  it('disk full mid-run: stops at the first refused commit, keeps what finished, --resume finishes once space is back', async (t) => {
-    const disk = tmpfs('disk', 'size=16m');
-    if (!disk) return t.skip('mounting a tmpfs is not permitted here');
-    const db = path.join(disk, 'run.db');
-    const run = startCli(['validate', SAMPLE_BATCH, '--attachments', SAMPLE_ATTACHMENTS, '--db', db, '--json'], env(slow, 'first'));
-    expect(await until(() => existsSync(db) && stored(db).length >= 3, 60_000)).toBe(true);
-    const filler = fill(disk);
-    const atFault = slow.control.log().length;
-    const r = await run.exited;
-    expect(r.code, r.stderr).toBe(3);
-    const done = run.lines.find((l) => l.type === 'done') as { state: string; storage?: { kind: string; file: string; message: string } };
-    expect(done.state).toBe('interrupted');
-    expect(done.storage).toMatchObject({ kind: 'full', file: db });
-    expect(done.storage?.message).toMatch(
-      /the database .*run\.db could not be written: the disk is full\. Free some space on it, then continue with --resume/,
-    );
+  it(
+    'disk full mid-run: stops at the first refused commit, keeps what finished, --resume finishes once space is back',
+    async (t) => {
+      const disk = tmpfs('disk', 'size=16m');
+      if (!disk) return t.skip('mounting a tmpfs is not permitted here');
+      const db = path.join(disk, 'run.db');
+      const run = startCli(['validate', SAMPLE_BATCH, '--attachments', SAMPLE_ATTACHMENTS, '--db', db, '--json'], env(slow, 'first'));
+      expect(await until(() => existsSync(db) && stored(db).length >= 3, SHORT_TIMEOUT)).toBe(true);
+      const filler = fill(disk);
+      const atFault = slow.control.log().length;
+      const r = await run.exited;
+      expect(r.code, r.stderr).toBe(3);
+      const done = run.lines.find((l) => l.type === 'done') as { state: string; storage?: { kind: string; file: string; message: string } };
+      expect(done.state).toBe('interrupted');
+      expect(done.storage).toMatchObject({ kind: 'full', file: db });
+      expect(done.storage?.message).toMatch(
+        /the database .*run\.db could not be written: the disk is full\. Free some space on it, then continue with --resume/,
+      );
 
-    // No provider call for a submission that had not started when the disk filled: only those in flight finished.
-    const before = new Set(stored(db));
-    expect(before.size).toBeLessThan(30);
-    const matchOf = await requestMatcher(SAMPLE_BATCH);
-    const startedLater = new Set(modelCalls(slow.control.log().slice(atFault)).flatMap((e) => matchOf(e)));
-    const calledBefore = new Set(modelCalls(slow.control.log().slice(0, atFault)).flatMap((e) => matchOf(e)));
-    const fresh = [...startedLater].filter((id) => !calledBefore.has(id));
-    expect(fresh.length, `submissions first called after the disk filled: ${fresh.join(', ')}`).toBeLessThanOrEqual(2);
+      // No provider call for a submission that had not started when the disk filled: only those in flight finished.
+      const before = new Set(stored(db));
+      expect(before.size).toBeLessThan(30);
+      const matchOf = await requestMatcher(SAMPLE_BATCH);
+      const startedLater = new Set(modelCalls(slow.control.log().slice(atFault)).flatMap((e) => matchOf(e)));
+      const calledBefore = new Set(modelCalls(slow.control.log().slice(0, atFault)).flatMap((e) => matchOf(e)));
+      const fresh = [...startedLater].filter((id) => !calledBefore.has(id));
+      expect(fresh.length, `submissions first called after the disk filled: ${fresh.join(', ')}`).toBeLessThanOrEqual(2);
 
-    rmSync(filler);
-    const resumed = await startCli(['validate', '--resume', '--db', db], env(fast, 'second')).exited;
-    expect(resumed.code, resumed.stderr).toBe(0);
-    const [counts] = query<{ n: number; d: number }>(db, 'SELECT count(*) AS n, count(DISTINCT submission_id) AS d FROM submissions');
-    recordFigures({
-      scenario: 'storage-faults (disk full)',
-      submissions: 30,
-      faults: { 'disk full': 1 },
-      outcomes: { lost: 30 - (counts?.d ?? 0), duplicated: (counts?.n ?? 0) - (counts?.d ?? 0) },
-    });
-    expect(counts).toEqual({ n: 30, d: 30 });
-    for (const id of before) expect(stored(db)).toContain(id);
-    expect(integrity(db)).toBe('ok');
-  }, 150_000);
+      rmSync(filler);
+      const resumed = await startCli(['validate', '--resume', '--db', db], env(fast, 'second')).exited;
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const [counts] = query<{ n: number; d: number }>(db, 'SELECT count(*) AS n, count(DISTINCT submission_id) AS d FROM submissions');
+      recordFigures({
+        scenario: 'storage-faults (disk full)',
+        submissions: 30,
+        faults: { 'disk full': 1 },
+        outcomes: { lost: 30 - (counts?.d ?? 0), duplicated: (counts?.n ?? 0) - (counts?.d ?? 0) },
+      });
+      expect(counts).toEqual({ n: 30, d: 30 });
+      for (const id of before) expect(stored(db)).toContain(id);
+      expect(integrity(db)).toBe('ok');
+    },
+    DISK_TIMEOUT,
+  );
 
-  it('a read-only database folder: exit 2, the path and why, nothing run', async (t) => {
-    const ro = tmpfs('ro', 'ro,size=64k');
-    if (!ro) return t.skip('mounting a tmpfs is not permitted here');
-    const db = path.join(ro, 'run.db');
-    const r = await startCli(['validate', SAMPLE_BATCH, '--attachments', SAMPLE_ATTACHMENTS, '--db', db], env(fast, 'ro')).exited;
-    expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toContain(`the database ${db} cannot be opened: its folder ${ro} is on a read-only file system. Pass --db with a writable path`);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-  }, 60_000);
+  it(
+    'a read-only database folder: exit 2, the path and why, nothing run',
+    async (t) => {
+      const ro = tmpfs('ro', 'ro,size=64k');
+      if (!ro) return t.skip('mounting a tmpfs is not permitted here');
+      const db = path.join(ro, 'run.db');
+      const r = await startCli(['validate', SAMPLE_BATCH, '--attachments', SAMPLE_ATTACHMENTS, '--db', db], env(fast, 'ro')).exited;
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(
+        `the database ${db} cannot be opened: its folder ${ro} is on a read-only file system. Pass --db with a writable path`,
+      );
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    },
+    SHORT_TIMEOUT,
+  );
 
-  it('Ctrl+C, then a plain --resume finds the cancelled run and finishes it', async () => {
-    const db = path.join(dir, 'cancel.db');
-    const run = startCli(['validate', SAMPLE_BATCH, '--attachments', SAMPLE_ATTACHMENTS, '--db', db, '--json'], env(slow, 'c1'));
-    expect(await run.waitFor('submission', 2)).toBe(true);
-    run.child.kill('SIGINT');
-    const r = await run.exited;
-    expect(r.code, r.stderr).toBe(3);
-    expect(query(db, 'SELECT state FROM runs')).toEqual([{ state: 'cancelled' }]);
-    const resumed = await startCli(['validate', '--resume', '--db', db], env(fast, 'c2')).exited;
-    expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.stderr).toMatch(/run 1 finished/);
-    expect(query(db, 'SELECT count(*) AS n FROM submissions')).toEqual([{ n: 30 }]);
-  }, 120_000);
+  it(
+    'Ctrl+C, then a plain --resume finds the cancelled run and finishes it',
+    async () => {
+      const db = path.join(dir, 'cancel.db');
+      const run = startCli(['validate', SAMPLE_BATCH, '--attachments', SAMPLE_ATTACHMENTS, '--db', db, '--json'], env(slow, 'c1'));
+      expect(await run.waitFor('submission', 2)).toBe(true);
+      run.child.kill('SIGINT');
+      const r = await run.exited;
+      expect(r.code, r.stderr).toBe(3);
+      expect(query(db, 'SELECT state FROM runs')).toEqual([{ state: 'cancelled' }]);
+      const resumed = await startCli(['validate', '--resume', '--db', db], env(fast, 'c2')).exited;
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(resumed.stderr).toMatch(/run 1 finished/);
+      expect(query(db, 'SELECT count(*) AS n FROM submissions')).toEqual([{ n: 30 }]);
+    },
+    CANCEL_TIMEOUT,
+  );
 });

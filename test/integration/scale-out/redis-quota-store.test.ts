@@ -213,7 +213,8 @@ describeWithRedis('RedisQuotaStore on a real redis-server', () => {
       const q = await connectSharedQuota(own.url);
       open.push(q);
       const troubles: (string | null)[] = [];
-      const store = q.storeFor('gemini', key(), 'm', [new SlidingLog('RPM', 8, 8, 60_000)], clock, (m) => troubles.push(m));
+      const apiKey = key();
+      const store = q.storeFor('gemini', apiKey, 'm', [new SlidingLog('RPM', 8, 8, 60_000)], clock, (m) => troubles.push(m));
       expect((await store.acquire(1, clock.now())).ok).toBe(true);
       await own.kill();
       const refused = await store.acquire(1, clock.now());
@@ -228,12 +229,71 @@ describeWithRedis('RedisQuotaStore on a real redis-server', () => {
       for (let i = 0; i < 10; i++) local.push((await store.acquire(1, clock.now())).ok);
       expect(local.filter(Boolean)).toHaveLength(8);
       expect(store.trouble()).toMatch(/running locally on 1\/1 of the quota/);
+      // Said as it happens too (the CLI prints each change on stderr), not only as a wait reason.
+      expect(troubles.at(-1)).toMatch(/running locally on 1\/1 of the quota/);
       await own.restart();
       for (let i = 0; i < 100 && store.trouble() !== null; i++) await new Promise((r) => setTimeout(r, 50));
       expect(troubles.at(-1)).toBeNull();
-      // A fresh Redis (no persistence), but the 8 local charges were replayed into it: the window is full.
+      // A fresh Redis (no persistence), but the 8 local charges were replayed into it: the window is full there too.
       const after = await store.acquire(1, clock.now());
       expect(after.ok || after.blockers.map((b) => b.dimension)).toEqual(['RPM']);
+      const q2 = await connectSharedQuota(own.url);
+      open.push(q2);
+      const other = q2.storeFor('gemini', apiKey, 'm', [new SlidingLog('RPM', 8, 8, 60_000)], clock);
+      const seen = await other.acquire(1, clock.now());
+      expect(seen.ok || seen.blockers.map((b) => b.dimension)).toEqual(['RPM']);
+    } finally {
+      await own.stop();
+    }
+  });
+
+  it('an instance idle before the outage holds a full window from when it finds Redis gone, not from its last reply', async () => {
+    const own = await startRedisServer();
+    try {
+      const clock = new VirtualClock(Date.now());
+      const q = await connectSharedQuota(own.url);
+      open.push(q);
+      const store = q.storeFor('gemini', key(), 'm', [new SlidingLog('RPM', 8, 8, 60_000)], clock);
+      expect((await store.acquire(1, clock.now())).ok).toBe(true);
+      await clock.advance(50_000); // idle here, while the others may fill the window until Redis stops
+      await own.kill();
+      expect((await store.acquire(1, clock.now())).ok).toBe(false);
+      await clock.advance(59_000); // a window after the last reply, not after the outage was found
+      expect((await store.acquire(1, clock.now())).ok).toBe(false);
+      await clock.advance(1_000);
+      expect((await store.acquire(1, clock.now())).ok).toBe(true);
+    } finally {
+      await own.stop();
+    }
+  });
+
+  it('after Redis returns, one window more on the share: the others may not have replayed their local charges yet', async () => {
+    const own = await startRedisServer();
+    try {
+      const clock = new VirtualClock(Date.now());
+      const apiKey = key();
+      const dims = () => [new SlidingLog('RPM', 8, 8, 60_000)];
+      const [qa, qb] = [await connectSharedQuota(own.url), await connectSharedQuota(own.url)];
+      open.push(qa);
+      const a = qa.storeFor('gemini', apiKey, 'm', dims(), clock);
+      const b = qb.storeFor('gemini', apiKey, 'm', dims(), clock);
+      // a's last reply counts two live instances
+      for (const s of [b, a]) await s.refund(((await s.acquire(1, clock.now())) as Grant).reservation, clock.now());
+      await qb.close(); // b's local charges would reach Redis only when it reconnects: here, never
+      await own.kill();
+      expect((await a.acquire(1, clock.now())).ok).toBe(false);
+      await clock.advance(60_000);
+      const local = [];
+      for (let i = 0; i < 6; i++) local.push((await a.acquire(1, clock.now())).ok);
+      expect(local.filter(Boolean)).toHaveLength(4); // ⌊8 ÷ 2⌋
+      await own.restart();
+      for (let i = 0; i < 100 && a.trouble() !== null; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(a.trouble()).toBeNull();
+      // Redis holds a's 4 replayed charges and would admit 4 more; the share still says no, for one window.
+      const held = await a.acquire(1, clock.now());
+      expect(held.ok || held.blockers.map((x) => x.dimension)).toEqual(['RPM']);
+      await clock.advance(60_000);
+      expect((await a.acquire(1, clock.now())).ok).toBe(true);
     } finally {
       await own.stop();
     }
