@@ -156,7 +156,12 @@ export class RedisQuotaStore implements QuotaStore {
   /** Local time this instance found Redis out of reach: the others may have been admitted until then. */
   private downSince = 0;
   private down: string | null = null;
+  /** Live instances on this quota as Redis last said (its share's divisor when Redis goes away; kept fresh by heartbeat). */
   private live = 1;
+  /** Local time of this instance's last acquire through Redis: while recent, it is one of the live instances. */
+  private askedAt: number | null = null;
+  /** The heartbeat's timer, while one is set (see heartbeat). */
+  private beat: (() => void) | null = null;
   /** This instance's share, while Redis is out of reach and for one window after it answers again (shareUntil). */
   private fallback: LocalQuotaStore | null = null;
   private shareUntil = Number.POSITIVE_INFINITY;
@@ -253,6 +258,8 @@ export class RedisQuotaStore implements QuotaStore {
     if (reply[0] !== 1) unshare();
     this.heard(num(reply[2]));
     this.live = Math.max(1, num(reply[3]));
+    this.askedAt = this.o.clock.now();
+    this.beat ??= this.o.clock.setTimer(RECHECK_MS, () => this.heartbeat(), { background: true });
     const n = this.dims.length;
     this.dims.forEach((d, i) => (d.seenUsed = num(reply[4 + i])));
     const local = this.o.clock.now();
@@ -429,9 +436,25 @@ export class RedisQuotaStore implements QuotaStore {
     this.redis.evQuotaWake(this.o.prefix).catch(() => undefined);
   }
 
+  /**
+   * The live count, read again every RECHECK_MS while this instance is one of them: one whose calls are in flight asks
+   * Redis nothing meanwhile, and a count from before another instance joined would make its share too large if Redis
+   * went away now (docs/scale-out.md "Redis down"). It stops while Redis is down, after close, and once idle.
+   */
+  private heartbeat(): void {
+    this.beat = null;
+    const idle = this.askedAt === null || this.o.clock.now() - this.askedAt > LIVE_TTL_MS;
+    if (this.down || idle || this.o.redis.status === 'end') return;
+    const again = () => {
+      this.beat ??= this.o.clock.setTimer(RECHECK_MS, () => this.heartbeat(), { background: true });
+    };
+    this.usage().then(again, again);
+  }
+
   /** Every instance's usage of this quota, the live instances and the waiting schedulers, read from Redis now. */
   async usage(): Promise<SharedUsage> {
     const r = await this.redis.evQuotaUsage(this.o.prefix, LIVE_TTL_MS, ...this.args());
+    if (!this.down) this.live = Math.max(1, num(r[1]));
     return {
       live: num(r[1]),
       waiting: num(r[2]),

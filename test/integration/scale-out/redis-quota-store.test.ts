@@ -11,6 +11,7 @@ import { SlidingLog } from '../../../electron/engine/limiter/sliding-log';
 import { ProviderState } from '../../../electron/engine/provider-state';
 import { seededRng } from '../../../electron/engine/rng';
 import { DEFAULT_CONFIG } from '../../../shared/config';
+import { RECHECK_MS } from '../../../electron/engine/shared/redis-quota-store';
 import { connectSharedQuota, type SharedQuota } from '../../../electron/engine/shared/shared-quota';
 import { describeWithRedis, sharedQuotaFixture, startRedisServer } from '../../helpers/redis-server';
 
@@ -262,6 +263,35 @@ describeWithRedis('RedisQuotaStore on a real redis-server', () => {
       expect((await store.acquire(1, clock.now())).ok).toBe(false);
       await clock.advance(1_000);
       expect((await store.acquire(1, clock.now())).ok).toBe(true);
+    } finally {
+      await own.stop();
+    }
+  });
+
+  it('an instance with nothing to ask divides by the live count of now, not of its last acquire (heartbeat)', async () => {
+    const own = await startRedisServer();
+    try {
+      const clock = new VirtualClock(Date.now());
+      const apiKey = key();
+      const dims = () => [new SlidingLog('RPM', 8, 8, 60_000)];
+      const [qa, qb] = [await connectSharedQuota(own.url), await connectSharedQuota(own.url)];
+      open.push(qa, qb);
+      const a = qa.storeFor('gemini', apiKey, 'm', dims(), clock);
+      const b = qb.storeFor('gemini', apiKey, 'm', dims(), clock);
+      // a's only reply counts one live instance; b joins afterwards while a's calls would be in flight (a asks nothing)
+      await a.refund(((await a.acquire(1, clock.now())) as Grant).reservation, clock.now());
+      await b.refund(((await b.acquire(1, clock.now())) as Grant).reservation, clock.now());
+      for (let i = 0; i < 2; i++) {
+        await clock.advance(RECHECK_MS); // a heartbeat is due: a's read of the live count goes to Redis
+        await new Promise((r) => setTimeout(r, 300)); // and comes back (a loopback round trip)
+      }
+      await own.kill();
+      expect((await a.acquire(1, clock.now())).ok).toBe(false);
+      await clock.advance(60_000);
+      const local = [];
+      for (let i = 0; i < 6; i++) local.push((await a.acquire(1, clock.now())).ok);
+      expect(local.filter(Boolean)).toHaveLength(4); // ⌊8 ÷ 2⌋, not the whole 8 its last acquire would have said
+      expect(a.trouble()).toMatch(/running locally on 1\/2 of the quota/);
     } finally {
       await own.stop();
     }
