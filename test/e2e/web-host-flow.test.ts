@@ -92,7 +92,7 @@ suite(chromiumMissing ? `web host flow (skipped: ${chromiumMissing})` : 'web hos
   it('the 429s and 503s open the Gemini breaker and traffic falls back to Groq', async () => {
     await waitForText(page, '[data-testid=breaker-state-gemini]', /^OPEN/, 60_000);
     expect(await page.textContent('[data-provider=gemini] .facts')).toMatch(/Last trip(5xx server errors|429 rate limit)/i);
-    await waitForText(page, '[data-provider=groq] .facts', /RPM[1-9]\d* \//, 60_000);
+    await waitForText(page, '[data-provider=groq] .facts', /RPM \(sum of 2 models\)[1-9]\d* \//, 60_000);
     await waitForText(page, 'figure[aria-label="Gemini RPM chart"] figcaption', /[1-9]\d* × 429 in window/);
     await shot(page, 'flow-3-breaker-open');
   }, 150_000);
