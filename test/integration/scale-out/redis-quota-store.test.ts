@@ -207,6 +207,24 @@ describeWithRedis('RedisQuotaStore on a real redis-server', () => {
     await expect(refused).rejects.not.toThrow(/secret/);
   });
 
+  /** Two instances (each its own connections) on one fresh key at 8 RPM, on one virtual clock. */
+  async function twoInstances(url: string) {
+    const clock = new VirtualClock(Date.now());
+    const apiKey = key();
+    const dims = () => [new SlidingLog('RPM', 8, 8, 60_000)];
+    const [qa, qb] = [await connectSharedQuota(url), await connectSharedQuota(url)];
+    return { clock, qa, qb, a: qa.storeFor('gemini', apiKey, 'm', dims(), clock), b: qb.storeFor('gemini', apiKey, 'm', dims(), clock) };
+  }
+
+  /** Redis just went away: `store` admits nothing for the window, then how many of 6 asks its local share grants. */
+  async function grantsOnShareAfterHold(store: ReturnType<SharedQuota['storeFor']>, clock: VirtualClock): Promise<number> {
+    expect((await store.acquire(1, clock.now())).ok).toBe(false);
+    await clock.advance(60_000);
+    const local = [];
+    for (let i = 0; i < 6; i++) local.push((await store.acquire(1, clock.now())).ok);
+    return local.filter(Boolean).length;
+  }
+
   it('Redis down: nothing for one full window after the last good reply, then a local share, then Redis again', async () => {
     const own = await startRedisServer();
     try {
@@ -271,13 +289,8 @@ describeWithRedis('RedisQuotaStore on a real redis-server', () => {
   it('an instance with nothing to ask divides by the live count of now, not of its last acquire (heartbeat)', async () => {
     const own = await startRedisServer();
     try {
-      const clock = new VirtualClock(Date.now());
-      const apiKey = key();
-      const dims = () => [new SlidingLog('RPM', 8, 8, 60_000)];
-      const [qa, qb] = [await connectSharedQuota(own.url), await connectSharedQuota(own.url)];
+      const { clock, qa, qb, a, b } = await twoInstances(own.url);
       open.push(qa, qb);
-      const a = qa.storeFor('gemini', apiKey, 'm', dims(), clock);
-      const b = qb.storeFor('gemini', apiKey, 'm', dims(), clock);
       // a's only reply counts one live instance; b joins afterwards while a's calls would be in flight (a asks nothing)
       await a.refund(((await a.acquire(1, clock.now())) as Grant).reservation, clock.now());
       await b.refund(((await b.acquire(1, clock.now())) as Grant).reservation, clock.now());
@@ -286,11 +299,7 @@ describeWithRedis('RedisQuotaStore on a real redis-server', () => {
         await new Promise((r) => setTimeout(r, 300)); // and comes back (a loopback round trip)
       }
       await own.kill();
-      expect((await a.acquire(1, clock.now())).ok).toBe(false);
-      await clock.advance(60_000);
-      const local = [];
-      for (let i = 0; i < 6; i++) local.push((await a.acquire(1, clock.now())).ok);
-      expect(local.filter(Boolean)).toHaveLength(4); // ⌊8 ÷ 2⌋, not the whole 8 its last acquire would have said
+      expect(await grantsOnShareAfterHold(a, clock)).toBe(4); // ⌊8 ÷ 2⌋, not the whole 8 its last acquire would have said
       expect(a.trouble()).toMatch(/running locally on 1\/2 of the quota/);
     } finally {
       await own.stop();
@@ -300,22 +309,13 @@ describeWithRedis('RedisQuotaStore on a real redis-server', () => {
   it('after Redis returns, one window more on the share: the others may not have replayed their local charges yet', async () => {
     const own = await startRedisServer();
     try {
-      const clock = new VirtualClock(Date.now());
-      const apiKey = key();
-      const dims = () => [new SlidingLog('RPM', 8, 8, 60_000)];
-      const [qa, qb] = [await connectSharedQuota(own.url), await connectSharedQuota(own.url)];
+      const { clock, qa, qb, a, b } = await twoInstances(own.url);
       open.push(qa);
-      const a = qa.storeFor('gemini', apiKey, 'm', dims(), clock);
-      const b = qb.storeFor('gemini', apiKey, 'm', dims(), clock);
       // a's last reply counts two live instances
       for (const s of [b, a]) await s.refund(((await s.acquire(1, clock.now())) as Grant).reservation, clock.now());
       await qb.close(); // b's local charges would reach Redis only when it reconnects: here, never
       await own.kill();
-      expect((await a.acquire(1, clock.now())).ok).toBe(false);
-      await clock.advance(60_000);
-      const local = [];
-      for (let i = 0; i < 6; i++) local.push((await a.acquire(1, clock.now())).ok);
-      expect(local.filter(Boolean)).toHaveLength(4); // ⌊8 ÷ 2⌋
+      expect(await grantsOnShareAfterHold(a, clock)).toBe(4); // ⌊8 ÷ 2⌋
       await own.restart();
       for (let i = 0; i < 100 && a.trouble() !== null; i++) await new Promise((r) => setTimeout(r, 50));
       expect(a.trouble()).toBeNull();
