@@ -77,13 +77,7 @@ export class QuotaFeedback {
     this.lastDecreaseAt = this.clock.now();
     this.factor = 1;
     this.sink.setRateFactor(1);
-    this.sink.emit({
-      type: 'quota_learned',
-      at: this.clock.now(),
-      provider: this.provider,
-      model: '*',
-      detail: `operator restored the configured rate (was ${Math.round(was * 100)}%)`,
-    });
+    this.learnedEvent(`operator restored the configured rate (was ${Math.round(was * 100)}%)`);
   }
 
   setConfig(cfg: ProviderConfig): void {
@@ -147,13 +141,7 @@ export class QuotaFeedback {
     if (limitTokens !== undefined && limitTokens > 0) named.push({ dimension: 'TPM', limit: limitTokens, configured: this.cfg.tpm });
     for (const { dimension: name, limit, configured } of this.told.hear('body', named)) {
       this.sink.capMinute(name, limit);
-      this.sink.emit({
-        type: 'quota_learned',
-        at: this.clock.now(),
-        provider: this.provider,
-        model: '*',
-        detail: `server named ${name} limit ${limit} (configured ${configured})`,
-      });
+      this.learnedEvent(`server named ${name} limit ${limit} (configured ${configured})`);
     }
     return named.length > 0;
   }
@@ -181,13 +169,12 @@ export class QuotaFeedback {
     if (f >= 1) this.lastCut = null;
     this.sink.setRateFactor(f);
     if (share) this.sink.shareFactor?.(f, decrease);
-    this.sink.emit({
-      type: 'quota_learned',
-      at: this.clock.now(),
-      provider: this.provider,
-      model: '*',
-      detail: `${why}: rate set to ${Math.round(f * 100)}% of the configured limit`,
-    });
+    this.learnedEvent(`${why}: rate set to ${Math.round(f * 100)}% of the configured limit`);
+  }
+
+  /** A quota_learned event: what was learned, in words, for one model or ('*') the whole provider. */
+  private learnedEvent(detail: string, model = '*'): void {
+    this.sink.emit({ type: 'quota_learned', at: this.clock.now(), provider: this.provider, model, detail });
   }
 
   /** Groq's x-ratelimit headers: the server's remaining quota bounds ours. */
@@ -207,13 +194,7 @@ export class QuotaFeedback {
     apply(map.requests, q.remainingRequests, q.limitRequests, configured[map.requests]);
     apply(map.tokens, q.remainingTokens, q.limitTokens, configured[map.tokens]);
     for (const { dimension, limit, configured } of this.told.hear('headers', reported, model)) {
-      this.sink.emit({
-        type: 'quota_learned',
-        at: now,
-        provider: this.provider,
-        model,
-        detail: `server reports ${dimension} limit ${limit} (configured ${configured})`,
-      });
+      this.learnedEvent(`server reports ${dimension} limit ${limit} (configured ${configured})`, model);
     }
     this.sink.limiter(model).refresh();
   }
