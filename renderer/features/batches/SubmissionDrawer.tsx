@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { CommandOutput } from '../../../shared/api';
 import type { CallRecord, RuleResult } from '../../../shared/domain';
 import { CompactTable, type Column } from '../../components/CompactTable';
+import { ErrorAlert } from '../../components/ErrorAlert';
 import { PROVIDER_LABEL, fmtClock, fmtJudgedBy, fmtDuration, fmtInt, fmtNum } from '../../components/format';
 import { useFocusTrap } from '../../components/useFocusTrap';
 import { visibleControls } from '../../components/visible-controls';
@@ -61,11 +62,7 @@ export function SubmissionDrawer({ runId, submissionId, onClose }: { runId: stri
           Close
         </button>
       </header>
-      {error && (
-        <p role="alert" className="error-text">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       {!detail && !error && <p className="muted">Loading…</p>}
       {detail?.submission && (
         <p className="muted clip-2">{detail.submission.title === null ? 'untitled' : visibleControls(detail.submission.title)}</p>
@@ -77,11 +74,7 @@ export function SubmissionDrawer({ runId, submissionId, onClose }: { runId: stri
             <span data-testid="judged-by">{fmtJudgedBy(r.rules)}</span>
             {r.undeterminedPoints > 0 && ` · ${fmtNum(r.undeterminedPoints)} points undetermined`}
           </p>
-          {r.error && (
-            <p role="alert" className="error-text">
-              Error: {r.error}
-            </p>
-          )}
+          <ErrorAlert message={r.error && `Error: ${r.error}`} />
           <h3>Rules</h3>
           <CompactTable columns={RULE_COLUMNS} rows={r.rules} rowKey={(rule) => rule.ruleId} />
           {r.timeline && <SubmissionTimeline steps={r.timeline} />}
