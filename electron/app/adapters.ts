@@ -1,15 +1,22 @@
 // Build the provider adapters from the config and the keys: a provider without a key gets no adapter (the
 // router skips it). In simulated mode every provider talks to the in-process simulator with a sim- key.
-import type { EngineConfig } from '../../shared/config';
+import type { EngineConfig, ProviderConfig } from '../../shared/config';
 import { PROVIDER_IDS, type ProviderId } from '../../shared/provider';
 import type { ProviderAdapter } from '../engine/adapter';
 import type { Clock } from '../engine/clock';
+import type { ProviderClientOptions } from '../providers/client-options';
 import { createGeminiAdapter } from '../providers/gemini';
 import { createGroqAdapter } from '../providers/groq';
 
 export const SIMULATED_KEY = 'sim-local';
 
 export type ProviderKeys = Partial<Record<ProviderId, string>>;
+
+/** A client of one provider's settings: the simulator's address, where there is one, replaces the configured endpoint. */
+export function clientOptions(c: ProviderConfig, apiKey: string, simulatorUrl: string | null, clock: Clock): ProviderClientOptions {
+  const baseUrl = simulatorUrl ?? c.baseUrl;
+  return { apiKey, textModel: c.textModel, visionModel: c.visionModel, timeoutMs: c.timeoutMs, clock, ...(baseUrl ? { baseUrl } : {}) };
+}
 
 export function buildAdapter(
   p: ProviderId,
@@ -22,8 +29,7 @@ export function buildAdapter(
   if (!c.enabled) return undefined;
   const apiKey = simulatorUrl ? SIMULATED_KEY : key;
   if (!apiKey) return undefined;
-  const baseUrl = simulatorUrl ?? c.baseUrl;
-  const common = { apiKey, textModel: c.textModel, visionModel: c.visionModel, timeoutMs: c.timeoutMs, clock, ...(baseUrl ? { baseUrl } : {}) };
+  const common = clientOptions(c, apiKey, simulatorUrl, clock);
   return p === 'gemini'
     ? createGeminiAdapter({ ...common, ...(c.thinkingBudget !== undefined && { thinkingBudget: c.thinkingBudget }) })
     : createGroqAdapter(common);

@@ -18,7 +18,7 @@ import { redisUrlFrom } from '../redis-url';
 import { defaultDataDir } from '../store/data-dir';
 import { FileKeyVault, resolveKey, type KeyVault } from '../store/file-key-vault';
 import { openStore, type Store } from '../store/store';
-import { adapterSettingsChanged, buildAdapter, buildAdapters, SIMULATED_KEY, type ProviderKeys } from './adapters';
+import { adapterSettingsChanged, buildAdapter, buildAdapters, clientOptions, SIMULATED_KEY, type ProviderKeys } from './adapters';
 
 /** The settings key under which live config edits are persisted (settings > env > defaults). */
 export const CONFIG_SETTING_KEY = 'config';
@@ -147,15 +147,7 @@ export async function openAppContext(opts: AppContextOptions = {}): Promise<AppC
         const c = engine.config.providers[p];
         const apiKey = simulated ? SIMULATED_KEY : resolveKey(vault, p, env);
         if (!apiKey) return noKeyReport(p);
-        const baseUrl = simUrl ?? c.baseUrl;
-        return checkConnection(p, {
-          apiKey,
-          textModel: c.textModel,
-          visionModel: c.visionModel,
-          timeoutMs: c.timeoutMs,
-          clock,
-          ...(baseUrl ? { baseUrl } : {}),
-        });
+        return checkConnection(p, clientOptions(c, apiKey, simUrl, clock));
       },
       updateConfig(patch, reason) {
         const diff = engine.updateConfig(patch);

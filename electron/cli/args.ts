@@ -100,6 +100,13 @@ export const numberIn =
     return n;
   };
 
+/** `--port N` of a command that listens on 127.0.0.1 (serve, simulate). */
+export const portFlag = (): Value<number> =>
+  value('--port', 'N', 'the loopback port (0: any free one)', {
+    parse: numberIn((n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a whole number from 0 to 65535'),
+    default: 0,
+  });
+
 export interface CommandSpec<F extends Record<string, Flag>> {
   /** `validate`, `worker`, …: the usage line says `event-validator <command>`. */
   readonly command: string;

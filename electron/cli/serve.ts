@@ -5,17 +5,14 @@ import { createHost } from '../host/host';
 import { ensureRendererBuilt } from '../host/renderer-build';
 import { defaultDataDir } from '../store/data-dir';
 import { FileKeyVault } from '../store/file-key-vault';
-import { numberIn, parseArgs, reportArgs, value, type CommandSpec, type Flag } from './args';
+import { parseArgs, portFlag, reportArgs, value, type CommandSpec, type Flag } from './args';
 
 export const SERVE = {
   command: 'serve',
   summary: 'The operator console on 127.0.0.1: prints the URL with its token first; Ctrl+C stops.',
   prefix: 'serve: ',
   flags: {
-    port: value('--port', 'N', 'the loopback port (0: any free one)', {
-      parse: numberIn((n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a whole number from 0 to 65535', { usage: true }),
-      default: 0,
-    }),
+    port: portFlag(),
     dataDir: value('--data-dir', 'DIR', 'where the database, exports and key file live (default: the per-user data folder)'),
   },
 } satisfies CommandSpec<Record<string, Flag>>;

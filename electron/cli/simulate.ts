@@ -2,17 +2,14 @@
 // own. Its first lines give the base URL and the keys it accepts; it runs until SIGINT/SIGTERM.
 import { PRESET_NAMES, type PresetName } from '../providers/simulator/presets';
 import { SIM_KEY_PREFIX, startSimulator } from '../providers/simulator/server';
-import { ArgError, numberIn, parseArgs, reportArgs, value, type CommandSpec, type Flag, type Values } from './args';
+import { ArgError, numberIn, parseArgs, portFlag, reportArgs, value, type CommandSpec, type Flag, type Values } from './args';
 
 export const SIMULATE = {
   command: 'simulate',
   summary: 'The provider simulator on its own; its first lines give the base URL and the keys it accepts.',
   prefix: 'simulate: ',
   flags: {
-    port: value('--port', 'N', 'the loopback port (0: any free one)', {
-      parse: numberIn((n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'an integer 0–65535'),
-      default: 0,
-    }),
+    port: portFlag(),
     preset: value('--preset', PRESET_NAMES.join('|'), 'the quota tier it enforces', {
       parse: (v, name): PresetName => {
         if (!PRESET_NAMES.includes(v as PresetName)) throw new ArgError(`${name} must be one of ${PRESET_NAMES.join(', ')}, got "${v}"`);

@@ -10,6 +10,7 @@ import type { Clock } from './clock';
 import { nextMidnight } from './limiter/calendar-day';
 import type { QuotaModel } from './limiter/quota-model';
 import type { RateLimiter } from './limiter/limiter';
+import { ServerLimits, type Told } from './server-limits';
 
 const DAY = 24 * 60 * 60_000;
 /** The rate never drops below this fraction of the configured limit. */
@@ -31,14 +32,11 @@ export interface FeedbackSink {
 export class QuotaFeedback {
   private factor = 1;
   private clean = 0;
-  private learnedLimits = new Map<string, { model: string; dimension: QuotaDimension; limit: number; configured: number }>();
   /** The last cut while the rate is below the configured one, for the console (docs/console.md §15). */
   private lastCut: { at: number; cause: string } | null = null;
   private lastDecreaseAt = Number.NEGATIVE_INFINITY;
-  /** Per-minute limits a 429 named (Gemini's QuotaFailure.quotaValue), each capping only its own dimension. */
-  private learnedCaps: { RPM?: number; TPM?: number } = {};
-  /** What the server said its limits are, where it differs from the config, and how many responses said so (the planner's input). */
-  private told: { RPM?: number; TPM?: number; RPD?: number; TPD?: number; calls: number } = { calls: 0 };
+  /** What the server said its limits are: the caps a 429 named, the limits headers report (the planner's and the console's). */
+  private readonly told = new ServerLimits();
 
   constructor(
     private readonly provider: ProviderId,
@@ -62,7 +60,7 @@ export class QuotaFeedback {
       increaseStep,
       cleanCallsToIncrease,
       cleanCalls: this.factor < 1 ? this.clean : 0,
-      reported: [...this.learnedLimits.values()],
+      reported: this.told.reported(),
     };
   }
 
@@ -73,46 +71,25 @@ export class QuotaFeedback {
    */
   restore(): void {
     const was = this.factor;
-    this.learnedCaps = {};
-    this.told = { calls: 0 }; // the planner plans with the configured limits again, like the limiter
+    this.told.restore(); // the planner plans with the configured limits again, like the limiter
     this.clean = 0;
     this.lastCut = null;
     this.lastDecreaseAt = this.clock.now();
     this.factor = 1;
     this.sink.setRateFactor(1);
-    this.sink.emit({
-      type: 'quota_learned',
-      at: this.clock.now(),
-      provider: this.provider,
-      model: '*',
-      detail: `operator restored the configured rate (was ${Math.round(was * 100)}%)`,
-    });
+    this.learnedEvent(`operator restored the configured rate (was ${Math.round(was * 100)}%)`);
   }
 
   setConfig(cfg: ProviderConfig): void {
     this.cfg = cfg;
-    this.learnedLimits.clear(); // against new configured limits, the next headers say again what differs
     // An operator's new limits replace what the server told us.
-    for (const name of ['RPM', 'TPM'] as const) if (this.learnedCaps[name] !== undefined) this.sink.capMinute(name, undefined);
-    this.learnedCaps = {};
-    this.told = { calls: 0 };
+    for (const name of ['RPM', 'TPM'] as const) if (this.told.cap(name) !== undefined) this.sink.capMinute(name, undefined);
+    this.told.clear();
   }
 
   /** Limits the server named or reported below the configured ones, and from how many responses (docs/planner.md). */
   learned(): LearnedLimits {
-    const t = this.told;
-    return {
-      ...(t.RPM !== undefined && { rpm: t.RPM }),
-      ...(t.TPM !== undefined && { tpm: t.TPM }),
-      ...(t.RPD !== undefined && { rpd: t.RPD }),
-      calls: t.calls,
-    };
-  }
-
-  private tell(name: 'RPM' | 'TPM' | 'RPD' | 'TPD', limit: number, configured: number): boolean {
-    if (limit <= 0 || limit >= configured) return false;
-    this.told[name] = limit;
-    return true;
+    return this.told.learned();
   }
 
   onSuccess(model: string, quota: QuotaInfo | undefined): void {
@@ -158,29 +135,15 @@ export class QuotaFeedback {
   /** A 429 without headers that names its per-minute limit (Gemini quotaValue) caps that one dimension. True if it named one. */
   private learnCap(f: CallFailure): boolean {
     if (this.model.headers || !f.quota) return false;
-    const named: Array<['RPM' | 'TPM', number | undefined, number]> = [
-      ['RPM', f.quota.limitRequests, this.cfg.rpm],
-      ['TPM', f.quota.limitTokens, this.cfg.tpm],
-    ];
-    let any = false;
-    let told = false;
-    for (const [name, limit, configured] of named) {
-      if (limit === undefined || limit <= 0) continue;
-      any = true;
-      told = this.tell(name, limit, configured) || told;
-      if (limit >= configured || this.learnedCaps[name] === limit) continue;
-      this.learnedCaps[name] = limit;
+    const named: Told<'RPM' | 'TPM'>[] = [];
+    const { limitRequests, limitTokens } = f.quota;
+    if (limitRequests !== undefined && limitRequests > 0) named.push({ dimension: 'RPM', limit: limitRequests, configured: this.cfg.rpm });
+    if (limitTokens !== undefined && limitTokens > 0) named.push({ dimension: 'TPM', limit: limitTokens, configured: this.cfg.tpm });
+    for (const { dimension: name, limit, configured } of this.told.hear('body', named)) {
       this.sink.capMinute(name, limit);
-      this.sink.emit({
-        type: 'quota_learned',
-        at: this.clock.now(),
-        provider: this.provider,
-        model: '*',
-        detail: `server named ${name} limit ${limit} (configured ${configured})`,
-      });
+      this.learnedEvent(`server named ${name} limit ${limit} (configured ${configured})`);
     }
-    if (told) this.told.calls++;
-    return any;
+    return named.length > 0;
   }
 
   private dailyReset(f: CallFailure, now: number): number {
@@ -206,13 +169,12 @@ export class QuotaFeedback {
     if (f >= 1) this.lastCut = null;
     this.sink.setRateFactor(f);
     if (share) this.sink.shareFactor?.(f, decrease);
-    this.sink.emit({
-      type: 'quota_learned',
-      at: this.clock.now(),
-      provider: this.provider,
-      model: '*',
-      detail: `${why}: rate set to ${Math.round(f * 100)}% of the configured limit`,
-    });
+    this.learnedEvent(`${why}: rate set to ${Math.round(f * 100)}% of the configured limit`);
+  }
+
+  /** A quota_learned event: what was learned, in words, for one model or ('*') the whole provider. */
+  private learnedEvent(detail: string, model = '*'): void {
+    this.sink.emit({ type: 'quota_learned', at: this.clock.now(), provider: this.provider, model, detail });
   }
 
   /** Groq's x-ratelimit headers: the server's remaining quota bounds ours. */
@@ -221,29 +183,19 @@ export class QuotaFeedback {
     if (!q || !map) return;
     const now = this.clock.now();
     const dims = this.sink.limiter(model).dims;
-    let told = false;
-    const apply = (name: QuotaDimension, remaining: number | undefined, limit: number | undefined, configured: number) => {
-      const dim = dims.find((d) => d.name === name);
+    const reported: Told[] = [];
+    const apply = (dimension: QuotaDimension, remaining: number | undefined, limit: number | undefined, configured: number) => {
+      const dim = dims.find((d) => d.name === dimension);
       if (!dim?.sync || remaining === undefined) return;
       dim.sync(now, remaining, limit ?? configured);
-      if (limit !== undefined) told = this.tell(name, limit, configured) || told;
-      const key = `${model}/${name}`;
-      if (limit === configured) this.learnedLimits.delete(key); // the server agrees with the settings again
-      if (limit !== undefined && limit !== configured && this.learnedLimits.get(key)?.limit !== limit) {
-        this.learnedLimits.set(key, { model, dimension: name, limit, configured });
-        this.sink.emit({
-          type: 'quota_learned',
-          at: now,
-          provider: this.provider,
-          model,
-          detail: `server reports ${name} limit ${limit} (configured ${configured})`,
-        });
-      }
+      if (limit !== undefined) reported.push({ dimension, limit, configured });
     };
     const configured = { RPM: this.cfg.rpm, TPM: this.cfg.tpm, RPD: this.cfg.rpd, TPD: this.cfg.tpd };
     apply(map.requests, q.remainingRequests, q.limitRequests, configured[map.requests]);
     apply(map.tokens, q.remainingTokens, q.limitTokens, configured[map.tokens]);
-    if (told) this.told.calls++;
+    for (const { dimension, limit, configured } of this.told.hear('headers', reported, model)) {
+      this.learnedEvent(`server reports ${dimension} limit ${limit} (configured ${configured})`, model);
+    }
     this.sink.limiter(model).refresh();
   }
 }

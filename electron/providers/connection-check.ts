@@ -4,22 +4,14 @@
 import { GoogleGenerativeAI } from '@google/generative-ai';
 import Groq from 'groq-sdk';
 import type { ProviderId, QuotaInfo } from '../../shared/provider';
-import { RealClock, type Clock } from '../engine/clock';
+import { RealClock } from '../engine/clock';
 import { cappedFetch } from './capped-body';
+import type { ProviderClientOptions } from './client-options';
 import { startDeadline } from './deadline';
 import { classifyGemini } from './gemini-errors';
 import { openTap } from './gemini-fetch';
 import { classifyGroq, quotaFromHeaders } from './groq-errors';
 import type { CallContext } from './outcome';
-
-export interface ConnectionCheckOptions {
-  apiKey: string;
-  baseUrl?: string;
-  textModel: string;
-  visionModel: string;
-  timeoutMs: number;
-  clock?: Clock;
-}
 
 export interface ConnectionReport {
   provider: ProviderId;
@@ -37,7 +29,7 @@ export interface ConnectionReport {
 
 const CHECK_TIMEOUT_MS = 15_000;
 
-export async function checkConnection(p: ProviderId, opts: ConnectionCheckOptions): Promise<ConnectionReport> {
+export async function checkConnection(p: ProviderId, opts: ProviderClientOptions): Promise<ConnectionReport> {
   const models = [...new Set([opts.textModel, opts.visionModel])];
   const result = p === 'gemini' ? await checkGemini(models, opts) : await checkGroq(models, opts);
   return { provider: p, ...result, summary: summarize(p, result) };
@@ -46,7 +38,7 @@ export async function checkConnection(p: ProviderId, opts: ConnectionCheckOption
 type Checked = Omit<ConnectionReport, 'provider' | 'summary'>;
 const PROVIDER_WIDE = new Set(['auth', 'precondition', 'network', 'timeout', 'server', 'overloaded']);
 
-async function checkGemini(models: string[], opts: ConnectionCheckOptions): Promise<Checked> {
+async function checkGemini(models: string[], opts: ProviderClientOptions): Promise<Checked> {
   const clock = opts.clock ?? new RealClock();
   const client = new GoogleGenerativeAI(opts.apiKey);
   const requestOptions = opts.baseUrl ? { baseUrl: opts.baseUrl.replace(/\/+$/, '') } : {};
@@ -75,7 +67,7 @@ async function checkGemini(models: string[], opts: ConnectionCheckOptions): Prom
   return out;
 }
 
-async function checkGroq(models: string[], opts: ConnectionCheckOptions): Promise<Checked> {
+async function checkGroq(models: string[], opts: ProviderClientOptions): Promise<Checked> {
   const clock = opts.clock ?? new RealClock();
   const client = new Groq({
     apiKey: opts.apiKey,

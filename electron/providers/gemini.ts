@@ -3,8 +3,9 @@
 import { GoogleGenerativeAI, type GenerationConfig, type Part, type ResponseSchema, type UsageMetadata } from '@google/generative-ai';
 import { DEFAULT_CONFIG, modelFor as modelForKind } from '../../shared/config';
 import type { CallKind, CallOutcome, LlmRequest, Usage } from '../../shared/provider';
-import { RealClock, type Clock } from '../engine/clock';
+import { RealClock } from '../engine/clock';
 import type { ProviderAdapter } from '../engine/adapter';
+import type { ProviderClientOptions } from './client-options';
 import { startDeadline } from './deadline';
 import { classifyGemini } from './gemini-errors';
 import { openTap, type FetchTap } from './gemini-fetch';
@@ -13,17 +14,10 @@ import { thinkingPlan } from './gemini-thinking';
 import { failure, fromReplyText, type CallContext } from './outcome';
 import { geminiTokens } from './token-estimate';
 
-export interface GeminiAdapterOptions {
-  apiKey: string;
-  /** Without a trailing slash; the SDK's default (Google's endpoint) when absent. */
-  baseUrl?: string;
+export interface GeminiAdapterOptions extends ProviderClientOptions {
   apiVersion?: 'v1beta' | 'v1';
-  textModel: string;
-  visionModel: string;
-  timeoutMs: number;
   /** GEMINI_THINKING_BUDGET: thinking tokens a thinking model may spend per call (docs/providers.md §3). */
   thinkingBudget?: number;
-  clock?: Clock;
 }
 
 /** Sent inside generationConfig; the 0.24 SDK has no type for it but passes generationConfig through as JSON. */

@@ -5,24 +5,15 @@ import Groq from 'groq-sdk';
 import type { ChatCompletionContentPart } from 'groq-sdk/resources/chat/completions';
 import { modelFor as modelForKind } from '../../shared/config';
 import type { CallKind, CallOutcome, LlmRequest } from '../../shared/provider';
-import { RealClock, type Clock } from '../engine/clock';
+import { RealClock } from '../engine/clock';
 import type { ProviderAdapter } from '../engine/adapter';
 import { withReportText } from '../validation/prompts';
 import { cappedFetch } from './capped-body';
+import type { ProviderClientOptions } from './client-options';
 import { startDeadline } from './deadline';
 import { classifyGroq, quotaFromHeaders } from './groq-errors';
 import { failure, fromReplyText, type CallContext } from './outcome';
 import { groqTokens } from './token-estimate';
-
-export interface GroqAdapterOptions {
-  apiKey: string;
-  /** The host root; the SDK appends /openai/v1/... */
-  baseUrl?: string;
-  textModel: string;
-  visionModel: string;
-  timeoutMs: number;
-  clock?: Clock;
-}
 
 /** Groq's vision limits: at most 5 images, and base64 image data over 4 MB gets a 413. */
 export const GROQ_MAX_IMAGES = 5;
@@ -32,7 +23,7 @@ function dataUrl(jpeg: Uint8Array): string {
   return `data:image/jpeg;base64,${Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength).toString('base64')}`;
 }
 
-export function createGroqAdapter(opts: GroqAdapterOptions): ProviderAdapter {
+export function createGroqAdapter(opts: ProviderClientOptions): ProviderAdapter {
   const clock = opts.clock ?? new RealClock();
   const client = new Groq({
     apiKey: opts.apiKey,

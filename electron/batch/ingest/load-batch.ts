@@ -40,17 +40,20 @@ export async function readTable(file: string): Promise<RawTable> {
   return readCsv(file);
 }
 
+/** The batch file could not be looked at or opened: missing, or the system's code for why. */
+function unopenable(file: string, err: unknown): BatchFileError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const name = path.basename(file);
+  return new BatchFileError('unreadable', code === 'ENOENT' ? `${name} does not exist.` : `${name} cannot be opened (${code}).`);
+}
+
 /** A folder, a pipe or a device (/dev/zero) is refused from its type: opening a FIFO would hang, a device never ends. */
 async function mustBeRegularFile(file: string): Promise<void> {
   let s;
   try {
     s = await stat(file);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new BatchFileError(
-      'unreadable',
-      code === 'ENOENT' ? `${path.basename(file)} does not exist.` : `${path.basename(file)} cannot be opened (${code}).`,
-    );
+    throw unopenable(file, err);
   }
   if (s.isDirectory()) throw new BatchFileError('unreadable', `${file} is a folder, not a batch file: give the .csv or .xlsx file itself.`);
   if (!s.isFile()) throw new BatchFileError('unreadable', `${file} is not a regular file (a pipe, socket or device): give a .csv or .xlsx file.`);
@@ -95,11 +98,7 @@ async function firstBytes(file: string, n: number): Promise<Buffer> {
   try {
     handle = await open(file, 'r');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new BatchFileError(
-      'unreadable',
-      code === 'ENOENT' ? `${path.basename(file)} does not exist.` : `${path.basename(file)} cannot be opened (${code}).`,
-    );
+    throw unopenable(file, err);
   }
   try {
     const buf = Buffer.alloc(n);

@@ -2,6 +2,7 @@
 // (docs/console.md §7). Repeats of an open alert are counted ("×3"), never silently replaced.
 import { useEffect, useState } from 'react';
 import type { Alert } from '../../../shared/api';
+import { ErrorAlert } from '../../components/ErrorAlert';
 import { fmtClock } from '../../components/format';
 import { api } from '../../platform';
 import { live, useLive } from '../../stores';
@@ -53,11 +54,7 @@ export function AlertTray() {
       </button>
       {open && (
         <div id="alert-panel" className="alert-panel" role="region" aria-label="Alerts">
-          {error && (
-            <p role="alert" className="error-text">
-              {error}
-            </p>
-          )}
+          <ErrorAlert message={error} />
           {alerts.length === 0 ? (
             <p className="muted">No alerts waiting.</p>
           ) : (

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { AuditEntry, RunSummary } from '../../../shared/api';
 import { PROVIDER_IDS, type ProviderId } from '../../../shared/provider';
 import { CompactTable, type Column } from '../../components/CompactTable';
+import { ErrorAlert } from '../../components/ErrorAlert';
 import { PROVIDER_LABEL, fmtDateTime, fmtInt } from '../../components/format';
 import { api } from '../../platform';
 import { useLive } from '../../stores';
@@ -56,11 +57,7 @@ export function AuditLog() {
         <h1 id="audit-h">Audit log</h1>
         {page && <p className="muted">{fmtInt(page.total)} entries</p>}
       </header>
-      {error && (
-        <p role="alert" className="error-text">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       <section className="card">
         <div className="audit-filters">
           <label className="inline-field">

@@ -3,6 +3,7 @@ import { useRef, useState } from 'react';
 import type { BatchPreview } from '../../../shared/api';
 import type { Submission } from '../../../shared/domain';
 import { CompactTable, type Column } from '../../components/CompactTable';
+import { ErrorAlert } from '../../components/ErrorAlert';
 import { fmtInt } from '../../components/format';
 import { visibleControls } from '../../components/visible-controls';
 import { api, platform, type PickedFolder } from '../../platform';
@@ -143,11 +144,7 @@ export function BatchIntake() {
           {busy}
         </p>
       )}
-      {error && (
-        <p role="alert" className="error-text">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       {preview && <PreviewPanel preview={preview} onStart={start} starting={busy !== null} />}
       {preview && preview.refusal === null && file && <PlanPanel file={file.ref} attachments={folder?.ref ?? null} />}
     </section>

@@ -42,6 +42,7 @@ export function PlanPanel({ file, attachments }: { file: FileRef; attachments: F
   const [running, setRunning] = useState<string | null>(null);
   const [drawer, setDrawer] = useState(false);
   const [drafts, setDrafts] = useState<Draft[]>([blank(0)]);
+  const edit = (i: number, patch: Partial<Draft>) => setDrafts((ds) => ds.map((x, j) => (j === i ? { ...x, ...patch } : x)));
   const current = useRef<string | null>(null);
 
   const plan = async (variants: PlanVariant[]) => {
@@ -111,54 +112,22 @@ export function PlanPanel({ file, attachments }: { file: FileRef; attachments: F
         <div className="plan-drawer" data-testid="plan-drawer">
           {drafts.map((d, i) => (
             <fieldset key={i} aria-label={`variant ${i + 1}`}>
-              <input
-                aria-label="name"
-                value={d.name}
-                onChange={(e) => setDrafts(drafts.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))}
-              />
+              <input aria-label="name" value={d.name} onChange={(e) => edit(i, { name: e.target.value })} />
               <label>
-                workers{' '}
-                <input
-                  aria-label="workers"
-                  size={5}
-                  value={d.workers}
-                  onChange={(e) => setDrafts(drafts.map((x, j) => (j === i ? { ...x, workers: e.target.value } : x)))}
-                />
+                workers <input aria-label="workers" size={5} value={d.workers} onChange={(e) => edit(i, { workers: e.target.value })} />
               </label>
               <label>
-                <input
-                  type="checkbox"
-                  checked={d.spillover}
-                  onChange={(e) => setDrafts(drafts.map((x, j) => (j === i ? { ...x, spillover: e.target.checked } : x)))}
-                />{' '}
-                spill-over
+                <input type="checkbox" checked={d.spillover} onChange={(e) => edit(i, { spillover: e.target.checked })} /> spill-over
               </label>
               <label>
-                <input
-                  type="checkbox"
-                  checked={d.jitter}
-                  onChange={(e) => setDrafts(drafts.map((x, j) => (j === i ? { ...x, jitter: e.target.checked } : x)))}
-                />{' '}
-                jitter
+                <input type="checkbox" checked={d.jitter} onChange={(e) => edit(i, { jitter: e.target.checked })} /> jitter
               </label>
               <label>
                 Gemini outage at minute{' '}
-                <input
-                  aria-label="outage at"
-                  size={4}
-                  value={d.outageAt}
-                  onChange={(e) => setDrafts(drafts.map((x, j) => (j === i ? { ...x, outageAt: e.target.value } : x)))}
-                />
+                <input aria-label="outage at" size={4} value={d.outageAt} onChange={(e) => edit(i, { outageAt: e.target.value })} />
               </label>
               <label>
-                for{' '}
-                <input
-                  aria-label="outage minutes"
-                  size={4}
-                  value={d.outageFor}
-                  onChange={(e) => setDrafts(drafts.map((x, j) => (j === i ? { ...x, outageFor: e.target.value } : x)))}
-                />{' '}
-                min
+                for <input aria-label="outage minutes" size={4} value={d.outageFor} onChange={(e) => edit(i, { outageFor: e.target.value })} /> min
               </label>
             </fieldset>
           ))}

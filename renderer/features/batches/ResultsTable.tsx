@@ -1,6 +1,7 @@
 // Virtualised results of the selected run, with status filters; pages are fetched as they scroll into view.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { ErrorAlert } from '../../components/ErrorAlert';
 import { useThrottled } from '../../components/useThrottled';
 import { visibleControls } from '../../components/visible-controls';
 import type { ResultRow } from '../../../shared/api';
@@ -93,11 +94,7 @@ export function ResultsTable({ runId, onOpen }: { runId: string; onOpen(submissi
           ))}
         </div>
       </header>
-      {error && (
-        <p role="alert" className="error-text">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       <div role="table" aria-label="Results" aria-rowcount={total + 1} className="vtable">
         <div role="row" className="vrow vhead">
           {['Id', 'Title', 'Score', 'Status', 'Reason', 'Provider'].map((h) => (

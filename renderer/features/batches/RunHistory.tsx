@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { RunHistoryEntry } from '../../../shared/api';
 import { STATUSES } from '../../../shared/domain';
 import { CompactTable, type Column } from '../../components/CompactTable';
+import { ErrorAlert } from '../../components/ErrorAlert';
 import { fmtDateTime, fmtDuration, fmtInt } from '../../components/format';
 import { useThrottled } from '../../components/useThrottled';
 import { api } from '../../platform';
@@ -94,11 +95,7 @@ export function RunHistory() {
       <header className="card-head">
         <h2 id="history-h">Run history ({fmtInt(total)})</h2>
       </header>
-      {error && (
-        <p role="alert" className="error-text">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       <div className="table-scroll" tabIndex={0} role="region" aria-label="Run history table (scrolls)">
         <CompactTable
           columns={columns}

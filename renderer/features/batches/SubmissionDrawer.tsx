@@ -1,6 +1,9 @@
 // One submission: every rule's verdict and reason, and its call history.
 import { useEffect, useRef, useState } from 'react';
 import type { CommandOutput } from '../../../shared/api';
+import type { CallRecord, RuleResult } from '../../../shared/domain';
+import { CompactTable, type Column } from '../../components/CompactTable';
+import { ErrorAlert } from '../../components/ErrorAlert';
 import { PROVIDER_LABEL, fmtClock, fmtJudgedBy, fmtDuration, fmtInt, fmtNum } from '../../components/format';
 import { useFocusTrap } from '../../components/useFocusTrap';
 import { visibleControls } from '../../components/visible-controls';
@@ -8,6 +11,31 @@ import { api } from '../../platform';
 import { SubmissionTimeline } from './SubmissionTimeline';
 
 type Detail = CommandOutput<'getSubmission'>;
+
+const RULE_COLUMNS: readonly Column<RuleResult>[] = [
+  { header: 'Rule', cell: (rule) => rule.name },
+  { header: 'Verdict', cell: (rule) => <span className={`verdict verdict-${rule.verdict}`}>{rule.verdict}</span> },
+  { header: 'Points', cell: (rule) => `${fmtNum(rule.earned)} / ${fmtNum(rule.points)}` },
+  { header: 'Reason', cell: (rule) => rule.reason },
+  { header: 'By', cell: (rule) => PROVIDER_LABEL[rule.source] ?? rule.source },
+];
+
+const CALL_COLUMNS: readonly Column<CallRecord>[] = [
+  { header: 'Started', cell: (c) => fmtClock(c.startedAt) },
+  { header: 'Call', cell: (c) => c.kind },
+  {
+    header: 'Provider',
+    cell: (c) => (
+      <>
+        {PROVIDER_LABEL[c.provider]} <span className="muted">{c.model}</span>
+      </>
+    ),
+  },
+  { header: 'Attempt', cell: (c) => c.attempt },
+  { header: 'Latency', cell: (c) => fmtDuration(c.latencyMs) },
+  { header: 'Tokens in/out', cell: (c) => `${fmtInt(c.inputTokens)} / ${fmtInt(c.outputTokens)}` },
+  { header: 'Outcome', cell: (c) => c.outcome, className: (c) => (c.outcome === 'ok' ? undefined : 'error-text'), title: (c) => c.message },
+];
 
 export function SubmissionDrawer({ runId, submissionId, onClose }: { runId: string; submissionId: string; onClose(): void }) {
   const [detail, setDetail] = useState<Detail | null>(null);
@@ -34,11 +62,7 @@ export function SubmissionDrawer({ runId, submissionId, onClose }: { runId: stri
           Close
         </button>
       </header>
-      {error && (
-        <p role="alert" className="error-text">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       {!detail && !error && <p className="muted">Loading…</p>}
       {detail?.submission && (
         <p className="muted clip-2">{detail.submission.title === null ? 'untitled' : visibleControls(detail.submission.title)}</p>
@@ -50,75 +74,15 @@ export function SubmissionDrawer({ runId, submissionId, onClose }: { runId: stri
             <span data-testid="judged-by">{fmtJudgedBy(r.rules)}</span>
             {r.undeterminedPoints > 0 && ` · ${fmtNum(r.undeterminedPoints)} points undetermined`}
           </p>
-          {r.error && (
-            <p role="alert" className="error-text">
-              Error: {r.error}
-            </p>
-          )}
+          <ErrorAlert message={r.error && `Error: ${r.error}`} />
           <h3>Rules</h3>
-          <table className="compact">
-            <thead>
-              <tr>
-                <th scope="col">Rule</th>
-                <th scope="col">Verdict</th>
-                <th scope="col">Points</th>
-                <th scope="col">Reason</th>
-                <th scope="col">By</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.rules.map((rule) => (
-                <tr key={rule.ruleId}>
-                  <td>{rule.name}</td>
-                  <td>
-                    <span className={`verdict verdict-${rule.verdict}`}>{rule.verdict}</span>
-                  </td>
-                  <td>
-                    {fmtNum(rule.earned)} / {fmtNum(rule.points)}
-                  </td>
-                  <td>{rule.reason}</td>
-                  <td>{PROVIDER_LABEL[rule.source] ?? rule.source}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <CompactTable columns={RULE_COLUMNS} rows={r.rules} rowKey={(rule) => rule.ruleId} />
           {r.timeline && <SubmissionTimeline steps={r.timeline} />}
           <h3>Calls ({r.calls.length})</h3>
           {r.calls.length === 0 ? (
             <p className="muted">No provider calls (deterministic rules or cache).</p>
           ) : (
-            <table className="compact">
-              <thead>
-                <tr>
-                  <th scope="col">Started</th>
-                  <th scope="col">Call</th>
-                  <th scope="col">Provider</th>
-                  <th scope="col">Attempt</th>
-                  <th scope="col">Latency</th>
-                  <th scope="col">Tokens in/out</th>
-                  <th scope="col">Outcome</th>
-                </tr>
-              </thead>
-              <tbody>
-                {r.calls.map((c, i) => (
-                  <tr key={i}>
-                    <td>{fmtClock(c.startedAt)}</td>
-                    <td>{c.kind}</td>
-                    <td>
-                      {PROVIDER_LABEL[c.provider]} <span className="muted">{c.model}</span>
-                    </td>
-                    <td>{c.attempt}</td>
-                    <td>{fmtDuration(c.latencyMs)}</td>
-                    <td>
-                      {fmtInt(c.inputTokens)} / {fmtInt(c.outputTokens)}
-                    </td>
-                    <td className={c.outcome === 'ok' ? undefined : 'error-text'} title={c.message}>
-                      {c.outcome}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <CompactTable columns={CALL_COLUMNS} rows={r.calls} rowKey={(_, i) => i} />
           )}
         </>
       )}

@@ -3,6 +3,7 @@
 // panel (Instances.tsx) so it renders from a snapshot alone.
 import type { FleetInstance, FleetSnapshot } from '../../../shared/telemetry';
 import { CompactTable, type Column } from '../../components/CompactTable';
+import { ErrorAlert } from '../../components/ErrorAlert';
 import { BREAKER_LABEL, PROVIDER_LABEL, fmtInt, fmtPct } from '../../components/format';
 import {
   fleetProviders,
@@ -57,11 +58,7 @@ export function FleetTables({ fleet }: { fleet: FleetSnapshot }) {
           ? `Quota, breakers and work shared via Redis (${fleet.redis}) · ${fleet.instances.length} live instance${fleet.instances.length === 1 ? '' : 's'}`
           : 'Not shared: this instance alone owns its quota (set REDIS_URL to share it with other instances)'}
       </p>
-      {fleet.error && (
-        <p role="alert" className="error-text">
-          {fleet.error}
-        </p>
-      )}
+      <ErrorAlert message={fleet.error} />
       <CompactTable label="Fleet-wide state per provider" columns={PROVIDER_COLUMNS} rows={fleetProviders(fleet)} rowKey={(p) => p.provider} />
       {fleet.shared && (
         <>

@@ -3,6 +3,7 @@
 // Polled from getFleet every 2 s: the registry changes at heartbeat pace, so a pushed stream would add nothing.
 import { useEffect, useState } from 'react';
 import type { FleetSnapshot } from '../../../shared/telemetry';
+import { ErrorAlert } from '../../components/ErrorAlert';
 import { api } from '../../platform';
 import { FleetTables } from './FleetTables';
 
@@ -29,11 +30,7 @@ export function Instances() {
   return (
     <section className="card instances" aria-labelledby="instances-h" data-testid="instances">
       <h2 id="instances-h">Instances</h2>
-      {error && (
-        <p role="alert" className="error-text">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       {fleet && <FleetTables fleet={fleet} />}
     </section>
   );

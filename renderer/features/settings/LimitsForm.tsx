@@ -4,6 +4,7 @@ import { useSession } from '../../stores/session';
 import type { Change } from '../../../shared/api-diff';
 import type { EngineConfig } from '../../../shared/config';
 import { PROVIDER_IDS, type ProviderId } from '../../../shared/provider';
+import { ErrorAlert } from '../../components/ErrorAlert';
 import { PROVIDER_LABEL } from '../../components/format';
 import { api } from '../../platform';
 import { GLOBAL_KNOBS, getPath, knobChanges, patchOf, providerKnobs, setPath, type Knob } from './fields';
@@ -168,11 +169,7 @@ export function LimitsForm() {
           </fieldset>
         </div>
         {pending.length > 0 && <DiffList caption={`Pending changes (${pending.length})`} changes={pending} />}
-        {error && (
-          <p role="alert" className="error-text">
-            Not saved: {error}
-          </p>
-        )}
+        <ErrorAlert message={error && `Not saved: ${error}`} />
         {saved && (
           <div role="status" className="saved">
             {saved.length === 0 ? <p>Saved: nothing changed.</p> : <DiffList caption="Saved and applied" changes={saved} />}

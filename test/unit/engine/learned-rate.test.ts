@@ -109,6 +109,32 @@ describe('restore configured rate', () => {
     expect(events.filter((e) => e.type === 'quota_learned').at(-1)).toMatchObject({ detail: 'operator restored the configured rate (was 49%)' });
   });
 
+  it("resets what the planner was told; what Groq's headers report stays listed until the headers agree again", async () => {
+    const { events, state } = alone('groq');
+    const ok = (model: string, limitTokens: number) =>
+      state.feedback.onSuccess(model, { remainingTokens: 5_000, limitTokens, remainingRequests: 900, limitRequests: groqConfig.rpd });
+    const reports = () => events.filter((e) => e.type === 'quota_learned' && e.detail.startsWith('server reports')).length;
+    const listed = (...xs: [string, number][]) => xs.map(([model, limit]) => ({ model, dimension: 'TPM', limit, configured: groqConfig.tpm }));
+    ok(groqConfig.textModel, 6_000);
+    ok(groqConfig.textModel, 6_000);
+    expect(state.feedback.learned()).toEqual({ tpm: 6_000, calls: 2 });
+    await state.restoreConfiguredRate();
+    expect(state.feedback.learned()).toEqual({ calls: 0 });
+    expect(state.snapshot().rate.reported).toEqual(listed([groqConfig.textModel, 6_000]));
+    ok(groqConfig.textModel, 6_000); // heard again: the planner is told again, the console learns nothing new
+    expect(state.feedback.learned()).toEqual({ tpm: 6_000, calls: 1 });
+    expect(reports()).toBe(1);
+    ok(groqConfig.visionModel, 7_000); // the newest limit told is the planner's
+    expect(state.feedback.learned()).toEqual({ tpm: 7_000, calls: 2 });
+    ok(groqConfig.visionModel, groqConfig.tpm * 2); // above the settings: listed, not planned with
+    expect(state.feedback.learned()).toEqual({ tpm: 6_000, calls: 2 });
+    expect(state.snapshot().rate.reported).toEqual(listed([groqConfig.textModel, 6_000], [groqConfig.visionModel, groqConfig.tpm * 2]));
+    ok(groqConfig.textModel, groqConfig.tpm);
+    expect(state.feedback.learned()).toEqual({ calls: 2 });
+    expect(state.snapshot().rate.reported).toEqual(listed([groqConfig.visionModel, groqConfig.tpm * 2]));
+    expect(reports()).toBe(3);
+  });
+
   it('a 429 for a request sent before the restore cuts nothing; one sent after does', async () => {
     const { clock, state } = alone();
     await clock.advance(1_000);

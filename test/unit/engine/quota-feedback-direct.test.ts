@@ -48,6 +48,17 @@ describe('QuotaFeedback', () => {
     expect(fb.learned()).toEqual({ calls: 0 });
   });
 
+  it('a restore forgets the caps and what the planner was told: the same limit named again caps again', () => {
+    const { log, fb } = feedback();
+    fb.onFailure(rate429({ dimension: 'TPM', quota: { limitTokens: 1_000 } }));
+    fb.restore();
+    expect(fb.learned()).toEqual({ calls: 0 });
+    fb.onFailure(rate429({ dimension: 'TPM', quota: { limitTokens: 1_000 } }));
+    expect(fb.learned()).toEqual({ tpm: 1_000, calls: 1 });
+    expect(log.filter((l) => l.startsWith('cap'))).toEqual(['cap TPM 1000', 'cap TPM 1000']);
+    expect(fb.rateState().reported).toEqual([]); // a body's limit is a cap, not a header's report
+  });
+
   it('cuts the rate once per congestion event: a 429 for a request sent before the cut says nothing new', async () => {
     const { clock, log, fb } = feedback();
     fb.onFailure(rate429());
