@@ -6,6 +6,7 @@
 // KEYS[1] is the key prefix "ev:{provider:keyhash:model}". Every script takes the dimensions as groups of ARGV:
 //   name, kind ("s" sliding log | "b" bucket | "d" calendar day), limit, hard limit, window ms, day reset (server ms).
 // Numbers go back as strings: Redis would truncate a Lua number to an integer.
+import { WAITER_QUEUE } from './waiter-queue';
 
 const COMMON = `
 local P = KEYS[1]
@@ -96,25 +97,9 @@ local function earliest(d, c)
   return d.reset
 end
 
--- The waiter queue (docs/scale-out.md "Waking"): the instances' schedulers refused so far, in a global first-come
--- order (ZSET waiter id -> a counter taken at its first refusal: unique, where two refusals can share a millisecond),
--- the tokens each asked for (hash), and when each entry lapses unless its waiter asks again (ZSET waiter id -> expiry):
--- a crashed waiter stops asking and leaves by itself.
-local function waitersKey() return P .. ':waiters' end
-local function waitersTtlKey() return P .. ':waiters:ttl' end
-local function waitersTokensKey() return P .. ':waiters:tokens' end
-local function pruneWaiters()
-  local dead = redis.call('ZRANGEBYSCORE', waitersTtlKey(), '-inf', now)
-  if #dead == 0 then return end
-  redis.call('ZREM', waitersKey(), unpack(dead))
-  redis.call('ZREM', waitersTtlKey(), unpack(dead))
-  redis.call('HDEL', waitersTokensKey(), unpack(dead))
-end
-local function leaveQueue(waiter)
-  redis.call('ZREM', waitersKey(), waiter)
-  redis.call('ZREM', waitersTtlKey(), waiter)
-  redis.call('HDEL', waitersTokensKey(), waiter)
-end
+-- The waiter queue (docs/scale-out.md "Waking"; waiter-queue.ts) of this quota: its base key is the prefix, and each
+-- waiter waits for its request's tokens.
+${WAITER_QUEUE}
 -- Whether c more fits on d now, within its limit (no allowance for one oversized request: c is a queue's sum).
 local function fitsNow(d, c)
   if d.kind == 'b' then return level(d) >= c - 1e-6 end
@@ -122,11 +107,7 @@ local function fitsNow(d, c)
   return used(d) + c <= d.limit
 end
 -- Capacity freed early wakes the next waiter only, on its own channel; it re-asks, and its admission wakes the next.
-local function wake()
-  pruneWaiters()
-  local head = redis.call('ZRANGE', waitersKey(), 0, 0)[1]
-  if head then redis.call('PUBLISH', P .. ':wake:' .. head, string.format('%d', now)) end
-end
+local function wake() queueWake(P) end
 `;
 
 /**
@@ -162,14 +143,12 @@ for _, d in ipairs(ds) do
 end
 local wq = 7 + 6 * tonumber(ARGV[6])
 local waiter, waiterTtl = ARGV[wq], tonumber(ARGV[wq + 1])
-pruneWaiters()
-local rank = redis.call('ZRANK', waitersKey(), waiter) or redis.call('ZCARD', waitersKey())
+queuePrune(P)
+local rank = queueRank(P, waiter)
 if rank > 0 and at <= now then
   -- Admitted only if what is free also covers every earlier waiter: nobody ahead loses its turn, and a burst of freed
   -- capacity goes to several waiters at once instead of one wake-up after another.
-  local ahead = redis.call('ZRANGE', waitersKey(), 0, rank - 1)
-  local aheadTokens = 0
-  for _, t in ipairs(redis.call('HMGET', waitersTokensKey(), unpack(ahead))) do aheadTokens = aheadTokens + (tonumber(t) or 0) end
+  local ahead, aheadTokens = queueAhead(P, rank)
   for _, d in ipairs(ds) do
     local before = #ahead
     if tokenDim(d.name) then before = aheadTokens end
@@ -182,13 +161,9 @@ if rank > 0 and at <= now then
   end
 end
 if at > now then
-  if redis.call('ZSCORE', waitersKey(), waiter) == false then
-    redis.call('ZADD', waitersKey(), redis.call('INCR', P .. ':waiters:seq'), waiter)
-  end
-  redis.call('ZADD', waitersTtlKey(), now + waiterTtl, waiter)
-  redis.call('HSET', waitersTokensKey(), waiter, tostring(tokens))
+  queueJoin(P, waiter, waiterTtl, tokens)
 else
-  leaveQueue(waiter)
+  queueLeave(P, waiter)
   wake() -- the next waiter asks now: what is left may fit it
 end
 local usage = {}
@@ -345,9 +320,7 @@ return k
 
 /** leave: ARGV[1] waiter id. A scheduler with nothing left to ask for gives up its place and wakes the next waiter. */
 export const LEAVE = `${COMMON}
-local head = redis.call('ZRANGE', waitersKey(), 0, 0)[1]
-leaveQueue(ARGV[1])
-if head == ARGV[1] then wake() end
+queueQuit(P, ARGV[1])
 return 1
 `;
 
@@ -363,8 +336,8 @@ return 1
  */
 export const USAGE = `${COMMON}
 redis.call('ZREMRANGEBYSCORE', P .. ':live', '-inf', now - tonumber(ARGV[1]))
-pruneWaiters()
-local out = { tostring(now), redis.call('ZCARD', P .. ':live'), redis.call('ZCARD', waitersKey()) }
+queuePrune(P)
+local out = { tostring(now), redis.call('ZCARD', P .. ':live'), redis.call('ZCARD', P .. ':waiters') }
 for _, d in ipairs(dims(3, tonumber(ARGV[2]))) do out[#out + 1] = tostring(used(d)) end
 return out
 `;
