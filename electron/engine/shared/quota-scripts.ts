@@ -100,6 +100,32 @@ end
 -- The waiter queue (docs/scale-out.md "Waking"; waiter-queue.ts) of this quota: its base key is the prefix, and each
 -- waiter waits for its request's tokens.
 ${WAITER_QUEUE}
+-- Live instances (docs/scale-out.md "Redis down"), for each one's share while Redis is out of reach: P:live (ZSET
+-- instance -> its last acquire), P:live:since (a counter's value when it became live), P:live:held (the counter's value
+-- of the latest count the instance confirmed it holds: it sends back the one of the last reply it applied). A join is
+-- complete once every other live instance holds a count read after it; until then one of them may divide by a count
+-- without it. Returns {live, this read's counter, 1 if the caller's join is complete}.
+local function liveRead(instance, heldSeq, ttl, asks)
+  local L = P .. ':live'
+  local gone = redis.call('ZRANGEBYSCORE', L, '-inf', now - ttl)
+  if #gone > 0 then
+    redis.call('ZREM', L, unpack(gone))
+    redis.call('HDEL', L .. ':since', unpack(gone))
+    redis.call('HDEL', L .. ':held', unpack(gone))
+  end
+  local seq = redis.call('INCR', L .. ':seq')
+  if asks and redis.call('ZADD', L, now, instance) == 1 then redis.call('HSET', L .. ':since', instance, seq) end
+  if redis.call('ZSCORE', L, instance) == false then return { redis.call('ZCARD', L), seq, 0 } end
+  if heldSeq > (tonumber(redis.call('HGET', L .. ':held', instance)) or 0) then redis.call('HSET', L .. ':held', instance, heldSeq) end
+  local since = tonumber(redis.call('HGET', L .. ':since', instance)) or 0
+  local members = redis.call('ZRANGE', L, 0, -1)
+  local held = redis.call('HMGET', L .. ':held', unpack(members))
+  local joined = 1
+  for i, m in ipairs(members) do
+    if m ~= instance and (tonumber(held[i]) or 0) <= since then joined = 0 end
+  end
+  return { #members, seq, joined }
+end
 -- Whether c more fits on d now, within its limit (no allowance for one oversized request: c is a queue's sum).
 local function fitsNow(d, c)
   if d.kind == 'b' then return level(d) >= c - 1e-6 end
@@ -112,18 +138,17 @@ local function wake() queueWake(P) end
 
 /**
  * acquire: ARGV[1] tokens, ARGV[2] notBefore (server ms), ARGV[3] reservation ttl ms, ARGV[4] instance id, ARGV[5] how
- * long an instance counts as live after its last call (ms), ARGV[6] dimension count, then dims, then the waiter id and
- * how long its queue entry lasts without another ask (ms).
- * Returns {1, id, now, live, used...} or {0, at, now, live, used..., blocker name, blocker at, ...}; a refusal charges nothing.
+ * long an instance counts as live after its last call (ms), ARGV[6] dimension count, then dims, then the waiter id,
+ * how long its queue entry lasts without another ask (ms), and the counter of the live count it holds (liveRead).
+ * Returns {1, id, now, live, used...} or {0, at, now, live, used..., blocker name, blocker at, ...}, live being
+ * liveRead's {live, counter, joined}; a refusal charges nothing.
  * Blocker "queue": capacity is there, but not for this request on top of every earlier waiter's (they come first).
  */
 export const ACQUIRE = `${COMMON}
 local tokens = tonumber(ARGV[1])
 local notBefore = tonumber(ARGV[2])
 local ttl = tonumber(ARGV[3])
-redis.call('ZADD', P .. ':live', now, ARGV[4])
-redis.call('ZREMRANGEBYSCORE', P .. ':live', '-inf', now - tonumber(ARGV[5]))
-local live = redis.call('ZCARD', P .. ':live')
+local live = liveRead(ARGV[4], tonumber(ARGV[9 + 6 * tonumber(ARGV[6])]), tonumber(ARGV[5]), true)
 local ds = dims(7, tonumber(ARGV[6]))
 local at = math.max(now, notBefore)
 local blockers = {}
@@ -331,13 +356,15 @@ return 1
 `;
 
 /**
- * usage: ARGV[1] how long an instance counts as live (ms), ARGV[2] dimension count, then dims. Read for the Instances
- * view: {now, live, waiting, used...}.
+ * usage: ARGV[1] how long an instance counts as live (ms), ARGV[2] dimension count, then dims, then the caller's
+ * instance id and the counter of the live count it holds. Read for the Instances view and the live count's heartbeat:
+ * {now, live (liveRead's {live, counter, joined}; the caller is not counted live for reading), waiting, used...}.
  */
 export const USAGE = `${COMMON}
-redis.call('ZREMRANGEBYSCORE', P .. ':live', '-inf', now - tonumber(ARGV[1]))
+local from = 3 + 6 * tonumber(ARGV[2])
+local live = liveRead(ARGV[from], tonumber(ARGV[from + 1]), tonumber(ARGV[1]), false)
 queuePrune(P)
-local out = { tostring(now), redis.call('ZCARD', P .. ':live'), redis.call('ZCARD', P .. ':waiters') }
+local out = { tostring(now), live, redis.call('ZCARD', P .. ':waiters') }
 for _, d in ipairs(dims(3, tonumber(ARGV[2]))) do out[#out + 1] = tostring(used(d)) end
 return out
 `;
