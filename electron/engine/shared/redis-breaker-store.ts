@@ -7,9 +7,8 @@ import type { Redis } from 'ioredis';
 import type { TripCause } from '../../../shared/telemetry';
 import type { Clock } from '../clock';
 import { BREAKER_LIVE_MS, type BreakerStore, type FleetBreaker, type FleetChange } from './breaker-store';
+import { RedisStore } from './redis-store';
 import type { WakeBus } from './wake-bus';
-import { defineScripts } from './define-scripts';
-import { EventBus } from '../events';
 import { WAITER_QUEUE } from './waiter-queue';
 import { BREAKER_RECHECK_MS } from './breaker-sync';
 
@@ -111,27 +110,20 @@ function changeArgs(c: FleetChange): string[] {
   return [c.state, c.cooldownMs === null ? '' : String(Math.max(0, Math.round(c.cooldownMs))), c.forced ? '1' : '0', c.cause, c.tripCause ?? ''];
 }
 
-export class RedisBreakerStore implements BreakerStore {
-  private readonly redis: Redis & BreakerCommands;
-  private readonly listeners = new EventBus<void>();
+export class RedisBreakerStore extends RedisStore<BreakerCommands> implements BreakerStore {
   /** This store's id in the queue of instances waiting for the breaker to close or probe. */
   readonly waiterId = randomUUID();
 
-  constructor(
-    redis: Redis,
-    bus: WakeBus,
-    private readonly prefix: string,
-    private readonly clock: Clock,
-  ) {
-    this.redis = defineScripts<BreakerCommands>(redis, { evBreakerRead: READ, evBreakerVote: VOTE, evBreakerSet: SET, evBreakerProbe: PROBE });
-    bus.subscribe(`${prefix}:breaker`, () => this.listeners.emit());
-    bus.subscribe(`${prefix}:breaker:wake:${this.waiterId}`, () => this.listeners.emit());
+  constructor(redis: Redis, bus: WakeBus, prefix: string, clock: Clock) {
+    super(redis, bus, prefix, clock, { evBreakerRead: READ, evBreakerVote: VOTE, evBreakerSet: SET, evBreakerProbe: PROBE });
+    this.listen(':breaker');
+    this.listen(`:breaker:wake:${this.waiterId}`);
   }
 
   /** gen, state, until, forced, cause, trip, server now: into local time. */
   private parse(r: (string | number)[]): FleetBreaker {
     const [gen, state, until, forced, cause, trip, serverNow] = r.map(String);
-    const offset = Number(serverNow) - this.clock.now();
+    const offset = this.offset(serverNow);
     return {
       generation: Number(gen),
       state: state === 'open' ? 'open' : 'closed',
@@ -160,6 +152,6 @@ export class RedisBreakerStore implements BreakerStore {
   }
 
   onChange(listener: () => void): () => void {
-    return this.listeners.on(listener);
+    return this.onMessage(listener);
   }
 }

@@ -6,9 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock';
 import type { LeaseGrant, LeaseRefusal, LeaseStore } from './lease-store';
+import { RedisStore } from './redis-store';
 import type { WakeBus } from './wake-bus';
-import { defineScripts } from './define-scripts';
-import { EventBus } from '../events';
 import { WAITER_QUEUE } from './waiter-queue';
 import { LEASE_RECHECK_MS } from './slot-gate';
 
@@ -93,36 +92,22 @@ interface LeaseCommands {
   evLeaseCount(prefix: string): Promise<number>;
 }
 
-export class RedisLeaseStore implements LeaseStore {
-  private readonly redis: Redis & LeaseCommands;
-  private readonly listeners = new EventBus<void>();
+export class RedisLeaseStore extends RedisStore<LeaseCommands> implements LeaseStore {
   /** This store's id in the slots' waiter queue (every waiting call of this instance asks under it). */
   readonly waiterId = randomUUID();
   /** The last reply left this store in the waiter queue. */
   private queued = false;
 
-  /** `prefix`: the (provider, key) prefix, one {hash tag} (providerKeyPrefix). */
-  constructor(
-    redis: Redis,
-    bus: WakeBus,
-    private readonly prefix: string,
-    private readonly clock: Clock,
-  ) {
-    this.redis = defineScripts<LeaseCommands>(redis, {
-      evLeaseTake: TAKE,
-      evLeaseRenew: RENEW,
-      evLeaseHeld: HELD,
-      evLeaseRelease: RELEASE,
-      evLeaseLeave: LEAVE,
-      evLeaseCount: COUNT,
-    });
-    bus.subscribe(`${prefix}:slots:wake:${this.waiterId}`, () => this.listeners.emit());
+  constructor(redis: Redis, bus: WakeBus, prefix: string, clock: Clock) {
+    const scripts = { evLeaseTake: TAKE, evLeaseRenew: RENEW, evLeaseHeld: HELD, evLeaseRelease: RELEASE, evLeaseLeave: LEAVE, evLeaseCount: COUNT };
+    super(redis, bus, prefix, clock, scripts);
+    this.listen(`:slots:wake:${this.waiterId}`);
   }
 
   async take(limit: number, leaseMs: number, more = false): Promise<LeaseGrant | LeaseRefusal> {
     const r = await this.redis.evLeaseTake(this.prefix, limit, leaseMs, this.waiterId, WAITER_TTL_MS, more ? '1' : '0');
     this.queued = r[0] !== 1 || more;
-    const offset = Number(r[2]) - this.clock.now(); // server minus local time: the gate's timer is local
+    const offset = this.offset(r[2]); // the gate's timer is local
     if (r[0] === 1) return { ok: true, id: String(r[1]), expiresAt: Number(r[3]) - offset };
     return { ok: false, at: Number(r[1]) - offset };
   }
@@ -151,6 +136,6 @@ export class RedisLeaseStore implements LeaseStore {
   }
 
   onFree(listener: () => void): () => void {
-    return this.listeners.on(listener);
+    return this.onMessage(listener);
   }
 }
