@@ -1,8 +1,7 @@
 // The shared quota's waiter queue on a real redis-server (docs/scale-out.md "Waking"): capacity freed early wakes the
 // next waiter only, in the global order of first refusals, and a waiter that stopped asking leaves the queue by itself.
 // What was published is read from the test's own subscription (test/helpers/wake-log.ts).
-import { Redis } from 'ioredis';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { RealClock } from '../../../electron/engine/clock';
 import { RateLimiter } from '../../../electron/engine/limiter/limiter';
 import type { AcquireResult } from '../../../electron/engine/limiter/quota-store';
@@ -17,16 +16,7 @@ type Grant = Extract<AcquireResult, { ok: true }>;
 const clock = new RealClock();
 
 describeWithRedis('the shared quota wakes the next waiter only, first come first served', () => {
-  const { server, key } = sharedQuotaFixture('wake');
-  const connections: Redis[] = [];
-  const connect = () => {
-    const r = new Redis(server().url, { enableOfflineQueue: true, maxRetriesPerRequest: 1 });
-    connections.push(r);
-    return r;
-  };
-  afterEach(() => {
-    for (const r of connections.splice(0)) r.disconnect();
-  });
+  const { key, connect } = sharedQuotaFixture('wake');
   const wakeLog = (prefix: string) => subscribeWakeLog(connect(), connect(), prefix);
 
   /** One instance's store on `apiKey`'s `limit`-requests-a-minute quota (the window outlasts the test: only wake-ups admit). */

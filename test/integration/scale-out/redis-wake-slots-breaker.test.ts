@@ -1,8 +1,7 @@
 // Freed concurrency slots and a closed breaker wake the next waiting instance only, in the fleet's first-come order
 // (docs/scale-out.md "Waking", "Concurrency leases", "Shared breaker"), on a real redis-server. What was published is
 // read from the test's own subscription (test/helpers/wake-log.ts); a lost wake-up is recovered by the re-check timer.
-import { Redis } from 'ioredis';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { RealClock, VirtualClock } from '../../../electron/engine/clock';
 import type { FleetChange } from '../../../electron/engine/shared/breaker-store';
 import { BREAKER_RECHECK_MS } from '../../../electron/engine/shared/breaker-sync';
@@ -23,16 +22,7 @@ const closed: FleetChange = { state: 'closed', cooldownMs: null, forced: true, c
 const roundTrips = () => new Promise((r) => setTimeout(r, 100));
 
 describeWithRedis('slots and the breaker wake the next waiter only, first come first served', () => {
-  const { server, key, instance } = sharedQuotaFixture('wake-next');
-  const connections: Redis[] = [];
-  const connect = () => {
-    const r = new Redis(server().url, { enableOfflineQueue: true, maxRetriesPerRequest: 1 });
-    connections.push(r);
-    return r;
-  };
-  afterEach(() => {
-    for (const r of connections.splice(0)) r.disconnect();
-  });
+  const { key, instance, connect } = sharedQuotaFixture('wake-next');
 
   async function leaseStores(apiKey: string, n: number, at = clock) {
     return Promise.all(Array.from({ length: n }, async () => (await instance()).leasesFor('gemini', apiKey, at)));
