@@ -399,8 +399,8 @@ export class RedisQuotaStore implements QuotaStore {
     const hold = this.holdUntil(now);
     if (now < hold)
       return `shared quota unreachable (${this.down}): admitting nothing until ${formatClock(hold)}, the other instances' charges are unknown`;
-    if (!this.counted)
-      return `shared quota unreachable (${this.down}): admitting nothing until it answers, this instance joined too recently to be counted by every other instance`;
+    const recent = 'this instance joined too recently to be counted by every other instance';
+    if (!this.counted) return `shared quota unreachable (${this.down}): admitting nothing until it answers, ${recent}`;
     return `shared quota unreachable (${this.down}): running locally on 1/${this.live} of the quota`;
   }
 
