@@ -1,5 +1,6 @@
 // A real redis-server for one test file: no persistence, loopback only, on a free port. Tests that need Redis start
 // their own (never a shared or fixed-port one) and skip with a clear message only where the binary is absent.
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import { connectSharedQuota, type SharedQuota } from '../../electron/engine/shared/shared-quota';
 import { redisSkipReason, startRedisServer, type RedisServer } from './redis-process';
@@ -20,12 +21,14 @@ export function describeWithRedis(name: string, body: () => void): void {
 export function sharedQuotaFixture(keyPrefix: string) {
   let server: RedisServer | undefined;
   const open: SharedQuota[] = [];
+  const raw: Redis[] = [];
   let n = 0;
   beforeAll(async () => {
     server = await startRedisServer();
   });
   afterEach(async () => {
     await Promise.all(open.splice(0).map((q) => q.close()));
+    for (const r of raw.splice(0)) r.disconnect();
   });
   afterAll(async () => {
     await server?.stop();
@@ -38,6 +41,12 @@ export function sharedQuotaFixture(keyPrefix: string) {
     server: running,
     open,
     key: () => `${keyPrefix}-${++n}`,
+    /** A plain connection of the test's own (to read keys or subscribe), closed after the test. */
+    connect(): Redis {
+      const r = new Redis(running().url, { enableOfflineQueue: true, maxRetriesPerRequest: 1 });
+      raw.push(r);
+      return r;
+    },
     async instance(): Promise<SharedQuota> {
       const q = await connectSharedQuota(running().url);
       open.push(q);

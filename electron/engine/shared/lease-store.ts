@@ -19,13 +19,18 @@ export interface LeaseRefusal {
 }
 
 export interface LeaseStore {
-  /** One slot of `limit`, leased for `leaseMs`, or a refusal; a refusal takes nothing. */
-  take(limit: number, leaseMs: number): MaybePromise<LeaseGrant | LeaseRefusal>;
+  /**
+   * One slot of `limit`, leased for `leaseMs`, or a refusal; a refusal takes nothing. `more`: other calls of this
+   * instance still wait for a slot after this one (a shared store keeps the instance's place in its waiter queue).
+   */
+  take(limit: number, leaseMs: number, more?: boolean): MaybePromise<LeaseGrant | LeaseRefusal>;
+  /** No call of this instance waits any more: a shared store gives up its place in the waiter queue at once. */
+  leave?(): void;
   /** Extends a lease still held to `leaseMs` from now; false when it had already run out (the slot is gone). */
   renew(id: string, leaseMs: number): MaybePromise<boolean>;
   /** Whether the lease is still held now (by the store's clock). */
   held(id: string): MaybePromise<boolean>;
-  /** Gives the slot back (idempotent); a waiting holder anywhere is woken. */
+  /** Gives the slot back (idempotent); a waiter is woken (a shared store: the fleet's next waiter only). */
   release(id: string): MaybePromise<void>;
   /** Called when a slot is released early; returns the unsubscribe. */
   onFree(listener: () => void): () => void;

@@ -6,6 +6,7 @@
 // KEYS[1] is the key prefix "ev:{provider:keyhash:model}". Every script takes the dimensions as groups of ARGV:
 //   name, kind ("s" sliding log | "b" bucket | "d" calendar day), limit, hard limit, window ms, day reset (server ms).
 // Numbers go back as strings: Redis would truncate a Lua number to an integer.
+import { WAITER_QUEUE } from './waiter-queue';
 
 const COMMON = `
 local P = KEYS[1]
@@ -96,24 +97,34 @@ local function earliest(d, c)
   return d.reset
 end
 
--- The waiter queue (docs/scale-out.md "Waking"): the instances' schedulers refused so far, in a global first-come
--- order (ZSET waiter id -> a counter taken at its first refusal: unique, where two refusals can share a millisecond),
--- the tokens each asked for (hash), and when each entry lapses unless its waiter asks again (ZSET waiter id -> expiry):
--- a crashed waiter stops asking and leaves by itself.
-local function waitersKey() return P .. ':waiters' end
-local function waitersTtlKey() return P .. ':waiters:ttl' end
-local function waitersTokensKey() return P .. ':waiters:tokens' end
-local function pruneWaiters()
-  local dead = redis.call('ZRANGEBYSCORE', waitersTtlKey(), '-inf', now)
-  if #dead == 0 then return end
-  redis.call('ZREM', waitersKey(), unpack(dead))
-  redis.call('ZREM', waitersTtlKey(), unpack(dead))
-  redis.call('HDEL', waitersTokensKey(), unpack(dead))
-end
-local function leaveQueue(waiter)
-  redis.call('ZREM', waitersKey(), waiter)
-  redis.call('ZREM', waitersTtlKey(), waiter)
-  redis.call('HDEL', waitersTokensKey(), waiter)
+-- The waiter queue (docs/scale-out.md "Waking"; waiter-queue.ts) of this quota: its base key is the prefix, and each
+-- waiter waits for its request's tokens.
+${WAITER_QUEUE}
+-- Live instances (docs/scale-out.md "Redis down"), for each one's share while Redis is out of reach: P:live (ZSET
+-- instance -> its last acquire), P:live:since (a counter's value when it became live), P:live:held (the counter's value
+-- of the latest count the instance confirmed it holds: it sends back the one of the last reply it applied). A join is
+-- complete once every other live instance holds a count read after it; until then one of them may divide by a count
+-- without it. Returns {live, this read's counter, 1 if the caller's join is complete}.
+local function liveRead(instance, heldSeq, ttl, asks)
+  local L = P .. ':live'
+  local gone = redis.call('ZRANGEBYSCORE', L, '-inf', now - ttl)
+  if #gone > 0 then
+    redis.call('ZREM', L, unpack(gone))
+    redis.call('HDEL', L .. ':since', unpack(gone))
+    redis.call('HDEL', L .. ':held', unpack(gone))
+  end
+  local seq = redis.call('INCR', L .. ':seq')
+  if asks and redis.call('ZADD', L, now, instance) == 1 then redis.call('HSET', L .. ':since', instance, seq) end
+  if redis.call('ZSCORE', L, instance) == false then return { redis.call('ZCARD', L), seq, 0 } end
+  if heldSeq > (tonumber(redis.call('HGET', L .. ':held', instance)) or 0) then redis.call('HSET', L .. ':held', instance, heldSeq) end
+  local since = tonumber(redis.call('HGET', L .. ':since', instance)) or 0
+  local members = redis.call('ZRANGE', L, 0, -1)
+  local held = redis.call('HMGET', L .. ':held', unpack(members))
+  local joined = 1
+  for i, m in ipairs(members) do
+    if m ~= instance and (tonumber(held[i]) or 0) <= since then joined = 0 end
+  end
+  return { #members, seq, joined }
 end
 -- Whether c more fits on d now, within its limit (no allowance for one oversized request: c is a queue's sum).
 local function fitsNow(d, c)
@@ -122,27 +133,22 @@ local function fitsNow(d, c)
   return used(d) + c <= d.limit
 end
 -- Capacity freed early wakes the next waiter only, on its own channel; it re-asks, and its admission wakes the next.
-local function wake()
-  pruneWaiters()
-  local head = redis.call('ZRANGE', waitersKey(), 0, 0)[1]
-  if head then redis.call('PUBLISH', P .. ':wake:' .. head, string.format('%d', now)) end
-end
+local function wake() queueWake(P) end
 `;
 
 /**
  * acquire: ARGV[1] tokens, ARGV[2] notBefore (server ms), ARGV[3] reservation ttl ms, ARGV[4] instance id, ARGV[5] how
- * long an instance counts as live after its last call (ms), ARGV[6] dimension count, then dims, then the waiter id and
- * how long its queue entry lasts without another ask (ms).
- * Returns {1, id, now, live, used...} or {0, at, now, live, used..., blocker name, blocker at, ...}; a refusal charges nothing.
+ * long an instance counts as live after its last call (ms), ARGV[6] dimension count, then dims, then the waiter id,
+ * how long its queue entry lasts without another ask (ms), and the counter of the live count it holds (liveRead).
+ * Returns {1, id, now, live, used...} or {0, at, now, live, used..., blocker name, blocker at, ...}, live being
+ * liveRead's {live, counter, joined}; a refusal charges nothing.
  * Blocker "queue": capacity is there, but not for this request on top of every earlier waiter's (they come first).
  */
 export const ACQUIRE = `${COMMON}
 local tokens = tonumber(ARGV[1])
 local notBefore = tonumber(ARGV[2])
 local ttl = tonumber(ARGV[3])
-redis.call('ZADD', P .. ':live', now, ARGV[4])
-redis.call('ZREMRANGEBYSCORE', P .. ':live', '-inf', now - tonumber(ARGV[5]))
-local live = redis.call('ZCARD', P .. ':live')
+local live = liveRead(ARGV[4], tonumber(ARGV[9 + 6 * tonumber(ARGV[6])]), tonumber(ARGV[5]), true)
 local ds = dims(7, tonumber(ARGV[6]))
 local at = math.max(now, notBefore)
 local blockers = {}
@@ -162,14 +168,12 @@ for _, d in ipairs(ds) do
 end
 local wq = 7 + 6 * tonumber(ARGV[6])
 local waiter, waiterTtl = ARGV[wq], tonumber(ARGV[wq + 1])
-pruneWaiters()
-local rank = redis.call('ZRANK', waitersKey(), waiter) or redis.call('ZCARD', waitersKey())
+queuePrune(P)
+local rank = queueRank(P, waiter)
 if rank > 0 and at <= now then
   -- Admitted only if what is free also covers every earlier waiter: nobody ahead loses its turn, and a burst of freed
   -- capacity goes to several waiters at once instead of one wake-up after another.
-  local ahead = redis.call('ZRANGE', waitersKey(), 0, rank - 1)
-  local aheadTokens = 0
-  for _, t in ipairs(redis.call('HMGET', waitersTokensKey(), unpack(ahead))) do aheadTokens = aheadTokens + (tonumber(t) or 0) end
+  local ahead, aheadTokens = queueAhead(P, rank)
   for _, d in ipairs(ds) do
     local before = #ahead
     if tokenDim(d.name) then before = aheadTokens end
@@ -182,13 +186,9 @@ if rank > 0 and at <= now then
   end
 end
 if at > now then
-  if redis.call('ZSCORE', waitersKey(), waiter) == false then
-    redis.call('ZADD', waitersKey(), redis.call('INCR', P .. ':waiters:seq'), waiter)
-  end
-  redis.call('ZADD', waitersTtlKey(), now + waiterTtl, waiter)
-  redis.call('HSET', waitersTokensKey(), waiter, tostring(tokens))
+  queueJoin(P, waiter, waiterTtl, tokens)
 else
-  leaveQueue(waiter)
+  queueLeave(P, waiter)
   wake() -- the next waiter asks now: what is left may fit it
 end
 local usage = {}
@@ -345,9 +345,7 @@ return k
 
 /** leave: ARGV[1] waiter id. A scheduler with nothing left to ask for gives up its place and wakes the next waiter. */
 export const LEAVE = `${COMMON}
-local head = redis.call('ZRANGE', waitersKey(), 0, 0)[1]
-leaveQueue(ARGV[1])
-if head == ARGV[1] then wake() end
+queueQuit(P, ARGV[1])
 return 1
 `;
 
@@ -358,13 +356,15 @@ return 1
 `;
 
 /**
- * usage: ARGV[1] how long an instance counts as live (ms), ARGV[2] dimension count, then dims. Read for the Instances
- * view: {now, live, waiting, used...}.
+ * usage: ARGV[1] how long an instance counts as live (ms), ARGV[2] dimension count, then dims, then the caller's
+ * instance id and the counter of the live count it holds. Read for the Instances view and the live count's heartbeat:
+ * {now, live (liveRead's {live, counter, joined}; the caller is not counted live for reading), waiting, used...}.
  */
 export const USAGE = `${COMMON}
-redis.call('ZREMRANGEBYSCORE', P .. ':live', '-inf', now - tonumber(ARGV[1]))
-pruneWaiters()
-local out = { tostring(now), redis.call('ZCARD', P .. ':live'), redis.call('ZCARD', waitersKey()) }
+local from = 3 + 6 * tonumber(ARGV[2])
+local live = liveRead(ARGV[from], tonumber(ARGV[from + 1]), tonumber(ARGV[1]), false)
+queuePrune(P)
+local out = { tostring(now), live, redis.call('ZCARD', P .. ':waiters') }
 for _, d in ipairs(dims(3, tonumber(ARGV[2]))) do out[#out + 1] = tostring(used(d)) end
 return out
 `;

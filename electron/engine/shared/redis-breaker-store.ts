@@ -1,13 +1,19 @@
 // The fleet's breaker in Redis (docs/scale-out.md "Shared breaker"): a hash with a generation that only the SET
 // script's compare-and-set changes, a ZSET of votes and one of live instances (scored by Redis TIME), and the one
-// half-open probe as `SET NX PX`. Every change publishes on `…:breaker` so every instance follows it at once.
+// half-open probe as `SET NX PX`. An opening publishes on `…:breaker` so every instance stops at once; a closing wakes
+// the instances that saw it open one after another, in the order they first did (waiter-queue.ts).
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { TripCause } from '../../../shared/telemetry';
 import type { Clock } from '../clock';
 import { BREAKER_LIVE_MS, type BreakerStore, type FleetBreaker, type FleetChange } from './breaker-store';
+import { RedisStore } from './redis-store';
 import type { WakeBus } from './wake-bus';
-import { defineScripts } from './define-scripts';
-import { EventBus } from '../events';
+import { WAITER_QUEUE } from './waiter-queue';
+import { BREAKER_RECHECK_MS } from './breaker-sync';
+
+/** A waiter's place lapses this long after its last read (it reads every BREAKER_RECHECK_MS). */
+const WAITER_TTL_MS = 3 * BREAKER_RECHECK_MS;
 
 const COMMON = `
 local t = redis.call('TIME')
@@ -21,7 +27,9 @@ local function state()
   local h = redis.call('HMGET', B, 'gen', 'state', 'until', 'forced', 'cause', 'trip')
   return { h[1] or '0', h[2] or 'closed', h[3] or '', h[4] or '0', h[5] or '', h[6] or '', tostring(now) }
 end
--- ARGV from 'from': state, cooldown ms ('' = none), forced, cause, trip cause.
+${WAITER_QUEUE}
+-- ARGV from 'from': state, cooldown ms ('' = none), forced, cause, trip cause. An opening is told to everyone at once
+-- (each stops sending); a closing wakes the first of the instances that saw it open, and each one's read wakes the next.
 local function write(from)
   local gen = tonumber(redis.call('HGET', B, 'gen') or '0') + 1
   local untilMs = ''
@@ -29,13 +37,22 @@ local function write(from)
   redis.call('HSET', B, 'gen', gen, 'state', ARGV[from], 'until', untilMs, 'forced', ARGV[from + 2], 'cause', ARGV[from + 3],
     'trip', ARGV[from + 4])
   redis.call('DEL', B .. ':votes', B .. ':probe')
-  redis.call('PUBLISH', B, tostring(gen))
+  if ARGV[from] == 'closed' then queueWake(B) else redis.call('PUBLISH', B, tostring(gen)) end
 end
 `;
 
-/** read: ARGV[1] instance, ARGV[2] live ms. */
+/**
+ * read: ARGV[1] instance, ARGV[2] live ms, ARGV[3] waiter id, ARGV[4] its entry's lapse ms. Open: the waiter queues
+ * (first-come, waiter-queue.ts, base key `…:breaker`); closed: it leaves and the next waiter is woken.
+ */
 const READ = `${COMMON}
 seen(ARGV[1], tonumber(ARGV[2]))
+if (redis.call('HGET', B, 'state') or 'closed') == 'open' then
+  queueJoin(B, ARGV[3], tonumber(ARGV[4]), 1)
+else
+  queueLeave(B, ARGV[3])
+  queueWake(B)
+end
 return state()
 `;
 
@@ -65,10 +82,19 @@ table.insert(s, 1, 1)
 return s
 `;
 
-/** probe: ARGV[1] instance, ARGV[2] ttl ms. Only while open with its cooldown over; one holder fleet-wide. */
+/**
+ * probe: ARGV[1] instance, ARGV[2] ttl ms, ARGV[3] waiter id. Only while open with its cooldown over; one holder
+ * fleet-wide, and only the first waiter in line (a later one wakes it: it may have missed its turn).
+ */
 const PROBE = `${COMMON}
 local h = redis.call('HMGET', B, 'state', 'until')
 if h[1] ~= 'open' or h[2] == false or h[2] == '' or tonumber(h[2]) > now then return 0 end
+queuePrune(B)
+local head = queueHead(B)
+if head and head ~= ARGV[3] then
+  queueWake(B)
+  return 0
+end
 if redis.call('SET', B .. ':probe', ARGV[1], 'NX', 'PX', tonumber(ARGV[2])) then return 1 end
 return 0
 `;
@@ -84,24 +110,20 @@ function changeArgs(c: FleetChange): string[] {
   return [c.state, c.cooldownMs === null ? '' : String(Math.max(0, Math.round(c.cooldownMs))), c.forced ? '1' : '0', c.cause, c.tripCause ?? ''];
 }
 
-export class RedisBreakerStore implements BreakerStore {
-  private readonly redis: Redis & BreakerCommands;
-  private readonly listeners = new EventBus<void>();
+export class RedisBreakerStore extends RedisStore<BreakerCommands> implements BreakerStore {
+  /** This store's id in the queue of instances waiting for the breaker to close or probe. */
+  readonly waiterId = randomUUID();
 
-  constructor(
-    redis: Redis,
-    bus: WakeBus,
-    private readonly prefix: string,
-    private readonly clock: Clock,
-  ) {
-    this.redis = defineScripts<BreakerCommands>(redis, { evBreakerRead: READ, evBreakerVote: VOTE, evBreakerSet: SET, evBreakerProbe: PROBE });
-    bus.subscribe(`${prefix}:breaker`, () => this.listeners.emit());
+  constructor(redis: Redis, bus: WakeBus, prefix: string, clock: Clock) {
+    super(redis, bus, prefix, clock, { evBreakerRead: READ, evBreakerVote: VOTE, evBreakerSet: SET, evBreakerProbe: PROBE });
+    this.listen(':breaker');
+    this.listen(`:breaker:wake:${this.waiterId}`);
   }
 
   /** gen, state, until, forced, cause, trip, server now: into local time. */
   private parse(r: (string | number)[]): FleetBreaker {
     const [gen, state, until, forced, cause, trip, serverNow] = r.map(String);
-    const offset = Number(serverNow) - this.clock.now();
+    const offset = this.offset(serverNow);
     return {
       generation: Number(gen),
       state: state === 'open' ? 'open' : 'closed',
@@ -113,7 +135,7 @@ export class RedisBreakerStore implements BreakerStore {
   }
 
   async read(instance: string): Promise<FleetBreaker> {
-    return this.parse(await this.redis.evBreakerRead(this.prefix, instance, BREAKER_LIVE_MS));
+    return this.parse(await this.redis.evBreakerRead(this.prefix, instance, BREAKER_LIVE_MS, this.waiterId, WAITER_TTL_MS));
   }
 
   async vote(instance: string, windowMs: number, change: FleetChange): Promise<FleetBreaker> {
@@ -126,10 +148,10 @@ export class RedisBreakerStore implements BreakerStore {
   }
 
   async claimProbe(instance: string, ttlMs: number): Promise<boolean> {
-    return (await this.redis.evBreakerProbe(this.prefix, instance, Math.max(1, Math.round(ttlMs)))) === 1;
+    return (await this.redis.evBreakerProbe(this.prefix, instance, Math.max(1, Math.round(ttlMs)), this.waiterId)) === 1;
   }
 
   onChange(listener: () => void): () => void {
-    return this.listeners.on(listener);
+    return this.onMessage(listener);
   }
 }

@@ -65,6 +65,20 @@ function num(v: string | number | undefined): number {
   return Number(v);
 }
 
+/** The live instances as a script read them (liveRead in quota-scripts.ts). */
+interface LiveRead {
+  live: number;
+  /** The read's counter: sent back once applied, so Redis knows this instance holds a count that recent. */
+  seq: number;
+  /** Every other live instance holds a count read after this one joined. */
+  joined: boolean;
+}
+
+function liveOf(reply: unknown): LiveRead {
+  const [live = 1, seq = 0, joined = 0] = (reply as (string | number)[]).map(num);
+  return { live, seq, joined: joined === 1 };
+}
+
 /** One dimension as this instance last saw it in Redis: the limits it sends, the usage and blocking time it was told. */
 export class SharedDimension implements DimensionView {
   /** Usage in the last reply. */
@@ -158,6 +172,12 @@ export class RedisQuotaStore implements QuotaStore {
   private down: string | null = null;
   /** Live instances on this quota as Redis last said (its share's divisor when Redis goes away; kept fresh by heartbeat). */
   private live = 1;
+  /** The counter of the reply `live` came from: sent back, so Redis knows which count this instance holds (liveRead). */
+  private liveSeq = 0;
+  /** Every other live instance holds a count that includes this one (Redis's last word); see counted. */
+  private joined = false;
+  /** This instance was joined when the outage was found: else another may divide by a count without it, so no share. */
+  private counted = false;
   /** Local time of this instance's last acquire through Redis: while recent, it is one of the live instances. */
   private askedAt: number | null = null;
   /** The heartbeat's timer, while one is set (see heartbeat). */
@@ -223,6 +243,12 @@ export class RedisQuotaStore implements QuotaStore {
     this.lastGood = local;
   }
 
+  private heardLive(l: LiveRead): void {
+    this.live = Math.max(1, l.live);
+    this.liveSeq = l.seq;
+    this.joined = l.joined;
+  }
+
   private toLocal(serverMs: number): number {
     return serverMs - this.offset;
   }
@@ -239,7 +265,7 @@ export class RedisQuotaStore implements QuotaStore {
     let reply: (string | number)[];
     try {
       const nb = notBefore > 0 ? notBefore + this.offset : 0;
-      const waiter = [this.waiterId, this.o.waiterTtlMs ?? WAITER_TTL_MS];
+      const waiter = [this.waiterId, this.o.waiterTtlMs ?? WAITER_TTL_MS, this.liveSeq];
       reply = await this.redis.evQuotaAcquire(
         this.o.prefix,
         tokens,
@@ -257,7 +283,7 @@ export class RedisQuotaStore implements QuotaStore {
     }
     if (reply[0] !== 1) unshare();
     this.heard(num(reply[2]));
-    this.live = Math.max(1, num(reply[3]));
+    this.heardLive(liveOf(reply[3]));
     this.askedAt = this.o.clock.now();
     this.beat ??= this.o.clock.setTimer(RECHECK_MS, () => this.heartbeat(), { background: true });
     const n = this.dims.length;
@@ -286,12 +312,13 @@ export class RedisQuotaStore implements QuotaStore {
   private degraded(tokens: number, now: number, notBefore: number): AcquireResult {
     const hold = this.holdUntil(now);
     if (now < hold) return { ok: false, at: Math.min(hold, now + RECHECK_MS), blockers: [{ dimension: 'store', at: hold }] };
-    this.fallback ??= new LocalQuotaStore(this.dims.map((d) => localShare(d, this.live, now)));
     if (!this.sharing) {
       this.sharing = true;
       this.o.onTrouble?.(this.trouble()); // the move to the local share is said as loudly as the outage was
     }
-    const r = this.fallback.acquire(tokens, now, notBefore);
+    const share = this.share(now);
+    if (!share) return this.uncounted(now, now + RECHECK_MS);
+    const r = share.acquire(tokens, now, notBefore);
     if (!r.ok) return r;
     const charge: LocalCharge = { tokens, at: now };
     this.localCharges = this.localCharges.filter((c) => c.tokens >= 0 && c.at > now - REPLAY_HORIZON_MS);
@@ -315,10 +342,24 @@ export class RedisQuotaStore implements QuotaStore {
    * reach Redis only as each of them reconnects and replays, so Redis alone would admit the whole limit over them.
    */
   private heldShare(tokens: number, now: number, notBefore: number): AcquireResult | null {
-    if (!this.fallback) return null;
-    if (now < this.shareUntil) return this.fallback.acquire(tokens, now, notBefore);
-    this.fallback = null;
-    return null;
+    if (this.shareUntil === Number.POSITIVE_INFINITY) return null; // no outage behind
+    if (now >= this.shareUntil) {
+      this.fallback = null;
+      this.shareUntil = Number.POSITIVE_INFINITY;
+      return null;
+    }
+    return this.share(now)?.acquire(tokens, now, notBefore) ?? this.uncounted(now, this.shareUntil);
+  }
+
+  /** This instance's share of the quota for this outage, or null if it was not counted by every instance (counted). */
+  private share(now: number): LocalQuotaStore | null {
+    if (!this.counted) return null;
+    return (this.fallback ??= new LocalQuotaStore(this.dims.map((d) => localShare(d, this.live, now))));
+  }
+
+  /** Not counted by every other instance: admit nothing until `until` (another may be using this one's share). */
+  private uncounted(now: number, until: number): AcquireResult {
+    return { ok: false, at: Math.min(until, now + RECHECK_MS), blockers: [{ dimension: 'store', at: until }] };
   }
 
   /**
@@ -334,6 +375,7 @@ export class RedisQuotaStore implements QuotaStore {
     // A reconnect that failed again before any good reply (a flap) is the same outage, found at the same time.
     if ((this.lastGood ?? 0) > this.downSince) this.downSince = this.o.clock.now();
     this.shareUntil = Number.POSITIVE_INFINITY;
+    this.counted = this.joined;
     this.sharing = false;
     this.reconnected = false;
     this.down = e instanceof Error ? e.message : String(e);
@@ -345,7 +387,6 @@ export class RedisQuotaStore implements QuotaStore {
     this.down = null;
     // New admissions go through Redis again, after the replay (same connection, in order), and through the share.
     const now = this.o.clock.now();
-    this.fallback ??= new LocalQuotaStore(this.dims.map((d) => localShare(d, this.live, now)));
     this.shareUntil = now + this.window;
     this.replayCharges();
     this.o.onTrouble?.(null);
@@ -358,6 +399,8 @@ export class RedisQuotaStore implements QuotaStore {
     const hold = this.holdUntil(now);
     if (now < hold)
       return `shared quota unreachable (${this.down}): admitting nothing until ${formatClock(hold)}, the other instances' charges are unknown`;
+    const recent = 'this instance joined too recently to be counted by every other instance';
+    if (!this.counted) return `shared quota unreachable (${this.down}): admitting nothing until it answers, ${recent}`;
     return `shared quota unreachable (${this.down}): running locally on 1/${this.live} of the quota`;
   }
 
@@ -453,10 +496,11 @@ export class RedisQuotaStore implements QuotaStore {
 
   /** Every instance's usage of this quota, the live instances and the waiting schedulers, read from Redis now. */
   async usage(): Promise<SharedUsage> {
-    const r = await this.redis.evQuotaUsage(this.o.prefix, LIVE_TTL_MS, ...this.args());
-    if (!this.down) this.live = Math.max(1, num(r[1]));
+    const r = await this.redis.evQuotaUsage(this.o.prefix, LIVE_TTL_MS, ...this.args(), this.o.instanceId, this.liveSeq);
+    const live = liveOf(r[1]);
+    if (!this.down) this.heardLive(live);
     return {
-      live: num(r[1]),
+      live: live.live,
       waiting: num(r[2]),
       dims: this.dims.map((d, i) => ({ name: d.name, used: num(r[3 + i]), limit: d.limit })),
     };

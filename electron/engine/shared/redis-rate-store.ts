@@ -3,9 +3,8 @@
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock';
 import type { FleetRate, MinuteCaps, RateStore } from './rate-store';
+import { RedisStore } from './redis-store';
 import type { WakeBus } from './wake-bus';
-import { defineScripts } from './define-scripts';
-import { EventBus } from '../events';
 
 const COMMON = `
 local t = redis.call('TIME')
@@ -56,24 +55,16 @@ interface RateCommands {
   evRateCap(prefix: string, ...args: (string | number)[]): Promise<string[]>;
 }
 
-export class RedisRateStore implements RateStore {
-  private readonly redis: Redis & RateCommands;
-  private readonly listeners = new EventBus<void>();
-
-  constructor(
-    redis: Redis,
-    bus: WakeBus,
-    private readonly prefix: string,
-    private readonly clock: Clock,
-  ) {
-    this.redis = defineScripts<RateCommands>(redis, { evRateRead: READ, evRateSetFactor: SET_FACTOR, evRateCap: CAP });
-    bus.subscribe(`${prefix}:rate`, () => this.listeners.emit());
+export class RedisRateStore extends RedisStore<RateCommands> implements RateStore {
+  constructor(redis: Redis, bus: WakeBus, prefix: string, clock: Clock) {
+    super(redis, bus, prefix, clock, { evRateRead: READ, evRateSetFactor: SET_FACTOR, evRateCap: CAP });
+    this.listen(':rate');
   }
 
   /** gen, factor, decreasedAt, RPM cap, TPM cap, server now. */
   private parse(r: (string | number)[]): FleetRate {
     const [gen, factor, decreasedAt, rpm, tpm, serverNow] = r.map(String);
-    const offset = Number(serverNow) - this.clock.now();
+    const offset = this.offset(serverNow);
     const caps: MinuteCaps = {};
     if (rpm) caps.RPM = Number(rpm);
     if (tpm) caps.TPM = Number(tpm);
@@ -103,6 +94,6 @@ export class RedisRateStore implements RateStore {
   }
 
   onChange(listener: () => void): () => void {
-    return this.listeners.on(listener);
+    return this.onMessage(listener);
   }
 }

@@ -1,6 +1,7 @@
 // Waiting for a shared concurrency slot and holding it (docs/scale-out.md "Concurrency leases"): a refused take sleeps
-// until the first lease runs out or a slot is released, asking again at least every RECHECK_MS (a release's wake-up
-// can be lost); a granted lease is renewed every third of its length while the call runs.
+// until the first lease runs out or the store wakes this instance (a shared store: its turn in the fleet's queue),
+// asking again at least every LEASE_RECHECK_MS (a wake-up can be lost); a granted lease is renewed every third of its
+// length while the call runs.
 import type { Clock } from '../clock';
 import type { LeaseStore } from './lease-store';
 
@@ -46,16 +47,30 @@ function abortable(clock: Clock, ms: number, store: LeaseStore, signal?: AbortSi
 }
 
 export class SlotGate {
+  /** This instance's calls waiting for a slot (in acquire): while others wait, a grant keeps the instance's place. */
+  private waiting = 0;
+
   constructor(private readonly o: SlotGateOptions) {}
 
   /** Resolves with a held lease; rejects only with the signal's reason. */
   async acquire(signal?: AbortSignal): Promise<Lease> {
+    this.waiting++;
+    try {
+      return await this.wait(signal);
+    } finally {
+      // None left waiting (the last cancelled, or a grant that kept the place for one since gone): the place in the
+      // fleet's queue goes now, not when it lapses.
+      if (--this.waiting === 0) this.o.store.leave?.();
+    }
+  }
+
+  private async wait(signal?: AbortSignal): Promise<Lease> {
     const { store, clock } = this.o;
     for (;;) {
       if (signal?.aborted) throw signal.reason;
       let r;
       try {
-        r = await store.take(this.o.limit(), this.o.leaseMs());
+        r = await store.take(this.o.limit(), this.o.leaseMs(), this.waiting > 1);
       } catch (e) {
         this.o.onError?.(e);
         return { held: async () => true, release: () => undefined }; // the store is out of reach: the local guard bounds the call

@@ -11,7 +11,7 @@ import { SlidingLog } from '../../../electron/engine/limiter/sliding-log';
 import { ProviderState } from '../../../electron/engine/provider-state';
 import { seededRng } from '../../../electron/engine/rng';
 import { DEFAULT_CONFIG } from '../../../shared/config';
-import { RECHECK_MS } from '../../../electron/engine/shared/redis-quota-store';
+import { RECHECK_MS, type RedisQuotaStore } from '../../../electron/engine/shared/redis-quota-store';
 import { connectSharedQuota, type SharedQuota } from '../../../electron/engine/shared/shared-quota';
 import { describeWithRedis, sharedQuotaFixture, startRedisServer } from '../../helpers/redis-server';
 
@@ -207,13 +207,28 @@ describeWithRedis('RedisQuotaStore on a real redis-server', () => {
     await expect(refused).rejects.not.toThrow(/secret/);
   });
 
-  /** Two instances (each its own connections) on one fresh key at 8 RPM, on one virtual clock. */
-  async function twoInstances(url: string) {
+  /** `n` instances (each its own connections) on one fresh key at 8 RPM, on one virtual clock. */
+  async function instancesOn(url: string, n: number) {
     const clock = new VirtualClock(Date.now());
     const apiKey = key();
-    const dims = () => [new SlidingLog('RPM', 8, 8, 60_000)];
-    const [qa, qb] = [await connectSharedQuota(url), await connectSharedQuota(url)];
-    return { clock, qa, qb, a: qa.storeFor('gemini', apiKey, 'm', dims(), clock), b: qb.storeFor('gemini', apiKey, 'm', dims(), clock) };
+    const qs = await Promise.all(Array.from({ length: n }, () => connectSharedQuota(url)));
+    open.push(...qs);
+    return { clock, qs, stores: qs.map((q) => q.storeFor('gemini', apiKey, 'm', [new SlidingLog('RPM', 8, 8, 60_000)], clock)) };
+  }
+
+  /** Two instances on one fresh key at 8 RPM, on one virtual clock. */
+  async function twoInstances(url: string) {
+    const { clock, qs, stores } = await instancesOn(url, 2);
+    open.splice(open.length - 2, 2); // each test decides which connections the fixture closes
+    return { clock, qa: qs[0] as SharedQuota, qb: qs[1] as SharedQuota, a: stores[0] as RedisQuotaStore, b: stores[1] as RedisQuotaStore };
+  }
+
+  /**
+   * Three rounds of what the heartbeat sends: each store reads a live count with all of them in it, confirms it holds
+   * that count, and hears that every join is complete (docs/scale-out.md "Redis down").
+   */
+  async function countedByAll(stores: RedisQuotaStore[]): Promise<void> {
+    for (let round = 0; round < 3; round++) for (const s of stores) await s.usage();
   }
 
   /** Redis just went away: `store` admits nothing for the window, then how many of 6 asks its local share grants. */
@@ -306,13 +321,61 @@ describeWithRedis('RedisQuotaStore on a real redis-server', () => {
     }
   });
 
+  /** Redis just went away: each store admits nothing for the window, then how many of 8 asks its local share grants. */
+  async function sharesAfterHold(stores: RedisQuotaStore[], clock: VirtualClock): Promise<number[]> {
+    for (const s of stores) expect((await s.acquire(1, clock.now())).ok).toBe(false);
+    await clock.advance(60_000);
+    const grants = [];
+    for (const s of stores) {
+      let n = 0;
+      for (let i = 0; i < 8; i++) if ((await s.acquire(1, clock.now())).ok) n++;
+      grants.push(n);
+    }
+    return grants;
+  }
+
+  /**
+   * Two instances counted by each other, then a third whose first acquire comes within a heartbeat of the kill, its
+   * join `confirmed` by every instance's reads (what the heartbeat sends every 2 s) or not: each one's share after the hold.
+   */
+  async function joinerBeforeKill(confirmed: boolean) {
+    const own = await startRedisServer();
+    try {
+      const { clock, stores } = await instancesOn(own.url, 3);
+      const [a, b, joiner] = stores as [RedisQuotaStore, RedisQuotaStore, RedisQuotaStore];
+      for (const s of [a, b]) await s.refund(((await s.acquire(1, clock.now())) as Grant).reservation, clock.now());
+      await countedByAll([a, b]);
+      await joiner.refund(((await joiner.acquire(1, clock.now())) as Grant).reservation, clock.now());
+      if (confirmed) await countedByAll(stores);
+      await own.kill();
+      return { grants: await sharesAfterHold(stores, clock), troubles: stores.map((s) => s.trouble()) };
+    } finally {
+      await own.stop();
+    }
+  }
+
+  it('an instance that joined just before Redis went away, not yet counted by the others, admits nothing on its own', async () => {
+    const { grants, troubles } = await joinerBeforeKill(false);
+    expect(grants).toEqual([4, 4, 0]); // ⌊8 ÷ 2⌋ each (they still divide by two), and nothing for the one they did not count
+    expect(grants.reduce((x, y) => x + y)).toBeLessThanOrEqual(8); // not 8 + ⌊8 ÷ 3⌋
+    expect(troubles[2]).toMatch(/joined too recently to be counted by every other instance/);
+    expect(troubles[0]).toMatch(/running locally on 1\/2 of the quota/);
+  });
+
+  it('a join is complete once every other instance holds a count with it: then each divides by all of them', async () => {
+    const { grants, troubles } = await joinerBeforeKill(true);
+    expect(grants).toEqual([2, 2, 2]); // ⌊8 ÷ 3⌋ each
+    expect(troubles).toEqual([0, 1, 2].map(() => expect.stringMatching(/running locally on 1\/3 of the quota/)));
+  });
+
   it('after Redis returns, one window more on the share: the others may not have replayed their local charges yet', async () => {
     const own = await startRedisServer();
     try {
       const { clock, qa, qb, a, b } = await twoInstances(own.url);
       open.push(qa);
-      // a's last reply counts two live instances
+      // a's last reply counts two live instances, and b holds a count with a in it
       for (const s of [b, a]) await s.refund(((await s.acquire(1, clock.now())) as Grant).reservation, clock.now());
+      await countedByAll([a, b]);
       await qb.close(); // b's local charges would reach Redis only when it reconnects: here, never
       await own.kill();
       expect(await grantsOnShareAfterHold(a, clock)).toBe(4); // ⌊8 ÷ 2⌋

@@ -1,9 +1,7 @@
 // The shared quota's waiter queue on a real redis-server (docs/scale-out.md "Waking"): capacity freed early wakes the
 // next waiter only, in the global order of first refusals, and a waiter that stopped asking leaves the queue by itself.
-// What was published is read from a pattern subscription of the test's own: a sentinel published after an operation
-// arrives after everything that operation published (one connection, in Redis's order), so "exactly one" is exact.
-import { Redis } from 'ioredis';
-import { afterEach, expect, it } from 'vitest';
+// What was published is read from the test's own subscription (test/helpers/wake-log.ts).
+import { expect, it } from 'vitest';
 import { RealClock } from '../../../electron/engine/clock';
 import { RateLimiter } from '../../../electron/engine/limiter/limiter';
 import type { AcquireResult } from '../../../electron/engine/limiter/quota-store';
@@ -12,47 +10,14 @@ import { seededRng } from '../../../electron/engine/rng';
 import { quotaKeyPrefix, RedisQuotaStore } from '../../../electron/engine/shared/redis-quota-store';
 import { WakeBus } from '../../../electron/engine/shared/wake-bus';
 import { describeWithRedis, sharedQuotaFixture } from '../../helpers/redis-server';
+import { wakeLog as subscribeWakeLog } from '../../helpers/wake-log';
 
 type Grant = Extract<AcquireResult, { ok: true }>;
 const clock = new RealClock();
 
 describeWithRedis('the shared quota wakes the next waiter only, first come first served', () => {
-  const { server, key } = sharedQuotaFixture('wake');
-  const connections: Redis[] = [];
-  const connect = () => {
-    const r = new Redis(server().url, { enableOfflineQueue: true, maxRetriesPerRequest: 1 });
-    connections.push(r);
-    return r;
-  };
-  afterEach(() => {
-    for (const r of connections.splice(0)) r.disconnect();
-  });
-
-  /** Every wake-up published on one prefix, in order; `settled()` resolves once all published so far have arrived. */
-  async function wakeLog(prefix: string) {
-    const sub = connect();
-    const pub = connect();
-    const seen: string[] = [];
-    let sentinels = 0;
-    let release: (() => void) | null = null;
-    sub.on('pmessage', (_pattern: string, channel: string) => {
-      if (channel === `${prefix}:wake:sentinel`) {
-        sentinels++;
-        release?.();
-      } else seen.push(channel.slice(`${prefix}:wake:`.length));
-    });
-    await sub.psubscribe(`${prefix}:wake:*`);
-    return {
-      /** The waiter ids woken since the last call. */
-      async take(): Promise<string[]> {
-        const want = sentinels + 1;
-        const arrived = new Promise<void>((r) => (release = () => sentinels >= want && r()));
-        await pub.publish(`${prefix}:wake:sentinel`, '');
-        await arrived;
-        return seen.splice(0);
-      },
-    };
-  }
+  const { key, connect } = sharedQuotaFixture('wake');
+  const wakeLog = (prefix: string) => subscribeWakeLog(connect(), connect(), prefix);
 
   /** One instance's store on `apiKey`'s `limit`-requests-a-minute quota (the window outlasts the test: only wake-ups admit). */
   function instance(apiKey: string, waiterTtlMs?: number, limit = 1) {
