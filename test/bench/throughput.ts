@@ -36,9 +36,12 @@ export interface ThroughputResult {
   admissions: number;
   /** CPU seconds of the median round. */
   cpu_s: number;
-  rounds?: number;
-  min_admissions_per_cpu_s?: number;
-  max_admissions_per_cpu_s?: number;
+}
+
+export interface SchedulerThroughputResult extends ThroughputResult {
+  rounds: number;
+  min_admissions_per_cpu_s: number;
+  max_admissions_per_cpu_s: number;
 }
 
 function row(scenario: string, contender: string, cpuS: number, n = N): ThroughputResult {
@@ -86,7 +89,7 @@ async function measureOnce(c: Contender, n: number, rpm: number): Promise<number
  * Each contender warms up once, then the rounds interleave them (docs in BENCHMARKS.md §3); a contender with a smaller
  * share gets the same limit per admission (its binding load spans the same number of minutes).
  */
-export async function schedulerThroughput(binding: boolean): Promise<ThroughputResult[]> {
+export async function schedulerThroughput(binding: boolean): Promise<SchedulerThroughputResult[]> {
   const scenario = binding ? 'scheduler-throughput-binding' : 'scheduler-throughput';
   const clock = binding ? new ScaledClock(100) : new RealClock();
   const interval = binding ? (clock as ScaledClock).real(60_000) : 60_000;
