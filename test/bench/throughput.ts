@@ -86,8 +86,8 @@ async function measureOnce(c: Contender, n: number, rpm: number): Promise<number
 /**
  * Ours (limiter + concurrency guard, as the router chains them), Bottleneck and p-queue under one load. `binding`:
  * a 6,000 RPM limit on a ScaledClock (×100), so the limiters really schedule; otherwise a limit that never binds.
- * Each contender warms up once, then the rounds interleave them (docs in BENCHMARKS.md §3); a contender with a smaller
- * share gets the same limit per admission (its binding load spans the same number of minutes).
+ * Each contender warms up once, then the rounds interleave them (BENCHMARKS.md, "Scheduler throughput"); a contender's
+ * binding limit scales with its share, so its binding load spans the same number of minutes.
  */
 export async function schedulerThroughput(binding: boolean): Promise<SchedulerThroughputResult[]> {
   const scenario = binding ? 'scheduler-throughput-binding' : 'scheduler-throughput';
