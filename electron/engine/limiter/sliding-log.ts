@@ -21,13 +21,15 @@ class LogCharge implements Charge {
   ) {}
 }
 
-/** What a moved charge leaves in its old place: dead, so it counts nowhere (its idx is rewritten and never read). */
+/** What a moved charge leaves in its old place: dead, so it counts nowhere (its time and idx are never read). */
 const MOVED = new LogCharge(0, 0);
 MOVED.dead = true;
 
 export class SlidingLog implements Dimension {
   /** Entries sorted by time, read from `head`; a restamp re-inserts near the end, where the new times are. */
   private log: LogCharge[] = [];
+  /** The time each place was filled with, kept when its charge dies or moves on (MOVED has none): the log's order. */
+  private times: number[] = [];
   private head = 0;
   /** Absolute position of log[0] (grows when the array is compacted). */
   private base = 0;
@@ -59,6 +61,7 @@ export class SlidingLog implements Dimension {
     if (this.cursor < this.base + this.head) this.cursor = this.base + this.head; // what it had counted has left
     if (this.head > 1024 && this.head * 2 > this.log.length) {
       this.log = this.log.slice(this.head);
+      this.times = this.times.slice(this.head);
       this.base += this.head;
       this.head = 0;
     }
@@ -154,15 +157,17 @@ export class SlidingLog implements Dimension {
     const { at } = entry;
     this.sum += entry.amount;
     let i = this.log.length;
-    while (i > this.head && (this.log[i - 1] as LogCharge).at > at) i--;
+    while (i > this.head && (this.times[i - 1] as number) > at) i--;
     entry.idx = this.base + i;
     if (i === this.log.length) {
       this.log.push(entry);
+      this.times.push(at);
       return entry;
     }
     // Out of time order (an arrival restamp, a clock that stepped back, older charges restored): renumber what follows;
     // an entry put before the cursor moves it one on and counts in front of it.
     this.log.splice(i, 0, entry);
+    this.times.splice(i, 0, at);
     for (let j = i + 1; j < this.log.length; j++) (this.log[j] as LogCharge).idx = this.base + j;
     if (entry.idx < this.cursor) {
       this.cursor++;

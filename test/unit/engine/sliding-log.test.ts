@@ -75,4 +75,18 @@ describe('sliding log bookkeeping', () => {
       { numRuns: 400 },
     );
   });
+
+  it('keeps time order past the place a moved charge left: an older charge goes before the later ones, and leaves first', () => {
+    const log = new SlidingLog('RPM', 100, 100, W);
+    log.take(1_000, 1);
+    const moved = log.take(5_000, 1);
+    log.take(7_000, 1);
+    log.restamp(moved, 10_000); // its place at 5,000 now holds no charge
+    log.take(500, 1); // older than every other (a restored charge, a clock that stepped back)
+    expect(log.used(10_000)).toBe(4);
+    expect(log.used(60_700)).toBe(3); // the charge of 500 has left; the one of 1,000 has not
+    expect(log.used(61_000)).toBe(2);
+    expect(log.used(67_000)).toBe(1);
+    expect(log.used(70_000)).toBe(0);
+  });
 });
