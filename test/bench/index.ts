@@ -3,7 +3,8 @@
 //   1. quota efficiency (steady-100/1000/10000, quota-cut-1000, outage-1000, tpm-pdf-1000): ours, the seed profile,
 //      Bottleneck and p-queue, plus "ours-scaled" (our engine on the peers' scaled real clock, as a control);
 //   2. loopback-300: the real SDK adapters, engine and HTTP simulator on a scaled real clock, and engine overhead;
-//   3. scheduler-throughput[-binding] (ours, Bottleneck, p-queue) and limiter-throughput: admissions per CPU second;
+//   3. scheduler-throughput[-binding] (ours, Bottleneck, p-queue; the median of interleaved rounds) and limiter-throughput:
+//      admissions per CPU second;
 //   4. ingest-37000: rows per second and peak RSS of parsing and mapping a 37,000-row CSV;
 //   5. plan-10000x4: the run planner's time to predict 10,000 submissions under 4 configurations (test/bench/plan.ts);
 //   6. shared-quota: 4 instances on one key through Redis: ours, Bottleneck's Redis clustering, unshared local limiters.
@@ -55,7 +56,9 @@ for (const binding of [false, true]) {
   for (const r of await schedulerThroughput(binding)) {
     report(
       { ...r },
-      `${r.scenario.padEnd(20)} ${r.contender.padEnd(11)} ${r.admissions_per_cpu_s.toLocaleString('en-US')} admissions per CPU second`,
+      `${r.scenario.padEnd(20)} ${r.contender.padEnd(11)} ${r.admissions_per_cpu_s.toLocaleString('en-US')} admissions per CPU second ` +
+        `(median of ${r.rounds} rounds of ${r.admissions.toLocaleString('en-US')}; ${r.min_admissions_per_cpu_s.toLocaleString('en-US')}–` +
+        `${r.max_admissions_per_cpu_s.toLocaleString('en-US')})`,
     );
   }
 }

@@ -113,7 +113,8 @@ async function overhead(config: EngineConfig): Promise<{ cold: number[]; warm: n
   }
 }
 
-function quantile(xs: number[], q: number): number {
+/** The sample at rank floor(q × n) of `xs` (q = 0.5 over an odd count: the median; q = 1: the largest). */
+export function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
 }

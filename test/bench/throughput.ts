@@ -1,6 +1,7 @@
 // Benchmark part 3, scheduler throughput: admissions per CPU second. Same synthetic load for every contender:
 // 30,000 requests submitted at once, 64 calls in flight at most, an empty task, and either a rate limit that never
-// binds or a binding 6,000 RPM. What is measured is the CPU cost of admitting and releasing, not the waiting.
+// binds or a binding 6,000 RPM. What is measured is the CPU cost of admitting and releasing, not the waiting: each
+// contender's median over interleaved rounds (Bottleneck runs a tenth of the load per round, at a tenth of the limit).
 import Bottleneck from 'bottleneck';
 import PQueue from 'p-queue';
 import { RealClock, VirtualClock } from '../../electron/engine/clock';
@@ -10,6 +11,7 @@ import { buildDimensions } from '../../electron/engine/limiter/quota-model';
 import { seededRng } from '../../electron/engine/rng';
 import { DEFAULT_CONFIG } from '../../shared/config';
 import { ScaledClock } from '../helpers/scaled-clock';
+import { quantile } from './loopback';
 import { round, SEED } from './quota';
 
 const N = 30_000;
@@ -28,9 +30,18 @@ const task = () => Promise.resolve();
 export interface ThroughputResult {
   scenario: string;
   contender: string;
+  /** The median over the rounds (scheduler loads), or the one measurement. */
   admissions_per_cpu_s: number;
+  /** Per round. */
   admissions: number;
+  /** CPU seconds of the median round. */
   cpu_s: number;
+}
+
+export interface SchedulerThroughputResult extends ThroughputResult {
+  rounds: number;
+  min_admissions_per_cpu_s: number;
+  max_admissions_per_cpu_s: number;
 }
 
 function row(scenario: string, contender: string, cpuS: number, n = N): ThroughputResult {
@@ -46,28 +57,47 @@ export async function limiterThroughput(): Promise<ThroughputResult> {
   return row('limiter-throughput', 'ours', s);
 }
 
-/** One contender of the scheduler load: a fresh scheduler that admits `n` empty tasks, and how to shut it down. */
+/** One contender of the scheduler load: a fresh scheduler at `rpm` that admits `n` empty tasks, and how to shut it down. */
 interface Contender {
   name: string;
-  make(): { run(n: number): Promise<unknown>; close?(): Promise<void> | void };
+  /** The part of the load (admissions and binding limit) it runs per round: Bottleneck's is a tenth, at ~25× our CPU per admission. */
+  share: number;
+  make(rpm: number): { run(n: number): Promise<unknown>; close?(): Promise<void> | void };
 }
 
-/** Every contender first runs a fifth of the load (enough to bind) on a scheduler of its own, unmeasured, so none is timed cold. */
-const WARMUP = N / 5;
+/** Every contender first runs a fifth of its load (enough to bind) on a scheduler of its own, unmeasured, so none is timed cold. */
+const WARMUP = 1 / 5;
+/** Each contender is measured this many times, interleaved, and reported by its median: one measurement is ~0.5 CPU s and noisy. */
+const ROUNDS = 7;
+
+/** Round `r` runs the contenders in this order: rotated each round, so each follows every other alike (and pays for its garbage). */
+function rotated<T>(xs: readonly T[], r: number): T[] {
+  return xs.map((_, i) => xs[(i + r) % xs.length] as T);
+}
+
+/** One round of `c`: a fresh scheduler, `n` admissions, its CPU seconds. */
+async function measureOnce(c: Contender, n: number, rpm: number): Promise<number> {
+  const s = c.make(rpm);
+  const used = await cpu(() => s.run(n));
+  await s.close?.();
+  return used;
+}
 
 /**
  * Ours (limiter + concurrency guard, as the router chains them), Bottleneck and p-queue under one load. `binding`:
  * a 6,000 RPM limit on a ScaledClock (×100), so the limiters really schedule; otherwise a limit that never binds.
+ * Each contender warms up once, then the rounds interleave them (BENCHMARKS.md, "Scheduler throughput"); a contender's
+ * binding limit scales with its share, so its binding load spans the same number of minutes.
  */
-export async function schedulerThroughput(binding: boolean): Promise<ThroughputResult[]> {
+export async function schedulerThroughput(binding: boolean): Promise<SchedulerThroughputResult[]> {
   const scenario = binding ? 'scheduler-throughput-binding' : 'scheduler-throughput';
-  const rpm = binding ? 6_000 : UNBOUND;
   const clock = binding ? new ScaledClock(100) : new RealClock();
   const interval = binding ? (clock as ScaledClock).real(60_000) : 60_000;
   const contenders: Contender[] = [
     {
       name: 'ours',
-      make: () => {
+      share: 1,
+      make: (rpm) => {
         const cfg = { ...DEFAULT_CONFIG.providers.gemini, rpm, tpm: UNBOUND, rpd: UNBOUND };
         const limiter = new RateLimiter(clock, seededRng(SEED), buildDimensions('gemini', cfg, clock.now()), cfg.jitter);
         const guard = new ConcurrencyGuard(IN_FLIGHT);
@@ -85,27 +115,42 @@ export async function schedulerThroughput(binding: boolean): Promise<ThroughputR
     },
     {
       name: 'bottleneck',
-      make: () => {
+      share: 1 / 10,
+      make: (rpm) => {
         const b = new Bottleneck({ reservoir: rpm, reservoirRefreshAmount: rpm, reservoirRefreshInterval: interval, maxConcurrent: IN_FLIGHT });
         return { run: (n) => Promise.all(Array.from({ length: n }, () => b.schedule(task))), close: () => b.disconnect() };
       },
     },
     {
       name: 'p-queue',
-      make: () => {
+      share: 1,
+      make: (rpm) => {
         const q = new PQueue({ concurrency: IN_FLIGHT, intervalCap: rpm, interval });
         return { run: (n) => Promise.all(Array.from({ length: n }, () => q.add(task))), close: () => q.clear() };
       },
     },
   ];
-  const out: ThroughputResult[] = [];
+  const load = (c: Contender) => ({ n: Math.round(N * c.share), rpm: binding ? 6_000 * c.share : UNBOUND });
   for (const c of contenders) {
-    const warm = c.make();
-    await warm.run(WARMUP);
-    await warm.close?.();
-    const measured = c.make();
-    out.push(row(scenario, c.name, await cpu(() => measured.run(N))));
-    await measured.close?.();
+    const { n, rpm } = load(c);
+    await measureOnce(c, n * WARMUP, rpm);
   }
-  return out;
+  const cpuS = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const c of rotated(contenders, r)) {
+      const { n, rpm } = load(c);
+      cpuS.get(c.name)?.push(await measureOnce(c, n, rpm));
+    }
+  }
+  return contenders.map((c) => {
+    const n = load(c).n;
+    const rates = (cpuS.get(c.name) ?? []).map((s) => n / s);
+    const median = quantile(rates, 0.5);
+    return {
+      ...row(scenario, c.name, n / median, n),
+      rounds: rates.length,
+      min_admissions_per_cpu_s: Math.round(quantile(rates, 0)),
+      max_admissions_per_cpu_s: Math.round(quantile(rates, 1)),
+    };
+  });
 }

@@ -8,6 +8,7 @@ import { uniform, type Rng } from '../rng';
 import type { Admission } from './admission';
 import type { Dimension, DimensionView } from './dimension';
 import { explainWaiters, formatClock, formatCount } from './explain';
+import { LastMinute } from './last-minute';
 import {
   costOn,
   isTokenDimension,
@@ -48,23 +49,22 @@ export class LimiterDrainedError extends Error {
 }
 
 /**
- * One admission as the caller holds it, and its line in the dashboard's last-minute list: a class rather than
- * closures, because one is made per call. Settled or refunded once; the reservation goes back to the store.
+ * One admission as the caller holds it, kept up to date in the dashboard's last-minute list (at `place`): a class
+ * rather than closures, because one is made per call. Settled or refunded once; the reservation goes back to the store.
  */
 class Ticket implements Admission {
   private open = true;
-  /** Refunded: the call never happened (kept in the list, so a refund costs O(1)). */
-  void = false;
   /** The arrival guard moved the charge at the start: the answer's bound must replace it, even a bound of 0. */
   private shifted = false;
-  at: number;
+  /** When it counts from: its admission, then its start. */
+  private at: number;
 
   constructor(
     private readonly owner: TicketReturns,
     private readonly reservation: Reservation,
+    private readonly place: number,
     readonly admittedAt: number,
     readonly waitedMs: number,
-    public tokens: number,
     readonly waitedOn: AdmissionWait | null,
   ) {
     this.at = admittedAt;
@@ -74,6 +74,7 @@ class Ticket implements Admission {
     if (!this.open) return;
     this.owner.restamp(this.reservation, at);
     this.at = Math.max(this.at, at);
+    this.owner.recent.started(this.place, at);
     // Until its answer says better, the request may reach the server as late as the recent ones did.
     const guard = this.owner.arrivalGuard();
     if (guard > 0) {
@@ -91,21 +92,20 @@ class Ticket implements Admission {
   settle(tokens: number): void {
     if (!this.open) return;
     this.open = false;
-    this.tokens = tokens;
+    this.owner.recent.settled(this.place, tokens);
     this.owner.settle(this.reservation, tokens);
   }
   refund(): void {
     if (!this.open) return;
     this.open = false;
-    this.void = true;
+    this.owner.recent.refunded(this.place);
     this.owner.refund(this.reservation);
   }
 }
 
-type Recent = Ticket;
-
 /** How a ticket reports back to its scheduler's store. */
 interface TicketReturns {
+  readonly recent: LastMinute;
   restamp(reservation: Reservation, at: number): void;
   /** The store's arrive, when it has one. */
   arrive(reservation: Reservation, withinMs: number): void;
@@ -155,9 +155,8 @@ export class RateLimiter {
   /** The head the timer was set for, and the store's earliest time for it then (see pump). */
   private plannedFor: Waiter | null = null;
   private plannedAt = 0;
-  /** Admissions of the last minute for the dashboard's RPM/TPM, oldest first from `recentHead`. */
-  private recent: Recent[] = [];
-  private recentHead = 0;
+  /** Admissions of the last minute for the dashboard's RPM/TPM. */
+  private readonly recent = new LastMinute();
   private admissions = 0;
   private totalWaitMs = 0;
   private jitterSum = 0;
@@ -168,6 +167,7 @@ export class RateLimiter {
   /** Recent arrival bounds of this model's calls (docs/engine.md §1, "Arrival"). */
   private readonly arrivals = new LatencyWindow(ARRIVAL_SAMPLES);
   private readonly returns: TicketReturns = {
+    recent: this.recent,
     restamp: (r, at) => this.background(this.store.restamp(r, at)),
     arrive: (r, withinMs) => {
       if (this.store.arrive) this.background(this.store.arrive(r, withinMs));
@@ -409,20 +409,10 @@ export class RateLimiter {
   }
 
   private admit(reservation: Reservation, now: number, enqueuedAt: number, tokens: number, waitedOn: AdmissionWait | null): Ticket {
-    const ticket = new Ticket(this.returns, reservation, now, now - enqueuedAt, tokens, waitedOn);
-    this.pruneRecent(now);
-    this.recent.push(ticket);
+    const ticket = new Ticket(this.returns, reservation, this.recent.add(now, tokens, now), now, now - enqueuedAt, waitedOn);
     this.admissions++;
     this.totalWaitMs += ticket.waitedMs;
     return ticket;
-  }
-
-  private pruneRecent(now: number): void {
-    while (this.recentHead < this.recent.length && now - (this.recent[this.recentHead] as Recent).at >= 60_000) this.recentHead++;
-    if (this.recentHead > 1024 && this.recentHead * 2 > this.recent.length) {
-      this.recent = this.recent.slice(this.recentHead);
-      this.recentHead = 0;
-    }
   }
 
   get queued(): number {
@@ -431,7 +421,6 @@ export class RateLimiter {
 
   stats(): LimiterStats {
     const now = this.clock.now();
-    this.pruneRecent(now);
     const used: LimiterStats['used'] = {};
     const available: LimiterStats['available'] = {};
     for (const d of this.dims) {
@@ -439,7 +428,7 @@ export class RateLimiter {
       available[d.name] = Math.max(0, d.limit - (used[d.name] ?? 0));
     }
     return {
-      ...this.lastMinute(now),
+      ...this.recent.count(now),
       used,
       available,
       queued: this.queue.length,
@@ -448,18 +437,6 @@ export class RateLimiter {
       jitterMean: this.jitterCount ? this.jitterSum / this.jitterCount : 1,
       admissions: this.admissions,
     };
-  }
-
-  private lastMinute(now: number): { rpm: number; tpm: number } {
-    let rpm = 0;
-    let tpm = 0;
-    for (let i = this.recentHead; i < this.recent.length; i++) {
-      const r = this.recent[i] as Recent;
-      if (r.void || r.at > now) continue;
-      rpm++;
-      tpm += r.tokens;
-    }
-    return { rpm, tpm };
   }
 
   /** For the first `n` waiting requests: why each waits. */

@@ -136,8 +136,12 @@ export class LocalQuotaStore implements QuotaStore {
       (blockers ??= []).push({ dimension: d.name, at: e });
     }
     if (blockers || at > now) return { ok: false, at, blockers: blockers ?? [] };
-    const charges: Charge[] = [];
-    for (const d of this.dims) charges.push(d.take(now, costOn(d, tokens)));
+    // Sized up front: grown by push, it would hold room for 16 charges for as long as the call holds its reservation.
+    const charges = new Array<Charge>(this.dims.length);
+    for (let i = 0; i < charges.length; i++) {
+      const d = this.dims[i] as Dimension;
+      charges[i] = d.take(now, costOn(d, tokens));
+    }
     return new LocalReservation(charges, now);
   }
 

@@ -6,32 +6,30 @@
 import type { QuotaDimension } from '../../../shared/provider';
 import type { Charge, Dimension } from './dimension';
 
-interface Entry {
-  at: number;
-  amount: number;
-  dead: boolean;
-  /** Absolute position in the log (its array index plus `base`), to tell whether it lies before the cursor. */
-  idx: number;
-}
-
 /**
- * A charge of this log is its first entry, and points at its current one (itself until a restamp moves it), so
- * settling, restamping and refunding are O(1) and an admission allocates one object per log.
+ * A charge of this log is its entry: a restamp or an arrival moves the object itself to its new time (its old place
+ * holds MOVED), so settling, restamping and refunding are O(1) and a charge is one object for its whole minute.
  */
-class LogCharge implements Charge, Entry {
+class LogCharge implements Charge {
   dead = false;
   refunded = false;
+  /** Absolute position in the log (its array index plus `base`), to tell whether it lies before the cursor. */
   idx = 0;
-  entry: Entry = this;
   constructor(
     public at: number,
     public amount: number,
   ) {}
 }
 
+/** What a moved charge leaves in its old place: dead, so it counts nowhere (its time and idx are never read). */
+const MOVED = new LogCharge(0, 0);
+MOVED.dead = true;
+
 export class SlidingLog implements Dimension {
   /** Entries sorted by time, read from `head`; a restamp re-inserts near the end, where the new times are. */
-  private log: Entry[] = [];
+  private log: LogCharge[] = [];
+  /** The time each place was filled with, kept when its charge dies or moves on (MOVED has none): the log's order. */
+  private times: number[] = [];
   private head = 0;
   /** Absolute position of log[0] (grows when the array is compacted). */
   private base = 0;
@@ -55,7 +53,7 @@ export class SlidingLog implements Dimension {
 
   private prune(now: number): void {
     while (this.head < this.log.length) {
-      const e = this.log[this.head] as Entry;
+      const e = this.log[this.head] as LogCharge;
       if (!e.dead && now - e.at < this.windowMs) break;
       this.kill(e);
       this.head++;
@@ -63,6 +61,7 @@ export class SlidingLog implements Dimension {
     if (this.cursor < this.base + this.head) this.cursor = this.base + this.head; // what it had counted has left
     if (this.head > 1024 && this.head * 2 > this.log.length) {
       this.log = this.log.slice(this.head);
+      this.times = this.times.slice(this.head);
       this.base += this.head;
       this.head = 0;
     }
@@ -88,12 +87,12 @@ export class SlidingLog implements Dimension {
     while (this.cursor > start && inWindow - (this.beforeCursor - this.liveAt(this.cursor - 1)) + cost <= cap) {
       this.beforeCursor -= this.liveAt(--this.cursor);
     }
-    return (this.log[this.cursor - 1 - this.base] as Entry).at + this.windowMs;
+    return (this.log[this.cursor - 1 - this.base] as LogCharge).at + this.windowMs;
   }
 
   /** The live amount of the entry at absolute position `i`. */
   private liveAt(i: number): number {
-    const e = this.log[i - this.base] as Entry;
+    const e = this.log[i - this.base] as LogCharge;
     return e.dead ? 0 : e.amount;
   }
 
@@ -104,24 +103,31 @@ export class SlidingLog implements Dimension {
   /** The call really started at `at`: the server counts it from then, even if its admission already left the window. */
   restamp(charge: Charge, at: number): void {
     const c = charge as LogCharge;
-    if (at <= c.entry.at || c.refunded) return;
-    this.kill(c.entry);
-    c.entry = this.insert({ at, amount: c.entry.amount, dead: false, idx: 0 });
+    if (at <= c.at || c.refunded) return;
+    this.move(c, at);
   }
 
   /** The server counts the call from `at` (docs/engine.md §1, "Arrival"): its entry moves there, even back out of the log. */
   arrive(charge: Charge, at: number): boolean {
     const c = charge as LogCharge;
-    if (at === c.entry.at || c.refunded) return false;
-    const sooner = at < c.entry.at;
-    this.kill(c.entry);
-    c.entry = this.insert({ at, amount: c.entry.amount, dead: false, idx: 0 });
+    if (at === c.at || c.refunded) return false;
+    const sooner = at < c.at;
+    this.move(c, at);
     return sooner;
   }
 
+  /** Counts `c` from `at` instead: out of its place (MOVED stays there, unless pruning already passed it) and in again. */
+  private move(c: LogCharge, at: number): void {
+    this.kill(c);
+    const i = c.idx - this.base;
+    if (i >= this.head && this.log[i] === c) this.log[i] = MOVED;
+    c.at = at;
+    c.dead = false;
+    this.insert(c);
+  }
+
   settle(charge: Charge, amount: number): void {
-    const c = charge as LogCharge;
-    const e = c.entry;
+    const e = charge as LogCharge;
     if (!e.dead) {
       this.sum += amount - e.amount;
       if (e.idx < this.cursor) this.beforeCursor += amount - e.amount;
@@ -132,14 +138,14 @@ export class SlidingLog implements Dimension {
   refund(charge: Charge): void {
     const c = charge as LogCharge;
     c.refunded = true;
-    this.kill(c.entry);
+    this.kill(c);
   }
 
   seed(charges: readonly Charge[], now: number): void {
-    for (const c of charges) if (c.at <= now && now - c.at < this.windowMs) this.insert({ at: c.at, amount: c.amount, dead: false, idx: 0 });
+    for (const c of charges) if (c.at <= now && now - c.at < this.windowMs) this.insert(new LogCharge(c.at, c.amount));
   }
 
-  private kill(e: Entry): void {
+  private kill(e: LogCharge): void {
     if (e.dead) return;
     e.dead = true;
     this.sum -= e.amount;
@@ -147,20 +153,22 @@ export class SlidingLog implements Dimension {
   }
 
   /** Puts a live entry in time order (a restamp's new time is near the end) and counts it. */
-  private insert<E extends Entry>(entry: E): E {
+  private insert(entry: LogCharge): LogCharge {
     const { at } = entry;
     this.sum += entry.amount;
     let i = this.log.length;
-    while (i > this.head && (this.log[i - 1] as Entry).at > at) i--;
+    while (i > this.head && (this.times[i - 1] as number) > at) i--;
     entry.idx = this.base + i;
     if (i === this.log.length) {
       this.log.push(entry);
+      this.times.push(at);
       return entry;
     }
     // Out of time order (an arrival restamp, a clock that stepped back, older charges restored): renumber what follows;
     // an entry put before the cursor moves it one on and counts in front of it.
     this.log.splice(i, 0, entry);
-    for (let j = i + 1; j < this.log.length; j++) (this.log[j] as Entry).idx = this.base + j;
+    this.times.splice(i, 0, at);
+    for (let j = i + 1; j < this.log.length; j++) (this.log[j] as LogCharge).idx = this.base + j;
     if (entry.idx < this.cursor) {
       this.cursor++;
       this.beforeCursor += entry.amount;

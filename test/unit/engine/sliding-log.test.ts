@@ -5,17 +5,18 @@ import type { Charge } from '../../../electron/engine/limiter/dimension';
 import { SlidingLog } from '../../../electron/engine/limiter/sliding-log';
 
 const W = 60_000;
-type Op = { kind: 'take' | 'late' | 'restamp' | 'settle' | 'refund'; dt: number; pick: number; amount: number; cost: number };
+type Op = { kind: 'take' | 'late' | 'restamp' | 'arrive' | 'settle' | 'refund'; dt: number; pick: number; amount: number; cost: number };
 
 describe('sliding log bookkeeping', () => {
   // Costs up to 1,500 against a 2,000 window, and restamps that re-count expired calls, keep the window over its limit
-  // often, so the earliest-time cursor moves both ways; a late take (a charge older than the newest) is inserted out of order.
-  it('used() and earliest() match a naive recount after any mix of take, restamp, settle and refund', () => {
+  // often, so the earliest-time cursor moves both ways; a late take (a charge older than the newest) is inserted out of order,
+  // and an arrival moves a charge back or forward (a charge moves itself, leaving a dead marker in its old place).
+  it('used() and earliest() match a naive recount after any mix of take, restamp, arrive, settle and refund', () => {
     fc.assert(
       fc.property(
         fc.array(
           fc.record({
-            kind: fc.constantFrom<Op['kind']>('take', 'take', 'late', 'restamp', 'settle', 'refund'),
+            kind: fc.constantFrom<Op['kind']>('take', 'take', 'late', 'restamp', 'arrive', 'settle', 'refund'),
             dt: fc.integer({ min: 0, max: 20_000 }),
             pick: fc.nat(),
             amount: fc.integer({ min: 0, max: 500 }),
@@ -40,6 +41,10 @@ describe('sliding log bookkeeping', () => {
               const at = now; // the call really started now (restamps never move into the future)
               log.restamp(target.charge, at);
               if (at > target.at) target.at = at; // counted from its real start, even after its admission left the window
+            } else if (op.kind === 'arrive') {
+              const at = Math.max(0, now - op.dt); // the server had it by then: earlier or later than its stamp
+              expect(log.arrive(target.charge, at)).toBe(at < target.at); // true: it leaves sooner
+              target.at = at;
             } else if (op.kind === 'settle') {
               log.settle(target.charge, op.amount);
               target.amount = op.amount;
@@ -69,5 +74,19 @@ describe('sliding log bookkeeping', () => {
       ),
       { numRuns: 400 },
     );
+  });
+
+  it('keeps time order past the place a moved charge left: an older charge goes before the later ones, and leaves first', () => {
+    const log = new SlidingLog('RPM', 100, 100, W);
+    log.take(1_000, 1);
+    const moved = log.take(5_000, 1);
+    log.take(7_000, 1);
+    log.restamp(moved, 10_000); // its place at 5,000 now holds no charge
+    log.take(500, 1); // older than every other (a restored charge, a clock that stepped back)
+    expect(log.used(10_000)).toBe(4);
+    expect(log.used(60_700)).toBe(3); // the charge of 500 has left; the one of 1,000 has not
+    expect(log.used(61_000)).toBe(2);
+    expect(log.used(67_000)).toBe(1);
+    expect(log.used(70_000)).toBe(0);
   });
 });
