@@ -19,7 +19,7 @@ import { cliEnv, startCli, type CliRun } from '../helpers/cli';
 import { peakPerWindow, rateLimited } from '../helpers/quota-proof';
 import { describeWithRedis, startRedisServer, type RedisServer } from '../helpers/redis-server';
 import { SAMPLE_ATTACHMENTS, SAMPLE_BATCH, modelCalls, query, sampleSubset } from '../integration/pipeline/support';
-import { registry, startSimulateProcess, startWorker, until, type SimulatorProcess } from '../integration/distributed/support';
+import { killBusyWorker, registry, startSimulateProcess, startWorker, until, type SimulatorProcess } from '../integration/distributed/support';
 import type { LogEntry } from '../../electron/providers/simulator/types';
 
 /** Requests per minute of the one shared key on the one model every call uses: below the batch's demand, so it binds. */
@@ -176,14 +176,7 @@ describeWithRedis('N instances on one key through Redis: no overshoot', () => {
         env('coordinator'),
       );
       expect(await coordinator.waitFor('submission', 3), 'the fleet made progress').toBe(true);
-      let victim: CliRun | undefined;
-      await until(async () => {
-        const busy = (await registry(redis.url)).filter((x) => x.role === 'worker' && x.active > 0).map((x) => x.pid);
-        victim = workers.find((w) => busy.includes(w.child.pid ?? -1));
-        return victim !== undefined;
-      }, 60_000);
-      expect(victim, 'a worker holding a chunk').toBeDefined();
-      victim?.child.kill('SIGKILL');
+      expect(await killBusyWorker(redis.url, workers, 60_000), 'a worker holding a chunk, SIGKILLed').toBeDefined();
       const done = await coordinator.exited;
       expect(done.code, done.stderr).toBe(0);
       // Exactly one result per submission, though the victim's chunk ran again elsewhere.
