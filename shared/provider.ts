@@ -85,11 +85,12 @@ export interface CallSuccess {
   quota?: QuotaInfo;
   latencyMs: number;
   /**
-   * An upper bound, measured by the client, of how long after the call's start the server received the request: the
-   * time to the response headers minus the server's own time (Gemini's `Server-Timing: gfet4t7; dur=…`). Absent when
-   * the server did not say (docs/engine.md §1, "Arrival").
+   * The latest time by which the server had the request, measured by the client on the adapter's clock (the one the
+   * engine runs on): when the response headers came, less the server's own time (Gemini's `Server-Timing: gfet4t7;
+   * dur=…`). A time, not a duration from the adapter's start: the engine measures it from its own start, the instant
+   * its quota charge was stamped. Absent when the server did not say (docs/engine.md §1, "Arrival").
    */
-  arrivalWithinMs?: number;
+  arrivedBy?: number;
 }
 
 export interface CallFailure {
@@ -110,7 +111,7 @@ export interface CallFailure {
   /** The adapter already spent this failure's one changed retry (a second truncation): resending cannot help. */
   final?: boolean;
   /** As on CallSuccess. */
-  arrivalWithinMs?: number;
+  arrivedBy?: number;
 }
 
 export type CallOutcome = CallSuccess | CallFailure;

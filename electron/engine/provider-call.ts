@@ -208,7 +208,7 @@ async function invoke(ctx: RouterContext, state: ProviderState, model: string, a
 /** Settlement and learning: actual usage replaces the estimate, and the outcome feeds quota feedback. */
 function settle(ctx: RouterContext, state: ProviderState, admission: Admission, outcome: CallOutcome, kept: number | null): void {
   const counted = QUOTA_MODELS[state.id].tokens;
-  admission.answered(outcome.arrivalWithinMs);
+  admission.answered(outcome.arrivedBy);
   if (outcome.usage) admission.settle(outcome.usage[counted]);
   state.callAnswered(kept, outcome.usage?.[counted] ?? null);
   state.observe(outcome);

@@ -49,12 +49,12 @@ type Tap = ReturnType<typeof openTap>;
 
 /**
  * The request reached the server no later than its response headers came back, less the time the server says it spent
- * (Server-Timing): that bound goes on the outcome, for the limiter to keep the charge in its window until the server's
+ * (Server-Timing): that time goes on the outcome, for the limiter to keep the charge in its window until the server's
  * has surely let it go (docs/engine.md §1, "Arrival"). Without the server's time nothing is claimed.
  */
-function withArrival(outcome: CallOutcome, ctx: CallContext, tap: FetchTap): CallOutcome {
+function withArrival(outcome: CallOutcome, tap: FetchTap): CallOutcome {
   if (tap.headersAt === undefined || tap.serverMs === undefined) return outcome;
-  return { ...outcome, arrivalWithinMs: Math.max(0, tap.headersAt - ctx.startedAt - tap.serverMs) };
+  return { ...outcome, arrivedBy: tap.headersAt - tap.serverMs };
 }
 
 export function createGeminiAdapter(opts: GeminiAdapterOptions): ProviderAdapter {
@@ -73,7 +73,7 @@ export function createGeminiAdapter(opts: GeminiAdapterOptions): ProviderAdapter
     const ctx: CallContext = { provider: 'gemini', model: modelFor(req.kind), startedAt: clock.now(), now: () => clock.now() };
     const tap = openTap(ctx.now);
     try {
-      return withArrival(await send(ctx, req, signal, tap), ctx, tap.tap);
+      return withArrival(await send(ctx, req, signal, tap), tap.tap);
     } finally {
       tap.close();
     }

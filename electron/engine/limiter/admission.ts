@@ -9,11 +9,11 @@ export interface Admission {
   /** The call really started now (after waiting for a concurrency slot). */
   started(at: number): void;
   /**
-   * The answer came. `arrivalWithinMs`: the client's bound on when the server received the request, after its start
-   * (CallOutcome.arrivalWithinMs); the charge stays in the window until the server's has surely let it go
+   * The answer came. `arrivedBy`: the client's bound on when the server had the request, on the engine's clock
+   * (CallOutcome.arrivedBy); the charge stays in the window until the server's has surely let it go
    * (docs/engine.md §1, "Arrival"). Call before settle.
    */
-  answered(arrivalWithinMs: number | undefined): void;
+  answered(arrivedBy: number | undefined): void;
   /** Replace the token estimate with the provider's reported usage. */
   settle(tokens: number): void;
   /** The call never happened: give the quota back. */

@@ -58,6 +58,8 @@ class Ticket implements Admission {
   private shifted = false;
   /** When it counts from: its admission, then its start. */
   private at: number;
+  /** The start the store stamped the charge with: every arrival bound is measured from this instant. */
+  private startedAt: number | null = null;
 
   constructor(
     private readonly owner: TicketReturns,
@@ -72,6 +74,7 @@ class Ticket implements Admission {
 
   started(at: number): void {
     if (!this.open) return;
+    this.startedAt = at;
     this.owner.restamp(this.reservation, at);
     this.at = Math.max(this.at, at);
     this.owner.recent.started(this.place, at);
@@ -82,11 +85,16 @@ class Ticket implements Admission {
       this.shifted = true;
     }
   }
-  answered(arrivalWithinMs: number | undefined): void {
+  answered(arrivedBy: number | undefined): void {
     if (!this.open) return;
-    if (arrivalWithinMs !== undefined) this.owner.arrivalSeen(arrivalWithinMs);
-    // This call's own bound replaces the guard; without one, the server had it by its answer or (likely) the guard.
-    const within = arrivalWithinMs ?? Math.min(this.owner.now() - this.at, this.owner.arrivalGuard());
+    // From the stamped start, not the adapter's own (later) one: the store adds the bound to the stamp, and a bound
+    // measured from a later start lets the charge leave before the server's (docs/engine.md §1, "Arrival").
+    const start = this.startedAt ?? this.at;
+    const bound = arrivedBy === undefined ? undefined : Math.max(0, arrivedBy - start);
+    if (bound !== undefined) this.owner.arrivalSeen(bound);
+    // This call's own bound replaces the guard. Without one, the server had it by the answer at the latest; a model
+    // that never reported a bound (the virtual clock's) has nothing to correct.
+    const within = bound ?? (this.owner.arrivalGuard() > 0 ? this.owner.now() - start : 0);
     if (within > 0 || this.shifted) this.owner.arrive(this.reservation, within);
   }
   settle(tokens: number): void {

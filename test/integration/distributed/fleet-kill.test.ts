@@ -15,7 +15,7 @@ import { describeWithRedis, startRedisServer, type RedisServer } from '../../hel
 import { SAMPLE_ATTACHMENTS, SAMPLE_BATCH, exportedRows, modelCalls, query, requestMatcher } from '../pipeline/support';
 import { peakPerWindow, rateLimited } from '../../helpers/quota-proof';
 import { PRESETS } from '../../../electron/providers/simulator/presets';
-import { registry, startSimulateProcess, startWorker, until, type SimulatorProcess } from './support';
+import { killBusyWorker, registry, startSimulateProcess, startWorker, until, type SimulatorProcess } from './support';
 
 let dir: string;
 let redis: RedisServer;
@@ -74,14 +74,8 @@ describeWithRedis('one batch on a BullMQ fleet', () => {
         );
         expect(await coordinator.waitFor('submission', 3), 'the fleet made progress').toBe(true);
         // The victim: a worker whose heartbeat says it holds a chunk now.
-        let victim: CliRun | undefined;
-        await until(async () => {
-          const busy = (await registry(redis.url)).filter((x) => x.role === 'worker' && x.active > 0).map((x) => x.pid);
-          victim = workers.find((w) => busy.includes(w.child.pid ?? -1));
-          return victim !== undefined;
-        }, 30_000);
+        const victim = await killBusyWorker(redis.url, workers, 30_000);
         expect(victim, 'a busy worker to kill').toBeDefined();
-        victim?.child.kill('SIGKILL');
         expect((await victim?.exited)?.signal).toBe('SIGKILL');
 
         const done = await coordinator.exited;

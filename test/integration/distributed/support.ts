@@ -64,3 +64,15 @@ export async function until(ok: () => boolean | Promise<boolean>, timeoutMs: num
   for (const end = Date.now() + timeoutMs; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) if (await ok()) return true;
   return false;
 }
+
+/** A worker whose heartbeat says it holds a chunk now, SIGKILLed; undefined if none was busy within `timeoutMs`. */
+export async function killBusyWorker(url: string, workers: CliRun[], timeoutMs: number): Promise<CliRun | undefined> {
+  let victim: CliRun | undefined;
+  await until(async () => {
+    const busy = (await registry(url)).filter((x) => x.role === 'worker' && x.active > 0).map((x) => x.pid);
+    victim = workers.find((w) => busy.includes(w.child.pid ?? -1));
+    return victim !== undefined;
+  }, timeoutMs);
+  victim?.child.kill('SIGKILL');
+  return victim;
+}
