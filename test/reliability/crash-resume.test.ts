@@ -229,6 +229,16 @@ describe(`crash-resume: ${KILLS} random SIGKILLs, migration and export included 
           .map((j) => JSON.parse(j) as { submissionId: string; status: string; score: number; calls: unknown[] })
           .map((r) => ({ id: r.submissionId, status: r.status, score: r.score }))
           .sort((a, b) => a.id.localeCompare(b.id));
+      // Where a verdict differs, both rows' rules side by side: which rule moved, and from which source.
+      type Ruled = { rules: Array<{ ruleId: string; verdict: string; source: string; reason: string }> };
+      const rulesOf = (j: string | undefined) =>
+        j ? (JSON.parse(j) as Ruled).rules.map((r) => `${r.ruleId} ${r.verdict} (${r.source}): ${r.reason}`) : [];
+      const verdictDiff = [...final.results]
+        .filter(([id, j]) => {
+          const [a, b] = [JSON.parse(j), JSON.parse(reference.results.get(id) ?? '{}')] as Array<{ status?: string; score?: number }>;
+          return a.status !== b.status || a.score !== b.score;
+        })
+        .map(([id, j]) => ({ id, killed: rulesOf(j), reference: rulesOf(reference.results.get(id)) }));
       // Call records: one per call of the stored result (a re-saved row replaces its calls), none for a row not stored.
       const callMismatch = [...final.results].filter(
         ([id, j]) => (final.calls.get(id) ?? 0) !== (JSON.parse(j) as { calls: unknown[] }).calls.length,
@@ -275,7 +285,7 @@ describe(`crash-resume: ${KILLS} random SIGKILLs, migration and export included 
       // No duplicates, nothing lost, and the same verdicts as the uninterrupted run.
       expect.soft(final.runs).toBe(1);
       expect.soft(final.results.size).toBe(total);
-      expect.soft(verdicts(final.results)).toEqual(verdicts(reference.results));
+      expect.soft(verdicts(final.results), JSON.stringify(verdictDiff, null, 1)).toEqual(verdicts(reference.results));
       expect.soft(callMismatch).toEqual([]);
       expect.soft(orphanCalls).toEqual([]);
       expect.soft(rewritten).toEqual([]);

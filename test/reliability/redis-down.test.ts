@@ -108,7 +108,8 @@ describeWithRedis('Redis down mid-run: a window of nothing, then ⌊limit ÷ liv
         console.log(
           `redis-down: ${atKill} accepted before the kill, ${atRestart - atKill} on local shares, ${total - atRestart} after the replay; ` +
             `busiest 60 s per model ${peaks.join(', ')} (ours ${RPM}, the server's ${SERVER_RPM}); restarted ${restartedAt - killedAt} ms ` +
-            `after the kill; accepted at (s from the kill) ${acceptedAt.map((t) => ((t - killedAt) / 1000).toFixed(1)).join(' ')}`,
+            `after the kill; each instance's local share 1/${ends.map((e) => /running locally on 1\/(\d+)/.exec(e.stderr)?.[1] ?? '-').join(', 1/')}; ` +
+            `accepted at (s from the kill) ${acceptedAt.map((t) => ((t - killedAt) / 1000).toFixed(1)).join(' ')}`,
         );
 
         expect(
