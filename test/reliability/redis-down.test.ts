@@ -99,6 +99,7 @@ describeWithRedis('Redis down mid-run: a window of nothing, then ⌊limit ÷ liv
         const lost = ids.filter((id) => !stored.flat().includes(id)).length;
         // Every request the simulator saw (any status) is one call record: none lost on the way, none made twice.
         const duplicated = stored.flat().length - new Set(stored.flat()).size + Math.abs(modelCalls(log).length - recorded);
+        const shareOf = (e: { stderr: string }) => /running locally on 1\/(\d+)/.exec(e.stderr)?.[1] ?? '-';
         recordFigures({
           scenario: 'redis-down (3 instances)',
           submissions: ROWS,
@@ -108,7 +109,7 @@ describeWithRedis('Redis down mid-run: a window of nothing, then ⌊limit ÷ liv
         console.log(
           `redis-down: ${atKill} accepted before the kill, ${atRestart - atKill} on local shares, ${total - atRestart} after the replay; ` +
             `busiest 60 s per model ${peaks.join(', ')} (ours ${RPM}, the server's ${SERVER_RPM}); restarted ${restartedAt - killedAt} ms ` +
-            `after the kill; each instance's local share 1/${ends.map((e) => /running locally on 1\/(\d+)/.exec(e.stderr)?.[1] ?? '-').join(', 1/')}; ` +
+            `after the kill; each instance's local share 1/${ends.map(shareOf).join(', 1/')}; ` +
             `accepted at (s from the kill) ${acceptedAt.map((t) => ((t - killedAt) / 1000).toFixed(1)).join(' ')}`,
         );
 

@@ -345,6 +345,9 @@ export class RedisQuotaStore implements QuotaStore {
     this.down = null;
     // New admissions go through Redis again, after the replay (same connection, in order), and through the share.
     const now = this.o.clock.now();
+    // Back on a maybe empty Redis without a good reply before the outage: the others' charges are unknown until each has
+    // replayed, and a share of a live count never heard is the whole limit, so nothing for one window from now.
+    if (this.reconnected && this.lastGood === null) this.downSince = now;
     this.fallback ??= new LocalQuotaStore(this.dims.map((d) => localShare(d, this.live, now)));
     this.shareUntil = now + this.window;
     this.replayCharges();
