@@ -16,6 +16,7 @@ import { seededRng } from '../../electron/engine/rng';
 import { GEMINI_MODELS, GROQ_MODELS } from '../../electron/providers/simulator/presets';
 import { startSimulator, type Simulator } from '../../electron/providers/simulator/server';
 import { SCHEMA_VERSION } from '../../electron/store/migrations';
+import type { SubmissionResult } from '../../shared/domain';
 import { csvText } from '../fixtures/generate-batch';
 import { cliEnv, repoRoot, startCli, type CliRun } from '../helpers/cli';
 import { requestMatcher } from '../helpers/request-matcher';
@@ -34,6 +35,12 @@ const SAMPLE = path.join(repoRoot, 'test/fixtures/sample/batch.csv');
  */
 const COPIES = BIG ? 2 : 1;
 const ATTACHMENTS = path.join(repoRoot, 'test/fixtures/sample/attachments');
+
+/**
+ * Both runs wait an hour for a reply: the simulator shares the test's process, and under a load of 39 a late reply must
+ * not time out and spend a retry of the submission's budget (the reference once ended three checks so).
+ */
+const PATIENT = { STAGGER_ENABLED: 'false', GEMINI_TIMEOUT: '3600', GROQ_TIMEOUT: '3600' };
 
 let sim: Simulator;
 let dir: string;
@@ -161,7 +168,7 @@ describe(`crash-resume: ${KILLS} random SIGKILLs, migration and export included 
       const refDb = path.join(dir, 'reference.db');
       const ref = startCli(
         ['validate', BATCH, '--attachments', ATTACHMENTS, '--db', refDb, '--json'],
-        keyed(cliEnv(sim.baseUrl, path.join(dir, 'home-ref'), { STAGGER_ENABLED: 'false' }), 'ref'),
+        keyed(cliEnv(sim.baseUrl, path.join(dir, 'home-ref'), PATIENT), 'ref'),
       ).exited;
 
       // The run that keeps getting killed.
@@ -170,7 +177,7 @@ describe(`crash-resume: ${KILLS} random SIGKILLs, migration and export included 
       mkdirSync(outDir);
       const out = path.join(outDir, 'results.csv');
       const isExportTemp = (n: string) => /^\.results\.csv\.\d+\.[0-9a-f]+\.tmp$/.test(n);
-      const env = cliEnv(sim.baseUrl, path.join(dir, 'home-crash'), { STAGGER_ENABLED: 'false' });
+      const env = cliEnv(sim.baseUrl, path.join(dir, 'home-crash'), PATIENT);
       const segments: Array<{ from: number; to: number; storedBefore: Set<string> }> = [];
       const snapshots: Stored[] = [];
       const exportsSeen: Buffer[] = [];
@@ -236,9 +243,12 @@ describe(`crash-resume: ${KILLS} random SIGKILLs, migration and export included 
           .map((r) => ({ id: r.submissionId, status: r.status, score: r.score }))
           .sort((a, b) => a.id.localeCompare(b.id));
       // Where a verdict differs, both rows' rules side by side: which rule moved, and from which source.
-      type Ruled = { rules: Array<{ ruleId: string; verdict: string; source: string; reason: string }> };
-      const rulesOf = (j: string | undefined) =>
-        j ? (JSON.parse(j) as Ruled).rules.map((r) => `${r.ruleId} ${r.verdict} (${r.source}): ${r.reason}`) : [];
+      type Ruled = Pick<SubmissionResult, 'rules' | 'calls'>;
+      const rulesOf = (j: string | undefined) => {
+        const r = JSON.parse(j ?? '{"rules":[],"calls":[]}') as Ruled;
+        const calls = r.calls.map((c) => `call ${c.kind} ${c.provider} ${c.outcome} ${c.latencyMs} ms${c.message ? `: ${c.message}` : ''}`);
+        return [...r.rules.map((x) => `${x.ruleId} ${x.verdict} (${x.source}): ${x.reason}`), ...calls];
+      };
       const verdictOf = (j: string | undefined) => {
         const r = JSON.parse(j ?? '{}') as { status?: string; score?: number };
         return `${r.status} ${r.score}`;
