@@ -368,6 +368,29 @@ describeWithRedis('RedisQuotaStore on a real redis-server', () => {
     expect(troubles).toEqual([0, 1, 2].map(() => expect.stringMatching(/running locally on 1\/3 of the quota/)));
   });
 
+  it('an instance whose first ask came after Redis went away admits nothing for one window after it returns', async () => {
+    const own = await startRedisServer();
+    try {
+      const { clock, qa, qb, a, b } = await twoInstances(own.url);
+      open.push(qa, qb);
+      await a.refund(((await a.acquire(1, clock.now())) as Grant).reservation, clock.now()); // b is still starting
+      await own.kill();
+      expect((await b.acquire(1, clock.now())).ok).toBe(false); // b's first ask: it has never heard the live count
+      expect(await grantsOnShareAfterHold(a, clock)).toBe(6); // a's share: the whole 8 (one live instance), 6 asked for
+      await own.restart(); // empty: a replays its 6 as it reconnects, and b cannot know whether that happened yet
+      for (let i = 0; i < 100 && (a.trouble() !== null || b.trouble() !== null); i++) await new Promise((r) => setTimeout(r, 50));
+      // The soak's three shards: the one that had not asked before the kill took the whole limit through the empty Redis.
+      const held = await b.acquire(1, clock.now());
+      expect(held.ok || held.blockers.map((x) => x.dimension)).toEqual(['store']);
+      await clock.advance(59_000);
+      expect((await b.acquire(1, clock.now())).ok).toBe(false);
+      await clock.advance(1_000);
+      expect((await b.acquire(1, clock.now())).ok).toBe(true);
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('after Redis returns, one window more on the share: the others may not have replayed their local charges yet', async () => {
     const own = await startRedisServer();
     try {
