@@ -63,19 +63,25 @@ describeWithRedis('a restarted redis-server', () => {
     return noticed;
   }
 
-  it('holds until one window after its own calls admitted before the outage reach the server, and replays them', async () => {
+  /** Two instances on `apiKey` (an RPM of `rpm`) over a fresh redis-server: this one's store and the other's. */
+  async function pair(apiKey: string, rpm: number) {
     own = await startRedisServer();
     const clock = new VirtualClock(Date.now());
     const [q, other] = await Promise.all([connectSharedQuota(own.url), connectSharedQuota(own.url)]);
     open.push(q, other);
-    const dims = () => [new SlidingLog('RPM', 3, 3, 60_000)];
-    const store = q.storeFor('gemini', 'late-key', 'm', dims(), clock);
+    const store = q.storeFor('gemini', apiKey, 'm', [new SlidingLog('RPM', rpm, rpm, 60_000)], clock);
+    const peer = () => other.storeFor('gemini', apiKey, 'm', [new SlidingLog('RPM', rpm, rpm, 60_000)], clock);
+    return { server: own, clock, store, peer };
+  }
+
+  it('holds until one window after its own calls admitted before the outage reach the server, and replays them', async () => {
+    const { server, clock, store, peer: other } = await pair('late-key', 3);
     const grants = [] as Grant[];
     for (let i = 0; i < 3; i++) grants.push((await store.acquire(1, clock.now())) as Grant);
     await clock.advance(20_000); // they waited for a slot: sent 20 s after their admission
     for (const g of grants) await store.restamp(g.reservation, clock.now());
     const sent = clock.now();
-    const noticed = await restart(own, store, clock);
+    const noticed = await restart(server, store, clock);
     // In flight when the outage was found: they reach the server 6 s after their start, and it counts them from then.
     for (const g of grants) await store.arrive(g.reservation, 6_000);
     await clock.advance(6_000);
@@ -85,7 +91,7 @@ describeWithRedis('a restarted redis-server', () => {
     if (!held.ok) expect(held.blockers).toEqual([{ dimension: 'store', at: sent + 6_000 + 60_000 }]);
     expect(sent + 6_000 + 60_000).toBeGreaterThan(noticed + 60_000);
     // The restarted Redis was told of them, so another instance does not admit over them either.
-    const peer = other.storeFor('gemini', 'late-key', 'm', dims(), clock);
+    const peer = other();
     expect((await peer.usage()).dims[0]?.used).toBe(3);
     expect((await peer.acquire(1, clock.now())).ok).toBe(false);
     await clock.advance(noticed + 60_000 - clock.now());
@@ -95,17 +101,12 @@ describeWithRedis('a restarted redis-server', () => {
   });
 
   it('a reservation taken before the restart never settles or refunds one of the restarted Redis with the same id', async () => {
-    own = await startRedisServer();
-    const clock = new VirtualClock(Date.now());
-    const [q, other] = await Promise.all([connectSharedQuota(own.url), connectSharedQuota(own.url)]);
-    open.push(q, other);
-    const dims = () => [new SlidingLog('RPM', 10, 10, 60_000)];
-    const store = q.storeFor('gemini', 'id-key', 'm', dims(), clock);
+    const { server, clock, store, peer: other } = await pair('id-key', 10);
     for (let i = 0; i < 2; i++) await store.settle(((await store.acquire(1, clock.now())) as Grant).reservation, 1, clock.now());
     await clock.advance(61_000); // those two left the window: not replayed
     const stale = (await store.acquire(1, clock.now())) as Grant; // still in flight at the restart
-    await restart(own, store, clock);
-    const peer = other.storeFor('gemini', 'id-key', 'm', dims(), clock);
+    await restart(server, store, clock);
+    const peer = other();
     const fresh: string[] = [];
     for (let i = 0; i < 3; i++) fresh.push(String(((await peer.acquire(1, clock.now())) as Grant).reservation));
     expect(fresh).toContain(String(stale.reservation)); // the restarted Redis numbers its reservations from 1 again
