@@ -135,6 +135,7 @@ describeWithRedis('N instances on one key through Redis: no overshoot', () => {
       for (const [i, end] of ends.entries()) if (runs[i] !== victim) expect(end.code, end.stderr).toBe(0);
 
       const log = await sim.log();
+      if (restart) console.log(`N = ${n}: ${received(log).length} accepted, busiest 60 s ${peakPerWindow(log, WINDOW).get(`gemini/${MODEL}`)}`);
       withinQuota(log, rpm);
       // Every accepted request is one call record of a committed result, but for the killed instance's unfinished rows.
       const dbs = runs.map((_, i) => path.join(dir, `${tag}-${i}.db`));
