@@ -149,6 +149,8 @@ interface OwnCharge {
   at: number;
   /** Local time by which the server had the request: infinite while in flight with no bound yet. */
   by: number;
+  /** Sent (restamped): one still waiting for a slot is not waited out, else a slot store down too would hold it forever. */
+  sent: boolean;
 }
 
 /** A reservation admitted through Redis: its id there, and the connection it was taken on (see epoch). */
@@ -326,7 +328,7 @@ export class RedisQuotaStore implements QuotaStore {
     this.queued = reply[0] !== 1;
     if (reply[0] === 1) {
       for (const d of this.dims) d.blockedUntil = 0;
-      const charge: OwnCharge = { tokens, at: this.toLocal(num(reply[2])), by: Number.POSITIVE_INFINITY };
+      const charge: OwnCharge = { tokens, at: this.toLocal(num(reply[2])), by: Number.POSITIVE_INFINITY, sent: false };
       this.own = this.own.filter((c) => this.mayCount(c, local));
       this.own.push(charge);
       const reservation = new SharedReservation(String(reply[1]), this.epoch, charge);
@@ -414,13 +416,13 @@ export class RedisQuotaStore implements QuotaStore {
   }
 
   /**
-   * One window after the latest arrival of this instance's calls admitted through Redis before the outage: one still
-   * waiting or in flight may reach the server now, and Redis (restarted, or unreachable) does not count it for the others.
+   * One window after the latest arrival of this instance's calls sent on an admission through Redis before the outage:
+   * one in flight may reach the server now, and Redis (restarted, or unreachable) does not count it for the others.
    */
   private behindUntil(now: number): number {
     this.behind = this.behind.filter((c) => this.mayCount(c, now));
     let latest = Number.NEGATIVE_INFINITY;
-    for (const c of this.behind) latest = Math.max(latest, Math.min(c.by, now));
+    for (const c of this.behind) if (c.sent) latest = Math.max(latest, Math.min(c.by, now));
     return latest + this.window;
   }
 
@@ -488,7 +490,10 @@ export class RedisQuotaStore implements QuotaStore {
 
   async restamp(reservation: Reservation, at: number): Promise<void> {
     if (this.isFallback(reservation)) return this.fallback?.restamp(reservation.fallback, at);
-    if (reservation instanceof SharedReservation) reservation.charge.at = Math.max(reservation.charge.at, at);
+    if (reservation instanceof SharedReservation) {
+      reservation.charge.at = Math.max(reservation.charge.at, at);
+      reservation.charge.sent = true;
+    }
     if (this.current(reservation)) await this.redis.evQuotaRestamp(this.o.prefix, String(reservation), ...this.args());
   }
 
