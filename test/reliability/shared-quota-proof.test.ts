@@ -5,9 +5,10 @@
 // quota used to at least 90 %, and every accepted request is a call record of a committed result.
 // In `npm test`: N = 2 on a few submissions (about 70 s: the second minute must start for the window to bind).
 // Under `npm run soak`, on the whole batch:
-// - N = 2, 4, 8 shards, in the same run: one instance SIGKILLed while its calls are in flight; redis-server SIGKILLed
-//   once a window's worth was accepted and restarted empty on the same port (nothing sent for one window after, then
-//   the run resumes); once it has, one instance SIGSTOPped past its concurrency-slot leases and SIGCONTed;
+// - N = 2, 4, 8 shards, in the same run: one instance SIGKILLed while its calls are in flight; once a window's worth
+//   was accepted, one instance SIGSTOPped past its concurrency-slot leases and SIGCONTed;
+// - N = 2 shards, redis-server SIGKILLed once a window's worth was accepted and restarted empty on the same port while
+//   calls admitted through it are still waiting or in flight (each instance holds until a window after they arrive);
 // - N = 2, 4 BullMQ workers (`event-validator worker`) on one flow of a `validate --distributed` coordinator, the same
 //   saturated quota, one worker SIGKILLed while it holds a chunk: exactly one result per submission as well.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -88,14 +89,14 @@ describeWithRedis('N instances on one key through Redis: no overshoot', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  /** One proof run: N shards; `faults` adds the SIGKILL of one instance (the soak runs). */
-  async function proof(n: number, rpm: number, ids: string[], faults: boolean): Promise<void> {
+  /** One proof run: N shards; `faults` adds the SIGKILL of one instance (the soak runs), `restart` redis-server's. */
+  async function proof(n: number, rpm: number, ids: string[], faults: boolean, restart = false): Promise<void> {
     const sim: SimulatorProcess = await startSimulateProcess(['--preset', 'tier1', '--time-scale', '0.05', '--seed', String(n)]);
-    const key = `sim-proof-${n}-${faults ? 'soak' : 'ci'}`;
+    const key = `sim-proof-${n}-${faults ? 'soak' : 'ci'}${restart ? '-restart' : ''}`;
     await sim.quota({ provider: 'gemini', model: MODEL, limits: { rpm, rpd: RPD, tpm: TPM } });
     const shards = Array.from({ length: n }, (_, i) => ids.filter((_, j) => j % n === i));
     const skews = ['5000', '-5000'];
-    const tag = `${n}-${faults ? 'soak' : 'ci'}`;
+    const tag = `${n}-${faults ? 'soak' : 'ci'}${restart ? '-restart' : ''}`;
     const runs: CliRun[] = shards.map((shard, i) => {
       const batch = sampleSubset(path.join(dir, `${tag}-shard-${i}.csv`), shard);
       const env = proofEnv(sim, path.join(dir, `${tag}-home-${i}`), key, rpm, {
@@ -122,10 +123,19 @@ describeWithRedis('N instances on one key through Redis: no overshoot', () => {
         await sleep(STOP_MS);
         stopped.child.kill('SIGCONT');
       }
+      if (restart) {
+        // Mid-run, with calls admitted through Redis still waiting for a slot or in flight: empty again on the same port.
+        expect(await until(async () => received(await sim.log()).length >= rpm, 300_000), 'a window accepted').toBe(true);
+        await redis.kill();
+        await sleep(1_000);
+        await redis.restart();
+        console.log(`N = ${n}: redis-server restarted after ${received(await sim.log()).length} accepted requests`);
+      }
       const ends = await Promise.all(runs.map((r) => r.exited));
       for (const [i, end] of ends.entries()) if (runs[i] !== victim) expect(end.code, end.stderr).toBe(0);
 
       const log = await sim.log();
+      if (restart) console.log(`N = ${n}: ${received(log).length} accepted, busiest 60 s ${peakPerWindow(log, WINDOW).get(`gemini/${MODEL}`)}`);
       withinQuota(log, rpm);
       // Every accepted request is one call record of a committed result, but for the killed instance's unfinished rows.
       const dbs = runs.map((_, i) => path.join(dir, `${tag}-${i}.db`));
@@ -160,6 +170,15 @@ describeWithRedis('N instances on one key through Redis: no overshoot', () => {
     },
     900_000,
   );
+  it.skipIf(!soak)(
+    'N = 2 shards of one batch, redis-server SIGKILLed and restarted empty mid-run: within every limit, ≥ 90 % used',
+    async () => {
+      const ids = (await readCsv(SAMPLE_BATCH)).rows.map((r) => r[0] as string);
+      await proof(2, RPM, ids, false, true);
+    },
+    900_000,
+  );
+
   /** One flow on N BullMQ workers on the proof's saturated quota; one worker is SIGKILLed while it holds a chunk. */
   async function fleetProof(n: number): Promise<void> {
     const sim = await startSimulateProcess(['--preset', 'tier1', '--time-scale', '0.05', '--seed', String(20 + n)]);

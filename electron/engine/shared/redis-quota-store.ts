@@ -138,6 +138,33 @@ interface LocalCharge {
   at: number;
 }
 
+/**
+ * A charge admitted through Redis, kept while the provider may still count it: a Redis restarted empty forgets it, and
+ * a call admitted before the outage may be sent, or reach the server, well after it was found (docs/scale-out.md
+ * "Redis down").
+ */
+interface OwnCharge {
+  tokens: number;
+  /** Local time of the admission, then of the call's start (restamp). */
+  at: number;
+  /** Local time by which the server had the request: infinite while in flight with no bound yet. */
+  by: number;
+  /** Sent (restamped): one still waiting for a slot is not waited out, else a slot store down too would hold it forever. */
+  sent: boolean;
+}
+
+/** A reservation admitted through Redis: its id there, and the connection it was taken on (see epoch). */
+class SharedReservation {
+  constructor(
+    readonly id: string,
+    readonly epoch: number,
+    readonly charge: OwnCharge,
+  ) {}
+  toString(): string {
+    return this.id;
+  }
+}
+
 /** Local charges older than this count on no dimension any more (the longest is a day). */
 const REPLAY_HORIZON_MS = 24 * 60 * 60_000;
 
@@ -189,6 +216,12 @@ export class RedisQuotaStore implements QuotaStore {
   private sharing = false;
   /** This instance's charges since Redis went out of reach (docs/scale-out.md "Redis down"). */
   private localCharges: LocalCharge[] = [];
+  /** This instance's charges admitted through Redis that the provider may still count (pruned as they leave). */
+  private own: OwnCharge[] = [];
+  /** Those of them the provider may still count when the outage was found: the hold waits them out, the replay sends them. */
+  private behind: OwnCharge[] = [];
+  /** Bumped on each reconnect after a drop: a restarted Redis reuses reservation ids, so older ones are not sent there. */
+  private epoch = 0;
   /** Local time until which the store is known to be paused. */
   private pausedSeen = 0;
   /** The connection came back after a disconnect (a restarted Redis may be empty), not just a command timing out: see holding. */
@@ -220,7 +253,10 @@ export class RedisQuotaStore implements QuotaStore {
     this.window = Math.max(...this.dims.filter((d) => d.kind !== 'd').map((d) => d.windowMs), 60_000);
     o.wakeBus.subscribe(`${o.prefix}:wake:${this.waiterId}`, () => this.notify());
     o.redis.on('ready', () => {
-      if (this.down) this.reconnected = true; // a reconnect after a drop: the Redis it reached may be a restarted, empty one
+      if (this.down) {
+        this.reconnected = true; // a reconnect after a drop: the Redis it reached may be a restarted, empty one
+        this.epoch++;
+      }
       this.recovered();
     });
     // A dropped connection is an outage even if no acquire failed meanwhile (a Redis restarted within a second).
@@ -256,7 +292,7 @@ export class RedisQuotaStore implements QuotaStore {
   async acquire(tokens: number, now: number, notBefore = 0): Promise<AcquireResult> {
     if (this.down && this.o.redis.status === 'ready') this.recovered(); // a timeout without a disconnect: try again
     if (this.down) return this.degraded(tokens, now, notBefore);
-    if (this.reconnected && now < this.downSince + this.window) return this.holding(now);
+    if (this.reconnected && now < Math.max(this.downSince + this.window, this.behindUntil(now))) return this.holding(now);
     const share = this.heldShare(tokens, now, notBefore);
     if (share && !share.ok) return share;
     // The share's charge stays as taken (never settled): for its one window it may only over-count this instance.
@@ -292,7 +328,11 @@ export class RedisQuotaStore implements QuotaStore {
     this.queued = reply[0] !== 1;
     if (reply[0] === 1) {
       for (const d of this.dims) d.blockedUntil = 0;
-      return { ok: true, reservation: String(reply[1]), at: num(reply[2]) }; // the server's time of the admission
+      const charge: OwnCharge = { tokens, at: this.toLocal(num(reply[2])), by: Number.POSITIVE_INFINITY, sent: false };
+      this.own = this.own.filter((c) => this.mayCount(c, local));
+      this.own.push(charge);
+      const reservation = new SharedReservation(String(reply[1]), this.epoch, charge);
+      return { ok: true, reservation, at: num(reply[2]) }; // the server's time of the admission
     }
     const blockers: Blocker[] = [];
     for (let i = 4 + n; i + 1 < reply.length; i += 2) {
@@ -333,7 +373,7 @@ export class RedisQuotaStore implements QuotaStore {
    * whether Redis came back or not (docs/scale-out.md "Redis down").
    */
   private holding(now: number): AcquireResult {
-    const hold = this.downSince + this.window;
+    const hold = Math.max(this.downSince + this.window, this.behindUntil(now));
     return { ok: false, at: Math.min(hold, now + RECHECK_MS), blockers: [{ dimension: 'store', at: hold }] };
   }
 
@@ -367,7 +407,23 @@ export class RedisQuotaStore implements QuotaStore {
    * instance's last good reply may be long before it, and the others may have been admitted until Redis stopped.
    */
   private holdUntil(now: number): number {
-    return (this.lastGood === null ? now : this.downSince) + this.window;
+    return Math.max((this.lastGood === null ? now : this.downSince) + this.window, this.behindUntil(now));
+  }
+
+  /** The provider may still count this charge of this instance's: not yet sent or arrived, or arrived within a window. */
+  private mayCount(c: OwnCharge, now: number): boolean {
+    return c.by + this.window > now && c.at > now - RESERVATION_TTL_MS;
+  }
+
+  /**
+   * One window after the latest arrival of this instance's calls sent on an admission through Redis before the outage:
+   * one in flight may reach the server now, and Redis (restarted, or unreachable) does not count it for the others.
+   */
+  private behindUntil(now: number): number {
+    this.behind = this.behind.filter((c) => this.mayCount(c, now));
+    let latest = Number.NEGATIVE_INFINITY;
+    for (const c of this.behind) if (c.sent) latest = Math.max(latest, Math.min(c.by, now));
+    return latest + this.window;
   }
 
   private wentDown(e: unknown): void {
@@ -375,6 +431,8 @@ export class RedisQuotaStore implements QuotaStore {
     // A reconnect that failed again before any good reply (a flap) is the same outage, found at the same time.
     if ((this.lastGood ?? 0) > this.downSince) this.downSince = this.o.clock.now();
     this.shareUntil = Number.POSITIVE_INFINITY;
+    const now = this.o.clock.now();
+    this.behind = this.own.filter((c) => this.mayCount(c, now));
     this.counted = this.joined;
     this.sharing = false;
     this.reconnected = false;
@@ -404,9 +462,15 @@ export class RedisQuotaStore implements QuotaStore {
     return `shared quota unreachable (${this.down}): running locally on 1/${this.live} of the quota`;
   }
 
-  /** This instance's local charges into the shared count; kept for the next recovery if Redis fails again meanwhile. */
+  /**
+   * This instance's local charges into the shared count; kept for the next recovery if Redis fails again meanwhile.
+   * After a drop, the Redis reached may be restarted and empty: its charges admitted through Redis before the outage that
+   * the provider may still count go too, at their arrival bound (or now, while in flight), so the others see them.
+   */
   private replayCharges(): void {
-    const charges = this.localCharges.filter((c) => c.tokens >= 0);
+    const now = this.o.clock.now();
+    const lost = this.reconnected ? this.behind.filter((c) => this.mayCount(c, now)) : [];
+    const charges = [...this.localCharges.filter((c) => c.tokens >= 0), ...lost.map((c) => ({ tokens: c.tokens, at: Math.min(c.by, now) }))];
     this.localCharges = [];
     if (charges.length === 0) return;
     const flat = charges.flatMap((c) => [c.tokens, Math.round(c.at + this.offset)]);
@@ -419,15 +483,25 @@ export class RedisQuotaStore implements QuotaStore {
     return typeof r === 'object' && r !== null && 'fallback' in r;
   }
 
+  /** Taken on the Redis reached now: one taken before a reconnect may name another reservation in a restarted Redis. */
+  private current(r: Reservation): boolean {
+    return !(r instanceof SharedReservation) || r.epoch === this.epoch;
+  }
+
   async restamp(reservation: Reservation, at: number): Promise<void> {
     if (this.isFallback(reservation)) return this.fallback?.restamp(reservation.fallback, at);
-    await this.redis.evQuotaRestamp(this.o.prefix, String(reservation), ...this.args());
+    if (reservation instanceof SharedReservation) {
+      reservation.charge.at = Math.max(reservation.charge.at, at);
+      reservation.charge.sent = true;
+    }
+    if (this.current(reservation)) await this.redis.evQuotaRestamp(this.o.prefix, String(reservation), ...this.args());
   }
 
   /** The bound is a duration on this instance's clock; the script adds it to the start in Redis time. */
   async arrive(reservation: Reservation, withinMs: number): Promise<void> {
     if (this.isFallback(reservation)) return this.fallback?.arrive(reservation.fallback, withinMs);
-    await this.redis.evQuotaArrive(this.o.prefix, String(reservation), Math.ceil(withinMs), ...this.args());
+    if (reservation instanceof SharedReservation) reservation.charge.by = reservation.charge.at + withinMs;
+    if (this.current(reservation)) await this.redis.evQuotaArrive(this.o.prefix, String(reservation), Math.ceil(withinMs), ...this.args());
   }
 
   async settle(reservation: Reservation, tokens: number, now: number): Promise<void> {
@@ -435,7 +509,8 @@ export class RedisQuotaStore implements QuotaStore {
       if (reservation.charge.tokens >= 0) reservation.charge.tokens = tokens;
       return this.fallback?.settle(reservation.fallback, tokens, now);
     }
-    await this.redis.evQuotaClose(this.o.prefix, String(reservation), Math.max(0, tokens), ...this.args());
+    this.answered(reservation, tokens, now);
+    if (this.current(reservation)) await this.redis.evQuotaClose(this.o.prefix, String(reservation), Math.max(0, tokens), ...this.args());
   }
 
   async refund(reservation: Reservation, now: number): Promise<void> {
@@ -443,7 +518,16 @@ export class RedisQuotaStore implements QuotaStore {
       reservation.charge.tokens = -1;
       return this.fallback?.refund(reservation.fallback, now);
     }
-    await this.redis.evQuotaClose(this.o.prefix, String(reservation), -1, ...this.args());
+    // A refund may follow a call the server saw (a 429, a lost answer): counted as it was, with its tokens.
+    this.answered(reservation, null, now);
+    if (this.current(reservation)) await this.redis.evQuotaClose(this.o.prefix, String(reservation), -1, ...this.args());
+  }
+
+  /** The server had this call by its answer at the latest (null: tokens as admitted). */
+  private answered(r: Reservation, tokens: number | null, now: number): void {
+    if (!(r instanceof SharedReservation)) return;
+    if (tokens !== null) r.charge.tokens = tokens;
+    r.charge.by = Math.min(r.charge.by, now);
   }
 
   private async syncBucket(d: SharedDimension, remaining: number, serverLimit: number): Promise<void> {

@@ -2,10 +2,14 @@
 // charges of the last window, which the provider still counts, so nothing is admitted until one full window after the
 // outage was noticed, even though Redis answers again; then admissions resume through Redis.
 import { afterEach, expect, it } from 'vitest';
+import type { AcquireResult } from '../../../electron/engine/limiter/quota-store';
+import type { RedisQuotaStore } from '../../../electron/engine/shared/redis-quota-store';
 import { VirtualClock } from '../../../electron/engine/clock';
 import { SlidingLog } from '../../../electron/engine/limiter/sliding-log';
 import { connectSharedQuota, type SharedQuota } from '../../../electron/engine/shared/shared-quota';
 import { describeWithRedis, startRedisServer, type RedisServer } from '../../helpers/redis-server';
+
+type Grant = Extract<AcquireResult, { ok: true }>;
 
 describeWithRedis('a restarted redis-server', () => {
   const open: SharedQuota[] = [];
@@ -21,8 +25,11 @@ describeWithRedis('a restarted redis-server', () => {
     const q = await connectSharedQuota(own.url);
     open.push(q);
     const store = q.storeFor('gemini', 'restart-key', 'm', [new SlidingLog('RPM', 3, 3, 60_000)], clock);
-    for (let i = 0; i < 3; i++) expect((await store.acquire(1, clock.now())).ok).toBe(true); // the window is full
+    const full = [] as Grant[];
+    for (let i = 0; i < 3; i++) full.push((await store.acquire(1, clock.now())) as Grant); // the window is full
+    expect(full.every((g) => g.ok)).toBe(true);
     await clock.advance(10_000);
+    for (const g of full) await store.settle(g.reservation, 1, clock.now()); // answered: none still in flight
     await own.kill();
     expect((await store.acquire(1, clock.now())).ok).toBe(false); // out of reach: noticed
     const noticed = clock.now();
@@ -35,6 +42,76 @@ describeWithRedis('a restarted redis-server', () => {
     await clock.advance(59_999);
     expect((await store.acquire(1, clock.now())).ok).toBe(false);
     await clock.advance(1);
-    expect((await store.acquire(1, clock.now())).ok).toBe(true);
+    // The hold is over; Redis decides again, and it was told of the three (replayed), which Redis TIME keeps in its window.
+    expect(await blockers(store, clock)).toEqual(['RPM']);
+  });
+
+  /** What refuses an acquire now (none: admitted). */
+  async function blockers(store: RedisQuotaStore, clock: VirtualClock): Promise<string[]> {
+    const r = await store.acquire(1, clock.now());
+    return r.ok ? [] : r.blockers.map((b) => b.dimension);
+  }
+
+  /** Kills redis-server, lets `store` find it gone, restarts it empty and waits for the reconnect; returns when it found it. */
+  async function restart(server: RedisServer, store: RedisQuotaStore, clock: VirtualClock): Promise<number> {
+    await server.kill();
+    expect((await store.acquire(1, clock.now())).ok).toBe(false);
+    const noticed = clock.now();
+    await server.restart();
+    for (let i = 0; i < 100 && store.trouble() !== null; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(store.trouble()).toBeNull();
+    return noticed;
+  }
+
+  /** Two instances on `apiKey` (an RPM of `rpm`) over a fresh redis-server: this one's store and the other's. */
+  async function pair(apiKey: string, rpm: number) {
+    own = await startRedisServer();
+    const clock = new VirtualClock(Date.now());
+    const [q, other] = await Promise.all([connectSharedQuota(own.url), connectSharedQuota(own.url)]);
+    open.push(q, other);
+    const store = q.storeFor('gemini', apiKey, 'm', [new SlidingLog('RPM', rpm, rpm, 60_000)], clock);
+    const peer = () => other.storeFor('gemini', apiKey, 'm', [new SlidingLog('RPM', rpm, rpm, 60_000)], clock);
+    return { server: own, clock, store, peer };
+  }
+
+  it('holds until one window after its own calls admitted before the outage reach the server, and replays them', async () => {
+    const { server, clock, store, peer: other } = await pair('late-key', 3);
+    const grants = [] as Grant[];
+    for (let i = 0; i < 3; i++) grants.push((await store.acquire(1, clock.now())) as Grant);
+    await clock.advance(20_000); // they waited for a slot: sent 20 s after their admission
+    for (const g of grants) await store.restamp(g.reservation, clock.now());
+    const sent = clock.now();
+    const noticed = await restart(server, store, clock);
+    // In flight when the outage was found: they reach the server 6 s after their start, and it counts them from then.
+    for (const g of grants) await store.arrive(g.reservation, 6_000);
+    await clock.advance(6_000);
+    for (const g of grants) await store.settle(g.reservation, 1, clock.now());
+    const held = await store.acquire(1, clock.now());
+    expect(held.ok).toBe(false);
+    if (!held.ok) expect(held.blockers).toEqual([{ dimension: 'store', at: sent + 6_000 + 60_000 }]);
+    expect(sent + 6_000 + 60_000).toBeGreaterThan(noticed + 60_000);
+    // The restarted Redis was told of them, so another instance does not admit over them either.
+    const peer = other();
+    expect((await peer.usage()).dims[0]?.used).toBe(3);
+    expect((await peer.acquire(1, clock.now())).ok).toBe(false);
+    await clock.advance(noticed + 60_000 - clock.now());
+    expect((await store.acquire(1, clock.now())).ok).toBe(false); // the hold of before, from the outage only, ends here
+    await clock.advance(sent + 6_000 + 60_000 - clock.now());
+    expect(await blockers(store, clock)).toEqual(['RPM']); // the hold is over: Redis decides, counting the replayed three
+  });
+
+  it('a reservation taken before the restart never settles or refunds one of the restarted Redis with the same id', async () => {
+    const { server, clock, store, peer: other } = await pair('id-key', 10);
+    for (let i = 0; i < 2; i++) await store.settle(((await store.acquire(1, clock.now())) as Grant).reservation, 1, clock.now());
+    await clock.advance(61_000); // those two left the window: not replayed
+    const stale = (await store.acquire(1, clock.now())) as Grant; // still in flight at the restart
+    await restart(server, store, clock);
+    const peer = other();
+    const fresh: string[] = [];
+    for (let i = 0; i < 3; i++) fresh.push(String(((await peer.acquire(1, clock.now())) as Grant).reservation));
+    expect(fresh).toContain(String(stale.reservation)); // the restarted Redis numbers its reservations from 1 again
+    expect((await peer.usage()).dims[0]?.used).toBe(4); // the three and the replayed one
+    await store.refund(stale.reservation, clock.now());
+    expect((await peer.usage()).dims[0]?.used).toBe(4); // the peer's reservation with that id is still charged
   });
 });
