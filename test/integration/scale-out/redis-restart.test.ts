@@ -70,7 +70,19 @@ describeWithRedis('a restarted redis-server', () => {
     const [q, other] = await Promise.all([connectSharedQuota(own.url), connectSharedQuota(own.url)]);
     open.push(q, other);
     const store = q.storeFor('gemini', apiKey, 'm', [new SlidingLog('RPM', rpm, rpm, 60_000)], clock);
-    const peer = () => other.storeFor('gemini', apiKey, 'm', [new SlidingLog('RPM', rpm, rpm, 60_000)], clock);
+    const storeOfOther = () => other.storeFor('gemini', apiKey, 'm', [new SlidingLog('RPM', rpm, rpm, 60_000)], clock);
+    /** The other instance's store, once its connection is back (it reconnects on its own schedule after a restart). */
+    const peer = async (): Promise<RedisQuotaStore> => {
+      for (let i = 0; ; i++) {
+        try {
+          await storeOfOther().usage(); // a throwaway store: one that saw its connection down would hold
+          return storeOfOther();
+        } catch (e) {
+          if (i >= 100) throw e;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+    };
     return { server: own, clock, store, peer };
   }
 
@@ -91,7 +103,7 @@ describeWithRedis('a restarted redis-server', () => {
     if (!held.ok) expect(held.blockers).toEqual([{ dimension: 'store', at: sent + 6_000 + 60_000 }]);
     expect(sent + 6_000 + 60_000).toBeGreaterThan(noticed + 60_000);
     // The restarted Redis was told of them, so another instance does not admit over them either.
-    const peer = other();
+    const peer = await other();
     expect((await peer.usage()).dims[0]?.used).toBe(3);
     expect((await peer.acquire(1, clock.now())).ok).toBe(false);
     await clock.advance(noticed + 60_000 - clock.now());
@@ -106,7 +118,7 @@ describeWithRedis('a restarted redis-server', () => {
     await clock.advance(61_000); // those two left the window: not replayed
     const stale = (await store.acquire(1, clock.now())) as Grant; // still in flight at the restart
     await restart(server, store, clock);
-    const peer = other();
+    const peer = await other();
     const fresh: string[] = [];
     for (let i = 0; i < 3; i++) fresh.push(String(((await peer.acquire(1, clock.now())) as Grant).reservation));
     expect(fresh).toContain(String(stale.reservation)); // the restarted Redis numbers its reservations from 1 again
