@@ -19,6 +19,7 @@ import { readCsv } from '../../electron/batch/ingest/ingest-csv';
 import { cliEnv, startCli, type CliRun } from '../helpers/cli';
 import { peakPerWindow, rateLimited } from '../helpers/quota-proof';
 import { describeWithRedis, startRedisServer, type RedisServer } from '../helpers/redis-server';
+import { soakTimeout } from './soak-scale';
 import { SAMPLE_ATTACHMENTS, SAMPLE_BATCH, modelCalls, query, sampleSubset } from '../integration/pipeline/support';
 import { killBusyWorker, registry, startSimulateProcess, startWorker, until, type SimulatorProcess } from '../integration/distributed/support';
 import type { LogEntry } from '../../electron/providers/simulator/types';
@@ -36,6 +37,8 @@ const WINDOW = 60_000;
 const STOPPED_TIMEOUT_S = 15;
 /** How long it stays stopped: past its leases, so its slots are another's on SIGCONT. */
 const STOP_MS = 2 * STOPPED_TIMEOUT_S * 1000 + 5_000;
+/** A soak-size proof's guard against a hang: the whole batch at RPM takes about 5 minutes; more under load. */
+const PROOF_TIMEOUT_MS = soakTimeout(900_000);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Accepted model calls in the simulator's log, by when the simulator received them. */
@@ -168,7 +171,7 @@ describeWithRedis('N instances on one key through Redis: no overshoot', () => {
       const ids = (await readCsv(SAMPLE_BATCH)).rows.map((r) => r[0] as string);
       await proof(n, RPM, ids, true);
     },
-    900_000,
+    PROOF_TIMEOUT_MS,
   );
   it.skipIf(!soak)(
     'N = 2 shards of one batch, redis-server SIGKILLed and restarted empty mid-run: within every limit, ≥ 90 % used',
@@ -176,7 +179,7 @@ describeWithRedis('N instances on one key through Redis: no overshoot', () => {
       const ids = (await readCsv(SAMPLE_BATCH)).rows.map((r) => r[0] as string);
       await proof(2, RPM, ids, false, true);
     },
-    900_000,
+    PROOF_TIMEOUT_MS,
   );
 
   /** One flow on N BullMQ workers on the proof's saturated quota; one worker is SIGKILLed while it holds a chunk. */
@@ -215,6 +218,6 @@ describeWithRedis('N instances on one key through Redis: no overshoot', () => {
   it.skipIf(!soak).each([2, 4])(
     'BullMQ: N = %i workers on one flow, the quota saturated, one SIGKILLed mid-chunk: one result per submission, within every limit, ≥ 90 % used',
     (n) => fleetProof(n),
-    900_000,
+    PROOF_TIMEOUT_MS,
   );
 });

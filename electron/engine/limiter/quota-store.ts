@@ -136,6 +136,14 @@ export class LocalQuotaStore implements QuotaStore {
       (blockers ??= []).push({ dimension: d.name, at: e });
     }
     if (blockers || at > now) return { ok: false, at, blockers: blockers ?? [] };
+    return this.take(tokens, now);
+  }
+
+  /**
+   * Charges a request of `tokens` now whatever is free: a call admitted elsewhere that goes out on this store's quota
+   * (a shared store's share, docs/scale-out.md "Redis down"). Its reservation moves, settles and refunds as any other.
+   */
+  take(tokens: number, now: number): Grant {
     // Sized up front: grown by push, it would hold room for 16 charges for as long as the call holds its reservation.
     const charges = new Array<Charge>(this.dims.length);
     for (let i = 0; i < charges.length; i++) {

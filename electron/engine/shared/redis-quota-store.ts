@@ -151,6 +151,11 @@ interface OwnCharge {
   by: number;
   /** Sent (restamped): one still waiting for a slot is not waited out, else a slot store down too would hold it forever. */
   sent: boolean;
+  /**
+   * Still waiting for a slot when the share began: its charge on the share, moved, settled and refunded with the call,
+   * so the share covers it when it goes out (see share).
+   */
+  onShare?: { store: LocalQuotaStore; reservation: Reservation };
 }
 
 /** A reservation admitted through Redis: its id there, and the connection it was taken on (see epoch). */
@@ -391,10 +396,24 @@ export class RedisQuotaStore implements QuotaStore {
     return this.share(now)?.acquire(tokens, now, notBefore) ?? this.uncounted(now, this.shareUntil);
   }
 
-  /** This instance's share of the quota for this outage, or null if it was not counted by every instance (counted). */
+  /**
+   * This instance's share of the quota for this outage, or null if it was not counted by every instance (counted). A
+   * call admitted through Redis before the outage and still waiting for a slot is charged on the share from its start:
+   * it goes out after the hold, where nothing else counts it for the others (docs/scale-out.md "Redis down").
+   */
   private share(now: number): LocalQuotaStore | null {
     if (!this.counted) return null;
-    return (this.fallback ??= new LocalQuotaStore(this.dims.map((d) => localShare(d, this.live, now))));
+    if (this.fallback) return this.fallback;
+    const share = new LocalQuotaStore(this.dims.map((d) => localShare(d, this.live, now)));
+    for (const c of this.behind)
+      if (!c.sent && this.mayCount(c, now)) c.onShare = { store: share, reservation: share.take(c.tokens, now).reservation };
+    return (this.fallback = share);
+  }
+
+  /** The charge of `r` on the share of now, if it has one there (see share). */
+  private onShare(r: Reservation): Reservation | null {
+    const on = r instanceof SharedReservation ? r.charge.onShare : undefined;
+    return on && on.store === this.fallback ? on.reservation : null;
   }
 
   /** Not counted by every other instance: admit nothing until `until` (another may be using this one's share). */
@@ -422,7 +441,8 @@ export class RedisQuotaStore implements QuotaStore {
   private behindUntil(now: number): number {
     this.behind = this.behind.filter((c) => this.mayCount(c, now));
     let latest = Number.NEGATIVE_INFINITY;
-    for (const c of this.behind) if (c.sent) latest = Math.max(latest, Math.min(c.by, now));
+    // One the share counts needs no hold: the share's window covers it.
+    for (const c of this.behind) if (c.sent && c.onShare?.store !== this.fallback) latest = Math.max(latest, Math.min(c.by, now));
     return latest + this.window;
   }
 
@@ -494,6 +514,8 @@ export class RedisQuotaStore implements QuotaStore {
       reservation.charge.at = Math.max(reservation.charge.at, at);
       reservation.charge.sent = true;
     }
+    const shared = this.onShare(reservation);
+    if (shared) this.fallback?.restamp(shared, at);
     if (this.current(reservation)) await this.redis.evQuotaRestamp(this.o.prefix, String(reservation), ...this.args());
   }
 
@@ -501,6 +523,8 @@ export class RedisQuotaStore implements QuotaStore {
   async arrive(reservation: Reservation, withinMs: number): Promise<void> {
     if (this.isFallback(reservation)) return this.fallback?.arrive(reservation.fallback, withinMs);
     if (reservation instanceof SharedReservation) reservation.charge.by = reservation.charge.at + withinMs;
+    const shared = this.onShare(reservation);
+    if (shared) this.fallback?.arrive(shared, withinMs);
     if (this.current(reservation)) await this.redis.evQuotaArrive(this.o.prefix, String(reservation), Math.ceil(withinMs), ...this.args());
   }
 
@@ -523,11 +547,18 @@ export class RedisQuotaStore implements QuotaStore {
     if (this.current(reservation)) await this.redis.evQuotaClose(this.o.prefix, String(reservation), -1, ...this.args());
   }
 
-  /** The server had this call by its answer at the latest (null: tokens as admitted). */
+  /**
+   * The server had this call by its answer at the latest (null: tokens as admitted). Its charge on the share closes
+   * alike: a refund frees it only if the call was never sent.
+   */
   private answered(r: Reservation, tokens: number | null, now: number): void {
     if (!(r instanceof SharedReservation)) return;
     if (tokens !== null) r.charge.tokens = tokens;
     r.charge.by = Math.min(r.charge.by, now);
+    const shared = this.onShare(r);
+    if (!shared) return;
+    if (tokens === null && !r.charge.sent) this.fallback?.refund(shared, now);
+    else this.fallback?.settle(shared, r.charge.tokens, now);
   }
 
   private async syncBucket(d: SharedDimension, remaining: number, serverLimit: number): Promise<void> {

@@ -394,6 +394,39 @@ describeWithRedis('RedisQuotaStore on a real redis-server', () => {
     }
   });
 
+  it('calls admitted before the outage that wait for a slot past the hold go out on the share, not beside it', async () => {
+    const own = await startRedisServer();
+    try {
+      const { clock, qa, qb, a, b } = await twoInstances(own.url);
+      open.push(qa, qb);
+      await b.refund(((await b.acquire(1, clock.now())) as Grant).reservation, clock.now());
+      // Admitted through Redis, then waiting for a concurrency slot when Redis goes away: never sent before the hold ends.
+      const [sent, cancelled] = [(await a.acquire(1, clock.now())) as Grant, (await a.acquire(1, clock.now())) as Grant];
+      await countedByAll([a, b]);
+      await own.kill();
+      expect(await grantsOnShareAfterHold(a, clock)).toBe(2); // ⌊8 ÷ 2⌋, two of them already the waiting calls'
+      const shareBegan = clock.now();
+      // Redis is down, so each close rejects after its local part (the limiter only logs that): caught here alike.
+      const down = (p: Promise<void>) => p.catch(() => undefined);
+      await down(a.refund(cancelled.reservation, clock.now())); // cancelled before it got a slot: its place on the share is free
+      expect((await a.acquire(1, clock.now())).ok).toBe(true);
+      await clock.advance(10_000);
+      await down(a.restamp(sent.reservation, clock.now())); // it gets its slot and goes out, counted on the share from now
+      const full = await a.acquire(1, clock.now());
+      expect(full.ok || full.blockers).toEqual([{ dimension: 'RPM', at: shareBegan + 60_000 }]); // the share, not a new hold
+      await clock.advance(2_000);
+      await down(a.settle(sent.reservation, 1, clock.now()));
+      await clock.advance(shareBegan + 60_000 - clock.now());
+      let n = 0;
+      for (let i = 0; i < 4; i++) if ((await a.acquire(1, clock.now())).ok) n++;
+      expect(n).toBe(3); // the late call is still in the share's window, from when it went out
+      await clock.advance(10_000);
+      expect((await a.acquire(1, clock.now())).ok).toBe(true);
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('after Redis returns, one window more on the share: the others may not have replayed their local charges yet', async () => {
     const own = await startRedisServer();
     try {
