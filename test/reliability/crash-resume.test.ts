@@ -1,5 +1,5 @@
 // Crash-resume at scale: SIGKILL the headless run at random points across one run (CI: 4 kills on the 30-row sample;
-// SOAK_SCALE=big: 20 on the sample twice over), resuming each time: the first kill lands in the first-start migration
+// SOAK_SCALE=big: 20 on the sample three times over), resuming each time: the first kill lands in the first-start migration
 // of an empty --db, the last in the export, the rest mid-run. After every kill `PRAGMA integrity_check` is ok, no stored result or call record changes later,
 // and the file at --out is absent or whole. At the end: no lost result, no duplicate, the same verdicts as an
 // uninterrupted run, and no provider call repeated for a submission already stored when the process died (only those
@@ -30,10 +30,11 @@ const MID_RUN = KILLS - 2;
 const SEED = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 1e6));
 const SAMPLE = path.join(repoRoot, 'test/fixtures/sample/batch.csv');
 /**
- * The sample twice over in the soak (60 rows): 18 mid-run kills each find rows left to store even where a loaded
- * machine lets several finish between the trigger and the kill (30 rows once fitted only 6 of them).
+ * The sample three times over in the soak (90 rows): 18 mid-run kills each find rows left to store even where several
+ * finish between the trigger and the kill (30 rows once fitted only 6 of them; 60 rows fitted 15 on an idle machine,
+ * where answers come back together and their results are stored in bursts).
  */
-const COPIES = BIG ? 2 : 1;
+const COPIES = BIG ? 3 : 1;
 const ATTACHMENTS = path.join(repoRoot, 'test/fixtures/sample/attachments');
 
 /**

@@ -343,6 +343,30 @@ end
 return k
 `;
 
+/**
+ * days: ARGV[1] a fresh id, ARGV[2] the id the caller saw before (empty: none yet), ARGV[3] a count m, then m groups of
+ * (day dimension name, its reset in server ms, amount). Redis marks this quota with an id the first time it is asked
+ * (no expiry). Another id than the one the caller saw means this Redis lost what it held (restarted without
+ * persistence, or flushed): the caller's charges of the day that left the per-minute windows go back into the day
+ * counters, where REPLAY does not reach (docs/scale-out.md "Redis down"). Returns the id held now.
+ */
+export const DAYS = `${COMMON}
+redis.call('SET', P .. ':born', ARGV[1], 'NX')
+local id = redis.call('GET', P .. ':born')
+if ARGV[2] ~= '' and id ~= ARGV[2] then
+  for j = 0, tonumber(ARGV[3]) - 1 do
+    local b = 4 + 3 * j
+    local reset = tonumber(ARGV[b + 1])
+    if reset > now then
+      local k = P .. ':day:' .. ARGV[b] .. ':' .. string.format('%d', reset)
+      redis.call('INCRBYFLOAT', k, tonumber(ARGV[b + 2]))
+      redis.call('PEXPIREAT', k, reset + 3600000)
+    end
+  end
+end
+return id
+`;
+
 /** leave: ARGV[1] waiter id. A scheduler with nothing left to ask for gives up its place and wakes the next waiter. */
 export const LEAVE = `${COMMON}
 queueQuit(P, ARGV[1])

@@ -11,10 +11,10 @@ import { RefillingBucket } from '../limiter/bucket';
 import { CalendarDay, nextMidnight, PACIFIC } from '../limiter/calendar-day';
 import type { Dimension, DimensionView } from '../limiter/dimension';
 import { formatClock } from '../limiter/explain';
-import { LocalQuotaStore, type AcquireResult, type Blocker, type QuotaStore, type Reservation } from '../limiter/quota-store';
+import { costOn, LocalQuotaStore, type AcquireResult, type Blocker, type QuotaStore, type Reservation } from '../limiter/quota-store';
 import { SlidingLog } from '../limiter/sliding-log';
 import { keyHash } from '../quota-memory';
-import { ACQUIRE, ARRIVE, CLOSE, LEAVE, PAUSE, REPLAY, RESTAMP, SYNC, USAGE, WAKE } from './quota-scripts';
+import { ACQUIRE, ARRIVE, CLOSE, DAYS, LEAVE, PAUSE, REPLAY, RESTAMP, SYNC, USAGE, WAKE } from './quota-scripts';
 import type { WakeBus } from './wake-bus';
 import { defineScripts } from './define-scripts';
 import { EventBus } from '../events';
@@ -51,6 +51,7 @@ interface QuotaCommands {
   evQuotaWake(prefix: string): Promise<number>;
   evQuotaUsage(prefix: string, ...args: (string | number)[]): Promise<(string | number)[]>;
   evQuotaArrive(prefix: string, ...args: (string | number)[]): Promise<number>;
+  evQuotaDays(prefix: string, ...args: (string | number)[]): Promise<string>;
 }
 
 /** The shared quota as Redis holds it now, for the Instances view. */
@@ -116,13 +117,16 @@ function viewOf(d: Dimension): SharedDimension {
   throw new Error(`no shared model for the ${d.name} dimension`);
 }
 
-/** This instance's share of a dimension while Redis is out of reach: ⌊limit ÷ live instances⌋, in a local model. */
+/**
+ * This instance's share of a dimension while Redis is out of reach: ⌊limit ÷ live instances⌋, in a local model; of a
+ * day, ⌊what was left of it in the last reply ÷ live instances⌋ (the day so far is spent whoever spent it).
+ */
 function localShare(d: SharedDimension, live: number, now: number): Dimension {
   const share = (v: number) => Math.floor(v / Math.max(1, live));
   const [limit, hard] = [share(d.limit), Math.max(share(d.hardLimit), 1)];
   if (d.kind === 's') return new SlidingLog(d.name, limit, hard, d.windowMs);
   if (d.kind === 'b') return new RefillingBucket(d.name, limit, hard, d.windowMs, now);
-  return new CalendarDay(d.name, limit, hard, now, d.timeZone);
+  return new CalendarDay(d.name, share(Math.max(0, d.limit - d.seenUsed)), hard, now, d.timeZone);
 }
 
 /** A reservation taken locally while Redis was out of reach. */
@@ -227,6 +231,11 @@ export class RedisQuotaStore implements QuotaStore {
   private behind: OwnCharge[] = [];
   /** Bumped on each reconnect after a drop: a restarted Redis reuses reservation ids, so older ones are not sent there. */
   private epoch = 0;
+  /** The id Redis marked this quota with when this instance first asked ('' until known): see replayDays. */
+  private born = '';
+  private bornAsked = false;
+  /** This instance's charges through Redis that left every per-minute window, summed per day dimension and day. */
+  private readonly dayUsed = new Map<string, { name: QuotaDimension; reset: number; amount: number }>();
   /** Local time until which the store is known to be paused. */
   private pausedSeen = 0;
   /** The connection came back after a disconnect (a restarted Redis may be empty), not just a command timing out: see holding. */
@@ -249,6 +258,7 @@ export class RedisQuotaStore implements QuotaStore {
       evQuotaWake: WAKE,
       evQuotaUsage: USAGE,
       evQuotaArrive: ARRIVE,
+      evQuotaDays: DAYS,
     });
     this.dims = o.dims.map(viewOf);
     for (const d of this.dims) {
@@ -258,11 +268,13 @@ export class RedisQuotaStore implements QuotaStore {
     this.window = Math.max(...this.dims.filter((d) => d.kind !== 'd').map((d) => d.windowMs), 60_000);
     o.wakeBus.subscribe(`${o.prefix}:wake:${this.waiterId}`, () => this.notify());
     o.redis.on('ready', () => {
-      if (this.down) {
+      const dropped = this.down !== null;
+      if (dropped) {
         this.reconnected = true; // a reconnect after a drop: the Redis it reached may be a restarted, empty one
         this.epoch++;
       }
       this.recovered();
+      if (dropped) void this.replayDays();
     });
     // A dropped connection is an outage even if no acquire failed meanwhile (a Redis restarted within a second).
     o.redis.on('reconnecting', () => this.wentDown(new Error('connection to Redis lost')));
@@ -325,6 +337,13 @@ export class RedisQuotaStore implements QuotaStore {
     if (reply[0] !== 1) unshare();
     this.heard(num(reply[2]));
     this.heardLive(liveOf(reply[3]));
+    if (!this.bornAsked) {
+      this.bornAsked = true;
+      this.redis.evQuotaDays(this.o.prefix, randomUUID(), '', 0).then(
+        (id) => (this.born ||= String(id)),
+        () => (this.bornAsked = false),
+      );
+    }
     this.askedAt = this.o.clock.now();
     this.beat ??= this.o.clock.setTimer(RECHECK_MS, () => this.heartbeat(), { background: true });
     const n = this.dims.length;
@@ -334,7 +353,7 @@ export class RedisQuotaStore implements QuotaStore {
     if (reply[0] === 1) {
       for (const d of this.dims) d.blockedUntil = 0;
       const charge: OwnCharge = { tokens, at: this.toLocal(num(reply[2])), by: Number.POSITIVE_INFINITY, sent: false };
-      this.own = this.own.filter((c) => this.mayCount(c, local));
+      this.pruneOwn(local);
       this.own.push(charge);
       const reservation = new SharedReservation(String(reply[1]), this.epoch, charge);
       return { ok: true, reservation, at: num(reply[2]) }; // the server's time of the admission
@@ -427,6 +446,44 @@ export class RedisQuotaStore implements QuotaStore {
    */
   private holdUntil(now: number): number {
     return Math.max((this.lastGood === null ? now : this.downSince) + this.window, this.behindUntil(now));
+  }
+
+  /** Drops own charges the provider no longer counts in a per-minute window, keeping their part of each day. */
+  private pruneOwn(now: number): void {
+    const keep: OwnCharge[] = [];
+    const serverNow = now + this.offset;
+    for (const c of this.own) {
+      if (this.mayCount(c, now)) {
+        keep.push(c);
+        continue;
+      }
+      for (const d of this.dims) {
+        if (d.kind !== 'd') continue;
+        const reset = nextMidnight(c.at + this.offset, d.timeZone);
+        if (reset <= serverNow) continue; // of a day already over
+        const day = this.dayUsed.get(`${d.name}:${reset}`) ?? { name: d.name, reset, amount: 0 };
+        day.amount += costOn(d, Math.max(0, c.tokens));
+        this.dayUsed.set(`${d.name}:${reset}`, day);
+      }
+    }
+    this.own = keep;
+    for (const [k, day] of this.dayUsed) if (day.reset <= serverNow) this.dayUsed.delete(k);
+  }
+
+  /**
+   * After a reconnect: if this Redis lost what it held (restarted empty, DAYS), this instance's charges of today that
+   * left the per-minute windows go back into the day counters; those still inside one went with the replay. Failing,
+   * the next reconnect compares again.
+   */
+  private async replayDays(): Promise<void> {
+    if (!this.born) return;
+    this.pruneOwn(this.o.clock.now());
+    const days = [...this.dayUsed.values()].flatMap((d) => [d.name, d.reset, d.amount]);
+    try {
+      this.born = String(await this.redis.evQuotaDays(this.o.prefix, randomUUID(), this.born, days.length / 3, ...days));
+    } catch {
+      // still down: the next reconnect compares again
+    }
   }
 
   /** The provider may still count this charge of this instance's: not yet sent or arrived, or arrived within a window. */

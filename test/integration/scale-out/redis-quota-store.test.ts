@@ -427,6 +427,26 @@ describeWithRedis('RedisQuotaStore on a real redis-server', () => {
     }
   });
 
+  it('Redis down late in a day: the share is of what the day had left, not of the whole day', async () => {
+    const own = await startRedisServer();
+    try {
+      const clock = new VirtualClock(Date.now());
+      const apiKey = key();
+      const qs = await Promise.all([0, 1].map(() => connectSharedQuota(own.url)));
+      open.push(...qs);
+      const [a, b] = qs.map((q) =>
+        q.storeFor('gemini', apiKey, 'm', [new SlidingLog('RPM', 100, 100, 60_000), new CalendarDay('RPD', 10, 10, clock.now())], clock),
+      ) as [RedisQuotaStore, RedisQuotaStore];
+      for (let i = 0; i < 6; i++) await a.settle(((await a.acquire(1, clock.now())) as Grant).reservation, 1, clock.now());
+      await b.refund(((await b.acquire(1, clock.now())) as Grant).reservation, clock.now());
+      await countedByAll([a, b]);
+      await own.kill();
+      expect(await grantsOnShareAfterHold(a, clock)).toBe(2); // ⌊(10 − 6) ÷ 2⌋, not ⌊10 ÷ 2⌋
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('after Redis returns, one window more on the share: the others may not have replayed their local charges yet', async () => {
     const own = await startRedisServer();
     try {

@@ -40,10 +40,12 @@ describeWithRedis('replay of local charges on a real redis-server', () => {
     const qb = await connectSharedQuota(own.url);
     open.push(qb);
     const b = qb.storeFor('gemini', 'replay-key', 'm', dims(), clock);
-    // The day has 10; the fresh Redis holds the 6 replayed charges (the first one was lost with the killed server).
+    // The day has 10; the fresh Redis holds the 6 replayed charges and the first one, which had left the minute but not
+    // the day (added back once a's reconnect found this Redis's mark new).
+    await expect.poll(async () => (await b.usage()).dims.find((d) => d.name === 'RPD')?.used, { timeout: 5_000 }).toBe(7);
     const grants = [];
     for (let i = 0; i < 6; i++) grants.push((await b.acquire(1, clock.now())).ok);
-    expect(grants.filter(Boolean)).toHaveLength(4);
+    expect(grants.filter(Boolean)).toHaveLength(3);
     const refused = await b.acquire(1, clock.now());
     expect(refused.ok || refused.blockers.map((x) => x.dimension)).toEqual(['RPD']);
   });

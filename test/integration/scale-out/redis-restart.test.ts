@@ -1,10 +1,13 @@
 // Redis killed and restarted on the same port, empty (docs/scale-out.md "Redis down"): it has forgotten the fleet's
 // charges of the last window, which the provider still counts, so nothing is admitted until one full window after the
 // outage was noticed, even though Redis answers again; then admissions resume through Redis.
+import { Redis } from 'ioredis';
 import { afterEach, expect, it } from 'vitest';
 import type { AcquireResult } from '../../../electron/engine/limiter/quota-store';
 import type { RedisQuotaStore } from '../../../electron/engine/shared/redis-quota-store';
 import { VirtualClock } from '../../../electron/engine/clock';
+import { CalendarDay } from '../../../electron/engine/limiter/calendar-day';
+import type { Dimension } from '../../../electron/engine/limiter/dimension';
 import { SlidingLog } from '../../../electron/engine/limiter/sliding-log';
 import { connectSharedQuota, type SharedQuota } from '../../../electron/engine/shared/shared-quota';
 import { describeWithRedis, startRedisServer, type RedisServer } from '../../helpers/redis-server';
@@ -63,14 +66,15 @@ describeWithRedis('a restarted redis-server', () => {
     return noticed;
   }
 
-  /** Two instances on `apiKey` (an RPM of `rpm`) over a fresh redis-server: this one's store and the other's. */
-  async function pair(apiKey: string, rpm: number) {
+  /** Two instances on `apiKey` (an RPM of `rpm`, or `dims`) over a fresh redis-server: this one's store and the other's. */
+  async function pair(apiKey: string, rpm: number, dims = (_now: number): Dimension[] => [new SlidingLog('RPM', rpm, rpm, 60_000)]) {
     own = await startRedisServer();
     const clock = new VirtualClock(Date.now());
     const [q, other] = await Promise.all([connectSharedQuota(own.url), connectSharedQuota(own.url)]);
     open.push(q, other);
-    const store = q.storeFor('gemini', apiKey, 'm', [new SlidingLog('RPM', rpm, rpm, 60_000)], clock);
-    const storeOfOther = () => other.storeFor('gemini', apiKey, 'm', [new SlidingLog('RPM', rpm, rpm, 60_000)], clock);
+    const troubles: (string | null)[] = []; // what the store said, each change (the CLI prints them)
+    const store = q.storeFor('gemini', apiKey, 'm', dims(clock.now()), clock, (m) => troubles.push(m));
+    const storeOfOther = () => other.storeFor('gemini', apiKey, 'm', dims(clock.now()), clock);
     /** The other instance's store, once its connection is back (it reconnects on its own schedule after a restart). */
     const peer = async (): Promise<RedisQuotaStore> => {
       for (let i = 0; ; i++) {
@@ -83,7 +87,7 @@ describeWithRedis('a restarted redis-server', () => {
         }
       }
     };
-    return { server: own, clock, store, peer };
+    return { server: own, clock, store, peer, troubles };
   }
 
   it('holds until one window after its own calls admitted before the outage reach the server, and replays them', async () => {
@@ -125,5 +129,27 @@ describeWithRedis('a restarted redis-server', () => {
     expect((await peer.usage()).dims[0]?.used).toBe(4); // the three and the replayed one
     await store.refund(stale.reservation, clock.now());
     expect((await peer.usage()).dims[0]?.used).toBe(4); // the peer's reservation with that id is still charged
+  });
+
+  it('a Redis restarted empty gets the day back: each instance adds its charges of today that left the minute', async () => {
+    const dims = (now: number) => [new SlidingLog('RPM', 10, 10, 60_000), new CalendarDay('RPD', 20, 20, now)];
+    const { server, clock, store, peer: other, troubles } = await pair('day-key', 10, dims);
+    const answered = async () => store.settle(((await store.acquire(1, clock.now())) as Grant).reservation, 1, clock.now());
+    for (let i = 0; i < 3; i++) await answered();
+    await clock.advance(61_000); // those three left the minute, not the day
+    await answered();
+    await clock.advance(61_000);
+    await restart(server, store, clock);
+    const peer = await other();
+    // Redis marks the quota when first asked: a mark other than this instance's means it lost the day's counter.
+    await expect.poll(async () => (await peer.usage()).dims.find((d) => d.name === 'RPD')?.used, { timeout: 5_000 }).toBe(4);
+    // A dropped connection to the same Redis (nothing lost): its reconnect adds nothing again.
+    const said = troubles.length;
+    const admin = new Redis(server.url);
+    await admin.client('KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
+    await admin.quit();
+    await expect.poll(() => troubles.slice(said).map((m) => m === null), { timeout: 5_000 }).toEqual([false, true]); // down, back
+    await new Promise((r) => setTimeout(r, 200)); // its mark compared, on its connection
+    expect((await (await other()).usage()).dims.find((d) => d.name === 'RPD')?.used).toBe(4);
   });
 });
