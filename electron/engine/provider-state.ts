@@ -157,7 +157,9 @@ export class ProviderState {
     let l = this.limiters.get(model);
     if (!l) {
       const dims = buildDimensions(this.id, this.cfg, this.clock.now());
-      l = new RateLimiter(this.clock, this.rng, this.quotaStores?.(this.id, model, dims) ?? dims, this.cfg.jitter);
+      l = new RateLimiter(this.clock, this.rng, this.quotaStores?.(this.id, model, dims) ?? dims, this.cfg.jitter, {
+        callTimeoutMs: () => this.cfg.timeoutMs,
+      });
       applyLimits(l.dims, this.cfg, this.feedback?.rateFactor ?? 1);
       this.seed(l, model);
       this.limiters.set(model, l);

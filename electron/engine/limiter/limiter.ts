@@ -78,10 +78,11 @@ class Ticket implements Admission {
     this.owner.restamp(this.reservation, at);
     this.at = Math.max(this.at, at);
     this.owner.recent.started(this.place, at);
-    // Until its answer says better, the request may reach the server as late as the recent ones did.
+    // Until its answer says better, the request may reach the server as late as the recent ones did; on a shared
+    // store as late as the call's timeout, since an instance killed in flight never corrects its charge.
     const guard = this.owner.arrivalGuard();
     if (guard > 0) {
-      this.owner.arrive(this.reservation, guard);
+      this.owner.arrive(this.reservation, this.owner.inFlight(guard));
       this.shifted = true;
     }
   }
@@ -119,6 +120,8 @@ interface TicketReturns {
   arrive(reservation: Reservation, withinMs: number): void;
   /** The longest recent arrival bound (0 before any: the virtual clock's modelled providers give none). */
   arrivalGuard(): number;
+  /** The bound a call in flight counts by, from the guard (see Ticket.started). */
+  inFlight(guard: number): number;
   arrivalSeen(withinMs: number): void;
   now(): number;
   settle(reservation: Reservation, tokens: number): void;
@@ -151,6 +154,16 @@ function bindingWait(blockers: readonly Blocker[]): AdmissionWait {
   return last?.dimension ?? 'jitter';
 }
 
+export interface LimiterOptions {
+  /** Where failures of an asynchronous store's settle/refund/restamp go (the store keeps its own reservations). */
+  onStoreError?: (e: unknown) => void;
+  /**
+   * The call timeout now. On a shared store a call in flight counts from its start plus this, the latest its request
+   * can reach the server, until its answer gives the bound (docs/engine.md §1, "Arrival").
+   */
+  callTimeoutMs?: () => number;
+}
+
 export class RateLimiter {
   private queue = new WaitQueue();
   private seq = 0;
@@ -181,6 +194,7 @@ export class RateLimiter {
       if (this.store.arrive) this.background(this.store.arrive(r, withinMs));
     },
     arrivalGuard: () => (this.arrivals.size ? this.arrivals.quantile(1) : 0),
+    inFlight: (guard) => (this.syncStore ? guard : Math.max(guard, this.opts.callTimeoutMs?.() ?? 0)),
     arrivalSeen: (withinMs) => this.arrivals.add(withinMs),
     now: () => this.clock.now(),
     settle: (r, tokens) => this.background(this.store.settle(r, tokens, this.clock.now())),
@@ -192,8 +206,7 @@ export class RateLimiter {
     private readonly rng: Rng,
     dimsOrStore: Dimension[] | QuotaStore,
     private jitter: Jitter,
-    /** Where failures of an asynchronous store's settle/refund/restamp go (the store keeps its own reservations). */
-    private readonly onStoreError: (e: unknown) => void = () => undefined,
+    private readonly opts: LimiterOptions = {},
   ) {
     this.store = Array.isArray(dimsOrStore) ? new LocalQuotaStore(dimsOrStore) : dimsOrStore;
     this.syncStore = this.store instanceof LocalQuotaStore;
@@ -296,6 +309,8 @@ export class RateLimiter {
   blockedUntil(tokens: number): number {
     return this.store.earliest(tokens, this.clock.now());
   }
+
+  private readonly onStoreError = (e: unknown): void => this.opts.onStoreError?.(e);
 
   private background(v: MaybePromise<void>): void {
     if (isPromise(v)) v.catch(this.onStoreError);

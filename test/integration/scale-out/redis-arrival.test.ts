@@ -5,7 +5,9 @@ import { Redis } from 'ioredis';
 import { afterAll, expect, it } from 'vitest';
 import { VirtualClock } from '../../../electron/engine/clock';
 import type { AcquireResult } from '../../../electron/engine/limiter/quota-store';
+import { RateLimiter } from '../../../electron/engine/limiter/limiter';
 import { SlidingLog } from '../../../electron/engine/limiter/sliding-log';
+import { seededRng } from '../../../electron/engine/rng';
 import { quotaKeyPrefix } from '../../../electron/engine/shared/redis-quota-store';
 import { describeWithRedis, sharedQuotaFixture } from '../../helpers/redis-server';
 
@@ -53,5 +55,31 @@ describeWithRedis('the arrival bound on a real redis-server', () => {
     await store.settle(g.reservation, 1, clock.now());
     await store.arrive?.(g.reservation, 20_000); // closed: nothing moves
     expect(await score(apiKey, id)).toBe(started + 10_000);
+  });
+
+  it('through a limiter, a call in flight counts until its start plus the call timeout, and its answer brings it back', async () => {
+    const apiKey = key();
+    const clock = new VirtualClock(Date.now());
+    const store = (await instance()).storeFor('gemini', apiKey, 'm', [new SlidingLog('RPM', 5, 5, 60_000)], clock);
+    const limiter = new RateLimiter(clock, seededRng(1), store, { enabled: false, min: 1, max: 1 }, { callTimeoutMs: () => 15_000 });
+    const scores = async () => {
+      raw ??= new Redis(server().url);
+      const flat = await raw.zrange(`${quotaKeyPrefix('gemini', apiKey, 'm')}:log:RPM`, 0, -1, 'WITHSCORES');
+      return flat.filter((_, i) => i % 2 === 1).map(Number);
+    };
+    const first = await limiter.acquire(1); // answered with a bound of 40 ms: the model now has an arrival guard
+    first.started(clock.now());
+    first.answered(clock.now() + 40);
+    first.settle(1);
+    await expect.poll(async () => (await scores()).length).toBe(1);
+    const [answered] = (await scores()) as [number];
+    const inFlight = await limiter.acquire(1);
+    inFlight.started(clock.now());
+    // Not the guard's 40 ms: an instance killed now never corrects it, and its request may reach the server until the
+    // client gives up. Both starts are Redis TIME a few milliseconds apart.
+    await expect.poll(async () => ((await scores())[1] ?? 0) - answered, { timeout: 5_000 }).toBeGreaterThan(15_000 - 40 - 1_000);
+    inFlight.answered(clock.now() + 70); // its answer: the server had it 70 ms after the start
+    await expect.poll(async () => ((await scores())[1] ?? 0) - answered, { timeout: 5_000 }).toBeLessThan(1_000);
+    inFlight.settle(1);
   });
 });
