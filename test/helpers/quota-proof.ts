@@ -32,3 +32,22 @@ export function peakPerWindow(log: LogEntry[], windowMs: number, tokens = false)
 
 /** Requests the simulator refused for quota (any dimension). */
 export const rateLimited = (log: LogEntry[]): LogEntry[] => modelCalls(log).filter((e) => e.outcome === 'rate_limited');
+
+/**
+ * For a proof that drew 429s: each of the first few, with the accepted requests of its model in the window before it,
+ * by when each counted (ms after the window's start) and `who` sent it: a near miss at the window's edge reads
+ * differently from a share that was too large.
+ */
+export function refusalTimeline(log: LogEntry[], windowMs: number, who: (e: LogEntry) => string = () => ''): string {
+  const accepted = modelCalls(log).filter((e) => e.status === 200);
+  const counted = (e: LogEntry) => e.charged?.at ?? e.at;
+  return rateLimited(log)
+    .slice(0, 3)
+    .map((r) => {
+      const from = r.at - windowMs;
+      const inWindow = accepted.filter((e) => e.model === r.model && counted(e) > from && counted(e) <= r.at);
+      const rows = inWindow.map((e) => `  +${counted(e) - from} ms ${who(e)}`.trimEnd());
+      return [`429 (${r.dimension}) at ${new Date(r.at).toISOString()}: ${inWindow.length} accepted in the window before it`, ...rows].join('\n');
+    })
+    .join('\n');
+}

@@ -17,7 +17,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readCsv } from '../../electron/batch/ingest/ingest-csv';
 import { cliEnv, startCli, type CliRun } from '../helpers/cli';
-import { peakPerWindow, rateLimited } from '../helpers/quota-proof';
+import { peakPerWindow, rateLimited, refusalTimeline } from '../helpers/quota-proof';
+import { requestMatcher } from '../helpers/request-matcher';
 import { describeWithRedis, startRedisServer, type RedisServer } from '../helpers/redis-server';
 import { soakTimeout } from './soak-scale';
 import { SAMPLE_ATTACHMENTS, SAMPLE_BATCH, modelCalls, query, sampleSubset } from '../integration/pipeline/support';
@@ -50,7 +51,8 @@ let redis: RedisServer;
 const soak = process.env.SOAK_SCALE === 'big';
 
 /** The simulator's log shows no overshoot of the one model's quota, and the busiest minute (nearly) full. */
-function withinQuota(log: LogEntry[], rpm: number): void {
+function withinQuota(log: LogEntry[], rpm: number, who?: (e: LogEntry) => string): void {
+  if (rateLimited(log).length > 0) console.log(refusalTimeline(log, WINDOW, who));
   expect(
     rateLimited(log).map((e) => `${e.model} ${e.dimension}`),
     '429s: an overshoot of some dimension',
@@ -139,7 +141,12 @@ describeWithRedis('N instances on one key through Redis: no overshoot', () => {
 
       const log = await sim.log();
       if (restart) console.log(`N = ${n}: ${received(log).length} accepted, busiest 60 s ${peakPerWindow(log, WINDOW).get(`gemini/${MODEL}`)}`);
-      withinQuota(log, rpm);
+      const matcher = await requestMatcher(SAMPLE_BATCH);
+      const who = (e: LogEntry) => {
+        const i = shards.findIndex((s) => s.includes(matcher(e)[0] ?? ''));
+        return `instance ${i}${runs[i] === victim ? ' (killed)' : runs[i] === stopped ? ' (stopped)' : ''}`;
+      };
+      withinQuota(log, rpm, who);
       // Every accepted request is one call record of a committed result, but for the killed instance's unfinished rows.
       const dbs = runs.map((_, i) => path.join(dir, `${tag}-${i}.db`));
       const recorded = dbs.reduce((sum, db) => sum + (query<{ c: number }>(db, 'SELECT count(*) AS c FROM calls')[0]?.c ?? 0), 0);
