@@ -79,10 +79,10 @@ class Ticket implements Admission {
     this.at = Math.max(this.at, at);
     this.owner.recent.started(this.place, at);
     // Until its answer says better, the request may reach the server as late as the recent ones did; on a shared
-    // store as late as the call's timeout, since an instance killed in flight never corrects its charge.
-    const guard = this.owner.arrivalGuard();
-    if (guard > 0) {
-      this.owner.arrive(this.reservation, this.owner.inFlight(guard));
+    // store as late as the call's timeout, even before any bound: an instance killed in flight never corrects it.
+    const within = this.owner.inFlight(this.owner.arrivalGuard());
+    if (within > 0) {
+      this.owner.arrive(this.reservation, within);
       this.shifted = true;
     }
   }
