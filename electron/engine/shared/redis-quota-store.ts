@@ -227,6 +227,8 @@ export class RedisQuotaStore implements QuotaStore {
   private localCharges: LocalCharge[] = [];
   /** This instance's charges admitted through Redis that the provider may still count (pruned as they leave). */
   private own: OwnCharge[] = [];
+  /** How many of them the last prune kept: the next waits until twice as many, so a grant costs O(1) amortized. */
+  private ownKept = 0;
   /** Those of them the provider may still count when the outage was found: the hold waits them out, the replay sends them. */
   private behind: OwnCharge[] = [];
   /** Bumped on each reconnect after a drop: a restarted Redis reuses reservation ids, so older ones are not sent there. */
@@ -353,7 +355,7 @@ export class RedisQuotaStore implements QuotaStore {
     if (reply[0] === 1) {
       for (const d of this.dims) d.blockedUntil = 0;
       const charge: OwnCharge = { tokens, at: this.toLocal(num(reply[2])), by: Number.POSITIVE_INFINITY, sent: false };
-      this.pruneOwn(local);
+      if (this.own.length >= 2 * this.ownKept + 64) this.pruneOwn(local);
       this.own.push(charge);
       const reservation = new SharedReservation(String(reply[1]), this.epoch, charge);
       return { ok: true, reservation, at: num(reply[2]) }; // the server's time of the admission
@@ -467,6 +469,7 @@ export class RedisQuotaStore implements QuotaStore {
       }
     }
     this.own = keep;
+    this.ownKept = keep.length;
     for (const [k, day] of this.dayUsed) if (day.reset <= serverNow) this.dayUsed.delete(k);
   }
 
