@@ -20,6 +20,7 @@ export function describeWithRedis(name: string, body: () => void): void {
  */
 export function sharedQuotaFixture(keyPrefix: string) {
   let server: RedisServer | undefined;
+  const own: RedisServer[] = [];
   const open: SharedQuota[] = [];
   const raw: Redis[] = [];
   let n = 0;
@@ -29,6 +30,7 @@ export function sharedQuotaFixture(keyPrefix: string) {
   afterEach(async () => {
     await Promise.all(open.splice(0).map((q) => q.close()));
     for (const r of raw.splice(0)) r.disconnect();
+    await Promise.all(own.splice(0).map((o) => o.stop()));
   });
   afterAll(async () => {
     await server?.stop();
@@ -46,6 +48,12 @@ export function sharedQuotaFixture(keyPrefix: string) {
       const r = new Redis(running().url, { enableOfflineQueue: true, maxRetriesPerRequest: 1 });
       raw.push(r);
       return r;
+    },
+    /** A redis-server of the test's own, for a test that kills or restarts it; stopped after the test. */
+    async ownServer(): Promise<RedisServer> {
+      const o = await startRedisServer();
+      own.push(o);
+      return o;
     },
     async instance(): Promise<SharedQuota> {
       const q = await connectSharedQuota(running().url);

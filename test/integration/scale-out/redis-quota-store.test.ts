@@ -29,7 +29,7 @@ class SkewedClock extends RealClock {
 }
 
 describeWithRedis('RedisQuotaStore on a real redis-server', () => {
-  const { open, key, instance } = sharedQuotaFixture('key'); // a fresh API key (so fresh Redis keys) per test
+  const { open, key, instance, ownServer } = sharedQuotaFixture('key'); // a fresh API key (so fresh Redis keys) per test
 
   /** N instances race `total` acquires each (retrying refusals at their returned time); returns every grant. */
   async function race(stores: ReturnType<SharedQuota['storeFor']>[], perInstance: number, tokens: () => number, clock: Clock) {
@@ -241,87 +241,75 @@ describeWithRedis('RedisQuotaStore on a real redis-server', () => {
   }
 
   it('Redis down: nothing for one full window after the last good reply, then a local share, then Redis again', async () => {
-    const own = await startRedisServer();
-    try {
-      const clock = new VirtualClock(Date.now());
-      const q = await connectSharedQuota(own.url);
-      open.push(q);
-      const troubles: (string | null)[] = [];
-      const apiKey = key();
-      const store = q.storeFor('gemini', apiKey, 'm', [new SlidingLog('RPM', 8, 8, 60_000)], clock, (m) => troubles.push(m));
-      const first = (await store.acquire(1, clock.now())) as Grant;
-      expect(first.ok).toBe(true);
-      await store.settle(first.reservation, 1, clock.now()); // answered: none of its calls in flight at the outage
-      await own.kill();
-      const refused = await store.acquire(1, clock.now());
-      expect(refused.ok).toBe(false);
-      if (!refused.ok) expect(refused.blockers[0]?.dimension).toBe('store');
-      expect(troubles[0]).toMatch(/^shared quota unreachable .*admitting nothing until/);
-      await clock.advance(59_000);
-      expect((await store.acquire(1, clock.now())).ok).toBe(false);
-      await clock.advance(1_000);
-      // One live instance: its share is the whole limit, counted locally.
-      const local = [];
-      for (let i = 0; i < 10; i++) local.push((await store.acquire(1, clock.now())).ok);
-      expect(local.filter(Boolean)).toHaveLength(8);
-      expect(store.trouble()).toMatch(/running locally on 1\/1 of the quota/);
-      // Said as it happens too (the CLI prints each change on stderr), not only as a wait reason.
-      expect(troubles.at(-1)).toMatch(/running locally on 1\/1 of the quota/);
-      await own.restart();
-      for (let i = 0; i < 100 && store.trouble() !== null; i++) await new Promise((r) => setTimeout(r, 50));
-      expect(troubles.at(-1)).toBeNull();
-      // A fresh Redis (no persistence), but the 8 local charges were replayed into it: the window is full there too.
-      const after = await store.acquire(1, clock.now());
-      expect(after.ok || after.blockers.map((b) => b.dimension)).toEqual(['RPM']);
-      const q2 = await connectSharedQuota(own.url);
-      open.push(q2);
-      const other = q2.storeFor('gemini', apiKey, 'm', [new SlidingLog('RPM', 8, 8, 60_000)], clock);
-      const seen = await other.acquire(1, clock.now());
-      expect(seen.ok || seen.blockers.map((b) => b.dimension)).toEqual(['RPM']);
-    } finally {
-      await own.stop();
-    }
+    const own = await ownServer();
+    const clock = new VirtualClock(Date.now());
+    const q = await connectSharedQuota(own.url);
+    open.push(q);
+    const troubles: (string | null)[] = [];
+    const apiKey = key();
+    const store = q.storeFor('gemini', apiKey, 'm', [new SlidingLog('RPM', 8, 8, 60_000)], clock, (m) => troubles.push(m));
+    const first = (await store.acquire(1, clock.now())) as Grant;
+    expect(first.ok).toBe(true);
+    await store.settle(first.reservation, 1, clock.now()); // answered: none of its calls in flight at the outage
+    await own.kill();
+    const refused = await store.acquire(1, clock.now());
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.blockers[0]?.dimension).toBe('store');
+    expect(troubles[0]).toMatch(/^shared quota unreachable .*admitting nothing until/);
+    await clock.advance(59_000);
+    expect((await store.acquire(1, clock.now())).ok).toBe(false);
+    await clock.advance(1_000);
+    // One live instance: its share is the whole limit, counted locally.
+    const local = [];
+    for (let i = 0; i < 10; i++) local.push((await store.acquire(1, clock.now())).ok);
+    expect(local.filter(Boolean)).toHaveLength(8);
+    expect(store.trouble()).toMatch(/running locally on 1\/1 of the quota/);
+    // Said as it happens too (the CLI prints each change on stderr), not only as a wait reason.
+    expect(troubles.at(-1)).toMatch(/running locally on 1\/1 of the quota/);
+    await own.restart();
+    for (let i = 0; i < 100 && store.trouble() !== null; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(troubles.at(-1)).toBeNull();
+    // A fresh Redis (no persistence), but the 8 local charges were replayed into it: the window is full there too.
+    const after = await store.acquire(1, clock.now());
+    expect(after.ok || after.blockers.map((b) => b.dimension)).toEqual(['RPM']);
+    const q2 = await connectSharedQuota(own.url);
+    open.push(q2);
+    const other = q2.storeFor('gemini', apiKey, 'm', [new SlidingLog('RPM', 8, 8, 60_000)], clock);
+    const seen = await other.acquire(1, clock.now());
+    expect(seen.ok || seen.blockers.map((b) => b.dimension)).toEqual(['RPM']);
   });
 
   it('an instance idle before the outage holds a full window from when it finds Redis gone, not from its last reply', async () => {
-    const own = await startRedisServer();
-    try {
-      const clock = new VirtualClock(Date.now());
-      const q = await connectSharedQuota(own.url);
-      open.push(q);
-      const store = q.storeFor('gemini', key(), 'm', [new SlidingLog('RPM', 8, 8, 60_000)], clock);
-      const first = (await store.acquire(1, clock.now())) as Grant;
-      await store.settle(first.reservation, 1, clock.now()); // answered: none of its calls in flight at the outage
-      await clock.advance(50_000); // idle here, while the others may fill the window until Redis stops
-      await own.kill();
-      expect((await store.acquire(1, clock.now())).ok).toBe(false);
-      await clock.advance(59_000); // a window after the last reply, not after the outage was found
-      expect((await store.acquire(1, clock.now())).ok).toBe(false);
-      await clock.advance(1_000);
-      expect((await store.acquire(1, clock.now())).ok).toBe(true);
-    } finally {
-      await own.stop();
-    }
+    const own = await ownServer();
+    const clock = new VirtualClock(Date.now());
+    const q = await connectSharedQuota(own.url);
+    open.push(q);
+    const store = q.storeFor('gemini', key(), 'm', [new SlidingLog('RPM', 8, 8, 60_000)], clock);
+    const first = (await store.acquire(1, clock.now())) as Grant;
+    await store.settle(first.reservation, 1, clock.now()); // answered: none of its calls in flight at the outage
+    await clock.advance(50_000); // idle here, while the others may fill the window until Redis stops
+    await own.kill();
+    expect((await store.acquire(1, clock.now())).ok).toBe(false);
+    await clock.advance(59_000); // a window after the last reply, not after the outage was found
+    expect((await store.acquire(1, clock.now())).ok).toBe(false);
+    await clock.advance(1_000);
+    expect((await store.acquire(1, clock.now())).ok).toBe(true);
   });
 
   it('an instance with nothing to ask divides by the live count of now, not of its last acquire (heartbeat)', async () => {
-    const own = await startRedisServer();
-    try {
-      const { clock, qa, qb, a, b } = await twoInstances(own.url);
-      open.push(qa, qb);
-      // a's only reply counts one live instance; b joins afterwards while a's calls would be in flight (a asks nothing)
-      await a.refund(((await a.acquire(1, clock.now())) as Grant).reservation, clock.now());
-      await b.refund(((await b.acquire(1, clock.now())) as Grant).reservation, clock.now());
-      for (let i = 0; i < 2; i++) {
-        await clock.advance(RECHECK_MS); // a heartbeat is due: a's read of the live count goes to Redis
-        await new Promise((r) => setTimeout(r, 300)); // and comes back (a loopback round trip)
-      }
-      await own.kill();
-      expect(await grantsOnShareAfterHold(a, clock)).toBe(4); // ⌊8 ÷ 2⌋, not the whole 8 its last acquire would have said
-      expect(a.trouble()).toMatch(/running locally on 1\/2 of the quota/);
-    } finally {
-      await own.stop();
+    const own = await ownServer();
+    const { clock, qa, qb, a, b } = await twoInstances(own.url);
+    open.push(qa, qb);
+    // a's only reply counts one live instance; b joins afterwards while a's calls would be in flight (a asks nothing)
+    await a.refund(((await a.acquire(1, clock.now())) as Grant).reservation, clock.now());
+    await b.refund(((await b.acquire(1, clock.now())) as Grant).reservation, clock.now());
+    for (let i = 0; i < 2; i++) {
+      await clock.advance(RECHECK_MS); // a heartbeat is due: a's read of the live count goes to Redis
+      await new Promise((r) => setTimeout(r, 300)); // and comes back (a loopback round trip)
     }
+    await own.kill();
+    expect(await grantsOnShareAfterHold(a, clock)).toBe(4); // ⌊8 ÷ 2⌋, not the whole 8 its last acquire would have said
+    expect(a.trouble()).toMatch(/running locally on 1\/2 of the quota/);
   });
 
   /** Redis just went away: each store admits nothing for the window, then how many of 8 asks its local share grants. */
@@ -342,19 +330,15 @@ describeWithRedis('RedisQuotaStore on a real redis-server', () => {
    * join `confirmed` by every instance's reads (what the heartbeat sends every 2 s) or not: each one's share after the hold.
    */
   async function joinerBeforeKill(confirmed: boolean) {
-    const own = await startRedisServer();
-    try {
-      const { clock, stores } = await instancesOn(own.url, 3);
-      const [a, b, joiner] = stores as [RedisQuotaStore, RedisQuotaStore, RedisQuotaStore];
-      for (const s of [a, b]) await s.refund(((await s.acquire(1, clock.now())) as Grant).reservation, clock.now());
-      await countedByAll([a, b]);
-      await joiner.refund(((await joiner.acquire(1, clock.now())) as Grant).reservation, clock.now());
-      if (confirmed) await countedByAll(stores);
-      await own.kill();
-      return { grants: await sharesAfterHold(stores, clock), troubles: stores.map((s) => s.trouble()) };
-    } finally {
-      await own.stop();
-    }
+    const own = await ownServer();
+    const { clock, stores } = await instancesOn(own.url, 3);
+    const [a, b, joiner] = stores as [RedisQuotaStore, RedisQuotaStore, RedisQuotaStore];
+    for (const s of [a, b]) await s.refund(((await s.acquire(1, clock.now())) as Grant).reservation, clock.now());
+    await countedByAll([a, b]);
+    await joiner.refund(((await joiner.acquire(1, clock.now())) as Grant).reservation, clock.now());
+    if (confirmed) await countedByAll(stores);
+    await own.kill();
+    return { grants: await sharesAfterHold(stores, clock), troubles: stores.map((s) => s.trouble()) };
   }
 
   it('an instance that joined just before Redis went away, not yet counted by the others, admits nothing on its own', async () => {
@@ -372,102 +356,86 @@ describeWithRedis('RedisQuotaStore on a real redis-server', () => {
   });
 
   it('an instance whose first ask came after Redis went away admits nothing for one window after it returns', async () => {
-    const own = await startRedisServer();
-    try {
-      const { clock, qa, qb, a, b } = await twoInstances(own.url);
-      open.push(qa, qb);
-      await a.refund(((await a.acquire(1, clock.now())) as Grant).reservation, clock.now()); // b is still starting
-      await own.kill();
-      expect((await b.acquire(1, clock.now())).ok).toBe(false); // b's first ask: it has never heard the live count
-      expect(await grantsOnShareAfterHold(a, clock)).toBe(6); // a's share: the whole 8 (one live instance), 6 asked for
-      await own.restart(); // empty: a replays its 6 as it reconnects, and b cannot know whether that happened yet
-      for (let i = 0; i < 100 && (a.trouble() !== null || b.trouble() !== null); i++) await new Promise((r) => setTimeout(r, 50));
-      // The soak's three shards: the one that had not asked before the kill took the whole limit through the empty Redis.
-      const held = await b.acquire(1, clock.now());
-      expect(held.ok || held.blockers.map((x) => x.dimension)).toEqual(['store']);
-      await clock.advance(59_000);
-      expect((await b.acquire(1, clock.now())).ok).toBe(false);
-      await clock.advance(1_000);
-      expect((await b.acquire(1, clock.now())).ok).toBe(true);
-    } finally {
-      await own.stop();
-    }
+    const own = await ownServer();
+    const { clock, qa, qb, a, b } = await twoInstances(own.url);
+    open.push(qa, qb);
+    await a.refund(((await a.acquire(1, clock.now())) as Grant).reservation, clock.now()); // b is still starting
+    await own.kill();
+    expect((await b.acquire(1, clock.now())).ok).toBe(false); // b's first ask: it has never heard the live count
+    expect(await grantsOnShareAfterHold(a, clock)).toBe(6); // a's share: the whole 8 (one live instance), 6 asked for
+    await own.restart(); // empty: a replays its 6 as it reconnects, and b cannot know whether that happened yet
+    for (let i = 0; i < 100 && (a.trouble() !== null || b.trouble() !== null); i++) await new Promise((r) => setTimeout(r, 50));
+    // The soak's three shards: the one that had not asked before the kill took the whole limit through the empty Redis.
+    const held = await b.acquire(1, clock.now());
+    expect(held.ok || held.blockers.map((x) => x.dimension)).toEqual(['store']);
+    await clock.advance(59_000);
+    expect((await b.acquire(1, clock.now())).ok).toBe(false);
+    await clock.advance(1_000);
+    expect((await b.acquire(1, clock.now())).ok).toBe(true);
   });
 
   it('calls admitted before the outage that wait for a slot past the hold go out on the share, not beside it', async () => {
-    const own = await startRedisServer();
-    try {
-      const { clock, qa, qb, a, b } = await twoInstances(own.url);
-      open.push(qa, qb);
-      await b.refund(((await b.acquire(1, clock.now())) as Grant).reservation, clock.now());
-      // Admitted through Redis, then waiting for a concurrency slot when Redis goes away: never sent before the hold ends.
-      const [sent, cancelled] = [(await a.acquire(1, clock.now())) as Grant, (await a.acquire(1, clock.now())) as Grant];
-      await countedByAll([a, b]);
-      await own.kill();
-      expect(await grantsOnShareAfterHold(a, clock)).toBe(2); // ⌊8 ÷ 2⌋, two of them already the waiting calls'
-      const shareBegan = clock.now();
-      // Redis is down, so each close rejects after its local part (the limiter only logs that): caught here alike.
-      const down = (p: Promise<void>) => p.catch(() => undefined);
-      await down(a.refund(cancelled.reservation, clock.now())); // cancelled before it got a slot: its place on the share is free
-      expect((await a.acquire(1, clock.now())).ok).toBe(true);
-      await clock.advance(10_000);
-      await down(a.restamp(sent.reservation, clock.now())); // it gets its slot and goes out, counted on the share from now
-      const full = await a.acquire(1, clock.now());
-      expect(full.ok || full.blockers).toEqual([{ dimension: 'RPM', at: shareBegan + 60_000 }]); // the share, not a new hold
-      await clock.advance(2_000);
-      await down(a.settle(sent.reservation, 1, clock.now()));
-      await clock.advance(shareBegan + 60_000 - clock.now());
-      let n = 0;
-      for (let i = 0; i < 4; i++) if ((await a.acquire(1, clock.now())).ok) n++;
-      expect(n).toBe(3); // the late call is still in the share's window, from when it went out
-      await clock.advance(10_000);
-      expect((await a.acquire(1, clock.now())).ok).toBe(true);
-    } finally {
-      await own.stop();
-    }
+    const own = await ownServer();
+    const { clock, qa, qb, a, b } = await twoInstances(own.url);
+    open.push(qa, qb);
+    await b.refund(((await b.acquire(1, clock.now())) as Grant).reservation, clock.now());
+    // Admitted through Redis, then waiting for a concurrency slot when Redis goes away: never sent before the hold ends.
+    const [sent, cancelled] = [(await a.acquire(1, clock.now())) as Grant, (await a.acquire(1, clock.now())) as Grant];
+    await countedByAll([a, b]);
+    await own.kill();
+    expect(await grantsOnShareAfterHold(a, clock)).toBe(2); // ⌊8 ÷ 2⌋, two of them already the waiting calls'
+    const shareBegan = clock.now();
+    // Redis is down, so each close rejects after its local part (the limiter only logs that): caught here alike.
+    const down = (p: Promise<void>) => p.catch(() => undefined);
+    await down(a.refund(cancelled.reservation, clock.now())); // cancelled before it got a slot: its place on the share is free
+    expect((await a.acquire(1, clock.now())).ok).toBe(true);
+    await clock.advance(10_000);
+    await down(a.restamp(sent.reservation, clock.now())); // it gets its slot and goes out, counted on the share from now
+    const full = await a.acquire(1, clock.now());
+    expect(full.ok || full.blockers).toEqual([{ dimension: 'RPM', at: shareBegan + 60_000 }]); // the share, not a new hold
+    await clock.advance(2_000);
+    await down(a.settle(sent.reservation, 1, clock.now()));
+    await clock.advance(shareBegan + 60_000 - clock.now());
+    let n = 0;
+    for (let i = 0; i < 4; i++) if ((await a.acquire(1, clock.now())).ok) n++;
+    expect(n).toBe(3); // the late call is still in the share's window, from when it went out
+    await clock.advance(10_000);
+    expect((await a.acquire(1, clock.now())).ok).toBe(true);
   });
 
   it('Redis down late in a day: the share is of what the day had left, not of the whole day', async () => {
-    const own = await startRedisServer();
-    try {
-      const clock = new VirtualClock(Date.now());
-      const apiKey = key();
-      const qs = await Promise.all([0, 1].map(() => connectSharedQuota(own.url)));
-      open.push(...qs);
-      const [a, b] = qs.map((q) =>
-        q.storeFor('gemini', apiKey, 'm', [new SlidingLog('RPM', 100, 100, 60_000), new CalendarDay('RPD', 10, 10, clock.now())], clock),
-      ) as [RedisQuotaStore, RedisQuotaStore];
-      for (let i = 0; i < 6; i++) await a.settle(((await a.acquire(1, clock.now())) as Grant).reservation, 1, clock.now());
-      await b.refund(((await b.acquire(1, clock.now())) as Grant).reservation, clock.now());
-      await countedByAll([a, b]);
-      await own.kill();
-      expect(await grantsOnShareAfterHold(a, clock)).toBe(2); // ⌊(10 − 6) ÷ 2⌋, not ⌊10 ÷ 2⌋
-    } finally {
-      await own.stop();
-    }
+    const own = await ownServer();
+    const clock = new VirtualClock(Date.now());
+    const apiKey = key();
+    const qs = await Promise.all([0, 1].map(() => connectSharedQuota(own.url)));
+    open.push(...qs);
+    const [a, b] = qs.map((q) =>
+      q.storeFor('gemini', apiKey, 'm', [new SlidingLog('RPM', 100, 100, 60_000), new CalendarDay('RPD', 10, 10, clock.now())], clock),
+    ) as [RedisQuotaStore, RedisQuotaStore];
+    for (let i = 0; i < 6; i++) await a.settle(((await a.acquire(1, clock.now())) as Grant).reservation, 1, clock.now());
+    await b.refund(((await b.acquire(1, clock.now())) as Grant).reservation, clock.now());
+    await countedByAll([a, b]);
+    await own.kill();
+    expect(await grantsOnShareAfterHold(a, clock)).toBe(2); // ⌊(10 − 6) ÷ 2⌋, not ⌊10 ÷ 2⌋
   });
 
   it('after Redis returns, one window more on the share: the others may not have replayed their local charges yet', async () => {
-    const own = await startRedisServer();
-    try {
-      const { clock, qa, qb, a, b } = await twoInstances(own.url);
-      open.push(qa);
-      // a's last reply counts two live instances, and b holds a count with a in it
-      for (const s of [b, a]) await s.refund(((await s.acquire(1, clock.now())) as Grant).reservation, clock.now());
-      await countedByAll([a, b]);
-      await qb.close(); // b's local charges would reach Redis only when it reconnects: here, never
-      await own.kill();
-      expect(await grantsOnShareAfterHold(a, clock)).toBe(4); // ⌊8 ÷ 2⌋
-      await own.restart();
-      for (let i = 0; i < 100 && a.trouble() !== null; i++) await new Promise((r) => setTimeout(r, 50));
-      expect(a.trouble()).toBeNull();
-      // Redis holds a's 4 replayed charges and would admit 4 more; the share still says no, for one window.
-      const held = await a.acquire(1, clock.now());
-      expect(held.ok || held.blockers.map((x) => x.dimension)).toEqual(['RPM']);
-      await clock.advance(60_000);
-      expect((await a.acquire(1, clock.now())).ok).toBe(true);
-    } finally {
-      await own.stop();
-    }
+    const own = await ownServer();
+    const { clock, qa, qb, a, b } = await twoInstances(own.url);
+    open.push(qa);
+    // a's last reply counts two live instances, and b holds a count with a in it
+    for (const s of [b, a]) await s.refund(((await s.acquire(1, clock.now())) as Grant).reservation, clock.now());
+    await countedByAll([a, b]);
+    await qb.close(); // b's local charges would reach Redis only when it reconnects: here, never
+    await own.kill();
+    expect(await grantsOnShareAfterHold(a, clock)).toBe(4); // ⌊8 ÷ 2⌋
+    await own.restart();
+    for (let i = 0; i < 100 && a.trouble() !== null; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(a.trouble()).toBeNull();
+    // Redis holds a's 4 replayed charges and would admit 4 more; the share still says no, for one window.
+    const held = await a.acquire(1, clock.now());
+    expect(held.ok || held.blockers.map((x) => x.dimension)).toEqual(['RPM']);
+    await clock.advance(60_000);
+    expect((await a.acquire(1, clock.now())).ok).toBe(true);
   });
 });
