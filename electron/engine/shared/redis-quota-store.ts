@@ -311,7 +311,8 @@ export class RedisQuotaStore implements QuotaStore {
   async acquire(tokens: number, now: number, notBefore = 0): Promise<AcquireResult> {
     if (this.down && this.o.redis.status === 'ready') this.recovered(); // a timeout without a disconnect: try again
     if (this.down) return this.degraded(tokens, now, notBefore);
-    if (this.reconnected && now < Math.max(this.downSince + this.window, this.behindUntil(now))) return this.holding(now);
+    const hold = this.reconnected ? this.holding(now) : null;
+    if (hold) return hold;
     const share = this.heldShare(tokens, now, notBefore);
     if (share && !share.ok) return share;
     // The share's charge stays as taken (never settled): for its one window it may only over-count this instance.
@@ -396,10 +397,11 @@ export class RedisQuotaStore implements QuotaStore {
    * Redis answers again after a dropped connection, but a restarted Redis (no persistence) has forgotten the fleet's
    * charges of the last window, and the simulator or Gemini still counts them: admitting at once would overshoot. Every
    * charge it held was made before this instance found the outage, so nothing is admitted until one window after that,
-   * whether Redis came back or not (docs/scale-out.md "Redis down").
+   * whether Redis came back or not (docs/scale-out.md "Redis down"). Null once that hold is over.
    */
-  private holding(now: number): AcquireResult {
+  private holding(now: number): AcquireResult | null {
     const hold = Math.max(this.downSince + this.window, this.behindUntil(now));
+    if (now >= hold) return null;
     return { ok: false, at: Math.min(hold, now + RECHECK_MS), blockers: [{ dimension: 'store', at: hold }] };
   }
 
@@ -463,9 +465,10 @@ export class RedisQuotaStore implements QuotaStore {
         if (d.kind !== 'd') continue;
         const reset = nextMidnight(c.at + this.offset, d.timeZone);
         if (reset <= serverNow) continue; // of a day already over
-        const day = this.dayUsed.get(`${d.name}:${reset}`) ?? { name: d.name, reset, amount: 0 };
+        const key = `${d.name}:${reset}`;
+        const day = this.dayUsed.get(key) ?? { name: d.name, reset, amount: 0 };
         day.amount += costOn(d, Math.max(0, c.tokens));
-        this.dayUsed.set(`${d.name}:${reset}`, day);
+        this.dayUsed.set(key, day);
       }
     }
     this.own = keep;
