@@ -88,6 +88,9 @@ export async function attemptOnce(
     if (state.breaker.state === 'open') return fallback(`${state.id} breaker open`, state.breaker.recovering);
     // Suspended past its lease, this instance's slot may be another's now: the request goes back through the limiter.
     if (lease && !(await lease.held())) return { kind: 'retry', afterMs: 0 };
+    // Admitted so long ago that its charge left the window (a long wait for a slot): others were admitted on that room,
+    // so sent now it would be one request too many for the server. It goes back through the limiter (docs/engine.md §1).
+    if (admission.expired(ctx.clock.now())) return { kind: 'retry', afterMs: 0 };
     // A fleet worker's submission claim lapsed while this request waited (docs/scale-out.md "At-least-once delivery, exactly one call").
     if (args.mayCall?.() === false) throw signal?.reason ?? new DOMException('This call may no longer be made.', 'AbortError');
     if (!budget.tryCharge()) {

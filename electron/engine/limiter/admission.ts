@@ -6,6 +6,11 @@ export interface Admission {
   readonly waitedMs: number;
   /** What held it back last while it waited (docs/console.md §16); null when admitted at once. */
   readonly waitedOn: AdmissionWait | null;
+  /**
+   * True when by `now` its charge has left, or is about to leave, a window it was charged in (docs/engine.md §1, "Aged
+   * admissions"): it waited for a slot so long that the room it held went to others. It must not be sent.
+   */
+  expired(now: number): boolean;
   /** The call really started now (after waiting for a concurrency slot). */
   started(at: number): void;
   /**

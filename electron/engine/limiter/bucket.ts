@@ -54,6 +54,10 @@ export class RefillingBucket implements Dimension {
     return { at: now, amount: cost };
   }
 
+  countsUntil(): number {
+    return Number.POSITIVE_INFINITY; // no charge leaves a window here: a later start only gives the server's bucket more time (restamp)
+  }
+
   restamp(): void {
     // A later start only gives the server's bucket more time to refill: nothing to correct.
   }

@@ -93,6 +93,11 @@ export class CalendarDay implements Dimension {
     return { at: now, amount: cost };
   }
 
+  /** Until its day's reset (a charge from a day already rolled over counted until that day's end, now past). */
+  countsUntil(charge: Charge): number {
+    return charge.at >= this.dayStart ? this.resetAt : this.dayStart;
+  }
+
   restamp(): void {}
 
   settle(charge: Charge, amount: number, now: number): void {

@@ -28,6 +28,11 @@ export interface Dimension extends DimensionView {
   /** The request really started later than admitted (it waited for a concurrency slot). */
   restamp(charge: Charge, at: number): void;
   /**
+   * Until when the charge of an admission not yet started counts here (docs/engine.md §1, "Aged admissions"): past it,
+   * the room it held went to others, so the request must not go out on it.
+   */
+  countsUntil(charge: Charge): number;
+  /**
    * Sliding windows only: the charge counts from `at` (its start plus an arrival bound, docs/engine.md §1,
    * "Arrival"), earlier or later than before. True when it now leaves sooner.
    */

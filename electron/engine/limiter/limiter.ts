@@ -31,6 +31,11 @@ export const WAIT_HORIZON_MS = 2 * 60_000;
 const STORE_RETRY_MS = 1_000;
 /** The arrival guard is the longest of this many recent arrival bounds (docs/engine.md §1, "Arrival"). */
 const ARRIVAL_SAMPLES = 64;
+/**
+ * An admission is not sent this close to its charge's end (docs/engine.md §1, "Aged admissions"): a shared store's
+ * restamp reaches Redis a moment after the check, from an admission time read off its reply (the command timeout, at most).
+ */
+const AGED_MARGIN_MS = 1_000;
 
 export interface Jitter {
   enabled: boolean;
@@ -72,6 +77,9 @@ class Ticket implements Admission {
     this.at = admittedAt;
   }
 
+  expired(now: number): boolean {
+    return now + AGED_MARGIN_MS >= this.owner.countsUntil(this.reservation);
+  }
   started(at: number): void {
     if (!this.open) return;
     this.startedAt = at;
@@ -116,6 +124,7 @@ class Ticket implements Admission {
 interface TicketReturns {
   readonly recent: LastMinute;
   restamp(reservation: Reservation, at: number): void;
+  countsUntil(reservation: Reservation): number;
   /** The store's arrive, when it has one. */
   arrive(reservation: Reservation, withinMs: number): void;
   /** The longest recent arrival bound (0 before any: the virtual clock's modelled providers give none). */
@@ -190,6 +199,7 @@ export class RateLimiter {
   private readonly returns: TicketReturns = {
     recent: this.recent,
     restamp: (r, at) => this.background(this.store.restamp(r, at)),
+    countsUntil: (r) => this.store.countsUntil(r),
     arrive: (r, withinMs) => {
       if (this.store.arrive) this.background(this.store.arrive(r, withinMs));
     },

@@ -52,6 +52,11 @@ export interface QuotaStore {
   /** The call really started at `at` (after waiting for a concurrency slot). */
   restamp(reservation: Reservation, at: number): MaybePromise<void>;
   /**
+   * Local time until which an admission not yet started counts on every dimension (docs/engine.md §1, "Aged
+   * admissions"): one that waited for a slot past it must go back through the limiter instead of out.
+   */
+  countsUntil(reservation: Reservation): number;
+  /**
    * The server received the request no later than `withinMs` after its start (the last restamp): on a sliding window
    * the charge counts from start + withinMs, replacing an earlier bound (a call's own bound replaces the guard it
    * started with; docs/engine.md §1, "Arrival"). Never before its start; call before settle.
@@ -154,6 +159,13 @@ export class LocalQuotaStore implements QuotaStore {
   }
 
   // Indexed loops, not forEach: these run once per call and a closure each is garbage.
+  countsUntil(reservation: Reservation): number {
+    const r = reservation as LocalReservation;
+    let until = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < this.dims.length; i++) until = Math.min(until, (this.dims[i] as Dimension).countsUntil(r.charges[i] as Charge));
+    return until;
+  }
+
   restamp(reservation: Reservation, at: number): void {
     const r = reservation as LocalReservation;
     if (!r.open) return;

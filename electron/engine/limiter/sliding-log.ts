@@ -100,6 +100,10 @@ export class SlidingLog implements Dimension {
     return this.insert(new LogCharge(now, cost));
   }
 
+  countsUntil(charge: Charge): number {
+    return charge.at + this.windowMs;
+  }
+
   /** The call really started at `at`: the server counts it from then, even if its admission already left the window. */
   restamp(charge: Charge, at: number): void {
     const c = charge as LogCharge;

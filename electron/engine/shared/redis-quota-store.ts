@@ -571,6 +571,18 @@ export class RedisQuotaStore implements QuotaStore {
     return !(r instanceof SharedReservation) || r.epoch === this.epoch;
   }
 
+  /** From the admission's own time, as Redis (or the share, replayed there at that time) counts it. */
+  countsUntil(reservation: Reservation): number {
+    const charge = this.isFallback(reservation) || reservation instanceof SharedReservation ? reservation.charge : null;
+    if (!charge) return Number.POSITIVE_INFINITY;
+    let until = Number.POSITIVE_INFINITY;
+    for (const d of this.dims) {
+      if (d.kind === 's') until = Math.min(until, charge.at + d.windowMs);
+      else if (d.kind === 'd') until = Math.min(until, this.toLocal(nextMidnight(charge.at + this.offset, d.timeZone)));
+    }
+    return until;
+  }
+
   async restamp(reservation: Reservation, at: number): Promise<void> {
     if (this.isFallback(reservation)) return this.fallback?.restamp(reservation.fallback, at);
     if (reservation instanceof SharedReservation) {

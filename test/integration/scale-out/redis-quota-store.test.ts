@@ -18,9 +18,9 @@ import { describeWithRedis, sharedQuotaFixture, startRedisServer } from '../../h
 const off = { enabled: false, min: 1, max: 1 };
 type Grant = Extract<AcquireResult, { ok: true }>;
 
-/** A clock `skewMs` ahead of (or behind) the machine's. */
+/** A clock `skewMs` ahead of (or behind) the machine's; a test may move it. */
 class SkewedClock extends RealClock {
-  constructor(private readonly skewMs: number) {
+  constructor(public skewMs: number) {
     super();
   }
   override now(): number {
@@ -125,6 +125,31 @@ describeWithRedis('RedisQuotaStore on a real redis-server', () => {
       level -= 1;
       expect(level).toBeGreaterThan(-1e-6);
     }
+  });
+
+  it('an admission counts until a window after Redis made it, or its day’s end, on a skewed clock too; then it has expired', async () => {
+    const clock = new SkewedClock(5_000);
+    const dims = [new SlidingLog('RPM', 5, 5, 60_000), new CalendarDay('RPD', 100, 100, clock.now())];
+    const store = (await instance()).storeFor('gemini', key(), 'm', dims, clock);
+    const g = (await store.acquire(1, clock.now())) as Grant;
+    expect(g.ok).toBe(true);
+    // Redis's admission time (g.at), in this clock's terms: 5 s later.
+    const minute = g.at + 5_000 + 60_000;
+    const until = store.countsUntil(g.reservation);
+    expect(Math.abs(until - Math.min(minute, nextMidnight(g.at) + 5_000))).toBeLessThan(50);
+    const day = (await instance()).storeFor('gemini', key(), 'm', [new CalendarDay('RPD', 100, 100, clock.now())], clock);
+    const d = (await day.acquire(1, clock.now())) as Grant;
+    expect(Math.abs(day.countsUntil(d.reservation) - (nextMidnight(d.at) + 5_000))).toBeLessThan(50);
+
+    // Through a limiter: the admission is fresh until a second before its charge leaves the window.
+    const limiter = new RateLimiter(clock, seededRng(1), store, off);
+    const admission = await limiter.acquire(1);
+    expect(admission.expired(clock.now())).toBe(false);
+    clock.skewMs += 58_000; // the instance waited 58 s for a slot (its clock moved; its last reply's offset did not)
+    expect(admission.expired(clock.now())).toBe(false);
+    clock.skewMs += 1_500;
+    expect(admission.expired(clock.now())).toBe(true);
+    admission.refund();
   });
 
   it('a spent calendar day refuses until the reset, and a pause set by one instance holds the others', async () => {

@@ -323,6 +323,7 @@ describe('an asynchronous store (shared quota)', () => {
         return new Promise((resolve) => (answer = () => resolve(r)));
       },
       restamp: (r, at) => local.restamp(r, at),
+      countsUntil: (r) => local.countsUntil(r),
       settle: (r, t, now) => local.settle(r, t, now),
       refund: (r, now) => local.refund(r, now),
       earliest: (t, now) => local.earliest(t, now),

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../electron/engine/clock';
 import { seededRng } from '../../../electron/engine/rng';
 import { RateLimiter, type Admission } from '../../../electron/engine/limiter/limiter';
-import { CalendarDay } from '../../../electron/engine/limiter/calendar-day';
+import { RefillingBucket } from '../../../electron/engine/limiter/bucket';
+import { CalendarDay, nextMidnight } from '../../../electron/engine/limiter/calendar-day';
 import { LocalQuotaStore, type AcquireResult, type QuotaStore } from '../../../electron/engine/limiter/quota-store';
 import { SlidingLog } from '../../../electron/engine/limiter/sliding-log';
 
@@ -23,6 +24,27 @@ describe('LocalQuotaStore', () => {
     expect(refused).toEqual({ ok: false, at: t0 + MIN, blockers: [{ dimension: 'TPM', at: t0 + MIN }] });
     expect(rpm.used(t0 + 1_000)).toBe(1);
     expect(tpm.used(t0 + 1_000)).toBe(900);
+  });
+
+  it('an admission counts until its minute is over or its day (midnight Pacific) ends, whichever comes first; a bucket never ages it', () => {
+    const midnight = nextMidnight(Date.UTC(2026, 0, 5, 12, 0));
+    const store = () =>
+      new LocalQuotaStore([
+        new SlidingLog('RPM', 10, 10),
+        new CalendarDay('RPD', 100, 100, midnight - 3 * MIN),
+        new RefillingBucket('TPM', 1000, 1000, MIN, 0),
+      ]);
+    const early = store();
+    const g = early.acquire(1, midnight - 3 * MIN) as Extract<AcquireResult, { ok: true }>;
+    expect(early.countsUntil(g.reservation)).toBe(midnight - 2 * MIN);
+    const late = store();
+    const h = late.acquire(1, midnight - 30_000) as Extract<AcquireResult, { ok: true }>;
+    expect(late.countsUntil(h.reservation)).toBe(midnight);
+    // A day rolled over since: that day's charge counted until a time now past.
+    late.acquire(1, midnight + 1_000);
+    expect(late.countsUntil(h.reservation)).toBeLessThanOrEqual(midnight + 1_000);
+    const bucket = new LocalQuotaStore([new RefillingBucket('RPM', 10, 10, MIN, 0)]);
+    expect(bucket.countsUntil((bucket.acquire(1, 0) as Extract<AcquireResult, { ok: true }>).reservation)).toBe(Number.POSITIVE_INFINITY);
   });
 
   it('pause only extends, and is a blocker of its own', () => {
@@ -130,6 +152,9 @@ class LaterStore implements QuotaStore {
   }
   acquire(tokens: number, now: number, notBefore?: number) {
     return this.later(() => this.inner.acquire(tokens, now, notBefore));
+  }
+  countsUntil(r: unknown) {
+    return this.inner.countsUntil(r);
   }
   restamp(r: unknown, at: number) {
     return this.later(() => this.inner.restamp(r, at));
