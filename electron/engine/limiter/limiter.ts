@@ -151,6 +151,7 @@ export interface LimiterStats {
 }
 
 const EPSILON = 1e-9;
+const ignore = (): void => undefined;
 
 function isPromise<T>(v: MaybePromise<T>): v is Promise<T> {
   return typeof (v as Promise<T> | undefined)?.then === 'function';
@@ -164,8 +165,6 @@ function bindingWait(blockers: readonly Blocker[]): AdmissionWait {
 }
 
 export interface LimiterOptions {
-  /** Where failures of an asynchronous store's settle/refund/restamp go (the store keeps its own reservations). */
-  onStoreError?: (e: unknown) => void;
   /**
    * The call timeout now. On a shared store a call in flight counts from its start plus this, the latest its request
    * can reach the server, until its answer gives the bound (docs/engine.md §1, "Arrival").
@@ -320,10 +319,13 @@ export class RateLimiter {
     return this.store.earliest(tokens, this.clock.now());
   }
 
-  private readonly onStoreError = (e: unknown): void => this.opts.onStoreError?.(e);
-
+  /**
+   * A shared store's settle, refund, restamp or arrive that failed leaves Redis's charge where it was; the store's own
+   * record moved, and it replays that after a reconnect. The outage is the store's to say (its trouble, found by the
+   * next acquire), so nothing here is left to do (docs/scale-out.md "Redis down").
+   */
   private background(v: MaybePromise<void>): void {
-    if (isPromise(v)) v.catch(this.onStoreError);
+    if (isPromise(v)) v.catch(ignore);
   }
 
   private pump(): void {
@@ -369,8 +371,7 @@ export class RateLimiter {
     const now = this.clock.now();
     const reply = r as AcquireResult;
     if (typeof reply !== 'object' || reply === null || typeof reply.ok !== 'boolean') {
-      this.onStoreError(r);
-      this.setWake(now + STORE_RETRY_MS, now);
+      this.setWake(now + STORE_RETRY_MS, now); // a failed acquire (a store that rejects rather than degrades) asks again
       return;
     }
     if (w.gone) {

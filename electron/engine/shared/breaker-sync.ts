@@ -20,7 +20,6 @@ export interface BreakerSyncOptions {
   params: () => BreakerParams;
   /** How long the fleet's probe is claimed: an instance that dies probing frees it after this long. */
   probeTtlMs: () => number;
-  onError?: (e: unknown) => void;
 }
 
 export class BreakerSync {
@@ -43,8 +42,8 @@ export class BreakerSync {
   async refresh(): Promise<void> {
     try {
       await this.apply(await this.o.store.read(this.o.instanceId));
-    } catch (e) {
-      this.o.onError?.(e); // out of reach: the local breaker goes on by itself meanwhile
+    } catch {
+      // out of reach: the local breaker goes on by itself meanwhile, and the next read follows the fleet again
     }
   }
 
@@ -98,8 +97,8 @@ export class BreakerSync {
   private async vote(change: FleetChange): Promise<void> {
     try {
       await this.apply(await this.o.store.vote(this.o.instanceId, this.o.params().windowMs, change));
-    } catch (e) {
-      this.o.onError?.(e);
+    } catch {
+      // out of reach: this instance's breaker alone moved; the fleet's quorum counts its next failures
     }
   }
 
@@ -114,9 +113,8 @@ export class BreakerSync {
         if (r.current.state === 'open') this.follow('open', r.current, r.current.cause);
       }
       return r.ok;
-    } catch (e) {
-      this.o.onError?.(e);
-      return false;
+    } catch {
+      return false; // out of reach: not applied, as a lost race is not
     }
   }
 
@@ -127,8 +125,8 @@ export class BreakerSync {
         const r = await this.o.store.set(this.known.generation, change);
         this.known = r.current; // on a lost race: the latest generation, to try again from
         if (r.ok) return;
-      } catch (e) {
-        return this.o.onError?.(e);
+      } catch {
+        return; // out of reach: applied on this instance only; the store's own trouble says Redis is gone
       }
     }
     this.known = { ...this.known, generation: -1 }; // gave up: the next read makes this instance follow the fleet again

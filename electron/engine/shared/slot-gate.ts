@@ -22,8 +22,6 @@ export interface SlotGateOptions {
   limit: () => number;
   /** How long a slot is leased without renewal: twice the call timeout. */
   leaseMs: () => number;
-  /** Where a store failure goes (the gate then lets the local guard alone bound the call). */
-  onError?: (e: unknown) => void;
 }
 
 function abortable(clock: Clock, ms: number, store: LeaseStore, signal?: AbortSignal): Promise<void> {
@@ -71,8 +69,7 @@ export class SlotGate {
       let r;
       try {
         r = await store.take(this.o.limit(), this.o.leaseMs(), this.waiting > 1);
-      } catch (e) {
-        this.o.onError?.(e);
+      } catch {
         return { held: async () => true, release: () => undefined }; // the store is out of reach: the local guard bounds the call
       }
       if (r.ok) return this.hold(r.id);
@@ -92,9 +89,8 @@ export class SlotGate {
           if (!ok) lost = true;
           else if (!released) cancel = clock.setTimer(renewIn(), renew, { background: true });
         },
-        (e) => {
-          this.o.onError?.(e);
-          if (!released) cancel = clock.setTimer(renewIn(), renew, { background: true });
+        () => {
+          if (!released) cancel = clock.setTimer(renewIn(), renew, { background: true }); // out of reach: try again
         },
       );
     };
@@ -104,8 +100,7 @@ export class SlotGate {
         if (lost || released) return false;
         try {
           return await store.held(id);
-        } catch (e) {
-          this.o.onError?.(e);
+        } catch {
           return false; // unknowable: not sending is the safe side (the call goes back through the limiter)
         }
       },
@@ -113,7 +108,7 @@ export class SlotGate {
         if (released) return;
         released = true;
         cancel();
-        Promise.resolve(store.release(id)).catch((e: unknown) => this.o.onError?.(e));
+        Promise.resolve(store.release(id)).catch(() => undefined); // out of reach: the lease runs out by itself
       },
     };
   }
