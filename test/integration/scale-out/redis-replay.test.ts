@@ -1,23 +1,18 @@
 // Redis back after an outage (docs/scale-out.md "Redis down"): the charges this instance took locally meanwhile go
 // into the shared count, so the other instances see them; refunded ones do not.
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { VirtualClock } from '../../../electron/engine/clock';
 import { CalendarDay } from '../../../electron/engine/limiter/calendar-day';
 import { SlidingLog } from '../../../electron/engine/limiter/sliding-log';
 import type { AcquireResult } from '../../../electron/engine/limiter/quota-store';
-import { connectSharedQuota, type SharedQuota } from '../../../electron/engine/shared/shared-quota';
-import { describeWithRedis, startRedisServer, type RedisServer } from '../../helpers/redis-server';
+import { connectSharedQuota } from '../../../electron/engine/shared/shared-quota';
+import { describeWithRedis, sharedQuotaFixture } from '../../helpers/redis-server';
 
 describeWithRedis('replay of local charges on a real redis-server', () => {
-  const open: SharedQuota[] = [];
-  let own: RedisServer | undefined;
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((q) => q.close()));
-    await own?.stop();
-  });
+  const { open, ownServer } = sharedQuotaFixture('replay'); // each test kills or restarts a redis-server of its own
 
   it("the outage's local charges count against the day for every instance once Redis answers again", async () => {
-    own = await startRedisServer();
+    const own = await ownServer();
     const clock = new VirtualClock(Date.now());
     const dims = () => [new SlidingLog('RPM', 100, 100, 60_000), new CalendarDay('RPD', 10, 10, clock.now())];
     const qa = await connectSharedQuota(own.url);

@@ -2,28 +2,23 @@
 // charges of the last window, which the provider still counts, so nothing is admitted until one full window after the
 // outage was noticed, even though Redis answers again; then admissions resume through Redis.
 import { Redis } from 'ioredis';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { AcquireResult } from '../../../electron/engine/limiter/quota-store';
 import type { RedisQuotaStore } from '../../../electron/engine/shared/redis-quota-store';
 import { VirtualClock } from '../../../electron/engine/clock';
 import { CalendarDay } from '../../../electron/engine/limiter/calendar-day';
 import type { Dimension } from '../../../electron/engine/limiter/dimension';
 import { SlidingLog } from '../../../electron/engine/limiter/sliding-log';
-import { connectSharedQuota, type SharedQuota } from '../../../electron/engine/shared/shared-quota';
-import { describeWithRedis, startRedisServer, type RedisServer } from '../../helpers/redis-server';
+import { connectSharedQuota } from '../../../electron/engine/shared/shared-quota';
+import { describeWithRedis, sharedQuotaFixture, type RedisServer } from '../../helpers/redis-server';
 
 type Grant = Extract<AcquireResult, { ok: true }>;
 
 describeWithRedis('a restarted redis-server', () => {
-  const open: SharedQuota[] = [];
-  let own: RedisServer | undefined;
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((q) => q.close()));
-    await own?.stop();
-  });
+  const { open, ownServer } = sharedQuotaFixture('restart'); // each test kills or restarts a redis-server of its own
 
   it('admits nothing for one window after the outage was noticed, though it answers at once, then resumes', async () => {
-    own = await startRedisServer();
+    const own = await ownServer();
     const clock = new VirtualClock(Date.now());
     const q = await connectSharedQuota(own.url);
     open.push(q);
@@ -68,7 +63,7 @@ describeWithRedis('a restarted redis-server', () => {
 
   /** Two instances on `apiKey` (an RPM of `rpm`, or `dims`) over a fresh redis-server: this one's store and the other's. */
   async function pair(apiKey: string, rpm: number, dims = (_now: number): Dimension[] => [new SlidingLog('RPM', rpm, rpm, 60_000)]) {
-    own = await startRedisServer();
+    const own = await ownServer();
     const clock = new VirtualClock(Date.now());
     const [q, other] = await Promise.all([connectSharedQuota(own.url), connectSharedQuota(own.url)]);
     open.push(q, other);
