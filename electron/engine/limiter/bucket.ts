@@ -55,11 +55,12 @@ export class RefillingBucket implements Dimension {
   }
 
   countsUntil(): number {
-    return Number.POSITIVE_INFINITY; // no charge leaves a window here: a later start only gives the server's bucket more time (restamp)
+    return Number.POSITIVE_INFINITY; // no charge leaves a window here (restamp)
   }
 
   restamp(): void {
-    // A later start only gives the server's bucket more time to refill: nothing to correct.
+    // A later start only gives the server's bucket more time to refill, except where that bucket wastes refill at its cap
+    // meanwhile (docs/engine.md §1, "Aged admissions": not covered).
   }
 
   settle(charge: Charge, amount: number, now: number): void {

@@ -80,6 +80,7 @@ class Ticket implements Admission {
   expired(now: number): boolean {
     return now + AGED_MARGIN_MS >= this.owner.countsUntil(this.reservation);
   }
+
   started(at: number): void {
     if (!this.open) return;
     this.startedAt = at;

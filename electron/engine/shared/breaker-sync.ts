@@ -126,7 +126,7 @@ export class BreakerSync {
         this.known = r.current; // on a lost race: the latest generation, to try again from
         if (r.ok) return;
       } catch {
-        return; // out of reach: applied on this instance only; the store's own trouble says Redis is gone
+        return; // out of reach: applied on this instance only; the shared quota's trouble says Redis is gone
       }
     }
     this.known = { ...this.known, generation: -1 }; // gave up: the next read makes this instance follow the fleet again
