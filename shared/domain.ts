@@ -150,6 +150,6 @@ export interface TimelineStep {
   next: (typeof STEP_NEXTS)[number] | null;
   /** The wait before the next attempt when `next` is retry. */
   backoffMs: number;
-  /** Why it fell back or stopped (the router's reason); null otherwise. */
+  /** Why it fell back or stopped (the router's reason), or why a retry went unsent; null otherwise. */
   note: string | null;
 }

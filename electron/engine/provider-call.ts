@@ -25,7 +25,7 @@ import type { CallArgs, RouterContext } from './router';
  */
 export type AttemptResult =
   | { kind: 'ok'; json: unknown; model: string }
-  | { kind: 'retry'; afterMs: number }
+  | { kind: 'retry'; afterMs: number; note?: string }
   | { kind: 'reroute' }
   | { kind: 'fallback'; reason: string; unavailable: boolean }
   | { kind: 'stop'; reason: string };
@@ -38,6 +38,10 @@ export function budgetReason(max: number): string {
 const WORDED_KINDS: ReadonlySet<FailureKind> = new Set(['safety', 'truncated', 'too_large']);
 
 const fallback = (reason: string, unavailable = false): AttemptResult => ({ kind: 'fallback', reason, unavailable });
+
+/** Why an admitted attempt went back through the limiter unsent (its timeline step says so). */
+export const LEASE_LOST = 'its shared slot lapsed while this instance was suspended: not sent, back through the limiter';
+export const ADMISSION_AGED = 'waited for a slot past its admission’s window: not sent, back through the limiter';
 
 /**
  * Attempt number `n` (0-based) of `args` on `state`. Rejects only when `args.signal` aborts. `recovered` aborts the
@@ -87,10 +91,10 @@ export async function attemptOnce(
     // The breaker opened while this request waited for a slot: don't send it into an open circuit.
     if (state.breaker.state === 'open') return fallback(`${state.id} breaker open`, state.breaker.recovering);
     // Suspended past its lease, this instance's slot may be another's now: the request goes back through the limiter.
-    if (lease && !(await lease.held())) return { kind: 'retry', afterMs: 0 };
+    if (lease && !(await lease.held())) return { kind: 'retry', afterMs: 0, note: LEASE_LOST };
     // Admitted so long ago that its charge left the window (a long wait for a slot): others were admitted on that room,
     // so sent now it would be one request too many for the server. It goes back through the limiter (docs/engine.md §1).
-    if (admission.expired(ctx.clock.now())) return { kind: 'retry', afterMs: 0 };
+    if (admission.expired(ctx.clock.now())) return { kind: 'retry', afterMs: 0, note: ADMISSION_AGED };
     // A fleet worker's submission claim lapsed while this request waited (docs/scale-out.md "At-least-once delivery, exactly one call").
     if (args.mayCall?.() === false) throw signal?.reason ?? new DOMException('This call may no longer be made.', 'AbortError');
     if (!budget.tryCharge()) {

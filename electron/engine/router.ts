@@ -164,8 +164,10 @@ async function attemptWithRetries(
 /** What came of a step, on its timeline record: the next move, the backoff before a retry, the reason to move on. */
 function cameTo(step: TimelineStep, r: AttemptResult): void {
   step.next = r.kind;
-  if (r.kind === 'retry') step.backoffMs = r.afterMs;
-  else if (r.kind === 'fallback' || r.kind === 'stop') step.note = r.reason;
+  if (r.kind === 'retry') {
+    step.backoffMs = r.afterMs;
+    step.note = r.note ?? null;
+  } else if (r.kind === 'fallback' || r.kind === 'stop') step.note = r.reason;
 }
 
 /** A provider passed over without an attempt (a skip reason, or the budget spent): one zero-length step says so. */

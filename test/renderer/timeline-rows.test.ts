@@ -65,6 +65,15 @@ describe('timelineRows', () => {
     expect(t.rows[0]?.spans.map((s) => [s.phase, s.from, s.to])).toEqual([['call', 1, 1_001]]);
   });
 
+  it('an attempt that went back unsent shows its wait for a slot and why it was not sent', () => {
+    const note = 'waited for a slot past its admission’s window: not sent, back through the limiter';
+    const t = timelineRows([at('attempt', 'pdf', 0, 61_000, { admittedAt: 0, next: 'retry', note })]);
+    expect(t.rows[0]?.spans.map((s) => [s.phase, s.from, s.to, s.detail])).toEqual([
+      ['slot', 0, 61_000, 'concurrency slot'],
+      ['backoff', 61_000, 61_000, note],
+    ]);
+  });
+
   it('no steps, no rows; a single instant still has an axis', () => {
     expect(timelineRows([]).rows).toEqual([]);
     const one = timelineRows([at('skip', 'image', 50, 50, { next: 'fallback' })]);

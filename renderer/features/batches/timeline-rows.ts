@@ -73,7 +73,7 @@ function attemptSpans(s: TimelineStep, out: PhaseSpan[]): void {
 /** What followed a step: the backoff before a retry, or the instant it fell back or stopped. */
 function moveOn(s: TimelineStep, out: PhaseSpan[]): void {
   if (s.next === 'retry')
-    out.push({ phase: 'backoff', from: s.to, to: s.to + s.backoffMs, provider: s.provider, detail: 'before the retry', failed: false });
+    out.push({ phase: 'backoff', from: s.to, to: s.to + s.backoffMs, provider: s.provider, detail: s.note ?? 'before the retry', failed: false });
   if (s.next === 'fallback' || s.next === 'stop') {
     out.push({ phase: s.next, from: s.to, to: s.to, provider: s.provider, detail: s.note ?? '', failed: s.next === 'stop' });
   }

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type EngineConfig } from '../../../shared/config';
 import { VirtualClock } from '../../../electron/engine/clock';
 import { Engine } from '../../../electron/engine/engine';
+import type { Budget } from '../../../electron/engine/budget';
+import { ADMISSION_AGED } from '../../../electron/engine/provider-call';
 import { seededRng } from '../../../electron/engine/rng';
 import { request, ScriptedProvider } from './scripted-provider';
 
@@ -53,11 +55,17 @@ describe('an admission older than its window', () => {
     };
     const engine = new Engine({ config, clock, rng: seededRng(1), adapters: { gemini } });
     const ids = ['1', '2', '3', '4', '5', '6'];
+    const budgets = ids.map((id) => engine.newBudget(id));
     const results = await clock.run(
-      Promise.all(ids.map((id) => engine.call({ submissionId: id, budget: engine.newBudget(id), request: request() }))),
+      Promise.all(ids.map((id, i) => engine.call({ submissionId: id, budget: budgets[i] as Budget, request: request() }))),
     );
     expect(results.map((r) => r.status)).toEqual(ids.map(() => 'ok'));
     expect(gemini.log).toHaveLength(ids.length);
     expect(busiestWindow(gemini.log.map((e) => e.at)), 'requests the provider received in one window').toBeLessThanOrEqual(RPM);
+    // The calls admitted at 60 s went back unsent, their timelines say why, and no budget paid for them.
+    const unsent = budgets.flatMap((b) => b.timeline.filter((s) => s.step === 'attempt' && s.sentAt === null));
+    expect(unsent.length).toBeGreaterThan(0);
+    expect(unsent.map((s) => [s.next, s.note])).toEqual(unsent.map(() => ['retry', ADMISSION_AGED]));
+    expect(budgets.map((b) => b.used)).toEqual(ids.map(() => 1));
   });
 });

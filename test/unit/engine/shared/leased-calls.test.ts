@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type EngineConfig } from '../../../../shared/config';
 import { VirtualClock, type Clock } from '../../../../electron/engine/clock';
 import { Engine } from '../../../../electron/engine/engine';
+import type { Budget } from '../../../../electron/engine/budget';
+import { LEASE_LOST } from '../../../../electron/engine/provider-call';
 import { seededRng } from '../../../../electron/engine/rng';
 import { LocalBreakerStore } from '../../../../electron/engine/shared/breaker-store';
 import { LocalLeaseStore, type LeaseStore } from '../../../../electron/engine/shared/lease-store';
@@ -28,8 +30,13 @@ function instance(clock: VirtualClock, leases: LeaseStore, latencyMs = 5_000, br
     adapters: { gemini, groq },
     sharedProviders: (p) => (p === 'gemini' ? { instanceId: `i${++n}`, leases, breaker, rate: new LocalRateStore(clock) } : undefined),
   });
-  const call = (id: string) => engine.call({ submissionId: id, budget: engine.newBudget(id), request: request() });
-  return { gemini, engine, call };
+  const budgets: Budget[] = [];
+  const call = (id: string) => {
+    const budget = engine.newBudget(id);
+    budgets.push(budget);
+    return engine.call({ submissionId: id, budget, request: request() });
+  };
+  return { gemini, engine, call, budgets };
 }
 
 describe('engines over one lease store', () => {
@@ -91,5 +98,10 @@ describe('engines over one lease store', () => {
     expect(r).toMatchObject({ status: 'ok', provider: 'gemini' });
     expect(heldAtSend).toEqual([true]); // the suspended attempt never reached the provider; the one sent holds its slot
     expect(suspended).toBe(true);
+    // Its timeline says why the first attempt went unsent.
+    expect(a.budgets[0]?.timeline.filter((s) => s.step === 'attempt').map((s) => [s.sentAt === null, s.next, s.note])).toEqual([
+      [true, 'retry', LEASE_LOST],
+      [false, 'ok', null],
+    ]);
   });
 });
