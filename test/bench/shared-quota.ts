@@ -16,6 +16,7 @@ import { SlidingLog } from '../../electron/engine/limiter/sliding-log';
 import { seededRng } from '../../electron/engine/rng';
 import { connectSharedQuota, type SharedQuota } from '../../electron/engine/shared/shared-quota';
 import { redisSkipReason, startRedisServer } from '../helpers/redis-process';
+import { peakCount } from '../helpers/window-peak';
 
 const INSTANCES = 4;
 /** Requests per window: the key's limit. */
@@ -74,15 +75,6 @@ interface Gate {
 /** The quota bound: the last of `total` requests cannot start before ⌊(total − 1) ÷ LIMIT⌋ windows, then one latency. */
 const boundMs = Math.floor((WORK.reduce((a, b) => a + b, 0) - 1) / LIMIT) * WINDOW_MS + LATENCY_MS;
 
-function maxInWindow(times: readonly number[]): number {
-  let most = 0;
-  for (let i = 0, j = 0; i < times.length; i++) {
-    while ((times[i] as number) - (times[j] as number) >= WINDOW_MS) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
-
 /** Unused capacity in the whole windows from the first accepted send to the last (0: every window full). */
 function idleShare(accepted: readonly number[]): number {
   const first = accepted[0] ?? 0;
@@ -105,14 +97,13 @@ async function drive(contender: SharedContender, gates: Gate[]): Promise<SharedQ
     }),
   );
   const makespan = performance.now() - start;
-  const sorted = [...server.sent].sort((a, b) => a - b);
   return {
     scenario: 'shared-quota',
     contender,
     instances: INSTANCES,
     makespan_ratio: Number((makespan / boundMs).toFixed(3)),
     http_429: server.refused,
-    overshoot: Math.max(0, maxInWindow(sorted) - LIMIT),
+    overshoot: Math.max(0, peakCount(server.sent, WINDOW_MS) - LIMIT),
     idle_quota: Number(idleShare(server.accepted).toFixed(3)),
     makespan_s: Number((makespan / 1000).toFixed(2)),
     lower_bound_s: boundMs / 1000,

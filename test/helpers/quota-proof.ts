@@ -3,6 +3,7 @@
 // enforces every dimension with the provider's own arithmetic, so a 429 there is an overshoot of some dimension.
 import type { LogEntry } from '../../electron/providers/simulator/types';
 import { modelCalls } from '../integration/pipeline/support';
+import { peakInWindow } from './window-peak';
 
 /**
  * The most accepted requests (or, with `tokens`, the most tokens the simulator counted) per `provider/model` in any
@@ -16,17 +17,14 @@ export function peakPerWindow(log: LogEntry[], windowMs: number, tokens = false)
     charges.set(k, [...(charges.get(k) ?? []), { at: e.charged?.at ?? e.at, amount: tokens ? (e.charged?.tokens ?? 0) : 1 }]);
   }
   const peaks = new Map<string, number>();
-  for (const [k, cs] of charges) {
-    cs.sort((a, b) => a.at - b.at);
-    let peak = 0;
-    let sum = 0;
-    for (let hi = 0, lo = 0; hi < cs.length; hi++) {
-      sum += (cs[hi] as { amount: number }).amount;
-      while ((cs[hi] as { at: number }).at - (cs[lo] as { at: number }).at >= windowMs) sum -= (cs[lo++] as { amount: number }).amount;
-      peak = Math.max(peak, sum);
-    }
-    peaks.set(k, peak);
-  }
+  for (const [k, cs] of charges)
+    peaks.set(
+      k,
+      peakInWindow(
+        cs.sort((a, b) => a.at - b.at),
+        windowMs,
+      ),
+    );
   return peaks;
 }
 

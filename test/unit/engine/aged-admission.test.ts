@@ -8,6 +8,7 @@ import { Engine } from '../../../electron/engine/engine';
 import type { Budget } from '../../../electron/engine/budget';
 import { ADMISSION_AGED } from '../../../electron/engine/provider-call';
 import { seededRng } from '../../../electron/engine/rng';
+import { peakCount } from '../../helpers/window-peak';
 import { request, ScriptedProvider } from './scripted-provider';
 
 const RPM = 2;
@@ -31,17 +32,6 @@ const config: EngineConfig = {
   },
 };
 
-/** The most requests the provider received in any window (the server's own count). */
-function busiestWindow(at: number[]): number {
-  const sorted = [...at].sort((a, b) => a - b);
-  let peak = 0;
-  for (let hi = 0, lo = 0; hi < sorted.length; hi++) {
-    while ((sorted[hi] as number) - (sorted[lo] as number) >= WINDOW) lo++;
-    peak = Math.max(peak, hi - lo + 1);
-  }
-  return peak;
-}
-
 describe('an admission older than its window', () => {
   it('is not sent: two long calls hold both slots past two windows, and the provider never sees more than its RPM', async () => {
     const clock = new VirtualClock();
@@ -61,7 +51,13 @@ describe('an admission older than its window', () => {
     );
     expect(results.map((r) => r.status)).toEqual(ids.map(() => 'ok'));
     expect(gemini.log).toHaveLength(ids.length);
-    expect(busiestWindow(gemini.log.map((e) => e.at)), 'requests the provider received in one window').toBeLessThanOrEqual(RPM);
+    expect(
+      peakCount(
+        gemini.log.map((e) => e.at),
+        WINDOW,
+      ),
+      'requests the provider received in one window',
+    ).toBeLessThanOrEqual(RPM);
     // The calls admitted at 60 s went back unsent, their timelines say why, and no budget paid for them.
     const unsent = budgets.flatMap((b) => b.timeline.filter((s) => s.step === 'attempt' && s.sentAt === null));
     expect(unsent.length).toBeGreaterThan(0);
