@@ -82,19 +82,19 @@ export class SlotGate {
     let lost = false;
     let released = false;
     let cancel: () => void = () => undefined;
-    const renewIn = () => Math.max(1, Math.floor(this.o.leaseMs() / 3));
+    const next = () => (cancel = clock.setTimer(Math.max(1, Math.floor(this.o.leaseMs() / 3)), renew, { background: true }));
     const renew = () => {
       Promise.resolve(store.renew(id, this.o.leaseMs())).then(
         (ok) => {
           if (!ok) lost = true;
-          else if (!released) cancel = clock.setTimer(renewIn(), renew, { background: true });
+          else if (!released) next();
         },
         () => {
-          if (!released) cancel = clock.setTimer(renewIn(), renew, { background: true }); // out of reach: try again
+          if (!released) next(); // out of reach: try again
         },
       );
     };
-    cancel = clock.setTimer(renewIn(), renew, { background: true });
+    next();
     return {
       held: async () => {
         if (lost || released) return false;
