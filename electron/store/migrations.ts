@@ -245,9 +245,12 @@ export function migrate(db: Db, target: number = SCHEMA_VERSION): void {
   }
   for (const m of MIGRATIONS) {
     if (m.version <= current || m.version > target) continue;
+    // IMMEDIATE takes the write lock before the version is read again: two processes opening one new file at
+    // once (CLI runs beside the app) would otherwise both see the old version and apply the same migration twice.
     db.transaction(() => {
+      if (schemaVersion(db) >= m.version) return;
       db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);
-    })();
+    }).immediate();
   }
 }

@@ -70,15 +70,15 @@ describe('a batch file that cannot be used', () => {
       startCli(['validate', '--rerun-undetermined', 'latest', '--db', fresh], env()).exited,
       startCli(['validate', SAMPLE_BATCH, '--rerun-undetermined', '1'], env()).exited,
     ]);
-    expect(unknown.code).toBe(2);
+    expect(unknown.code, unknown.stderr).toBe(2);
     expect(unknown.stderr).toMatch(/unknown option "--bogus"[\s\S]*usage: event-validator validate/);
-    expect(noResume.code).toBe(2);
+    expect(noResume.code, noResume.stderr).toBe(2);
     expect(noResume.stderr).toMatch(/nothing to resume: no unfinished run/);
-    expect(noRun.code).toBe(2);
+    expect(noRun.code, noRun.stderr).toBe(2);
     expect(noRun.stderr).toMatch(/there is no run 7/);
-    expect(notNumber.code).toBe(2);
+    expect(notNumber.code, notNumber.stderr).toBe(2);
     expect(notNumber.stderr).toMatch(/--rerun-undetermined needs a run number, got "latest"/);
-    expect(both.code).toBe(2);
+    expect(both.code, both.stderr).toBe(2);
     expect(both.stderr).toMatch(/--rerun-undetermined takes neither a batch file nor --resume/);
   }, 90_000);
 });
