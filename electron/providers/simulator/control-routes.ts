@@ -1,10 +1,11 @@
-// The control API under /__sim/* (JSON), which the SDKs never hit: scripts, outages, quota changes, reset, the log.
+// The control API under /__sim/* (JSON), which the SDKs never hit: scripts, outages, quota changes, holds and bursts,
+// reset, the log.
 // Every payload is validated; a bad one gets a 400 that says what is wrong. Loopback only, this server's Host/Origin only.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { PROVIDER_IDS } from '../../../shared/provider';
 import { foreignRequest } from '../../host/auth';
-import { WIRE_FAULTS } from './faults';
+import { faultFits, WIRE_FAULTS } from './faults';
 import type { SimState } from './state';
 
 export const CONTROL_PREFIX = '/__sim/';
@@ -31,6 +32,11 @@ const scriptSpec = z.object({ provider, model: z.string().optional(), responses:
 const outageSpec = z
   .object({ provider, model: z.string().optional(), durationMs: ms, status: z.union([z.literal(500), z.literal(503)]).optional() })
   .strict();
+const holdSpec = z.object({ provider, model: z.string().optional(), durationMs: ms }).strict();
+const burstSpec = z
+  .object({ provider, model: z.string().optional(), fault: z.enum(WIRE_FAULTS) })
+  .strict()
+  .refine((b) => faultFits(b.provider, b.fault), { message: 'that fault is not on this provider’s wire', path: ['fault'] });
 const limit = z.number().finite().positive();
 const quotaSpec = z
   .object({
@@ -70,11 +76,10 @@ export function handleControl(state: SimState, info: () => SimInfo, req: Incomin
       return reply(400, { error: `the body is not JSON: ${(err as Error).message}` });
     }
   }
-  const parsed = <T>(schema: z.ZodType<T>, run: (v: T) => void) => {
+  const parsed = <T>(schema: z.ZodType<T>, run: (v: T) => object | void) => {
     const r = schema.safeParse(payload);
     if (!r.success) return reply(400, { error: r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
-    run(r.data);
-    reply(200, { ok: true });
+    reply(200, { ok: true, ...run(r.data) });
   };
   switch (action) {
     case 'GET info':
@@ -90,6 +95,12 @@ export function handleControl(state: SimState, info: () => SimInfo, req: Incomin
       return parsed(outageSpec, (s) => state.outage(s));
     case 'POST quota':
       return parsed(quotaSpec, (s) => state.setQuota(s));
+    case 'POST hold':
+      return parsed(holdSpec, (s) => state.hold(s));
+    case 'GET held':
+      return reply(200, { entries: state.held() });
+    case 'POST burst':
+      return parsed(burstSpec, (s) => ({ answered: state.burst(s) }));
     case 'POST reset':
       state.reset();
       return reply(200, { ok: true });

@@ -19,6 +19,9 @@ export const WIRE_FAULTS = [
 ] as const;
 export type WireFault = (typeof WIRE_FAULTS)[number];
 
+/** Whether this provider's wire has this fault: each is named for its provider, but for the proxy's plain 502. */
+export const faultFits = (provider: 'gemini' | 'groq', fault: WireFault): boolean => fault === 'plain-502' || fault.startsWith(`${provider}-`);
+
 const GEMINI_LINK = 'For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.';
 const EXCEEDED = `You exceeded your current quota, please check your plan and billing details. ${GEMINI_LINK}`;
 const FREE = 'generativelanguage.googleapis.com/generate_content_free_tier';

@@ -96,13 +96,14 @@ export async function handleGemini(state: SimState, waits: Waits, req: IncomingM
   const latency = state.latencyMs('gemini', model, judged.hasAttachment);
   const written = thinkThenWrite(model, request.generationConfig, judged.reply);
   const usage = { inputTokens: judged.inputTokens, outputTokens: written.outputTokens, thinkingTokens: written.thinkingTokens };
-  if (!stream) {
-    const outcome = written.finishReason === 'MAX_TOKENS' ? 'truncated' : 'ok';
-    return send(outcome, { ...json(200, geminiReply(model, written.text, usage, written.finishReason)), delayMs: latency });
-  }
-
+  const outcome = written.finishReason === 'MAX_TOKENS' ? 'truncated' : 'ok';
+  // The log shows the answer planned while the request is held; a burst meanwhile answers it instead.
   entry.status = 200;
-  if (!(await waits.wait(latency / 2, res))) return;
+  entry.outcome = outcome;
+  const waited = await state.holding.wait(waits, res, entry, 'gemini', model, stream ? latency / 2 : latency);
+  if (!waited) return;
+  if (waited !== true) return send('burst', waited);
+  if (!stream) return send(outcome, json(200, geminiReply(model, written.text, usage, written.finishReason)));
   const pieces = splitText(written.text, 3);
   const events = pieces.map((piece, i) => {
     const last = i === pieces.length - 1;

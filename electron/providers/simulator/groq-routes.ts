@@ -122,10 +122,15 @@ export async function handleGroq(state: SimState, waits: Waits, req: IncomingMes
   const latency = state.latencyMs('groq', name, judged.hasAttachment);
   const usage = { inputTokens: judged.inputTokens, outputTokens: judged.outputTokens };
   const completion = groqReply(name, judged.reply, usage, now);
-  if (!request.stream) return send('ok', { ...json(200, completion, headers()), delayMs: latency });
-
+  // A plain answer's headers are as of the charge. While held, the log shows the answer planned, which a burst may
+  // replace (docs/providers.md §6).
+  const answerHeaders = headers();
   entry.status = 200;
-  if (!(await waits.wait(latency / 2, res))) return;
+  entry.outcome = 'ok';
+  const waited = await state.holding.wait(waits, res, entry, 'groq', name, request.stream ? latency / 2 : latency);
+  if (!waited) return;
+  if (waited !== true) return send('burst', waited);
+  if (!request.stream) return send('ok', json(200, completion, answerHeaders));
   const base = { id: completion.id, object: 'chat.completion.chunk', created: completion.created, model: name, system_fingerprint: 'fp_simulated' };
   const pieces = [judged.reply.slice(0, judged.reply.length >> 1), judged.reply.slice(judged.reply.length >> 1)];
   const events = [

@@ -23,21 +23,25 @@ export class Waits {
   private readonly pending = new Set<() => void>();
   constructor(private readonly clock: Pick<Clock, 'setTimer'>) {}
 
-  wait(ms: number, res: ServerResponse): Promise<boolean> {
+  /** `cut` ends the wait early, resolving true while the client is still there (a burst answers it at once). */
+  wait(ms: number, res: ServerResponse, cut?: AbortSignal): Promise<boolean> {
     if (res.destroyed) return Promise.resolve(false);
-    if (ms <= 0) return Promise.resolve(true);
+    if (ms <= 0 || cut?.aborted) return Promise.resolve(true);
     return new Promise((resolve) => {
       const done = (alive: boolean) => {
         this.pending.delete(stop);
         res.off('close', onClose);
+        cut?.removeEventListener('abort', onCut);
         cancel();
         resolve(alive);
       };
       const onClose = () => done(false);
+      const onCut = () => done(!res.destroyed);
       const stop = () => done(false);
       const cancel = this.clock.setTimer(ms, () => done(!res.destroyed));
       this.pending.add(stop);
       res.once('close', onClose);
+      cut?.addEventListener('abort', onCut, { once: true });
     });
   }
 

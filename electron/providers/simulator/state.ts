@@ -2,10 +2,12 @@
 import type { ProviderId } from '../../../shared/provider';
 import type { Clock } from '../../engine/clock';
 import { lognormal, type Rng } from '../../engine/rng';
+import { faultDelivery } from './faults';
+import { HeldRequests } from './held';
 import { PRESETS, latencyModel, type PresetName } from './presets';
 import { GeminiQuota, type GeminiLimits } from './quota-gemini';
 import { GroqQuota, type GroqLimits } from './quota-groq';
-import type { LogEntry, OutageSpec, QuotaSpec, ScriptedResponse, ScriptSpec, SimulatorControl } from './types';
+import type { BurstSpec, HoldSpec, LogEntry, OutageSpec, QuotaSpec, ScriptedResponse, ScriptSpec, SimulatorControl } from './types';
 
 interface Outage {
   provider: ProviderId;
@@ -23,6 +25,8 @@ export class SimState implements SimulatorControl {
   private groqQuotas = new Map<string, GroqQuota>();
   /** Limit changes that apply to every key, including keys first seen later. */
   private overrides = new Map<string, Partial<GeminiLimits & GroqLimits>>();
+  /** Requests charged and not answered yet: what a burst answers. */
+  readonly holding: HeldRequests;
 
   constructor(
     readonly clock: Clock,
@@ -32,7 +36,9 @@ export class SimState implements SimulatorControl {
     readonly acceptKey: (key: string) => boolean,
     /** Entries kept; requests carry their photos and PDFs, so a long demo run keeps only the latest. */
     private readonly logLimit: number,
-  ) {}
+  ) {
+    this.holding = new HeldRequests(clock);
+  }
 
   isModel(provider: ProviderId, model: string): boolean {
     return model in PRESETS[this.preset][provider];
@@ -134,7 +140,20 @@ export class SimState implements SimulatorControl {
     }
   }
 
+  hold(spec: HoldSpec): void {
+    this.holding.hold(spec.provider, spec.model, spec.durationMs);
+  }
+
+  burst(spec: BurstSpec): number {
+    return this.holding.burst(spec.provider, spec.model, (model) => faultDelivery(spec.provider, spec.fault, model));
+  }
+
+  held(): LogEntry[] {
+    return this.holding.entries();
+  }
+
   reset(): void {
+    this.holding.reset();
     this.scripts = [];
     this.outages = [];
     this.entries = [];

@@ -47,6 +47,20 @@ export interface OutageSpec {
   status?: 500 | 503;
 }
 
+export interface HoldSpec {
+  provider: ProviderId;
+  model?: string;
+  /** How long, from now on the simulator's clock, requests wait before their headers unless a burst answers them. */
+  durationMs: number;
+}
+
+export interface BurstSpec {
+  provider: ProviderId;
+  model?: string;
+  /** What every request held at that moment is answered with, e.g. 'gemini-quota-bare'. */
+  fault: WireFault;
+}
+
 export interface QuotaSpec {
   provider: ProviderId;
   model: string;
@@ -55,7 +69,7 @@ export interface QuotaSpec {
   limits: Partial<GeminiLimits> | Partial<GroqLimits>;
 }
 
-export type LogOutcome = 'ok' | 'truncated' | 'scripted' | 'outage' | 'auth' | 'not_found' | 'rate_limited' | 'too_large' | 'bad_request';
+export type LogOutcome = 'ok' | 'burst' | 'truncated' | 'scripted' | 'outage' | 'auth' | 'not_found' | 'rate_limited' | 'too_large' | 'bad_request';
 
 export interface LogEntry {
   seq: number;
@@ -82,6 +96,12 @@ export interface SimulatorControl {
   script(spec: ScriptSpec): void;
   outage(spec: OutageSpec): void;
   setQuota(spec: QuotaSpec): void;
+  /** Hold this provider's requests before their headers for a while (a stalled front end), until a burst. */
+  hold(spec: HoldSpec): void;
+  /** Answer every request of this provider held now (by a hold or its latency) with one fault, and end its holds; how many. */
+  burst(spec: BurstSpec): number;
+  /** The requests held now (charged, not answered yet), oldest first. */
+  held(): LogEntry[];
   /** Clear scripts, outages, quota usage, quota changes and the log. */
   reset(): void;
   log(): LogEntry[];

@@ -128,6 +128,59 @@ describe('control API over HTTP', () => {
     expect((await chat()).status).toBe(503);
   });
 
+  it('a hold keeps requests before their headers, and a burst answers every one held with one fault', async () => {
+    const gemini = createGeminiAdapter({
+      apiKey: sim.keys.gemini,
+      baseUrl: sim.baseUrl,
+      textModel: 'gemini-2.5-flash',
+      visionModel: 'gemini-2.5-flash',
+      timeoutMs: 30_000,
+    });
+    const held = async () => ((await (await fetch(`${sim.baseUrl}/__sim/held`)).json()) as { entries: Array<{ seq: number; charged?: object }> }).entries;
+    expect((await post('hold', { provider: 'gemini', durationMs: -1 })).status).toBe(400);
+    expect((await post('hold', { provider: 'gemini', model: 'gemini-2.5-flash', durationMs: 60_000 })).status).toBe(200);
+    const calls = [gemini.call(req, never()), gemini.call(req, never()), gemini.call(req, never())];
+    while ((await held()).length < 3) await new Promise((r) => setTimeout(r, 10));
+    expect((await held()).every((e) => e.charged)).toBe(true); // held after the quota counted them
+    // Groq is not held.
+    const chat = await fetch(`${sim.baseUrl}/openai/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sim.keys.groq}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'llama-3.1-8b-instant', messages: [{ role: 'user', content: 'json please' }] }),
+    });
+    expect(chat.status).toBe(200);
+
+    const wrongWire = await post('burst', { provider: 'gemini', fault: 'groq-capacity-498' });
+    expect(wrongWire.status).toBe(400);
+    expect(((await wrongWire.json()) as { error: string }).error).toMatch(/fault: that fault is not on this provider/);
+    const burst = await post('burst', { provider: 'gemini', fault: 'gemini-quota-bare' });
+    expect(await burst.json()).toEqual({ ok: true, answered: 3 });
+    for (const outcome of await Promise.all(calls)) expect(outcome).toMatchObject({ ok: false, kind: 'rate_limit' });
+    expect(sim.control.log().filter((e) => e.provider === 'gemini')).toMatchObject(
+      Array.from({ length: 3 }, () => ({ status: 429, outcome: 'burst', charged: { tokens: expect.any(Number) } })),
+    );
+    expect(await held()).toEqual([]);
+    // The burst ended the hold: the next request is answered at once, and a burst with nothing held answers none.
+    expect((await gemini.call(req, never())).ok).toBe(true);
+    expect(await (await post('burst', { provider: 'gemini', fault: 'gemini-quota-bare' })).json()).toEqual({ ok: true, answered: 0 });
+  });
+
+  it('a hold that runs out lets its requests go on as planned', async () => {
+    const gemini = createGeminiAdapter({
+      apiKey: sim.keys.gemini,
+      baseUrl: sim.baseUrl,
+      textModel: 'gemini-2.5-flash',
+      visionModel: 'gemini-2.5-flash',
+      timeoutMs: 30_000,
+    });
+    sim.control.hold({ provider: 'gemini', durationMs: 300 });
+    const call = gemini.call(req, never());
+    while (sim.control.held().length < 1) await new Promise((r) => setTimeout(r, 10));
+    expect((await call).ok).toBe(true);
+    expect(sim.control.held()).toEqual([]);
+    expect(sim.control.log()).toMatchObject([{ status: 200, outcome: 'ok' }]);
+  });
+
   it('changes a quota mid-run', async () => {
     expect((await post('quota', { provider: 'gemini', model: 'gemini-2.5-flash', limits: { rpm: 1 } })).status).toBe(200);
     const gemini = createGeminiAdapter({
