@@ -6,13 +6,14 @@ import { modelCalls } from '../integration/pipeline/support';
 import { peakInWindow } from './window-peak';
 
 /**
- * The most accepted requests (or, with `tokens`, the most tokens the simulator counted) per `provider/model` in any
- * window of `windowMs` ending at a request, at the time each counted on the quota.
+ * The most requests the quota counted (or, with `tokens`, the most tokens) per `provider/model` in any window of
+ * `windowMs` ending at a request, at the time each counted: every answered 200, and every request the simulator
+ * charged whatever its answer (one a burst refused after the charge counts too).
  */
 export function peakPerWindow(log: LogEntry[], windowMs: number, tokens = false): Map<string, number> {
   const charges = new Map<string, { at: number; amount: number }[]>();
   for (const e of modelCalls(log)) {
-    if (e.status !== 200) continue;
+    if (e.status !== 200 && !e.charged) continue;
     const k = `${e.provider}/${e.model}`;
     charges.set(k, [...(charges.get(k) ?? []), { at: e.charged?.at ?? e.at, amount: tokens ? (e.charged?.tokens ?? 0) : 1 }]);
   }

@@ -9,13 +9,18 @@
 //   was accepted, one instance SIGSTOPped past its concurrency-slot leases and SIGCONTed;
 // - N = 2 shards, redis-server SIGKILLed once a window's worth was accepted and restarted empty on the same port while
 //   calls admitted through it are still waiting or in flight (each instance holds until a window after they arrive);
+// - N = 4 shards, one burst of bare 429s answering every request in flight once each instance has one (the simulator
+//   holds requests until then): the fleet's rate in Redis is cut exactly once;
 // - N = 2, 4 BullMQ workers (`event-validator worker`) on one flow of a `validate --distributed` coordinator, the same
 //   saturated quota, one worker SIGKILLed while it holds a chunk: exactly one result per submission as well.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readCsv } from '../../electron/batch/ingest/ingest-csv';
+import { providerKeyPrefix } from '../../electron/engine/shared/redis-quota-store';
+import { DEFAULT_CONFIG } from '../../shared/config';
 import { cliEnv, startCli, type CliRun } from '../helpers/cli';
 import { peakPerWindow, rateLimited, refusalTimeline } from '../helpers/quota-proof';
 import { requestMatcher } from '../helpers/request-matcher';
@@ -53,6 +58,45 @@ const received = (log: LogEntry[]) => modelCalls(log).filter((e) => e.status ===
 
 let dir: string;
 let redis: RedisServer;
+
+const AIMD_DECREASE = DEFAULT_CONFIG.providers.gemini.aimd.decrease;
+/** The burst run's concurrency slots: more than the quota admits in the longest hold (two minutes at 25 a minute). */
+const BURST_SLOTS = 64;
+interface FleetRateRow {
+  gen: number;
+  factor: number;
+  decreasedAt: string | null;
+}
+
+/**
+ * The fleet's learned rate as Redis holds it (docs/scale-out.md "Shared rate"), read every 50 ms from now: `before`,
+ * then each change until `stop`. Changes come seconds apart, so a reading that skips a generation means one was missed.
+ */
+async function watchFleetRate(hash: string): Promise<{ before: FleetRateRow; stop(): FleetRateRow[] }> {
+  const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+  const read = async (): Promise<FleetRateRow> => {
+    const [gen, factor, decreasedAt] = await client.hmget(hash, 'gen', 'factor', 'decreasedAt');
+    return { gen: Number(gen ?? 0), factor: Number(factor ?? 1), decreasedAt };
+  };
+  const before = await read();
+  const changes: FleetRateRow[] = [];
+  let last = before;
+  const timer = setInterval(() => {
+    read()
+      .then((r) => {
+        if (r.gen !== last.gen) changes.push((last = r));
+      })
+      .catch(() => undefined); // a reading lost to a slow reply; the generation check shows a change it hid
+  }, 50);
+  return {
+    before,
+    stop: () => {
+      clearInterval(timer);
+      client.disconnect();
+      return changes;
+    }, // safe to call twice: the finally of a failed run stops it too
+  };
+}
 
 const soak = process.env.SOAK_SCALE === 'big';
 
@@ -100,15 +144,19 @@ describeWithRedis('N instances on one key through Redis: no overshoot', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  /** One proof run: N shards; `faults` adds the SIGKILL of one instance (the soak runs), `restart` redis-server's. */
-  async function proof(n: number, rpm: number, ids: string[], faults: boolean, restart = false): Promise<void> {
+  /**
+   * One proof run: N shards. `faults` adds the SIGKILL of one instance and the SIGSTOP of another (the soak runs),
+   * `restart` redis-server's, `burst` one burst of 429s on every instance's call in flight.
+   */
+  async function proof(n: number, rpm: number, ids: string[], fault: { faults?: boolean; restart?: boolean; burst?: boolean } = {}): Promise<void> {
+    const { faults = false, restart = false, burst = false } = fault;
     const sim: SimulatorProcess = await startSimulateProcess(['--preset', 'tier1', '--time-scale', '0.05', '--seed', String(n)]);
-    const key = `sim-proof-${n}-${faults ? 'soak' : 'ci'}${restart ? '-restart' : ''}`;
+    const tag = `${n}-${faults ? 'soak' : 'ci'}${restart ? '-restart' : ''}${burst ? '-burst' : ''}`;
+    const key = `sim-proof-${tag}`;
     await sim.quota({ provider: 'gemini', model: MODEL, limits: { rpm, rpd: RPD, tpm: TPM } });
     const deal = (rows: string[], k: number) => Array.from({ length: k }, (_, i) => rows.filter((_, j) => j % k === i));
     const shards = faults ? [...deal(ids.slice(VICTIM_ROWS), n - 1), ids.slice(0, VICTIM_ROWS)] : deal(ids, n);
     const skews = ['5000', '-5000'];
-    const tag = `${n}-${faults ? 'soak' : 'ci'}${restart ? '-restart' : ''}`;
     const runs: CliRun[] = shards.map((shard, i) => {
       const batch = sampleSubset(path.join(dir, `${tag}-shard-${i}.csv`), shard);
       const env = proofEnv(sim, path.join(dir, `${tag}-home-${i}`), key, rpm, {
@@ -116,9 +164,13 @@ describeWithRedis('N instances on one key through Redis: no overshoot', () => {
         // The instances the soak SIGSTOPs and SIGKILLs: a short call timeout, so their slot leases run out while one is
         // stopped, and the dead one's slots come back in seconds rather than minutes (twice the default timeout).
         ...(faults && (i === 0 || i === n - 1) ? { GEMINI_TIMEOUT: String(STOPPED_TIMEOUT_S) } : {}),
+        // Slots enough for every call admitted during the hold to be in flight at once, so each instance gets one in
+        // whoever holds the first few (auto sizes them to the fast simulator: 1).
+        ...(burst ? { GEMINI_MAX_CONCURRENT: String(BURST_SLOTS) } : {}),
       });
       return startCli(['validate', batch, '--attachments', SAMPLE_ATTACHMENTS, '--db', path.join(dir, `${tag}-${i}.db`), '--json'], env);
     });
+    let cut: Awaited<ReturnType<typeof watchFleetRate>> | undefined;
     const victim = faults ? (runs[n - 1] as CliRun) : undefined;
     const stopped = faults ? (runs[0] as CliRun) : undefined;
     try {
@@ -135,6 +187,7 @@ describeWithRedis('N instances on one key through Redis: no overshoot', () => {
         await sleep(STOP_MS);
         stopped.child.kill('SIGCONT');
       }
+      if (burst) cut = await burstOnEveryInstance(sim, key, shards, runs);
       if (restart) {
         // Mid-run, with calls admitted through Redis still waiting for a slot or in flight: empty again on the same port.
         expect(await until(async () => received(await sim.log()).length >= rpm, 300_000), 'a window accepted').toBe(true);
@@ -165,25 +218,74 @@ describeWithRedis('N instances on one key through Redis: no overshoot', () => {
         const unsent = "SELECT count(*) AS c FROM call_steps WHERE step = 'attempt' AND admitted_ms IS NOT NULL AND sent_ms IS NULL";
         console.log(`N = ${n}: ${seen} requests; the stopped instance's unsent attempts: ${query<{ c: number }>(dbs[0] as string, unsent)[0]?.c}`);
       }
+      if (cut) {
+        const changes = cut.stop();
+        console.log(`N = ${n}: the fleet's rate in Redis after the burst: ${changes.map((c) => `gen ${c.gen} ×${c.factor}`).join(', ')}`);
+        // Every change of the fleet's rate was seen (one generation at a time), and exactly one was a decrease: by the
+        // configured factor, from the full rate.
+        expect(
+          changes.map((c, i) => c.gen - (i === 0 ? cut.before.gen : (changes[i - 1] as FleetRateRow).gen)),
+          'generations, one step at a time (two changes within one reading: more than one instance changed the rate)',
+        ).toEqual(changes.map(() => 1));
+        const decreases = changes.filter((c, i) => c.decreasedAt !== (i === 0 ? cut.before : (changes[i - 1] as FleetRateRow)).decreasedAt);
+        expect(decreases.map((c) => c.factor), 'decreases of the fleet rate after the burst').toEqual([AIMD_DECREASE]);
+        expect(changes[0]?.factor, 'the first change is the cut').toBe(AIMD_DECREASE);
+      }
       expect(seen - recorded, 'requests no committed result records').toBeGreaterThanOrEqual(0);
       expect(seen - recorded, 'at most the killed instance’s unfinished rows, three questions each').toBeLessThanOrEqual(3 * unfinished);
     } finally {
+      cut?.stop();
       for (const r of runs) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGTERM');
       await Promise.all(runs.map((r) => r.exited));
       await sim.close();
     }
   }
 
+  /**
+   * Once a window's worth was accepted: the simulator holds the model's requests until every instance has one in
+   * flight, then answers all of them with one bare 429 (docs/providers.md §6). Returns the watch of the fleet's rate
+   * in Redis, started before the burst.
+   */
+  async function burstOnEveryInstance(sim: SimulatorProcess, key: string, shards: string[][], runs: CliRun[]) {
+    expect(await until(async () => received(await sim.log()).length >= RPM, 300_000), 'a window accepted').toBe(true);
+    const matcher = await requestMatcher(SAMPLE_BATCH);
+    // The shard a held request is for, when its prompt names rows of one shard only (a duplicate's may name two).
+    const shardOf = (e: LogEntry) => {
+      const found = new Set(matcher(e).map((id) => shards.findIndex((s) => s.includes(id))));
+      return found.size === 1 ? [...found][0] : undefined;
+    };
+    const watch = await watchFleetRate(`${providerKeyPrefix('gemini', key)}:rate`);
+    await sim.hold({ provider: 'gemini', model: MODEL, durationMs: 120_000 });
+    let holding: Array<number | undefined> = [];
+    const everyInstance = async () => {
+      holding = (await sim.held()).map(shardOf);
+      return new Set(holding.filter((i) => i !== undefined)).size === shards.length;
+    };
+    if (!(await until(everyInstance, 120_000))) {
+      // What each instance was doing: its accepted requests so far and its last event.
+      const log = received(await sim.log());
+      const state = runs.map((r, i) => {
+        const accepted = log.filter((e) => shardOf(e) === i).length;
+        return `instance ${i}: exit ${r.child.exitCode ?? r.child.signalCode}, ${accepted} accepted, last ${JSON.stringify(r.lines.at(-1))}`;
+      });
+      expect.fail(`no moment with a request of every instance held (held, by instance: ${holding.join(' ')})\n${state.join('\n')}`);
+    }
+    const answered = await sim.burst({ provider: 'gemini', model: MODEL, fault: 'gemini-quota-bare' });
+    console.log(`burst: ${answered} requests in flight answered 429 at once`);
+    expect(answered).toBeGreaterThanOrEqual(shards.length);
+    return watch;
+  }
+
   it('CI size: N = 2 shards of a few submissions, one clock +5 s, one −5 s: within every limit, ≥ 90 % used', async () => {
     const ids = (await readCsv(SAMPLE_BATCH)).rows.map((r) => r[0] as string).slice(0, CI_SUBMISSIONS);
-    await proof(2, CI_RPM, ids, false);
+    await proof(2, CI_RPM, ids);
   }, 240_000);
 
   it.skipIf(!soak).each([2, 4, 8])(
     'N = %i shards of one batch, clocks ±5 s, one SIGKILLed mid-call, one SIGSTOPped past its leases: within every limit, ≥ 90 % used',
     async (n) => {
       const ids = (await readCsv(SAMPLE_BATCH)).rows.map((r) => r[0] as string);
-      await proof(n, RPM, ids, true);
+      await proof(n, RPM, ids, { faults: true });
     },
     PROOF_TIMEOUT_MS,
   );
@@ -191,7 +293,16 @@ describeWithRedis('N instances on one key through Redis: no overshoot', () => {
     'N = 2 shards of one batch, redis-server SIGKILLed and restarted empty mid-run: within every limit, ≥ 90 % used',
     async () => {
       const ids = (await readCsv(SAMPLE_BATCH)).rows.map((r) => r[0] as string);
-      await proof(2, RPM, ids, false, true);
+      await proof(2, RPM, ids, { restart: true });
+    },
+    PROOF_TIMEOUT_MS,
+  );
+
+  it.skipIf(!soak)(
+    'N = 4 shards of one batch, one burst of 429s on a call in flight of every instance: the fleet rate cut exactly once, within every limit',
+    async () => {
+      const ids = (await readCsv(SAMPLE_BATCH)).rows.map((r) => r[0] as string);
+      await proof(4, RPM, ids, { burst: true });
     },
     PROOF_TIMEOUT_MS,
   );

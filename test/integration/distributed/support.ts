@@ -10,6 +10,10 @@ export interface SimulatorProcess {
   baseUrl: string;
   log(): Promise<LogEntry[]>;
   quota(spec: object): Promise<void>;
+  /** Holds and bursts (docs/providers.md §6): hold new requests, list the held ones, answer all held with one fault. */
+  hold(spec: object): Promise<void>;
+  held(): Promise<LogEntry[]>;
+  burst(spec: object): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -37,6 +41,9 @@ export async function startSimulateProcess(args: string[]): Promise<SimulatorPro
     baseUrl,
     log: async () => ((await control('GET', 'log')) as { entries: LogEntry[] }).entries,
     quota: async (spec) => void (await control('POST', 'quota', spec)),
+    hold: async (spec) => void (await control('POST', 'hold', spec)),
+    held: async () => ((await control('GET', 'held')) as { entries: LogEntry[] }).entries,
+    burst: async (spec) => ((await control('POST', 'burst', spec)) as { answered: number }).answered,
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -18,6 +18,9 @@ afterAll(() => sim.close());
 beforeEach(() => sim.control.reset());
 
 const req = buildThemeRequest(submission);
+/** The real Gemini adapter on the simulator, every call on one model. */
+const geminiOn = (model: string, timeoutMs: number, on: Simulator = sim) =>
+  createGeminiAdapter({ apiKey: on.keys.gemini, baseUrl: on.baseUrl, textModel: model, visionModel: model, timeoutMs });
 
 describe('simulator routes', () => {
   it('Gemini streamGenerateContent (SSE) and countTokens through the SDK', async () => {
@@ -59,13 +62,7 @@ describe('simulator routes', () => {
   });
 
   it("an outage lasts its span on the simulator's clock", async () => {
-    const gemini = createGeminiAdapter({
-      apiKey: sim.keys.gemini,
-      baseUrl: sim.baseUrl,
-      textModel: 'gemini-2.5-pro',
-      visionModel: 'gemini-2.5-pro',
-      timeoutMs: 5_000,
-    });
+    const gemini = geminiOn('gemini-2.5-pro', 5_000);
     sim.control.outage({ provider: 'gemini', model: 'gemini-2.5-pro', durationMs: 150 });
     expect(await gemini.call(req, never())).toMatchObject({ ok: false, kind: 'overloaded' });
     await new Promise((r) => setTimeout(r, 200));
@@ -129,13 +126,7 @@ describe('control API over HTTP', () => {
   });
 
   it('a hold keeps requests before their headers, and a burst answers every one held with one fault', async () => {
-    const gemini = createGeminiAdapter({
-      apiKey: sim.keys.gemini,
-      baseUrl: sim.baseUrl,
-      textModel: 'gemini-2.5-flash',
-      visionModel: 'gemini-2.5-flash',
-      timeoutMs: 30_000,
-    });
+    const gemini = geminiOn('gemini-2.5-flash', 30_000);
     const held = async () => ((await (await fetch(`${sim.baseUrl}/__sim/held`)).json()) as { entries: Array<{ seq: number; charged?: object }> }).entries;
     expect((await post('hold', { provider: 'gemini', durationMs: -1 })).status).toBe(400);
     expect((await post('hold', { provider: 'gemini', model: 'gemini-2.5-flash', durationMs: 60_000 })).status).toBe(200);
@@ -166,13 +157,7 @@ describe('control API over HTTP', () => {
   });
 
   it('a hold that runs out lets its requests go on as planned', async () => {
-    const gemini = createGeminiAdapter({
-      apiKey: sim.keys.gemini,
-      baseUrl: sim.baseUrl,
-      textModel: 'gemini-2.5-flash',
-      visionModel: 'gemini-2.5-flash',
-      timeoutMs: 30_000,
-    });
+    const gemini = geminiOn('gemini-2.5-flash', 30_000);
     sim.control.hold({ provider: 'gemini', durationMs: 300 });
     const call = gemini.call(req, never());
     while (sim.control.held().length < 1) await new Promise((r) => setTimeout(r, 10));
@@ -183,13 +168,7 @@ describe('control API over HTTP', () => {
 
   it('changes a quota mid-run', async () => {
     expect((await post('quota', { provider: 'gemini', model: 'gemini-2.5-flash', limits: { rpm: 1 } })).status).toBe(200);
-    const gemini = createGeminiAdapter({
-      apiKey: sim.keys.gemini,
-      baseUrl: sim.baseUrl,
-      textModel: 'gemini-2.5-flash',
-      visionModel: 'gemini-2.5-flash',
-      timeoutMs: 5_000,
-    });
+    const gemini = geminiOn('gemini-2.5-flash', 5_000);
     expect((await gemini.call(req, never())).ok).toBe(true);
     expect(await gemini.call(req, never())).toMatchObject({ ok: false, kind: 'rate_limit', dimension: 'RPM' });
   });
@@ -199,13 +178,7 @@ describe('simulated latency', () => {
   it('draws from the seeded distribution, scaled by the time factor', async () => {
     const slow = await startSimulator({ timeScale: 0.02, seed: 3 });
     try {
-      const gemini = createGeminiAdapter({
-        apiKey: slow.keys.gemini,
-        baseUrl: slow.baseUrl,
-        textModel: 'gemini-2.5-pro',
-        visionModel: 'gemini-2.5-pro',
-        timeoutMs: 5_000,
-      });
+      const gemini = geminiOn('gemini-2.5-pro', 5_000, slow);
       const out = await gemini.call(req, never());
       // Pro without attachments has a 4 s median: at 0.02 that is ~80 ms, far above a loopback round trip.
       expect(out.ok && out.latencyMs).toBeGreaterThan(20);
