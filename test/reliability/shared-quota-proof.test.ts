@@ -9,8 +9,8 @@
 //   was accepted, one instance SIGSTOPped past its concurrency-slot leases and SIGCONTed;
 // - N = 2 shards, redis-server SIGKILLed once a window's worth was accepted and restarted empty on the same port while
 //   calls admitted through it are still waiting or in flight (each instance holds until a window after they arrive);
-// - N = 4 shards, one burst of bare 429s answering every request in flight once each instance has one (the simulator
-//   holds requests until then): the fleet's rate in Redis is cut exactly once;
+// - N = 4 shards, the simulator holding requests from the start until each instance has one in flight, then one burst
+//   of bare 429s answering all of them: the fleet's rate in Redis is cut exactly once;
 // - N = 2, 4 BullMQ workers (`event-validator worker`) on one flow of a `validate --distributed` coordinator, the same
 //   saturated quota, one worker SIGKILLed while it holds a chunk: exactly one result per submission as well.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -60,8 +60,14 @@ let dir: string;
 let redis: RedisServer;
 
 const AIMD_DECREASE = DEFAULT_CONFIG.providers.gemini.aimd.decrease;
-/** The burst run's concurrency slots: more than the quota admits in the longest hold (two minutes at 25 a minute). */
-const BURST_SLOTS = 64;
+/**
+ * The burst run's hold, from the start until every instance has a call held: held calls keep their charges until
+ * answered (docs/engine.md §1, "Arrival"), so it can only ever hold the first window's admissions. Shorter than the
+ * call timeout.
+ */
+const BURST_HOLD_MS = 100_000;
+/** A submission asks its three questions at once (full mode). */
+const CALLS_PER_SUBMISSION = 3;
 interface FleetRateRow {
   gen: number;
   factor: number;
@@ -157,6 +163,10 @@ describeWithRedis('N instances on one key through Redis: no overshoot', () => {
     const deal = (rows: string[], k: number) => Array.from({ length: k }, (_, i) => rows.filter((_, j) => j % k === i));
     const shards = faults ? [...deal(ids.slice(VICTIM_ROWS), n - 1), ids.slice(0, VICTIM_ROWS)] : deal(ids, n);
     const skews = ['5000', '-5000'];
+    // The burst run holds the model's requests from the start: every instance's first calls are held until each
+    // instance has one, so none can finish its shard first (docs/providers.md §6 "Holds and bursts").
+    const cut = burst ? await watchFleetRate(`${providerKeyPrefix('gemini', key)}:rate`) : undefined;
+    if (burst) await sim.hold({ provider: 'gemini', model: MODEL, durationMs: BURST_HOLD_MS });
     const runs: CliRun[] = shards.map((shard, i) => {
       const batch = sampleSubset(path.join(dir, `${tag}-shard-${i}.csv`), shard);
       const env = proofEnv(sim, path.join(dir, `${tag}-home-${i}`), key, rpm, {
@@ -164,13 +174,13 @@ describeWithRedis('N instances on one key through Redis: no overshoot', () => {
         // The instances the soak SIGSTOPs and SIGKILLs: a short call timeout, so their slot leases run out while one is
         // stopped, and the dead one's slots come back in seconds rather than minutes (twice the default timeout).
         ...(faults && (i === 0 || i === n - 1) ? { GEMINI_TIMEOUT: String(STOPPED_TIMEOUT_S) } : {}),
-        // Slots enough for every call admitted during the hold to be in flight at once, so each instance gets one in
-        // whoever holds the first few (auto sizes them to the fast simulator: 1).
-        ...(burst ? { GEMINI_MAX_CONCURRENT: String(BURST_SLOTS) } : {}),
+        // The burst run: slots for every call the first window admits, and few enough submissions per instance that
+        // the first window admits some of every instance's calls (auto sizes slots to the fast simulator, 1, and
+        // puts a whole shard in flight).
+        ...(burst ? { GEMINI_MAX_CONCURRENT: String(rpm), DEFAULT_MAX_WORKERS: String(Math.floor(rpm / (CALLS_PER_SUBMISSION * n))) } : {}),
       });
       return startCli(['validate', batch, '--attachments', SAMPLE_ATTACHMENTS, '--db', path.join(dir, `${tag}-${i}.db`), '--json'], env);
     });
-    let cut: Awaited<ReturnType<typeof watchFleetRate>> | undefined;
     const victim = faults ? (runs[n - 1] as CliRun) : undefined;
     const stopped = faults ? (runs[0] as CliRun) : undefined;
     try {
@@ -187,7 +197,7 @@ describeWithRedis('N instances on one key through Redis: no overshoot', () => {
         await sleep(STOP_MS);
         stopped.child.kill('SIGCONT');
       }
-      if (burst) cut = await burstOnEveryInstance(sim, key, shards, runs);
+      if (burst) await burstOnEveryInstance(sim, shards, runs);
       if (restart) {
         // Mid-run, with calls admitted through Redis still waiting for a slot or in flight: empty again on the same port.
         expect(await until(async () => received(await sim.log()).length >= rpm, 300_000), 'a window accepted').toBe(true);
@@ -242,38 +252,30 @@ describeWithRedis('N instances on one key through Redis: no overshoot', () => {
   }
 
   /**
-   * Once a window's worth was accepted: the simulator holds the model's requests until every instance has one in
-   * flight, then answers all of them with one bare 429 (docs/providers.md §6). Returns the watch of the fleet's rate
-   * in Redis, started before the burst.
+   * With the model's requests held since the start: once a request of every instance is held at once, all of them are
+   * answered with one bare 429 (docs/providers.md §6).
    */
-  async function burstOnEveryInstance(sim: SimulatorProcess, key: string, shards: string[][], runs: CliRun[]) {
-    expect(await until(async () => received(await sim.log()).length >= RPM, 300_000), 'a window accepted').toBe(true);
+  async function burstOnEveryInstance(sim: SimulatorProcess, shards: string[][], runs: CliRun[]): Promise<void> {
     const matcher = await requestMatcher(SAMPLE_BATCH);
-    // The shard a held request is for, when its prompt names rows of one shard only (a duplicate's may name two).
+    // The shard a request is for, when its prompt names rows of one shard only (a duplicate's may name two).
     const shardOf = (e: LogEntry) => {
       const found = new Set(matcher(e).map((id) => shards.findIndex((s) => s.includes(id))));
       return found.size === 1 ? [...found][0] : undefined;
     };
-    const watch = await watchFleetRate(`${providerKeyPrefix('gemini', key)}:rate`);
-    await sim.hold({ provider: 'gemini', model: MODEL, durationMs: 120_000 });
-    let holding: Array<number | undefined> = [];
-    const everyInstance = async () => {
-      holding = (await sim.held()).map(shardOf);
-      return new Set(holding.filter((i) => i !== undefined)).size === shards.length;
-    };
-    if (!(await until(everyInstance, 120_000))) {
+    let holding: LogEntry[] = [];
+    const everyInstance = async () => new Set((holding = await sim.held()).map(shardOf).filter((i) => i !== undefined)).size === shards.length;
+    if (!(await until(everyInstance, BURST_HOLD_MS))) {
       // What each instance was doing: its accepted requests so far and its last event.
       const log = received(await sim.log());
       const state = runs.map((r, i) => {
         const accepted = log.filter((e) => shardOf(e) === i).length;
         return `instance ${i}: exit ${r.child.exitCode ?? r.child.signalCode}, ${accepted} accepted, last ${JSON.stringify(r.lines.at(-1))}`;
       });
-      expect.fail(`no moment with a request of every instance held (held, by instance: ${holding.join(' ')})\n${state.join('\n')}`);
+      expect.fail(`no moment with a request of every instance held (held, by instance: ${holding.map(shardOf).join(' ')})\n${state.join('\n')}`);
     }
     const answered = await sim.burst({ provider: 'gemini', model: MODEL, fault: 'gemini-quota-bare' });
     console.log(`burst: ${answered} requests in flight answered 429 at once`);
     expect(answered).toBeGreaterThanOrEqual(shards.length);
-    return watch;
   }
 
   it('CI size: N = 2 shards of a few submissions, one clock +5 s, one −5 s: within every limit, ≥ 90 % used', async () => {
