@@ -96,11 +96,12 @@ async function watchFleetRate(hash: string): Promise<{ before: FleetRateRow; sto
   }, 50);
   return {
     before,
+    // Safe to call twice: the finally of a failed run stops it too.
     stop: () => {
       clearInterval(timer);
       client.disconnect();
       return changes;
-    }, // safe to call twice: the finally of a failed run stops it too
+    },
   };
 }
 
