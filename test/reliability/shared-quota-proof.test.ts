@@ -82,7 +82,7 @@ async function watchFleetRate(hash: string): Promise<{ before: FleetRateRow; sto
   const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
   const read = async (): Promise<FleetRateRow> => {
     const [gen, factor, decreasedAt] = await client.hmget(hash, 'gen', 'factor', 'decreasedAt');
-    return { gen: Number(gen ?? 0), factor: Number(factor ?? 1), decreasedAt };
+    return { gen: Number(gen ?? 0), factor: Number(factor ?? 1), decreasedAt: decreasedAt ?? null };
   };
   const before = await read();
   const changes: FleetRateRow[] = [];
